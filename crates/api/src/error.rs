@@ -1,0 +1,171 @@
+//! The API's one error type, mapped once to HTTP status codes and the contract's JSON envelope:
+//! `{"error": {"code", "message", "details": [{"field", "problem"}]}}`.
+
+use actix_web::{HttpResponse, ResponseError, http::StatusCode};
+use pilote_domain::DomainError;
+use pilote_store::StoreError;
+use serde::Serialize;
+
+/// What a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Well-formed but invalid (422), with the field at fault.
+    #[error("{field}: {problem}")]
+    Invalid { field: String, problem: String },
+    /// Unknown resource (404).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Conflicts with the current state (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// The database is out of reach (503).
+    #[error("database unavailable")]
+    Unavailable(#[source] StoreError),
+    /// Anything else (500): logged, never shown.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<DomainError> for ApiError {
+    fn from(error: DomainError) -> Self {
+        match error {
+            DomainError::Invalid { field, problem } => ApiError::Invalid { field, problem },
+            DomainError::Conflict(message) => ApiError::Conflict(message),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Domain(e) => e.into(),
+            StoreError::NotFound { what } => ApiError::NotFound(what),
+            StoreError::Conflict(constraint) => {
+                ApiError::Conflict(format!("conflicts with stored data ({constraint})"))
+            }
+            e @ StoreError::Unavailable(_) => ApiError::Unavailable(e),
+            other => ApiError::Internal(Box::new(other)),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        ApiError::Internal(Box::new(error))
+    }
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    error: Body<'a>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    code: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    details: Vec<Detail<'a>>,
+}
+
+#[derive(Serialize)]
+struct Detail<'a> {
+    field: &'a str,
+    problem: &'a str,
+}
+
+impl ApiError {
+    /// The stable machine-readable code of the contract.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Invalid { .. } => "validation_failed",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::Unavailable(_) => "database_unavailable",
+            ApiError::Internal(_) => "internal_error",
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let details = match self {
+            ApiError::Invalid { field, problem } => vec![Detail { field, problem }],
+            _ => Vec::new(),
+        };
+        // Causes go to the log; the response stays opaque.
+        match self {
+            ApiError::Unavailable(cause) => log::warn!("database unavailable: {cause}"),
+            ApiError::Internal(cause) => log::error!("internal error: {cause}"),
+            _ => {}
+        }
+        HttpResponse::build(self.status_code()).json(Envelope {
+            error: Body {
+                code: self.code(),
+                message: self.to_string(),
+                details,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_maps_to_its_status_and_code() {
+        let cases: Vec<(ApiError, u16, &str)> = vec![
+            (
+                DomainError::invalid("slug", "must not be empty").into(),
+                422,
+                "validation_failed",
+            ),
+            (
+                DomainError::Conflict("illegal".into()).into(),
+                409,
+                "conflict",
+            ),
+            (
+                StoreError::NotFound { what: "product" }.into(),
+                404,
+                "not_found",
+            ),
+            (
+                StoreError::Conflict("products_slug_key".into()).into(),
+                409,
+                "conflict",
+            ),
+            (
+                StoreError::Unavailable("down".into()).into(),
+                503,
+                "database_unavailable",
+            ),
+            (
+                StoreError::Migration("boom".into()).into(),
+                500,
+                "internal_error",
+            ),
+        ];
+        for (error, status, code) in cases {
+            assert_eq!(error.status_code().as_u16(), status, "{error:?}");
+            assert_eq!(error.code(), code);
+        }
+    }
+
+    #[test]
+    fn internal_errors_do_not_leak_their_cause() {
+        let error: ApiError = StoreError::Migration("SELECT secret FROM x".into()).into();
+        assert_eq!(error.to_string(), "internal error");
+    }
+}

@@ -1,0 +1,12 @@
+//! Pilote's HTTP layer on actix-web: the route table, JSON errors, authentication and settings.
+//! Handlers stay thin: they extract, call the store, and render.
+
+pub mod auth;
+pub mod error;
+pub mod routes;
+pub mod settings;
+pub mod startup;
+
+pub use error::ApiError;
+pub use settings::Settings;
+pub use startup::Application;

@@ -1,0 +1,44 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
+#[macro_use]
+mod macros;
+
+mod commitment;
+mod contract;
+mod decision;
+mod email;
+mod error;
+mod freshness;
+mod indicator;
+mod measure;
+mod objective;
+mod overdue;
+mod period;
+mod phase;
+mod phase_history;
+mod portfolio;
+mod review;
+mod role;
+mod schedule;
+mod slug;
+mod text;
+
+pub use commitment::*;
+pub use contract::*;
+pub use decision::*;
+pub use email::*;
+pub use error::*;
+pub use freshness::*;
+pub use indicator::*;
+pub use measure::*;
+pub use objective::*;
+pub use overdue::*;
+pub use period::*;
+pub use phase::*;
+pub use phase_history::*;
+pub use portfolio::*;
+pub use review::*;
+pub use role::*;
+pub use schedule::*;
+pub use slug::*;

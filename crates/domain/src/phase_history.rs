@@ -1,0 +1,236 @@
+//! A product's phase records and the decisions that move it along.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::{DecisionKind, DomainError, DomainResult, NewDecision, Phase, ProductStatus};
+
+/// One phase of a product, the half-open date interval `[started_on, ended_on)`.
+///
+/// A phase ends the day the next one starts; `ended_on` is `None` while it runs. A record of
+/// zero length (`started_on == ended_on`) is allowed: it is what an advance or a stop dated
+/// the very day the phase began leaves behind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PhaseRecord {
+    /// The phase.
+    pub phase: Phase,
+    /// The first day in this phase.
+    pub started_on: NaiveDate,
+    /// The day the next phase started or the product stopped (not itself in this phase).
+    pub ended_on: Option<NaiveDate>,
+}
+
+impl PhaseRecord {
+    /// Whether the phase is still running.
+    pub fn is_open(&self) -> bool {
+        self.ended_on.is_none()
+    }
+
+    /// Whether the product was in this phase on `d`.
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.started_on <= d && self.ended_on.is_none_or(|end| d < end)
+    }
+}
+
+/// The phases a product went through, always consistent: contiguous records, one step at a
+/// time, exactly one open record while the product runs and none once it is stopped.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PhaseHistory {
+    records: Vec<PhaseRecord>,
+    stopped_on: Option<NaiveDate>,
+}
+
+/// What applying a decision changes, so storage can persist exactly that.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Transition {
+    /// The record that got an end date, after the change.
+    pub closed: Option<PhaseRecord>,
+    /// The record that was opened.
+    pub opened: Option<PhaseRecord>,
+    /// The product's status after the decision.
+    pub status: ProductStatus,
+}
+
+impl PhaseHistory {
+    /// A new history: the product entered `phase` on `started_on` and is still in it.
+    pub fn start(phase: Phase, started_on: NaiveDate) -> PhaseHistory {
+        PhaseHistory {
+            records: vec![PhaseRecord {
+                phase,
+                started_on,
+                ended_on: None,
+            }],
+            stopped_on: None,
+        }
+    }
+
+    /// Rebuilds from stored rows and checks every invariant: non-empty, chronological, each
+    /// record's end == next start (no gaps, no overlap), end >= start, phases strictly
+    /// increasing by exactly one step (no skip, no repeat, no going back), exactly one open
+    /// record (the last) unless stopped, and when `stopped_on` is Some: no open record and
+    /// stopped_on == last record's end. Rows may come in any order; they are sorted by start
+    /// date (then phase) first. Errors are `Invalid` with fields such as
+    /// `phases[1].ended_on` (index in the sorted list) or "stopped_on".
+    pub fn from_records(
+        mut records: Vec<PhaseRecord>,
+        stopped_on: Option<NaiveDate>,
+    ) -> DomainResult<PhaseHistory> {
+        records.sort_by_key(|r| (r.started_on, r.phase));
+        let Some(last) = records.last().copied() else {
+            return Err(DomainError::invalid("phases", "must not be empty"));
+        };
+        let last_index = records.len() - 1;
+        for (i, record) in records.iter().enumerate() {
+            if record.ended_on.is_some_and(|end| end < record.started_on) {
+                return Err(DomainError::invalid(
+                    format!("phases[{i}].ended_on"),
+                    "must not be before the phase's start",
+                ));
+            }
+            let Some(next) = records.get(i + 1) else {
+                continue;
+            };
+            match record.ended_on {
+                None => {
+                    return Err(DomainError::invalid(
+                        format!("phases[{i}].ended_on"),
+                        "only the last phase may be open",
+                    ));
+                }
+                Some(end) if end != next.started_on => {
+                    return Err(DomainError::invalid(
+                        format!("phases[{i}].ended_on"),
+                        "must be the day the next phase started",
+                    ));
+                }
+                Some(_) => {}
+            }
+            if record.phase.next() != Some(next.phase) {
+                return Err(DomainError::invalid(
+                    format!("phases[{}].phase", i + 1),
+                    format!("must be the phase after {}", record.phase),
+                ));
+            }
+        }
+        match (stopped_on, last.ended_on) {
+            (None, Some(_)) => Err(DomainError::invalid(
+                format!("phases[{last_index}].ended_on"),
+                "must be open while the product runs",
+            )),
+            (Some(_), None) => Err(DomainError::invalid(
+                format!("phases[{last_index}].ended_on"),
+                "must be the day the product stopped",
+            )),
+            (Some(stop), Some(end)) if stop != end => Err(DomainError::invalid(
+                "stopped_on",
+                "must be the day the last phase ended",
+            )),
+            _ => Ok(PhaseHistory {
+                records,
+                stopped_on,
+            }),
+        }
+    }
+
+    /// Every record, oldest first.
+    pub fn records(&self) -> &[PhaseRecord] {
+        &self.records
+    }
+
+    /// Running in the current phase, or stopped.
+    pub fn status(&self) -> ProductStatus {
+        match self.current() {
+            Some(record) if self.stopped_on.is_none() => ProductStatus::Active(record.phase),
+            _ => ProductStatus::Stopped,
+        }
+    }
+
+    /// The open record; `None` when stopped.
+    pub fn current(&self) -> Option<&PhaseRecord> {
+        self.records.last().filter(|r| r.is_open())
+    }
+
+    /// The day the product stopped, if it did.
+    pub fn stopped_on(&self) -> Option<NaiveDate> {
+        self.stopped_on
+    }
+
+    /// When the product entered `phase`, if it did.
+    pub fn entered_on(&self, phase: Phase) -> Option<NaiveDate> {
+        self.records
+            .iter()
+            .find(|r| r.phase == phase)
+            .map(|r| r.started_on)
+    }
+
+    /// The phase the product was in on `d`; `None` before its history began or once stopped.
+    pub fn phase_on(&self, d: NaiveDate) -> Option<Phase> {
+        self.records.iter().find(|r| r.contains(d)).map(|r| r.phase)
+    }
+
+    /// Applies a committee decision: `advance` → next phase only (Conflict from
+    /// perennisation); `continue`/`pivot` keep the phase (Transition with closed/opened None);
+    /// `stop` ends the product from any phase, the current record ending on `decided_on`.
+    ///
+    /// Rejects, in this order: decided_on > today → Invalid{field:"decided_on", "is in the
+    /// future"}; product already stopped → Conflict; decided_on < current phase's started_on
+    /// → Conflict. On error the history is left unchanged.
+    pub fn apply(&mut self, decision: &NewDecision, today: NaiveDate) -> DomainResult<Transition> {
+        let on = decision.decided_on;
+        if on > today {
+            return Err(DomainError::invalid("decided_on", "is in the future"));
+        }
+        let current = match self.records.last_mut() {
+            Some(record) if record.is_open() && self.stopped_on.is_none() => record,
+            _ => {
+                return Err(DomainError::conflict(
+                    "the product is stopped; no further decision can be recorded",
+                ));
+            }
+        };
+        if on < current.started_on {
+            return Err(DomainError::conflict(format!(
+                "a decision cannot be dated before the current phase ({}) began on {}",
+                current.phase, current.started_on
+            )));
+        }
+        let phase = current.phase;
+        match decision.kind {
+            DecisionKind::Continue | DecisionKind::Pivot => Ok(Transition {
+                closed: None,
+                opened: None,
+                status: ProductStatus::Active(phase),
+            }),
+            DecisionKind::Advance => {
+                let Some(next) = phase.next() else {
+                    return Err(DomainError::conflict(format!(
+                        "{phase} is the last phase; there is no phase to advance to"
+                    )));
+                };
+                current.ended_on = Some(on);
+                let closed = *current;
+                let opened = PhaseRecord {
+                    phase: next,
+                    started_on: on,
+                    ended_on: None,
+                };
+                self.records.push(opened);
+                Ok(Transition {
+                    closed: Some(closed),
+                    opened: Some(opened),
+                    status: ProductStatus::Active(next),
+                })
+            }
+            DecisionKind::Stop => {
+                current.ended_on = Some(on);
+                let closed = *current;
+                self.stopped_on = Some(on);
+                Ok(Transition {
+                    closed: Some(closed),
+                    opened: None,
+                    status: ProductStatus::Stopped,
+                })
+            }
+        }
+    }
+}

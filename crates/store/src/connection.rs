@@ -1,0 +1,207 @@
+//! Connections to either backend, chosen from the URL scheme, and the pool over them.
+
+use std::time::Duration;
+
+use diesel::{
+    connection::SimpleConnection,
+    prelude::*,
+    r2d2::{self, ManageConnection, Pool, PooledConnection},
+};
+
+use crate::error::{StoreError, StoreResult};
+
+/// One connection to SQLite or PostgreSQL. Repositories take `&mut DbConnection` and run the
+/// same diesel queries on both; the few backend-specific statements go through [`with_backend!`].
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which database server a URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend's name in logs and test names.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A parsed database URL. The scheme is checked explicitly: diesel's own `establish` on a
+/// multi-connection tries each backend in turn, and SQLite accepts any string as a file name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    backend: Backend,
+    /// For SQLite, the file path; for PostgreSQL, the whole URL as libpq takes it.
+    target: String,
+}
+
+impl DatabaseUrl {
+    /// Accepts `sqlite://PATH` (or `sqlite:PATH`) and `postgres://...` / `postgresql://...`.
+    pub fn parse(url: &str) -> StoreResult<DatabaseUrl> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl {
+                backend: Backend::Postgres,
+                target: url.to_owned(),
+            });
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .ok_or_else(|| StoreError::InvalidUrl(url.to_owned()))?;
+        // An in-memory database would be a different one on every pooled connection.
+        if path.is_empty() || path.contains(":memory:") {
+            return Err(StoreError::InvalidUrl(url.to_owned()));
+        }
+        Ok(DatabaseUrl {
+            backend: Backend::Sqlite,
+            target: path.to_owned(),
+        })
+    }
+
+    /// The backend this URL names.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Opens one connection, set up for Pilote (SQLite: WAL, foreign keys, busy timeout).
+    pub fn establish(&self) -> StoreResult<DbConnection> {
+        match self.backend {
+            Backend::Postgres => Ok(DbConnection::Pg(PgConnection::establish(&self.target)?)),
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.target)?;
+                // WAL lets readers work while one writer writes. synchronous=NORMAL keeps every
+                // committed transaction through a process crash (kill -9); only an OS crash or
+                // power loss may lose the last commits, see docs/operations.md.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL;
+                     PRAGMA synchronous = NORMAL;
+                     PRAGMA foreign_keys = ON;
+                     PRAGMA busy_timeout = 10000;",
+                )
+                .map_err(StoreError::from)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+/// Pool sizing and timeouts.
+#[derive(Clone, Debug)]
+pub struct PoolOptions {
+    pub max_size: u32,
+    pub connection_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions {
+            max_size: 8,
+            connection_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// r2d2 manager that opens connections of the backend the URL names, never another.
+#[derive(Clone, Debug)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        self.url.establish().map_err(|e| match e {
+            StoreError::Unavailable(message) => {
+                r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(message))
+            }
+            other => r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(
+                other.to_string(),
+            )),
+        })
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        // `is_valid` runs on checkout and catches lost connections.
+        false
+    }
+}
+
+/// A connection checked out of the pool.
+pub type PooledDbConnection = PooledConnection<ConnectionManager>;
+
+/// The pool of connections to Pilote's database.
+#[derive(Clone)]
+pub struct Database {
+    url: DatabaseUrl,
+    pool: Pool<ConnectionManager>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may hold a password: show the backend only.
+        f.debug_struct("Database")
+            .field("backend", &self.url.backend())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Database {
+    /// Builds the pool without connecting: a server can start, and answer `/readyz` 503, while
+    /// its database is still down.
+    pub fn open(url: &str, options: &PoolOptions) -> StoreResult<Database> {
+        let url = DatabaseUrl::parse(url)?;
+        let pool = Pool::builder()
+            .max_size(options.max_size)
+            .min_idle(Some(0))
+            .connection_timeout(options.connection_timeout)
+            .test_on_check_out(true)
+            .error_handler(Box::new(r2d2::LoggingErrorHandler))
+            .build_unchecked(ConnectionManager { url: url.clone() });
+        Ok(Database { url, pool })
+    }
+
+    /// The backend behind this pool.
+    pub fn backend(&self) -> Backend {
+        self.url.backend()
+    }
+
+    /// Checks a connection out of the pool.
+    pub fn get(&self) -> StoreResult<PooledDbConnection> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs `SELECT 1`: the readiness probe.
+    pub fn ping(&self) -> StoreResult<()> {
+        let mut conn = self.get()?;
+        conn.batch_execute("SELECT 1").map_err(StoreError::from)
+    }
+}
+
+/// Runs `$body` with `$c` bound to the inner connection of either backend, for the few queries
+/// diesel cannot build for the multi-backend (multi-row inserts, `ON CONFLICT`, locks).
+#[macro_export]
+macro_rules! with_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::connection::DbConnection::Sqlite($c) => $body,
+            $crate::connection::DbConnection::Pg($c) => $body,
+        }
+    };
+}

@@ -1,0 +1,24 @@
+//! Pilote's storage: diesel over SQLite (the embedded default) and PostgreSQL (production),
+//! one set of repository functions for both.
+//!
+//! - [`connection`]: the two-backend connection, chosen from the URL scheme, and its pool;
+//! - [`migrations`]: the embedded migrations of each backend;
+//! - [`repo`]: repositories, which return `pilote_domain` types;
+//! - [`transaction`]: how callers open transactions (SQLite writers take the lock up front).
+
+pub mod clock;
+pub mod connection;
+pub mod error;
+pub mod ids;
+pub mod migrations;
+pub mod page;
+pub mod repo;
+pub mod schema;
+#[cfg(feature = "test-support")]
+pub mod testing;
+pub mod transaction;
+
+pub use connection::{Backend, Database, DatabaseUrl, DbConnection, PoolOptions};
+pub use error::{StoreError, StoreResult};
+pub use ids::*;
+pub use page::{Listing, Page};

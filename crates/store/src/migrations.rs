@@ -1,0 +1,45 @@
+//! The embedded migrations of both backends, run at start-up and by `pilote migrate`.
+
+use diesel::connection::SimpleConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::{
+    connection::{Database, DbConnection},
+    error::{StoreError, StoreResult},
+};
+
+const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// Arbitrary constant naming Pilote's migration lock on PostgreSQL.
+const MIGRATION_LOCK: i64 = 0x5049_4C4F_5445;
+
+/// Applies every pending migration and returns the versions applied.
+///
+/// On PostgreSQL a session advisory lock serialises replicas that start at the same time: the
+/// second waits, then finds nothing left to do.
+pub fn run_pending(conn: &mut DbConnection) -> StoreResult<Vec<String>> {
+    match conn {
+        DbConnection::Sqlite(c) => c
+            .run_pending_migrations(SQLITE)
+            .map(|v| v.iter().map(ToString::to_string).collect())
+            .map_err(|e| StoreError::Migration(e.to_string())),
+        DbConnection::Pg(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+            let result = c
+                .run_pending_migrations(POSTGRES)
+                .map(|v| v.iter().map(ToString::to_string).collect())
+                .map_err(|e| StoreError::Migration(e.to_string()));
+            c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
+            result
+        }
+    }
+}
+
+impl Database {
+    /// Applies every pending migration on one pooled connection.
+    pub fn migrate(&self) -> StoreResult<Vec<String>> {
+        let mut conn = self.get()?;
+        run_pending(&mut conn)
+    }
+}

@@ -1,0 +1,119 @@
+//! Indicators: what a product measures, and how.
+
+use diesel::prelude::*;
+use pilote_domain::{
+    Aggregation, Direction, Indicator, MatrixRole, Periodicity, Principle, Slug,
+    validate_indicator_set,
+};
+
+use crate::{
+    clock,
+    connection::DbConnection,
+    error::{NotFoundExt, StoreResult, corrupt},
+    ids::{IndicatorId, ProductId},
+    schema::indicators,
+};
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = indicators)]
+struct IndicatorRow {
+    id: i64,
+    key: String,
+    label: String,
+    unit: String,
+    direction: String,
+    principle: String,
+    periodicity: String,
+    aggregation: String,
+    matrix_role: Option<String>,
+    north_star: bool,
+    description: Option<String>,
+}
+
+impl IndicatorRow {
+    fn into_domain(self) -> StoreResult<(IndicatorId, Indicator)> {
+        let id = self.id;
+        let bad = |e| corrupt("indicators", id, e);
+        Ok((
+            IndicatorId(id),
+            Indicator {
+                key: Slug::parse(&self.key).map_err(bad)?,
+                label: self.label,
+                unit: self.unit,
+                direction: Direction::parse(&self.direction).map_err(bad)?,
+                principle: Principle::parse(&self.principle).map_err(bad)?,
+                periodicity: Periodicity::parse(&self.periodicity).map_err(bad)?,
+                aggregation: Aggregation::parse(&self.aggregation).map_err(bad)?,
+                matrix_role: self
+                    .matrix_role
+                    .as_deref()
+                    .map(MatrixRole::parse)
+                    .transpose()
+                    .map_err(bad)?,
+                north_star: self.north_star,
+                description: self.description,
+            },
+        ))
+    }
+}
+
+/// Adds an indicator to a product, after checking it and the product's whole set (one north
+/// star, one indicator per matrix role, unique keys).
+pub fn insert(
+    conn: &mut DbConnection,
+    product: ProductId,
+    indicator: &Indicator,
+) -> StoreResult<IndicatorId> {
+    indicator.validate()?;
+    let mut set: Vec<Indicator> = list(conn, product)?.into_iter().map(|(_, i)| i).collect();
+    set.push(indicator.clone());
+    validate_indicator_set(&set)?;
+    let id = diesel::insert_into(indicators::table)
+        .values((
+            indicators::product_id.eq(product.0),
+            indicators::key.eq(indicator.key.as_ref()),
+            indicators::label.eq(&indicator.label),
+            indicators::unit.eq(&indicator.unit),
+            indicators::direction.eq(indicator.direction.as_str()),
+            indicators::principle.eq(indicator.principle.as_str()),
+            indicators::periodicity.eq(indicator.periodicity.as_str()),
+            indicators::aggregation.eq(indicator.aggregation.as_str()),
+            indicators::matrix_role.eq(indicator.matrix_role.map(MatrixRole::as_str)),
+            indicators::north_star.eq(indicator.north_star),
+            indicators::description.eq(&indicator.description),
+            indicators::created_at.eq(clock::now()),
+        ))
+        .returning(indicators::id)
+        .get_result(conn)?;
+    Ok(IndicatorId(id))
+}
+
+/// A product's indicators: north star first, then in the order they were added.
+pub fn list(
+    conn: &mut DbConnection,
+    product: ProductId,
+) -> StoreResult<Vec<(IndicatorId, Indicator)>> {
+    indicators::table
+        .filter(indicators::product_id.eq(product.0))
+        .order((indicators::north_star.desc(), indicators::id))
+        .select(IndicatorRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(IndicatorRow::into_domain)
+        .collect()
+}
+
+/// One of a product's indicators, by key.
+pub fn find(
+    conn: &mut DbConnection,
+    product: ProductId,
+    key: &Slug,
+) -> StoreResult<(IndicatorId, Indicator)> {
+    indicators::table
+        .filter(indicators::product_id.eq(product.0))
+        .filter(indicators::key.eq(key.as_ref()))
+        .select(IndicatorRow::as_select())
+        .first(conn)
+        .not_found("indicator")?
+        .into_domain()
+}

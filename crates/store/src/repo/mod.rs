@@ -1,0 +1,10 @@
+//! Repositories: one module per aggregate. Functions take `&mut DbConnection`, return domain
+//! types, and never commit: the caller opens the transaction (see [`crate::transaction`]).
+
+pub mod audit;
+pub mod incubators;
+pub mod indicators;
+pub mod measures;
+pub mod phases;
+pub mod products;
+pub mod users;

@@ -1,0 +1,185 @@
+//! People who sign in, and the roles they hold.
+
+use diesel::prelude::*;
+use pilote_domain::{Email, Grant, Role, Slug};
+
+use crate::{
+    clock,
+    connection::DbConnection,
+    error::{NotFoundExt, StoreResult, corrupt},
+    ids::{Actor, IncubatorId, ProductId, UserId},
+    repo::{audit, incubators, products},
+    schema::{incubators as inc, products as prod, user_roles, users},
+};
+
+/// A stored user. `password_hash` is an argon2 PHC string, never a password.
+#[derive(Clone, Debug, PartialEq)]
+pub struct User {
+    pub id: UserId,
+    pub email: Email,
+    pub name: String,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    password_hash: String,
+    disabled_at: Option<chrono::NaiveDateTime>,
+}
+
+impl UserRow {
+    fn into_domain(self) -> StoreResult<User> {
+        Ok(User {
+            id: UserId(self.id),
+            email: Email::parse(&self.email).map_err(|e| corrupt("users", self.id, e))?,
+            name: self.name,
+            password_hash: self.password_hash,
+            disabled: self.disabled_at.is_some(),
+        })
+    }
+}
+
+/// Stores a new user; `Conflict` when the email is taken.
+pub fn insert(
+    conn: &mut DbConnection,
+    email: &Email,
+    name: &str,
+    password_hash: &str,
+    actor: Actor,
+) -> StoreResult<UserId> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(pilote_domain::DomainError::invalid(
+            "name",
+            "must be between 1 and 200 characters",
+        )
+        .into());
+    }
+    let id = diesel::insert_into(users::table)
+        .values((
+            users::email.eq(email.as_ref()),
+            users::name.eq(name),
+            users::password_hash.eq(password_hash),
+            users::created_at.eq(clock::now()),
+        ))
+        .returning(users::id)
+        .get_result(conn)
+        .map(UserId)?;
+    audit::append(
+        conn,
+        audit::NewEntry {
+            actor,
+            action: "user.create",
+            entity: "user",
+            entity_key: email.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "email": email.as_ref(), "name": name }).to_string()),
+        },
+    )?;
+    Ok(id)
+}
+
+/// The user with this email.
+pub fn find_by_email(conn: &mut DbConnection, email: &Email) -> StoreResult<User> {
+    users::table
+        .filter(users::email.eq(email.as_ref()))
+        .select(UserRow::as_select())
+        .first(conn)
+        .not_found("user")?
+        .into_domain()
+}
+
+/// The user with this id.
+pub fn get(conn: &mut DbConnection, id: UserId) -> StoreResult<User> {
+    users::table
+        .find(id.0)
+        .select(UserRow::as_select())
+        .first(conn)
+        .not_found("user")?
+        .into_domain()
+}
+
+/// Gives a user a role (idempotent: granting twice is a `Conflict`).
+pub fn grant(
+    conn: &mut DbConnection,
+    user: UserId,
+    grant: &Grant,
+    actor: Actor,
+) -> StoreResult<()> {
+    let (incubator, product): (Option<IncubatorId>, Option<ProductId>) = match grant {
+        Grant::Admin | Grant::Viewer => (None, None),
+        Grant::Manager { incubator } => (Some(incubators::find(conn, incubator)?.0), None),
+        Grant::Member { product } => (None, Some(products::id_of(conn, product)?)),
+    };
+    diesel::insert_into(user_roles::table)
+        .values((
+            user_roles::user_id.eq(user.0),
+            user_roles::role.eq(grant.role().as_str()),
+            user_roles::incubator_id.eq(incubator.map(|i| i.0)),
+            user_roles::product_id.eq(product.map(|p| p.0)),
+            user_roles::granted_at.eq(clock::now()),
+        ))
+        .execute(conn)?;
+    let email = get(conn, user)?.email;
+    audit::append(
+        conn,
+        audit::NewEntry {
+            actor,
+            action: "role.grant",
+            entity: "user",
+            entity_key: email.to_string(),
+            before: None,
+            after: Some(grant_json(grant)),
+        },
+    )
+}
+
+/// The roles a user holds.
+pub fn grants(conn: &mut DbConnection, user: UserId) -> StoreResult<Vec<Grant>> {
+    let rows: Vec<(i64, String, Option<String>, Option<String>)> = user_roles::table
+        .left_join(inc::table.on(user_roles::incubator_id.eq(inc::id.nullable())))
+        .left_join(prod::table.on(user_roles::product_id.eq(prod::id.nullable())))
+        .filter(user_roles::user_id.eq(user.0))
+        .order(user_roles::id)
+        .select((
+            user_roles::id,
+            user_roles::role,
+            inc::slug.nullable(),
+            prod::slug.nullable(),
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, role, incubator, product)| {
+            let bad = |e: pilote_domain::DomainError| corrupt("user_roles", id, e);
+            let slug = |s: Option<String>| -> StoreResult<Slug> {
+                let s = s.ok_or_else(|| corrupt("user_roles", id, "missing scope"))?;
+                Slug::parse(&s).map_err(bad)
+            };
+            Ok(match Role::parse(&role).map_err(bad)? {
+                Role::Admin => Grant::Admin,
+                Role::Viewer => Grant::Viewer,
+                Role::Manager => Grant::Manager {
+                    incubator: slug(incubator)?,
+                },
+                Role::Member => Grant::Member {
+                    product: slug(product)?,
+                },
+            })
+        })
+        .collect()
+}
+
+fn grant_json(grant: &Grant) -> String {
+    let (incubator, product) = match grant {
+        Grant::Manager { incubator } => (Some(incubator.as_ref()), None),
+        Grant::Member { product } => (None, Some(product.as_ref())),
+        Grant::Admin | Grant::Viewer => (None, None),
+    };
+    serde_json::json!({ "role": grant.role().as_str(), "incubator": incubator, "product": product })
+        .to_string()
+}

@@ -1,0 +1,274 @@
+//! The tables, one description for both backends.
+//!
+//! Written in portable SQL types (`BigInt` ids, `Date`, `Timestamp`, `Double`, `Text`, `Bool`) so
+//! that one set of queries serves SQLite and PostgreSQL. It must match
+//! `migrations/{sqlite,postgres}`: the store tests run every repository on both backends, so a
+//! mismatch fails there.
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        password_hash -> Text,
+        created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    incubators (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        administration -> Text,
+        investigation_months -> Integer,
+        construction_months -> Integer,
+        acceleration_months -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> BigInt,
+        slug -> Text,
+        incubator_id -> BigInt,
+        name -> Text,
+        pitch -> Text,
+        problem -> Nullable<Text>,
+        sponsor -> Text,
+        website -> Nullable<Text>,
+        repository -> Nullable<Text>,
+        published -> Bool,
+        created_on -> Date,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_roles (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        incubator_id -> Nullable<BigInt>,
+        product_id -> Nullable<BigInt>,
+        granted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        product_id -> BigInt,
+        name -> Text,
+        prefix -> Text,
+        token_hash -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    decisions (id) {
+        id -> BigInt,
+        product_id -> BigInt,
+        kind -> Text,
+        decided_on -> Date,
+        rationale -> Text,
+        decided_by -> Nullable<BigInt>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    phases (id) {
+        id -> BigInt,
+        product_id -> BigInt,
+        phase -> Text,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        decision_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    indicators (id) {
+        id -> BigInt,
+        product_id -> BigInt,
+        key -> Text,
+        label -> Text,
+        unit -> Text,
+        direction -> Text,
+        principle -> Text,
+        periodicity -> Text,
+        aggregation -> Text,
+        matrix_role -> Nullable<Text>,
+        north_star -> Bool,
+        description -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    measures (id) {
+        id -> BigInt,
+        indicator_id -> BigInt,
+        period -> Date,
+        value -> Double,
+        comment -> Nullable<Text>,
+        source -> Text,
+        author_user_id -> Nullable<BigInt>,
+        author_token_id -> Nullable<BigInt>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    measure_history (id) {
+        id -> BigInt,
+        measure_id -> BigInt,
+        value -> Double,
+        comment -> Nullable<Text>,
+        source -> Text,
+        author_user_id -> Nullable<BigInt>,
+        author_token_id -> Nullable<BigInt>,
+        recorded_at -> Timestamp,
+        replaced_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contracts (id) {
+        id -> BigInt,
+        product_id -> BigInt,
+        signed_on -> Date,
+        starts_on -> Date,
+        ends_on -> Date,
+        review_cadence_months -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contract_budgets (contract_id, year) {
+        contract_id -> BigInt,
+        year -> Integer,
+        amount -> BigInt,
+    }
+}
+
+diesel::table! {
+    contract_milestones (contract_id, phase) {
+        contract_id -> BigInt,
+        phase -> Text,
+        planned_on -> Date,
+    }
+}
+
+diesel::table! {
+    objectives (id) {
+        id -> BigInt,
+        contract_id -> BigInt,
+        indicator_id -> BigInt,
+        baseline_value -> Double,
+        baseline_on -> Date,
+        target_value -> Double,
+        target_by -> Date,
+        tolerance -> Double,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    commitments (id) {
+        id -> BigInt,
+        contract_id -> BigInt,
+        area -> Text,
+        expected -> Text,
+        current -> Text,
+        evidence_url -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    spend (id) {
+        id -> BigInt,
+        product_id -> BigInt,
+        month -> Date,
+        amount -> BigInt,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reviews (id) {
+        id -> BigInt,
+        contract_id -> BigInt,
+        reviewed_on -> Date,
+        reviewers -> Text,
+        verdict -> Text,
+        decision_kind -> Text,
+        decision_rationale -> Text,
+        notes -> Text,
+        snapshot -> Text,
+        decision_id -> Nullable<BigInt>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        signed_at -> Nullable<Timestamp>,
+        signed_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        entity -> Text,
+        entity_key -> Text,
+        before -> Nullable<Text>,
+        after -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(products -> incubators (incubator_id));
+diesel::joinable!(phases -> products (product_id));
+diesel::joinable!(decisions -> products (product_id));
+diesel::joinable!(indicators -> products (product_id));
+diesel::joinable!(measures -> indicators (indicator_id));
+diesel::joinable!(measure_history -> measures (measure_id));
+diesel::joinable!(api_tokens -> products (product_id));
+diesel::joinable!(user_roles -> users (user_id));
+diesel::joinable!(contracts -> products (product_id));
+diesel::joinable!(objectives -> contracts (contract_id));
+diesel::joinable!(objectives -> indicators (indicator_id));
+diesel::joinable!(commitments -> contracts (contract_id));
+diesel::joinable!(spend -> products (product_id));
+diesel::joinable!(reviews -> contracts (contract_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    incubators,
+    products,
+    user_roles,
+    api_tokens,
+    decisions,
+    phases,
+    indicators,
+    measures,
+    measure_history,
+    contracts,
+    contract_budgets,
+    contract_milestones,
+    objectives,
+    commitments,
+    spend,
+    reviews,
+    audit_log,
+);

@@ -1,0 +1,55 @@
+//! Transactions as the calling service opens them. Repository functions never commit.
+
+use diesel::{
+    Connection,
+    connection::{AnsiTransactionManager, TransactionManager},
+};
+
+use crate::{connection::DbConnection, error::StoreResult};
+
+/// Runs `f` in a transaction meant to write: committed if `f` returns `Ok`, rolled back otherwise.
+///
+/// On SQLite it begins with `BEGIN IMMEDIATE`, taking the write lock up front: a deferred
+/// transaction that reads and then writes fails at once with `SQLITE_BUSY` when another writer
+/// got there first, whatever the busy timeout, whereas an immediate one waits its turn.
+pub fn write<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> StoreResult<T>,
+) -> StoreResult<T> {
+    let DbConnection::Sqlite(inner) = conn else {
+        return conn.transaction(f);
+    };
+    // Nested calls become savepoints, as diesel's own `transaction` would make them.
+    if AnsiTransactionManager::transaction_manager_status_mut(inner)
+        .transaction_depth()?
+        .is_some()
+    {
+        return conn.transaction(f);
+    }
+    AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+    let result = f(conn);
+    let DbConnection::Sqlite(inner) = conn else {
+        // `f` cannot change which backend the connection is.
+        return result;
+    };
+    match result {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(inner)?;
+            Ok(value)
+        }
+        Err(error) => {
+            if let Err(rollback) = AnsiTransactionManager::rollback_transaction(inner) {
+                log::error!("rollback failed after {error}: {rollback}");
+            }
+            Err(error)
+        }
+    }
+}
+
+/// Runs `f` in a read-only transaction, so that every query sees one snapshot.
+pub fn read<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> StoreResult<T>,
+) -> StoreResult<T> {
+    conn.transaction(f)
+}

@@ -1,0 +1,11 @@
+//! Store tests. Every test runs twice, on a fresh SQLite file and on a fresh PostgreSQL schema
+//! over TCP, through [`both_backends!`]: test names end in `::sqlite` and `::postgres`.
+
+#[macro_use]
+mod common;
+
+mod audit;
+mod catalogue;
+mod measures;
+mod phases;
+mod users;

@@ -1,0 +1,154 @@
+//! Measures: batches, corrections kept in history, refusals that write nothing.
+
+use pilote_domain::{DateRange, DomainError, MeasureSource, MeasureValue, Period, Periodicity};
+use pilote_store::{
+    Actor, IndicatorId, ProductId, StoreError,
+    repo::{
+        audit, indicators,
+        measures::{self, MeasureInput, UpsertCounts},
+    },
+    transaction,
+};
+
+use crate::{
+    catalogue::indicator,
+    common::{date, seed},
+};
+
+const TODAY: &str = "2026-11-23";
+
+fn setup(conn: &mut pilote_store::DbConnection) -> (ProductId, IndicatorId) {
+    let (_, product) = seed(conn);
+    let id = indicators::insert(conn, product, &indicator("demarches", true)).expect("indicator");
+    (product, id)
+}
+
+fn input(indicator: IndicatorId, day: &str, value: f64, comment: Option<&str>) -> MeasureInput {
+    MeasureInput {
+        indicator,
+        period: Period::containing(Periodicity::Week, date(day)),
+        value: MeasureValue::new(value).expect("finite"),
+        comment: comment.map(str::to_owned),
+    }
+}
+
+fn post(
+    conn: &mut pilote_store::DbConnection,
+    product: ProductId,
+    batch: &[MeasureInput],
+) -> Result<UpsertCounts, StoreError> {
+    transaction::write(conn, |c| {
+        measures::upsert(
+            c,
+            product,
+            batch,
+            MeasureSource::Api,
+            Actor::System,
+            date(TODAY),
+        )
+    })
+}
+
+both_backends! {
+    fn a_batch_counts_created_updated_unchanged_and_keeps_history(db) {
+        let mut conn = db.conn();
+        let (product, ind) = setup(&mut conn);
+        let first = post(&mut conn, product, &[
+            input(ind, "2026-11-02", 100.0, None),
+            input(ind, "2026-11-11", 120.0, Some("semaine calme")),
+        ]).expect("first batch");
+        assert_eq!(first, UpsertCounts { created: 2, updated: 0, unchanged: 0 });
+
+        // Any date files into its week: Wednesday 2026-11-04 is the week of Monday 2026-11-02.
+        let second = post(&mut conn, product, &[
+            input(ind, "2026-11-04", 110.0, Some("correction")),
+            input(ind, "2026-11-09", 120.0, Some("semaine calme")),
+            input(ind, "2026-11-16", 130.0, None),
+        ]).expect("second batch");
+        assert_eq!(second, UpsertCounts { created: 1, updated: 1, unchanged: 1 });
+
+        let series = measures::series(&mut conn, ind, None).expect("series");
+        let values: Vec<_> = series.iter().map(|m| (m.period, m.value)).collect();
+        assert_eq!(values, [
+            (date("2026-11-02"), 110.0),
+            (date("2026-11-09"), 120.0),
+            (date("2026-11-16"), 130.0),
+        ]);
+        let history = measures::history(&mut conn, ind, Period::containing(Periodicity::Week, date("2026-11-02")))
+            .expect("history");
+        assert_eq!(history.len(), 2);
+        assert_eq!((history[0].value, history[0].replaced_at), (110.0, None));
+        assert_eq!(history[0].comment.as_deref(), Some("correction"));
+        assert_eq!(history[1].value, 100.0);
+        assert!(history[1].replaced_at.is_some());
+        assert_eq!(measures::latest(&mut conn, ind).expect("latest"), Some((date("2026-11-16"), 130.0)));
+
+        let range = DateRange::new(date("2026-11-05"), date("2026-11-30")).expect("range");
+        assert_eq!(measures::series(&mut conn, ind, Some(&range)).expect("range").len(), 2);
+        let posts = audit::for_entity(&mut conn, "product", "mon-produit").expect("audit");
+        assert_eq!(posts.iter().filter(|e| e.action == "measures.post").count(), 2);
+    }
+
+    fn reposting_the_same_batch_is_a_no_op(db) {
+        let mut conn = db.conn();
+        let (product, ind) = setup(&mut conn);
+        let batch = [input(ind, "2026-11-02", 1.5, Some("ok"))];
+        post(&mut conn, product, &batch).expect("first");
+        let again = post(&mut conn, product, &batch).expect("again");
+        assert_eq!(again, UpsertCounts { created: 0, updated: 0, unchanged: 1 });
+        let history = measures::history(&mut conn, ind, batch[0].period).expect("history");
+        assert_eq!(history.len(), 1);
+    }
+
+    fn a_bad_row_refuses_the_whole_batch(db) {
+        let mut conn = db.conn();
+        let (product, ind) = setup(&mut conn);
+        post(&mut conn, product, &[input(ind, "2026-11-02", 1.0, None)]).expect("seed value");
+
+        let cases = [
+            (vec![input(ind, "2026-11-09", 2.0, None), input(ind, "2026-11-30", 3.0, None)], "measures[1].period"),
+            (vec![input(ind, "2026-11-09", 2.0, None), input(ind, "2026-11-10", 3.0, None)], "measures[1]"),
+            (vec![input(ind, "2026-11-02", 9.0, None), input(IndicatorId(9_999), "2026-11-09", 3.0, None)], "measures[1].indicator"),
+            (vec![MeasureInput { period: Period::containing(Periodicity::Month, date("2026-10-01")), ..input(ind, "2026-10-01", 3.0, None) }], "measures[0].period"),
+        ];
+        for (batch, field) in cases {
+            let err = post(&mut conn, product, &batch).expect_err(field);
+            match err {
+                StoreError::Domain(DomainError::Invalid { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("{field}: unexpected {other:?}"),
+            }
+        }
+        let series = measures::series(&mut conn, ind, None).expect("series");
+        assert_eq!(series.iter().map(|m| m.value).collect::<Vec<_>>(), [1.0]);
+    }
+
+    fn a_token_cannot_post_to_another_products_indicator(db) {
+        use pilote_store::repo::products;
+        let mut conn = db.conn();
+        let (_, ind) = setup(&mut conn);
+        let other = products::insert(&mut conn, &crate::common::product("autre", "dinum", "2025-01-06"), Actor::System)
+            .expect("other product");
+        let err = post(&mut conn, other, &[input(ind, "2026-11-02", 1.0, None)]).expect_err("foreign indicator");
+        assert!(matches!(err, StoreError::Domain(DomainError::Invalid { .. })), "{err:?}");
+    }
+
+    fn large_batches_are_chunked(db) {
+        let mut conn = db.conn();
+        let (product, ind) = setup(&mut conn);
+        let start = date("2000-01-03");
+        let batch: Vec<_> = (0..1_400)
+            .map(|w| MeasureInput {
+                indicator: ind,
+                period: Period::containing(Periodicity::Week, start + chrono::Duration::weeks(w)),
+                value: MeasureValue::new(w as f64).expect("finite"),
+                comment: None,
+            })
+            .collect();
+        let counts = post(&mut conn, product, &batch).expect("big batch");
+        assert_eq!(counts.created, 1_400);
+        let replaced: Vec<_> = batch.iter().map(|m| MeasureInput { value: MeasureValue::new(m.value.get() + 1.0).expect("finite"), ..m.clone() }).collect();
+        let counts = post(&mut conn, product, &replaced).expect("big correction");
+        assert_eq!(counts.updated, 1_400);
+        assert_eq!(measures::series(&mut conn, ind, None).expect("series").len(), 1_400);
+    }
+}

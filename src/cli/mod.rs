@@ -1,0 +1,75 @@
+//! The command line: `pilote serve | migrate | demo | user add`. `main` parses and dispatches.
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use pilote_api::Settings;
+use pilote_store::Database;
+
+mod demo;
+mod serve;
+mod user;
+
+/// Pilote: the portfolio of public digital products, phase by phase, number by number.
+#[derive(Debug, Parser)]
+#[command(name = "pilote", version, about)]
+pub struct Cli {
+    /// Settings file layered over the defaults (TOML).
+    #[arg(long, global = true, env = "PILOTE_CONFIG", value_name = "FILE")]
+    pub config: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (migrations run first).
+    Serve(serve::ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Fill an empty database with a synthetic demo portfolio.
+    Demo(demo::DemoArgs),
+    /// Manage users.
+    #[command(subcommand)]
+    User(user::UserCommand),
+}
+
+/// Which database to use.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// sqlite://PATH (default sqlite://pilote.db) or postgres://USER@HOST:PORT/DB.
+    #[arg(long, env = "DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    /// Opens the pool the settings and flags describe, and migrates it.
+    pub fn open(&self, settings: &Settings) -> anyhow::Result<Database> {
+        let url = self
+            .database_url
+            .as_deref()
+            .unwrap_or(&settings.database_url);
+        let db = Database::open(url, &settings.database.pool_options())
+            .with_context(|| "cannot use the database URL")?;
+        let applied = db.migrate().context("cannot migrate the database")?;
+        if !applied.is_empty() {
+            log::info!("applied migrations: {}", applied.join(", "));
+        }
+        Ok(db)
+    }
+}
+
+/// Runs the command the user asked for.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load(cli.config.as_deref()).context("cannot load settings")?;
+    match cli.command {
+        Command::Serve(args) => serve::run(&settings, args),
+        Command::Migrate(args) => {
+            args.open(&settings)?;
+            println!("Base de données à jour.");
+            Ok(())
+        }
+        Command::Demo(args) => demo::run(&settings, &args),
+        Command::User(command) => user::run(&settings, command),
+    }
+}

@@ -1,0 +1,35 @@
+//! `pilote serve`.
+
+use anyhow::Context;
+use clap::Args;
+use pilote_api::{Application, Settings};
+
+use super::{DatabaseArgs, demo};
+
+/// Options of `pilote serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, env = "PILOTE_BIND", value_name = "ADDR")]
+    pub bind: Option<String>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Load the demo portfolio first if the database has no product yet.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// Migrates, loads the demo if asked and the database is empty, then serves.
+pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
+    let db = args.database.open(settings)?;
+    if args.demo {
+        demo::load_if_empty(&db, demo::DEFAULT_SEED)?;
+    }
+    let bind = args.bind.as_deref().unwrap_or(&settings.bind);
+    actix_web::rt::System::new().block_on(async move {
+        let app =
+            Application::build(bind, db).with_context(|| format!("cannot listen on {bind}"))?;
+        log::info!("Pilote listening on port {}", app.port());
+        app.run_until_stopped().await.context("server failed")
+    })
+}

@@ -1,0 +1,4 @@
+//! The `pilote` command: its subcommands and the demo portfolio.
+
+pub mod cli;
+pub mod demo;

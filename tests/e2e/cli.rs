@@ -1,0 +1,179 @@
+//! The other subcommands: migrate, demo, user add, and refusals with clear messages.
+
+use std::{io::Write, process::Stdio};
+
+use pilote_domain::{Email, Grant};
+use pilote_store::{Backend, repo::users, testing::TestDb};
+
+use crate::helpers::pilote;
+
+fn add_user(
+    dir: &std::path::Path,
+    url: &str,
+    args: &[&str],
+    password: &str,
+) -> std::process::Output {
+    let mut child = pilote(dir)
+        .args(["user", "add", "--database-url", url])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{password}\n").as_bytes())
+        .expect("write password");
+    child.wait_with_output().expect("wait")
+}
+
+fn user_add_reads_the_password_from_stdin_and_stores_a_hash(backend: Backend) {
+    let db = TestDb::new(backend);
+    let dir = tempfile::tempdir().expect("dir");
+    let ok = add_user(
+        dir.path(),
+        db.url(),
+        &[
+            "--email",
+            "Admin@Pilote.Gouv.fr",
+            "--name",
+            "Alex Admin",
+            "--role",
+            "admin",
+        ],
+        "un mot de passe assez long",
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("admin@pilote.gouv.fr"));
+
+    let mut conn = db.conn();
+    let user = users::find_by_email(
+        &mut conn,
+        &Email::parse("admin@pilote.gouv.fr").expect("email"),
+    )
+    .expect("stored");
+    assert!(user.password_hash.starts_with("$argon2id$"));
+    assert!(!user.password_hash.contains("un mot de passe"));
+    assert_eq!(
+        users::grants(&mut conn, user.id).expect("grants"),
+        [Grant::Admin]
+    );
+
+    let again = add_user(
+        dir.path(),
+        db.url(),
+        &[
+            "--email",
+            "admin@pilote.gouv.fr",
+            "--name",
+            "Autre",
+            "--role",
+            "viewer",
+        ],
+        "un mot de passe assez long",
+    );
+    assert!(!again.status.success(), "a taken email is refused");
+
+    let short = add_user(
+        dir.path(),
+        db.url(),
+        &[
+            "--email",
+            "court@pilote.gouv.fr",
+            "--name",
+            "Court",
+            "--role",
+            "viewer",
+        ],
+        "court",
+    );
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+
+    let unscoped = add_user(
+        dir.path(),
+        db.url(),
+        &[
+            "--email",
+            "m@pilote.gouv.fr",
+            "--name",
+            "M",
+            "--role",
+            "manager",
+        ],
+        "un mot de passe assez long",
+    );
+    assert!(String::from_utf8_lossy(&unscoped.stderr).contains("--incubator is required"));
+}
+
+#[test]
+fn user_add_on_sqlite() {
+    user_add_reads_the_password_from_stdin_and_stores_a_hash(Backend::Sqlite);
+}
+
+#[test]
+fn user_add_on_postgres() {
+    user_add_reads_the_password_from_stdin_and_stores_a_hash(Backend::Postgres);
+}
+
+#[test]
+fn migrate_then_demo_refuses_a_second_load() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("x.db").display());
+    let migrate = pilote(dir.path())
+        .args(["migrate", "--database-url", &url])
+        .output()
+        .expect("migrate");
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
+    let demo = pilote(dir.path())
+        .args([
+            "demo",
+            "--database-url",
+            &url,
+            "--seed",
+            "7",
+            "--today",
+            "2026-11-23",
+        ])
+        .output()
+        .expect("demo");
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    assert!(String::from_utf8_lossy(&demo.stdout).contains("Portefeuille de démonstration chargé"));
+    let second = pilote(dir.path())
+        .args(["demo", "--database-url", &url])
+        .output()
+        .expect("demo again");
+    assert!(!second.status.success());
+    assert!(String::from_utf8_lossy(&second.stderr).contains("already holds products"));
+}
+
+#[test]
+fn an_unknown_database_scheme_is_refused_clearly() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = pilote(dir.path())
+        .args(["migrate", "--database-url", "mysql://localhost/pilote"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("unsupported database url"), "{stderr}");
+    assert!(
+        !dir.path().join("mysql:").exists(),
+        "no file created for a foreign URL"
+    );
+}
