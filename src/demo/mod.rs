@@ -219,7 +219,9 @@ impl Loader {
             self.today,
         )?;
         self.summary.measures += counts.created;
-        if !self.corrected && timeline.stopped_on.is_none() && !plan.late {
+        // A product past investigation, so the correction bears on real volumes.
+        let established = matches!(plan.target, Target::Running(p) if p != Phase::Investigation);
+        if !self.corrected && established && !plan.late {
             if let Some((north_star, _)) = created.first() {
                 self.correct(c, id, *north_star, &inputs)?;
             }

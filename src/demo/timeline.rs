@@ -107,6 +107,8 @@ fn current_length(phase: Phase, limits: &PhaseDurations, overdue: bool, rng: &mu
     rng.between(min, max)
 }
 
+/// Draws the dates of a product's life so that today it stands where `plan` says, created
+/// between three months and four years ago.
 pub(super) fn timeline(
     plan: Plan,
     limits: &PhaseDurations,
