@@ -21,14 +21,17 @@ pub struct ServeArgs {
 
 /// Migrates, loads the demo if asked and the database is empty, then serves.
 pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
+    settings
+        .check()
+        .map_err(|problem| anyhow::anyhow!("unsafe settings: {problem}"))?;
     let db = args.database.open(settings)?;
     if args.demo {
         demo::load_if_empty(&db, demo::DEFAULT_SEED)?;
     }
     let bind = args.bind.as_deref().unwrap_or(&settings.bind);
     actix_web::rt::System::new().block_on(async move {
-        let app =
-            Application::build(bind, db).with_context(|| format!("cannot listen on {bind}"))?;
+        let app = Application::build(settings, bind, db)
+            .with_context(|| format!("cannot listen on {bind}"))?;
         log::info!("Pilote listening on port {}", app.port());
         app.run_until_stopped().await.context("server failed")
     })

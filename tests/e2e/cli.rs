@@ -1,34 +1,9 @@
 //! The other subcommands: migrate, demo, user add, and refusals with clear messages.
 
-use std::{io::Write, process::Stdio};
-
 use pilote_domain::{Email, Grant};
 use pilote_store::{Backend, repo::users, testing::TestDb};
 
-use crate::helpers::pilote;
-
-fn add_user(
-    dir: &std::path::Path,
-    url: &str,
-    args: &[&str],
-    password: &str,
-) -> std::process::Output {
-    let mut child = pilote(dir)
-        .args(["user", "add", "--database-url", url])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("{password}\n").as_bytes())
-        .expect("write password");
-    child.wait_with_output().expect("wait")
-}
+use crate::helpers::{add_user, pilote};
 
 fn user_add_reads_the_password_from_stdin_and_stores_a_hash(backend: Backend) {
     let db = TestDb::new(backend);

@@ -1,7 +1,7 @@
 //! Starting the real binary and talking HTTP to it.
 
 use std::{
-    io::{BufRead, BufReader},
+    io::{BufRead, BufReader, Write},
     path::Path,
     process::{Child, Command, Stdio},
     sync::mpsc,
@@ -18,6 +18,49 @@ pub fn pilote(dir: &Path) -> Command {
         .env_remove("PILOTE_CONFIG")
         .env("RUST_LOG", "info");
     command
+}
+
+/// Runs `pilote user add --database-url URL ARGS...`, typing `password` on its standard input.
+pub fn add_user(dir: &Path, url: &str, args: &[&str], password: &str) -> std::process::Output {
+    let mut child = pilote(dir)
+        .args(["user", "add", "--database-url", url])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{password}\n").as_bytes())
+        .expect("write password");
+    child.wait_with_output().expect("wait")
+}
+
+/// An HTTP answer: status, headers, and the body parsed as JSON.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: ureq::http::HeaderMap,
+    pub body: serde_json::Value,
+}
+
+impl Reply {
+    /// A header's value, if present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// What to send besides the method and the path.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Request<'a> {
+    /// `Authorization: Bearer <token>`.
+    pub bearer: Option<&'a str>,
+    /// A body and its content type.
+    pub body: Option<(&'a str, &'a str)>,
 }
 
 /// A running `pilote serve`, killed when dropped.
@@ -64,21 +107,122 @@ impl Server {
 
     /// GET a path; returns the status and the body parsed as JSON.
     pub fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        let reply = self.send("GET", path, Request::default());
+        (reply.status, reply.body)
+    }
+
+    /// GET a path with `Authorization: Bearer <token>`.
+    pub fn get_as(&self, path: &str, token: &str) -> Reply {
+        self.send(
+            "GET",
+            path,
+            Request {
+                bearer: Some(token),
+                ..Request::default()
+            },
+        )
+    }
+
+    /// POST a JSON value.
+    pub fn post_json(&self, path: &str, body: &serde_json::Value) -> Reply {
+        let text = body.to_string();
+        self.send(
+            "POST",
+            path,
+            Request {
+                body: Some(("application/json", &text)),
+                ..Request::default()
+            },
+        )
+    }
+
+    /// Sends any request. A JSON answer is parsed; any other body comes back as a string, an
+    /// empty one as `null`.
+    pub fn send(&self, method: &str, path: &str, request: Request<'_>) -> Reply {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(30)))
             .build()
             .into();
-        let mut response = agent
-            .get(format!("{}{path}", self.base))
-            .call()
-            .expect("HTTP request");
+        let url = format!("{}{path}", self.base);
+        let authorization = request.bearer.map(|token| format!("Bearer {token}"));
+        macro_rules! with_auth {
+            ($builder:expr) => {{
+                let mut builder = $builder;
+                if let Some(value) = &authorization {
+                    builder = builder.header("Authorization", value);
+                }
+                builder
+            }};
+        }
+        let (content_type, text) = request.body.unwrap_or(("application/json", ""));
+        let result = match method {
+            "GET" => with_auth!(agent.get(&url)).call(),
+            "DELETE" => with_auth!(agent.delete(&url)).call(),
+            "POST" => with_auth!(agent.post(&url))
+                .content_type(content_type)
+                .send(text),
+            "PATCH" => with_auth!(agent.patch(&url))
+                .content_type(content_type)
+                .send(text),
+            "PUT" => with_auth!(agent.put(&url))
+                .content_type(content_type)
+                .send(text),
+            other => panic!("unsupported method in tests: {other}"),
+        };
+        let mut response = result.expect("HTTP request");
         let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .read_json::<serde_json::Value>()
-            .expect("JSON body");
-        (status, body)
+        let headers = response.headers().clone();
+        let text = response.body_mut().read_to_string().expect("body");
+        let is_json = headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        let body = if text.is_empty() {
+            serde_json::Value::Null
+        } else if is_json {
+            serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{method} {path}: invalid JSON ({e}): {text:?}"))
+        } else {
+            serde_json::Value::String(text)
+        };
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Sends JSON as someone (`None`: anonymous).
+    pub fn json_as(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Reply {
+        let text = body.to_string();
+        self.send(
+            method,
+            path,
+            Request {
+                bearer: token,
+                body: Some(("application/json", &text)),
+            },
+        )
+    }
+
+    /// Logs in and returns the access token.
+    pub fn login(&self, email: &str, password: &str) -> String {
+        let reply = self.post_json(
+            "/api/v1/auth/login",
+            &serde_json::json!({ "email": email, "password": password }),
+        );
+        assert_eq!(reply.status, 200, "login {email}: {:?}", reply.body);
+        reply.body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned()
     }
 }
 

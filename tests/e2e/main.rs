@@ -1,5 +1,7 @@
 //! End-to-end tests: the real `pilote` binary, real databases, HTTP over loopback.
 
+mod api;
+mod auth;
 mod cli;
 mod helpers;
 mod serve;

@@ -1,7 +1,10 @@
 //! The API's one error type, mapped once to HTTP status codes and the contract's JSON envelope:
 //! `{"error": {"code", "message", "details": [{"field", "problem"}]}}`.
 
-use actix_web::{HttpResponse, ResponseError, http::StatusCode};
+use actix_web::{
+    HttpResponse, ResponseError,
+    http::{StatusCode, header},
+};
 use pilote_domain::DomainError;
 use pilote_store::StoreError;
 use serde::Serialize;
@@ -9,6 +12,24 @@ use serde::Serialize;
 /// What a request can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// The body could not be read as what the route takes (400).
+    #[error("{0}")]
+    BadRequest(String),
+    /// The body is over the route's limit, in bytes (413).
+    #[error("the body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    /// Several values are invalid (422): every field at fault, e.g. each bad row of a batch.
+    #[error("{} invalid values", .0.len())]
+    InvalidMany(Vec<(String, String)>),
+    /// Missing or invalid credentials (401, with `WWW-Authenticate: Bearer`).
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// Authenticated, but not allowed (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts (429, with `Retry-After` in seconds).
+    #[error("too many attempts, retry in {retry_after_secs} seconds")]
+    TooManyRequests { retry_after_secs: u64 },
     /// Well-formed but invalid (422), with the field at fault.
     #[error("{field}: {problem}")]
     Invalid { field: String, problem: String },
@@ -78,7 +99,12 @@ impl ApiError {
     /// The stable machine-readable code of the contract.
     pub fn code(&self) -> &'static str {
         match self {
-            ApiError::Invalid { .. } => "validation_failed",
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::PayloadTooLarge(_) => "payload_too_large",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
+            ApiError::Invalid { .. } | ApiError::InvalidMany(_) => "validation_failed",
             ApiError::NotFound(_) => "not_found",
             ApiError::Conflict(_) => "conflict",
             ApiError::Unavailable(_) => "database_unavailable",
@@ -90,7 +116,12 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Invalid { .. } | ApiError::InvalidMany(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -101,6 +132,10 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let details = match self {
             ApiError::Invalid { field, problem } => vec![Detail { field, problem }],
+            ApiError::InvalidMany(all) => all
+                .iter()
+                .map(|(field, problem)| Detail { field, problem })
+                .collect(),
             _ => Vec::new(),
         };
         // Causes go to the log; the response stays opaque.
@@ -109,7 +144,17 @@ impl ResponseError for ApiError {
             ApiError::Internal(cause) => log::error!("internal error: {cause}"),
             _ => {}
         }
-        HttpResponse::build(self.status_code()).json(Envelope {
+        let mut response = HttpResponse::build(self.status_code());
+        match self {
+            ApiError::Unauthorized(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            ApiError::TooManyRequests { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            _ => {}
+        }
+        response.json(Envelope {
             error: Body {
                 code: self.code(),
                 message: self.to_string(),

@@ -1,8 +1,13 @@
 //! Pilote's HTTP layer on actix-web: the route table, JSON errors, authentication and settings.
 //! Handlers stay thin: they extract, call the store, and render.
 
+pub mod access;
 pub mod auth;
+pub mod db;
 pub mod error;
+pub mod json;
+pub mod list;
+pub mod request_id;
 pub mod routes;
 pub mod settings;
 pub mod startup;

@@ -19,6 +19,8 @@ pub struct Settings {
     pub environment: RunMode,
     /// Pool sizing.
     pub database: DatabaseSettings,
+    /// Signing of login tokens.
+    pub jwt: JwtSettings,
 }
 
 /// Development or production.
@@ -36,6 +38,54 @@ pub struct DatabaseSettings {
     pub pool_size: u32,
     /// Seconds to wait for a free connection before answering 503.
     pub connect_timeout_secs: u64,
+}
+
+/// The signing secret compiled into `config/default.toml`. Public knowledge, so anyone could
+/// forge tokens with it: accepted in development only.
+pub const DEV_JWT_SECRET: &str = "pilote-development-secret-not-for-production";
+
+/// The shortest secret production accepts: HS256 keys should be at least as long as the hash.
+pub const MIN_JWT_SECRET_LENGTH: usize = 32;
+
+/// How login tokens (JWT, HS256) are signed and checked.
+#[derive(Clone, Deserialize)]
+pub struct JwtSettings {
+    /// The HMAC key (`PILOTE_JWT__SECRET`); at least 32 bytes in production.
+    pub secret: String,
+    /// The `iss` claim written and required.
+    pub issuer: String,
+    /// The `aud` claim written and required.
+    pub audience: String,
+    /// How long a login token is valid.
+    pub ttl_minutes: u64,
+}
+
+impl std::fmt::Debug for JwtSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Settings get logged; the secret must not be.
+        f.debug_struct("JwtSettings")
+            .field("secret", &"[redacted]")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("ttl_minutes", &self.ttl_minutes)
+            .finish()
+    }
+}
+
+impl JwtSettings {
+    /// Why this secret must not sign production tokens, if it must not.
+    fn weakness(&self) -> Option<String> {
+        if self.secret == DEV_JWT_SECRET {
+            Some("jwt.secret is the well-known development default".to_owned())
+        } else if self.secret.len() < MIN_JWT_SECRET_LENGTH {
+            Some(format!(
+                "jwt.secret is {} bytes long, fewer than {MIN_JWT_SECRET_LENGTH}",
+                self.secret.len()
+            ))
+        } else {
+            None
+        }
+    }
 }
 
 impl DatabaseSettings {
@@ -65,6 +115,28 @@ impl Settings {
             .build()?
             .try_deserialize()
     }
+
+    /// Refuses settings that are unsafe in production (a default or short JWT secret, a token
+    /// lifetime of zero); in development, logs a warning and accepts them. The binary calls it
+    /// before serving.
+    pub fn check(&self) -> Result<(), String> {
+        if self.jwt.ttl_minutes == 0 {
+            return Err("jwt.ttl_minutes must be at least 1".to_owned());
+        }
+        let Some(weakness) = self.jwt.weakness() else {
+            return Ok(());
+        };
+        match self.environment {
+            RunMode::Production => Err(format!(
+                "{weakness}: set PILOTE_JWT__SECRET to a random string of at least \
+                 {MIN_JWT_SECRET_LENGTH} bytes"
+            )),
+            RunMode::Development => {
+                log::warn!("{weakness}; acceptable in development only");
+                Ok(())
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -91,6 +163,30 @@ mod tests {
         assert_eq!(settings.bind, "0.0.0.0:9000");
         assert_eq!(settings.database.pool_size, 3);
         assert_eq!(settings.database.connect_timeout_secs, 5);
+    }
+
+    #[test]
+    fn jwt_defaults_load_and_pass_in_development_only() {
+        let mut settings = Settings::load(None).expect("defaults");
+        assert_eq!(settings.jwt.secret, DEV_JWT_SECRET);
+        assert_eq!(
+            (settings.jwt.issuer.as_str(), settings.jwt.audience.as_str()),
+            ("pilote", "pilote-api")
+        );
+        assert_eq!(settings.jwt.ttl_minutes, 60);
+        assert!(!format!("{settings:?}").contains(DEV_JWT_SECRET));
+        assert_eq!(settings.check(), Ok(()));
+
+        settings.environment = RunMode::Production;
+        let error = settings.check().expect_err("default secret in production");
+        assert!(error.contains("development default"), "{error}");
+        settings.jwt.secret = "x".repeat(MIN_JWT_SECRET_LENGTH - 1);
+        let error = settings.check().expect_err("short secret in production");
+        assert!(error.contains("fewer than 32"), "{error}");
+        settings.jwt.secret = "x".repeat(MIN_JWT_SECRET_LENGTH);
+        assert_eq!(settings.check(), Ok(()));
+        settings.jwt.ttl_minutes = 0;
+        assert!(settings.check().is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use actix_web::{App, HttpServer, dev::Server, middleware, web};
 use pilote_store::Database;
 
-use crate::routes;
+use crate::{ApiError, Settings, auth, json, request_id, routes};
 
 /// A bound, not yet running, server.
 pub struct Application {
@@ -15,14 +15,33 @@ pub struct Application {
 
 impl Application {
     /// Binds `bind` (port 0 picks a free one) and prepares the server over `db`.
-    pub fn build(bind: &str, db: Database) -> std::io::Result<Application> {
+    pub fn build(settings: &Settings, bind: &str, db: Database) -> std::io::Result<Application> {
         let listener = TcpListener::bind(bind)?;
         let port = listener.local_addr()?.port();
         let data = web::Data::new(db);
+        let auth = auth::configure(settings);
         let server = HttpServer::new(move || {
             App::new()
-                .wrap(middleware::Logger::default())
+                // The last `wrap` is the outermost: the logger sees the response after the
+                // request-id middleware has set its header.
+                .wrap(middleware::from_fn(request_id::middleware))
+                .wrap(middleware::Logger::new(
+                    "%{x-request-id}o %a \"%r\" %s %b %Dms",
+                ))
+                .app_data(web::PayloadConfig::new(json::LIMIT))
                 .app_data(data.clone())
+                .app_data(web::QueryConfig::default().error_handler(|error, _| {
+                    ApiError::Invalid {
+                        field: "query".to_owned(),
+                        problem: error.to_string(),
+                    }
+                    .into()
+                }))
+                .app_data(
+                    web::PathConfig::default()
+                        .error_handler(|_, _| ApiError::NotFound("resource").into()),
+                )
+                .configure(auth.clone())
                 .configure(routes::configure)
         })
         .listen(listener)?

@@ -4,6 +4,7 @@
 #[macro_use]
 mod macros;
 
+pub mod access;
 mod commitment;
 mod contract;
 mod decision;

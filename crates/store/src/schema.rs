@@ -73,6 +73,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_attempts (id) {
+        id -> BigInt,
+        email -> Text,
+        ip -> Text,
+        attempted_at -> Timestamp,
+        succeeded -> Bool,
+    }
+}
+
+diesel::table! {
     decisions (id) {
         id -> BigInt,
         product_id -> BigInt,
@@ -271,4 +281,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     spend,
     reviews,
     audit_log,
+    login_attempts,
 );

@@ -1,3 +1,25 @@
-//! Authentication. Passwords for now; sessions, JWT and API tokens come with the API.
+//! Authentication: passwords, login tokens (JWT), product API tokens, and the extractors that
+//! tell handlers who is calling.
 
+use actix_web::web;
+
+use crate::settings::Settings;
+
+pub mod extract;
+pub mod jwt;
+pub mod login;
 pub mod password;
+
+pub use extract::{CurrentUser, Principal};
+pub use jwt::JwtConfig;
+
+/// Registers what authentication needs in the app data (the JWT keys, built once here and
+/// shared by every worker). Call it outside the `HttpServer::new` factory and pass a clone to
+/// `App::configure` inside it.
+pub fn configure(settings: &Settings) -> impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static {
+    let jwt = web::Data::new(JwtConfig::new(&settings.jwt));
+    login::warm_up();
+    move |cfg: &mut web::ServiceConfig| {
+        cfg.app_data(jwt.clone());
+    }
+}

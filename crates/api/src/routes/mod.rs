@@ -4,12 +4,55 @@ use actix_web::web;
 
 use crate::error::ApiError;
 
+pub mod auth;
+pub mod decisions;
 pub mod health;
+pub mod incubators;
+pub mod indicators;
+pub mod me;
+pub mod measures;
+pub mod measures_csv;
+pub mod portfolio;
+pub mod products;
+pub mod scope;
+pub mod tokens;
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
+        .service(
+            web::scope("/api/v1")
+                .service(
+                    web::scope("/auth")
+                        .app_data(auth::json_config())
+                        .service(auth::login),
+                )
+                .service(me::me)
+                .service(incubators::list)
+                .service(incubators::create)
+                .service(portfolio::summary)
+                .service(products::list)
+                .service(products::create)
+                // CSV routes before `/products/{slug}`-style patterns that could shadow them.
+                .service(measures_csv::upload)
+                .service(measures_csv::download)
+                .service(products::get)
+                .service(products::update)
+                .service(decisions::phase_history)
+                .service(decisions::list)
+                .service(decisions::create)
+                .service(indicators::list)
+                .service(indicators::create)
+                .service(indicators::get)
+                .service(indicators::update)
+                .service(measures::create)
+                .service(measures::series)
+                .service(measures::history)
+                .service(tokens::create)
+                .service(tokens::list)
+                .service(tokens::revoke),
+        )
         .default_service(web::to(unknown_route));
 }
 

@@ -117,3 +117,52 @@ pub fn find(
         .not_found("indicator")?
         .into_domain()
 }
+
+/// Saves an indicator's new description. Its key stays; its periodicity may only change while
+/// it has no measure (stored periods would no longer match it).
+pub fn update(
+    conn: &mut DbConnection,
+    product: ProductId,
+    id: IndicatorId,
+    indicator: &Indicator,
+) -> StoreResult<()> {
+    indicator.validate()?;
+    let current = list(conn, product)?;
+    let Some((_, before)) = current.iter().find(|(i, _)| *i == id) else {
+        return Err(crate::error::StoreError::NotFound { what: "indicator" });
+    };
+    if before.key != indicator.key {
+        return Err(pilote_domain::DomainError::invalid("key", "cannot be changed").into());
+    }
+    if before.periodicity != indicator.periodicity {
+        let measured: i64 = crate::schema::measures::table
+            .filter(crate::schema::measures::indicator_id.eq(id.0))
+            .count()
+            .get_result(conn)?;
+        if measured > 0 {
+            return Err(pilote_domain::DomainError::conflict(
+                "the periodicity of an indicator with measures cannot change",
+            )
+            .into());
+        }
+    }
+    let set: Vec<Indicator> = current
+        .into_iter()
+        .map(|(i, old)| if i == id { indicator.clone() } else { old })
+        .collect();
+    validate_indicator_set(&set)?;
+    diesel::update(indicators::table.find(id.0))
+        .set((
+            indicators::label.eq(&indicator.label),
+            indicators::unit.eq(&indicator.unit),
+            indicators::direction.eq(indicator.direction.as_str()),
+            indicators::principle.eq(indicator.principle.as_str()),
+            indicators::periodicity.eq(indicator.periodicity.as_str()),
+            indicators::aggregation.eq(indicator.aggregation.as_str()),
+            indicators::matrix_role.eq(indicator.matrix_role.map(MatrixRole::as_str)),
+            indicators::north_star.eq(indicator.north_star),
+            indicators::description.eq(&indicator.description),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -4,7 +4,10 @@
 pub mod audit;
 pub mod incubators;
 pub mod indicators;
+pub mod login_attempts;
 pub mod measures;
 pub mod phases;
 pub mod products;
+pub mod pulse;
+pub mod tokens;
 pub mod users;

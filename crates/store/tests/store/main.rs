@@ -6,6 +6,8 @@ mod common;
 
 mod audit;
 mod catalogue;
+mod login_attempts;
 mod measures;
 mod phases;
+mod tokens;
 mod users;

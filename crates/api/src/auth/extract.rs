@@ -1,0 +1,169 @@
+//! Who is calling: extractors that put the permission in the handler's signature.
+//!
+//! - [`CurrentUser`]: a signed-in person (a valid login JWT), loaded with their roles.
+//! - [`Principal`]: a person or a product's API token (`Bearer pil_...`).
+//!
+//! Both answer 401 with `WWW-Authenticate: Bearer` when the credentials are missing or invalid,
+//! and never say which part was wrong.
+
+use std::{future::Future, pin::Pin};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use pilote_domain::{Email, Grant};
+use pilote_store::{
+    Database, ProductId, StoreError, TokenId, UserId,
+    repo::{tokens, users},
+    transaction,
+};
+
+use crate::{auth::jwt::JwtConfig, error::ApiError};
+
+const INVALID: &str = "missing or invalid bearer token";
+
+/// A signed-in, enabled user and the roles they hold.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurrentUser {
+    pub id: UserId,
+    pub email: Email,
+    pub name: String,
+    pub grants: Vec<Grant>,
+}
+
+/// Whoever a request is authenticated as.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Principal {
+    /// A person, with a login JWT.
+    User(CurrentUser),
+    /// A script with one product's API token.
+    Token { id: TokenId, product: ProductId },
+}
+
+/// The token of an `Authorization: Bearer <token>` header (the scheme is case-insensitive).
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
+}
+
+fn app_data<T: 'static>(req: &HttpRequest) -> Result<web::Data<T>, ApiError> {
+    req.app_data::<web::Data<T>>().cloned().ok_or_else(|| {
+        // A wiring bug, not the client's fault: 500, logged by the error's renderer.
+        ApiError::Internal(format!("{} missing from app data", std::any::type_name::<T>()).into())
+    })
+}
+
+/// Checks a login JWT and loads its user with their roles; disabled or deleted users fail.
+async fn user_from_jwt(
+    db: web::Data<Database>,
+    jwt: &JwtConfig,
+    token: &str,
+) -> Result<CurrentUser, ApiError> {
+    let claims = jwt.verify(token).map_err(|e| {
+        log::debug!("rejected login token: {e}");
+        ApiError::Unauthorized(INVALID)
+    })?;
+    let id = claims.user_id().ok_or(ApiError::Unauthorized(INVALID))?;
+    let loaded = web::block(move || -> Result<_, StoreError> {
+        let mut conn = db.get()?;
+        transaction::read(&mut conn, |c| {
+            let user = match users::get(c, id) {
+                Ok(user) => user,
+                Err(StoreError::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            let grants = users::grants(c, id)?;
+            Ok(Some((user, grants)))
+        })
+    })
+    .await??;
+    match loaded {
+        Some((user, grants)) if !user.disabled => Ok(CurrentUser {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            grants,
+        }),
+        _ => Err(ApiError::Unauthorized(INVALID)),
+    }
+}
+
+/// Checks an API token, recording its use.
+async fn token_principal(db: web::Data<Database>, token: String) -> Result<Principal, ApiError> {
+    let found = web::block(move || {
+        let mut conn = db.get()?;
+        transaction::write(&mut conn, |c| tokens::authenticate(c, &token))
+    })
+    .await??;
+    let (id, product) = found.ok_or(ApiError::Unauthorized(INVALID))?;
+    Ok(Principal::Token { id, product })
+}
+
+type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+
+impl FromRequest for CurrentUser {
+    type Error = ApiError;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parts = (
+            bearer(req),
+            app_data::<Database>(req),
+            app_data::<JwtConfig>(req),
+        );
+        Box::pin(async move {
+            let (token, db, jwt) = parts;
+            let token = token.ok_or(ApiError::Unauthorized(INVALID))?;
+            user_from_jwt(db?, &*jwt?, &token).await
+        })
+    }
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parts = (
+            bearer(req),
+            app_data::<Database>(req),
+            app_data::<JwtConfig>(req),
+        );
+        Box::pin(async move {
+            let (token, db, jwt) = parts;
+            let token = token.ok_or(ApiError::Unauthorized(INVALID))?;
+            if token.starts_with(tokens::TOKEN_PREFIX) {
+                token_principal(db?, token).await
+            } else {
+                Ok(Principal::User(user_from_jwt(db?, &*jwt?, &token).await?))
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    #[test]
+    fn bearer_tokens_are_read_from_the_authorization_header() {
+        let cases = [
+            ("Bearer abc", Some("abc")),
+            ("bearer  abc ", Some("abc")),
+            ("BEARER pil_x", Some("pil_x")),
+            ("Basic abc", None),
+            ("Bearer", None),
+            ("Bearer ", None),
+            ("abc", None),
+        ];
+        for (value, expected) in cases {
+            let req = TestRequest::default()
+                .insert_header((header::AUTHORIZATION, value))
+                .to_http_request();
+            assert_eq!(bearer(&req).as_deref(), expected, "{value:?}");
+        }
+        assert_eq!(bearer(&TestRequest::default().to_http_request()), None);
+    }
+}

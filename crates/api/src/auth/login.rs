@@ -1,0 +1,125 @@
+//! Checking a login: rate limits first, then the password, then the record of the attempt.
+//!
+//! Limits live in the database (`login_attempts`), so they hold across replicas: more than
+//! [`MAX_FAILURES_PER_EMAIL`] failures for one email, or [`MAX_FAILURES_PER_IP`] from one
+//! address, within [`WINDOW`] refuse further attempts until the oldest counted failure ages out.
+//! Two replicas checking at the same instant may each let one more attempt through; the limit
+//! is a brake on guessing, not an exact quota.
+
+use std::sync::LazyLock;
+
+use chrono::{NaiveDateTime, TimeDelta};
+use pilote_domain::Email;
+use pilote_store::{
+    Database, StoreError, StoreResult, clock,
+    repo::{
+        login_attempts::{self, Key},
+        users::{self, User},
+    },
+    transaction,
+};
+
+use crate::auth::password;
+
+/// Failed attempts allowed per email within [`WINDOW`]; the next one is refused.
+pub const MAX_FAILURES_PER_EMAIL: i64 = 5;
+/// Failed attempts allowed per client address within [`WINDOW`]; the next one is refused.
+pub const MAX_FAILURES_PER_IP: i64 = 20;
+/// How far back failures count.
+pub const WINDOW: TimeDelta = TimeDelta::minutes(15);
+
+/// An argon2 hash of nothing anyone knows, checked when the email is unknown so that such a
+/// login costs the same time as a wrong password and timing does not reveal who has an account.
+static DUMMY_HASH: LazyLock<Option<String>> = LazyLock::new(|| {
+    password::hash("pilote-dummy-password-for-unknown-emails")
+        .map_err(|e| log::error!("cannot build the dummy password hash: {e}"))
+        .ok()
+});
+
+/// Computes the dummy hash now rather than on the first unknown email, whose answer would
+/// otherwise be slower than the others.
+pub fn warm_up() {
+    LazyLock::force(&DUMMY_HASH);
+}
+
+/// How a login attempt ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The password matches an enabled user.
+    Accepted(User),
+    /// Unknown email, wrong password or disabled user: deliberately not told apart.
+    Rejected,
+    /// Too many recent failures: retry after this many seconds.
+    Limited { retry_after_secs: u64 },
+}
+
+/// The key failures are counted under: the email as typed, trimmed and lower-cased, so that
+/// `A@x.fr` and `a@x.fr ` share one budget.
+pub fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// When the attempts counted under `key` may resume, if a limit is reached.
+fn blocked_until(
+    conn: &mut pilote_store::DbConnection,
+    key: Key<'_>,
+    limit: i64,
+    now: NaiveDateTime,
+) -> StoreResult<Option<NaiveDateTime>> {
+    let failures = login_attempts::recent_failures(conn, key, now - WINDOW, limit)?;
+    // Newest first: once `limit` failures are in the window, the oldest of them (the last)
+    // must age out before one more attempt is allowed.
+    let nth = usize::try_from(limit - 1).unwrap_or(usize::MAX);
+    Ok(failures
+        .get(nth)
+        .map(|oldest_counted| *oldest_counted + WINDOW))
+}
+
+/// Runs a whole login attempt. Blocking (database and argon2): call it from `web::block`.
+pub fn attempt(db: &Database, email: &str, password: &str, ip: &str) -> StoreResult<Outcome> {
+    let key = email_key(email);
+    let now = clock::now();
+    let user = {
+        // The connection goes back to the pool before the slow password check.
+        let mut conn = db.get()?;
+        let until = [
+            blocked_until(&mut conn, Key::Email(&key), MAX_FAILURES_PER_EMAIL, now)?,
+            blocked_until(&mut conn, Key::Ip(ip), MAX_FAILURES_PER_IP, now)?,
+        ]
+        .into_iter()
+        .flatten()
+        .max();
+        if let Some(until) = until {
+            let secs = (until - now).num_seconds().max(1);
+            return Ok(Outcome::Limited {
+                retry_after_secs: u64::try_from(secs).unwrap_or(1),
+            });
+        }
+        match Email::parse(&key) {
+            Ok(email) => match users::find_by_email(&mut conn, &email) {
+                Ok(user) => Some(user),
+                Err(StoreError::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            },
+            Err(_) => None,
+        }
+    };
+    let matches = match &user {
+        Some(user) => password::verify(password, &user.password_hash),
+        None => {
+            if let Some(dummy) = DUMMY_HASH.as_deref() {
+                password::verify(password, dummy);
+            }
+            false
+        }
+    };
+    let accepted = user.filter(|u| matches && !u.disabled);
+    let mut conn = db.get()?;
+    transaction::write(&mut conn, |c| {
+        login_attempts::record(c, &key, ip, accepted.is_some())
+    })?;
+    Ok(match accepted {
+        Some(user) => Outcome::Accepted(user),
+        None => Outcome::Rejected,
+    })
+}

@@ -1,0 +1,35 @@
+//! Running store calls from async handlers: diesel is synchronous, so every call goes to
+//! actix's blocking thread pool with a pooled connection, inside a transaction.
+
+use actix_web::web;
+use pilote_store::{Database, DbConnection, StoreResult, transaction};
+
+use crate::error::ApiError;
+
+/// Runs `f` in a read transaction (one consistent snapshot).
+pub async fn read<T, F>(db: &web::Data<Database>, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
+{
+    let db = db.clone();
+    Ok(web::block(move || {
+        let mut conn = db.get()?;
+        transaction::read(&mut conn, f)
+    })
+    .await??)
+}
+
+/// Runs `f` in a write transaction: all of it is committed, or none.
+pub async fn write<T, F>(db: &web::Data<Database>, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
+{
+    let db = db.clone();
+    Ok(web::block(move || {
+        let mut conn = db.get()?;
+        transaction::write(&mut conn, f)
+    })
+    .await??)
+}

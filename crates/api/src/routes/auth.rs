@@ -1,0 +1,99 @@
+//! `POST /api/v1/auth/login`: an email and a password for a login token.
+
+use actix_web::{HttpRequest, HttpResponse, error::JsonPayloadError, post, web};
+use pilote_store::Database;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    auth::{
+        JwtConfig,
+        login::{Outcome, attempt},
+    },
+    error::ApiError,
+};
+
+/// Login bodies are two short strings; anything bigger is not a login.
+const MAX_BODY_BYTES: usize = 4096;
+
+/// The credentials.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("email", &self.email)
+            .field("password", &"[redacted]")
+            .finish()
+    }
+}
+
+/// A login token and how long it lasts.
+#[derive(Debug, Serialize)]
+pub struct LoginResponse {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: u64,
+}
+
+/// How login bodies are read: small, and refused in the JSON error envelope (400).
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(MAX_BODY_BYTES)
+        .error_handler(|error, _req| {
+            let message = match &error {
+                JsonPayloadError::ContentType => "expected Content-Type: application/json".into(),
+                JsonPayloadError::Overflow { .. }
+                | JsonPayloadError::OverflowKnownLength { .. } => {
+                    format!("body larger than {MAX_BODY_BYTES} bytes")
+                }
+                JsonPayloadError::Deserialize(e) => e.to_string(),
+                other => other.to_string(),
+            };
+            ApiError::BadRequest(message).into()
+        })
+}
+
+/// Exchanges an email and a password for a login token (JWT, Bearer).
+///
+/// Unknown email, wrong password and disabled account get the same 401, after the same work.
+/// Too many recent failures for the email or the client address get 429 with `Retry-After`,
+/// before the password is even checked.
+#[post("/login")]
+pub async fn login(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    jwt: web::Data<JwtConfig>,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let LoginRequest { email, password } = body.into_inner();
+    // The peer address, not X-Forwarded-For, which any client can forge.
+    let ip = req
+        .peer_addr()
+        .map(|addr| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned());
+    let outcome = web::block(move || attempt(&db, &email, &password, &ip)).await??;
+    match outcome {
+        Outcome::Accepted(user) => {
+            let issued = jwt
+                .issue(user.id, &user.email)
+                .map_err(|e| ApiError::Internal(Box::new(e)))?;
+            log::info!("user {} logged in", user.id);
+            Ok(HttpResponse::Ok()
+                .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+                .json(LoginResponse {
+                    access_token: issued.token,
+                    token_type: "Bearer",
+                    expires_in: issued.expires_in,
+                }))
+        }
+        Outcome::Rejected => Err(ApiError::Unauthorized("invalid email or password")),
+        Outcome::Limited { retry_after_secs } => {
+            Err(ApiError::TooManyRequests { retry_after_secs })
+        }
+    }
+}

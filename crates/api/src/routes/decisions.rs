@@ -1,0 +1,153 @@
+//! `/api/v1/products/{slug}/phases` and `/decisions`: the phase history and the committee
+//! decisions that shape it.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use pilote_domain::{DecisionKind, NewDecision, PhaseHistory, Rationale, access::Action};
+use pilote_store::{
+    Database, StoreError,
+    repo::phases::{self, DecisionRecord},
+};
+use serde::{Deserialize, Serialize};
+
+use super::products::scope_of;
+use crate::{
+    access,
+    auth::Principal,
+    db,
+    error::ApiError,
+    json::Json,
+    list::{List, PageQuery},
+};
+
+/// One phase record; `ended_on` is the day the next began (or the product stopped).
+#[derive(Debug, Serialize)]
+pub struct PhaseItem {
+    pub phase: &'static str,
+    pub label: &'static str,
+    pub started_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+}
+
+fn phase_items(history: &PhaseHistory) -> Vec<PhaseItem> {
+    history
+        .records()
+        .iter()
+        .map(|r| PhaseItem {
+            phase: r.phase.as_str(),
+            label: r.phase.label_fr(),
+            started_on: r.started_on,
+            ended_on: r.ended_on,
+        })
+        .collect()
+}
+
+/// The product's phases, oldest first.
+#[get("/products/{slug}/phases")]
+pub async fn phase_history(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<List<PhaseItem>>, ApiError> {
+    access::person_allowed(&principal, Action::Read)?;
+    let page = page.into_inner().page()?;
+    let scope = scope_of(&db, &path).await?;
+    let history = db::read(&db, move |c| phases::history(c, scope.id)).await?;
+    Ok(web::Json(List::paginate(phase_items(&history), page)))
+}
+
+/// A recorded decision.
+#[derive(Debug, Serialize)]
+pub struct DecisionItem {
+    pub id: i64,
+    pub kind: &'static str,
+    pub decided_on: NaiveDate,
+    pub rationale: String,
+    pub decided_by: Option<i64>,
+    pub recorded_at: NaiveDateTime,
+}
+
+impl From<DecisionRecord> for DecisionItem {
+    fn from(r: DecisionRecord) -> Self {
+        DecisionItem {
+            id: r.id.0,
+            kind: r.decision.kind.as_str(),
+            decided_on: r.decision.decided_on,
+            rationale: r.decision.rationale.to_string(),
+            decided_by: r.decided_by.map(|u| u.0),
+            recorded_at: r.recorded_at,
+        }
+    }
+}
+
+/// The product's decisions, oldest first.
+#[get("/products/{slug}/decisions")]
+pub async fn list(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<List<DecisionItem>>, ApiError> {
+    access::person_allowed(&principal, Action::Read)?;
+    let page = page.into_inner().page()?;
+    let scope = scope_of(&db, &path).await?;
+    let records = db::read(&db, move |c| phases::decisions(c, scope.id)).await?;
+    let items = records.into_iter().map(DecisionItem::from).collect();
+    Ok(web::Json(List::paginate(items, page)))
+}
+
+/// The body of `POST /decisions`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewDecisionBody {
+    pub kind: String,
+    pub decided_on: NaiveDate,
+    pub rationale: String,
+}
+
+/// What a decision did.
+#[derive(Debug, Serialize)]
+pub struct DecisionOutcome {
+    pub decision: DecisionItem,
+    /// The phase after the decision, or `stopped`.
+    pub phase: &'static str,
+    pub phases: Vec<PhaseItem>,
+}
+
+/// Records a committee decision (the incubator's managers). `advance` moves to the next phase
+/// only, `stop` ends the product; 409 when the rule refuses (already stopped, dated before the
+/// current phase began, nothing after pérennisation), 422 when dated in the future.
+#[post("/products/{slug}/decisions")]
+pub async fn create(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    body: Json<NewDecisionBody>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_of(&db, &path).await?;
+    access::person_allowed(&principal, scope.manage())?;
+    let body = body.0;
+    let decision = NewDecision {
+        kind: DecisionKind::parse(&body.kind)?,
+        decided_on: body.decided_on,
+        rationale: Rationale::parse(&body.rationale)?,
+    };
+    let actor = access::actor(&principal);
+    let today = Utc::now().date_naive();
+    let product = scope.id;
+    let (record, history) = db::write(&db, move |c| {
+        let (id, _) = phases::record_decision(c, product, &decision, actor, today)?;
+        let record = phases::decisions(c, product)?
+            .into_iter()
+            .find(|d| d.id == id)
+            .ok_or(StoreError::NotFound { what: "decision" })?;
+        Ok((record, phases::history(c, product)?))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(DecisionOutcome {
+        decision: record.into(),
+        phase: history.status().as_str(),
+        phases: phase_items(&history),
+    }))
+}

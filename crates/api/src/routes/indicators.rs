@@ -1,0 +1,201 @@
+//! `/api/v1/products/{slug}/indicators`: what a product measures.
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use pilote_domain::{
+    Aggregation, Direction, Indicator, MatrixRole, Periodicity, Principle, Slug, access::Action,
+};
+use pilote_store::{Database, repo::indicators};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    products::scope_of,
+    scope::{self, present},
+};
+use crate::{
+    access,
+    auth::Principal,
+    db,
+    error::ApiError,
+    json::Json,
+    list::{List, PageQuery},
+};
+
+/// An indicator as the API shows it.
+#[derive(Debug, Serialize)]
+pub struct IndicatorItem {
+    pub key: String,
+    pub label: String,
+    pub unit: String,
+    pub direction: Direction,
+    pub principle: Principle,
+    pub periodicity: Periodicity,
+    pub aggregation: Aggregation,
+    pub matrix_role: Option<MatrixRole>,
+    pub north_star: bool,
+    pub description: Option<String>,
+}
+
+impl From<Indicator> for IndicatorItem {
+    fn from(i: Indicator) -> Self {
+        IndicatorItem {
+            key: i.key.to_string(),
+            label: i.label,
+            unit: i.unit,
+            direction: i.direction,
+            principle: i.principle,
+            periodicity: i.periodicity,
+            aggregation: i.aggregation,
+            matrix_role: i.matrix_role,
+            north_star: i.north_star,
+            description: i.description,
+        }
+    }
+}
+
+/// A product's indicators, north star first.
+#[get("/products/{slug}/indicators")]
+pub async fn list(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<List<IndicatorItem>>, ApiError> {
+    access::person_allowed(&principal, Action::Read)?;
+    let page = page.into_inner().page()?;
+    let scope = scope_of(&db, &path).await?;
+    let all = db::read(&db, move |c| indicators::list(c, scope.id)).await?;
+    let items = all.into_iter().map(|(_, i)| i.into()).collect();
+    Ok(web::Json(List::paginate(items, page)))
+}
+
+/// One indicator.
+#[get("/products/{slug}/indicators/{key}")]
+pub async fn get(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<(String, String)>,
+) -> Result<web::Json<IndicatorItem>, ApiError> {
+    access::person_allowed(&principal, Action::Read)?;
+    let (slug, key) = path.into_inner();
+    let scope = scope_of(&db, &slug).await?;
+    let key = scope::slug(&key, "indicator")?;
+    let (_, indicator) = db::read(&db, move |c| indicators::find(c, scope.id, &key)).await?;
+    Ok(web::Json(indicator.into()))
+}
+
+/// The body of `POST /indicators`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewIndicator {
+    pub key: String,
+    pub label: String,
+    pub unit: String,
+    pub direction: Direction,
+    pub principle: Principle,
+    pub periodicity: Periodicity,
+    pub aggregation: Option<Aggregation>,
+    pub matrix_role: Option<MatrixRole>,
+    pub north_star: Option<bool>,
+    pub description: Option<String>,
+}
+
+/// Adds an indicator (the product's team and its incubator's managers). 409 for a second
+/// north star or a second indicator in one matrix role.
+#[post("/products/{slug}/indicators")]
+pub async fn create(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    body: Json<NewIndicator>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_of(&db, &path).await?;
+    access::person_allowed(&principal, scope.contribute())?;
+    let body = body.0;
+    let indicator = Indicator {
+        key: Slug::parse(&body.key).map_err(|e| match e {
+            pilote_domain::DomainError::Invalid { problem, .. } => ApiError::Invalid {
+                field: "key".to_owned(),
+                problem,
+            },
+            other => other.into(),
+        })?,
+        label: body.label.trim().to_owned(),
+        unit: body.unit.trim().to_owned(),
+        direction: body.direction,
+        principle: body.principle,
+        periodicity: body.periodicity,
+        aggregation: body.aggregation.unwrap_or_default(),
+        matrix_role: body.matrix_role,
+        north_star: body.north_star.unwrap_or(false),
+        description: body.description,
+    };
+    let stored = indicator.clone();
+    db::write(&db, move |c| indicators::insert(c, scope.id, &stored)).await?;
+    Ok(HttpResponse::Created().json(IndicatorItem::from(indicator)))
+}
+
+/// The body of `PATCH /indicators/{key}`: only the keys present change.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorPatch {
+    pub label: Option<String>,
+    pub unit: Option<String>,
+    pub direction: Option<Direction>,
+    pub principle: Option<Principle>,
+    pub periodicity: Option<Periodicity>,
+    pub aggregation: Option<Aggregation>,
+    #[serde(default, deserialize_with = "present")]
+    pub matrix_role: Option<Option<MatrixRole>>,
+    pub north_star: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    pub description: Option<Option<String>>,
+}
+
+/// Edits an indicator (its key stays; its periodicity only while it has no measure).
+#[patch("/products/{slug}/indicators/{key}")]
+pub async fn update(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<(String, String)>,
+    body: Json<IndicatorPatch>,
+) -> Result<web::Json<IndicatorItem>, ApiError> {
+    let (slug, key) = path.into_inner();
+    let scope = scope_of(&db, &slug).await?;
+    access::person_allowed(&principal, scope.contribute())?;
+    let key = scope::slug(&key, "indicator")?;
+    let patch = body.0;
+    let updated = db::write(&db, move |c| {
+        let (id, mut indicator) = indicators::find(c, scope.id, &key)?;
+        if let Some(label) = patch.label {
+            indicator.label = label.trim().to_owned();
+        }
+        if let Some(unit) = patch.unit {
+            indicator.unit = unit.trim().to_owned();
+        }
+        if let Some(direction) = patch.direction {
+            indicator.direction = direction;
+        }
+        if let Some(principle) = patch.principle {
+            indicator.principle = principle;
+        }
+        if let Some(periodicity) = patch.periodicity {
+            indicator.periodicity = periodicity;
+        }
+        if let Some(aggregation) = patch.aggregation {
+            indicator.aggregation = aggregation;
+        }
+        if let Some(role) = patch.matrix_role {
+            indicator.matrix_role = role;
+        }
+        if let Some(north_star) = patch.north_star {
+            indicator.north_star = north_star;
+        }
+        if let Some(description) = patch.description {
+            indicator.description = description;
+        }
+        indicators::update(c, scope.id, id, &indicator)?;
+        Ok(indicator)
+    })
+    .await?;
+    Ok(web::Json(updated.into()))
+}

@@ -1,0 +1,34 @@
+//! `GET /api/v1/me`: the signed-in user and their roles.
+
+use actix_web::{get, web};
+use pilote_domain::Grant;
+use serde::Serialize;
+
+use crate::{auth::Principal, error::ApiError};
+
+/// The user as `/me` shows them.
+#[derive(Debug, Serialize)]
+pub struct Me {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    /// Each role with its scope: `{"role":"manager","incubator":"dinum"}`.
+    pub roles: Vec<Grant>,
+}
+
+/// The signed-in user and their roles. API tokens get 403: they can only post and read
+/// measures.
+#[get("/me")]
+pub async fn me(principal: Principal) -> Result<web::Json<Me>, ApiError> {
+    match principal {
+        Principal::User(user) => Ok(web::Json(Me {
+            id: user.id.0,
+            email: user.email.to_string(),
+            name: user.name,
+            roles: user.grants,
+        })),
+        Principal::Token { .. } => Err(ApiError::Forbidden(
+            "API tokens can only post and read measures".to_owned(),
+        )),
+    }
+}

@@ -1,0 +1,308 @@
+//! Measures: batches posted by scripts and forms, series, and the history of corrections.
+//!
+//! A batch is all or nothing: every row is checked first and every problem reported with its
+//! row (`measures[3].value`); only a clean batch reaches the store, in one transaction.
+
+use std::collections::HashMap;
+
+use actix_web::{get, post, web};
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use pilote_domain::{
+    DateRange, Indicator, MeasureSource, MeasureValue, Period, Periodicity, normalize_comment,
+};
+use pilote_store::{
+    Database, DbConnection, IndicatorId, StoreResult,
+    repo::{
+        indicators,
+        measures::{self, MeasureInput, MeasureVersion, UpsertCounts},
+    },
+};
+use serde::{Deserialize, Serialize};
+
+use super::{products::scope_of, scope};
+use crate::{
+    access::{self, ProductScope},
+    auth::Principal,
+    db,
+    error::ApiError,
+    json::Json,
+    list::{List, PageQuery},
+};
+
+/// One row of a batch, as posted.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureRow {
+    /// The indicator's key.
+    pub indicator: String,
+    /// Any date inside the period: it files into its week (Monday) or month (the 1st).
+    pub period: NaiveDate,
+    pub value: f64,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// The body of `POST /measures`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureBatch {
+    pub measures: Vec<MeasureRow>,
+}
+
+/// What a batch did.
+#[derive(Debug, Serialize)]
+pub struct BatchOutcome {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+impl From<UpsertCounts> for BatchOutcome {
+    fn from(c: UpsertCounts) -> Self {
+        BatchOutcome {
+            created: c.created,
+            updated: c.updated,
+            unchanged: c.unchanged,
+        }
+    }
+}
+
+/// The most rows one batch may hold.
+pub const MAX_ROWS: usize = 50_000;
+
+/// A row before checking, from JSON or CSV; `field` prefixes its error paths.
+pub struct RawRow {
+    pub field: String,
+    pub indicator: String,
+    pub period: NaiveDate,
+    pub value: f64,
+    pub comment: Option<String>,
+}
+
+/// Checks every row against the product's indicators and the domain's rules, reporting every
+/// problem at once; returns the store's inputs only if all rows are good.
+pub fn check_rows(
+    rows: Vec<RawRow>,
+    indicators: &HashMap<String, (IndicatorId, Periodicity)>,
+    today: NaiveDate,
+) -> Result<Vec<MeasureInput>, ApiError> {
+    if rows.len() > MAX_ROWS {
+        return Err(ApiError::Invalid {
+            field: "measures".to_owned(),
+            problem: format!("at most {MAX_ROWS} rows per batch"),
+        });
+    }
+    let mut problems = Vec::new();
+    let mut inputs = Vec::with_capacity(rows.len());
+    let mut seen: HashMap<(IndicatorId, NaiveDate), String> = HashMap::new();
+    for row in rows {
+        let Some(&(id, periodicity)) = indicators.get(&row.indicator) else {
+            problems.push((
+                format!("{}.indicator", row.field),
+                format!("unknown indicator {:?}", row.indicator),
+            ));
+            continue;
+        };
+        let period = Period::containing(periodicity, row.period);
+        if period.ensure_not_future(today).is_err() {
+            problems.push((
+                format!("{}.period", row.field),
+                "is in the future".to_owned(),
+            ));
+        }
+        let value = MeasureValue::new(row.value).map_err(|e| {
+            problems.push((format!("{}.value", row.field), problem_of(e)));
+        });
+        let comment = normalize_comment(row.comment.as_deref()).map_err(|e| {
+            problems.push((format!("{}.comment", row.field), problem_of(e)));
+        });
+        if let Some(first) = seen.insert((id, period.start()), row.field.clone()) {
+            problems.push((
+                row.field.clone(),
+                format!("same indicator and period as {first}"),
+            ));
+        }
+        if let (Ok(value), Ok(comment)) = (value, comment) {
+            inputs.push(MeasureInput {
+                indicator: id,
+                period,
+                value,
+                comment,
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(inputs)
+    } else {
+        Err(ApiError::InvalidMany(problems))
+    }
+}
+
+fn problem_of(error: pilote_domain::DomainError) -> String {
+    match error {
+        pilote_domain::DomainError::Invalid { problem, .. } => problem,
+        other => other.to_string(),
+    }
+}
+
+/// The product's indicators by key.
+pub fn indicator_index(
+    conn: &mut DbConnection,
+    scope: &ProductScope,
+) -> StoreResult<HashMap<String, (IndicatorId, Periodicity)>> {
+    Ok(indicators::list(conn, scope.id)?
+        .into_iter()
+        .map(|(id, i): (IndicatorId, Indicator)| (i.key.to_string(), (id, i.periodicity)))
+        .collect())
+}
+
+/// Checks and stores a batch in one transaction.
+pub async fn post_rows(
+    db: &web::Data<Database>,
+    principal: &Principal,
+    scope: ProductScope,
+    rows: Vec<RawRow>,
+    source: MeasureSource,
+) -> Result<BatchOutcome, ApiError> {
+    let actor = access::measures_writer(principal, &scope)?;
+    let today = Utc::now().date_naive();
+    let lookup = scope.clone();
+    let index = db::read(db, move |c| indicator_index(c, &lookup)).await?;
+    let inputs = check_rows(rows, &index, today)?;
+    let counts = db::write(db, move |c| {
+        measures::upsert(c, scope.id, &inputs, source, actor, today)
+    })
+    .await?;
+    Ok(counts.into())
+}
+
+/// Posts a batch of values (a product's API token, its team, its incubator's managers). All
+/// or nothing; a period that has a value is replaced and the old value kept in history; the
+/// same value again is `unchanged`.
+#[post("/products/{slug}/measures")]
+pub async fn create(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    body: Json<MeasureBatch>,
+) -> Result<web::Json<BatchOutcome>, ApiError> {
+    let scope = scope_of(&db, &path).await?;
+    let rows = body
+        .0
+        .measures
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| RawRow {
+            field: format!("measures[{i}]"),
+            indicator: m.indicator,
+            period: m.period,
+            value: m.value,
+            comment: m.comment,
+        })
+        .collect();
+    let outcome = post_rows(&db, &principal, scope, rows, MeasureSource::Api).await?;
+    Ok(web::Json(outcome))
+}
+
+/// One value of a series.
+#[derive(Debug, Serialize)]
+pub struct MeasureItem {
+    pub period: NaiveDate,
+    pub value: f64,
+    pub comment: Option<String>,
+    pub source: MeasureSource,
+    /// `user:ID`, `token:ID` or `system`.
+    pub author: String,
+    pub recorded_at: NaiveDateTime,
+    /// For a replaced version: when it was replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_at: Option<NaiveDateTime>,
+}
+
+impl From<MeasureVersion> for MeasureItem {
+    fn from(m: MeasureVersion) -> Self {
+        MeasureItem {
+            period: m.period,
+            value: m.value,
+            comment: m.comment,
+            source: m.source,
+            author: m.author.to_string(),
+            recorded_at: m.recorded_at,
+            replaced_at: m.replaced_at,
+        }
+    }
+}
+
+const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date");
+const LATEST: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date");
+
+/// `?from=&to=` and paging.
+#[derive(Debug, Deserialize)]
+pub struct SeriesQuery {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+/// An indicator's values, oldest period first, between `from` and `to` (inclusive).
+#[get("/products/{slug}/indicators/{key}/measures")]
+pub async fn series(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<(String, String)>,
+    query: web::Query<SeriesQuery>,
+) -> Result<web::Json<List<MeasureItem>>, ApiError> {
+    let (slug, key) = path.into_inner();
+    let scope = scope_of(&db, &slug).await?;
+    access::measures_reader(&principal, &scope)?;
+    let query = query.into_inner();
+    let page = PageQuery {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .page()?;
+    let range = match (query.from, query.to) {
+        (None, None) => None,
+        // Open ends become dates both backends store and compare as plain ISO text.
+        (from, to) => Some(DateRange::new(
+            from.unwrap_or(EARLIEST),
+            to.unwrap_or(LATEST),
+        )?),
+    };
+    let key = scope::slug(&key, "indicator")?;
+    let values = db::read(&db, move |c| {
+        let (id, _) = indicators::find(c, scope.id, &key)?;
+        measures::series(c, id, range.as_ref())
+    })
+    .await?;
+    let items = values.into_iter().map(MeasureItem::from).collect();
+    Ok(web::Json(List::paginate(items, page)))
+}
+
+/// Every version of one period's value: the current one first, then those it replaced, with
+/// who posted each and when.
+#[get("/products/{slug}/indicators/{key}/measures/{period}/history")]
+pub async fn history(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<(String, String, String)>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<List<MeasureItem>>, ApiError> {
+    let (slug, key, period) = path.into_inner();
+    let scope = scope_of(&db, &slug).await?;
+    access::measures_reader(&principal, &scope)?;
+    let page = page.into_inner().page()?;
+    let date: NaiveDate = period.parse().map_err(|_| ApiError::Invalid {
+        field: "period".to_owned(),
+        problem: "must be a date (YYYY-MM-DD)".to_owned(),
+    })?;
+    let key = scope::slug(&key, "indicator")?;
+    let versions = db::read(&db, move |c| {
+        let (id, indicator) = indicators::find(c, scope.id, &key)?;
+        measures::history(c, id, Period::containing(indicator.periodicity, date))
+    })
+    .await?;
+    let items = versions.into_iter().map(MeasureItem::from).collect();
+    Ok(web::Json(List::paginate(items, page)))
+}

@@ -1,0 +1,168 @@
+//! Measures as CSV, columns `indicator,period,value,comment`: the spreadsheet way in and out.
+
+use actix_web::{HttpResponse, get, http::header, post, web};
+use chrono::NaiveDate;
+use futures_util::StreamExt;
+use pilote_domain::{MeasureSource, access::Action};
+use pilote_store::{
+    Database,
+    repo::{indicators, measures},
+};
+
+use super::{
+    measures::{BatchOutcome, RawRow, post_rows},
+    products::scope_of,
+};
+use crate::{access, auth::Principal, db, error::ApiError};
+
+/// The largest CSV body accepted (10 MiB); beyond it, 413.
+pub const LIMIT: usize = 10 * 1024 * 1024;
+
+/// Reads a body up to `limit` bytes, answering 413 beyond without reading the rest.
+async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| ApiError::BadRequest("the body could not be read".into()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Parses CSV text into rows; every malformed line is reported as `lines[N].column`, N being
+/// the line number a spreadsheet shows (the header is line 1).
+pub fn parse_csv(bytes: &[u8]) -> Result<Vec<RawRow>, ApiError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(false)
+        .from_reader(bytes);
+    let headers = reader
+        .headers()
+        .map_err(|e| ApiError::BadRequest(format!("malformed CSV: {e}")))?
+        .clone();
+    let expected = ["indicator", "period", "value", "comment"];
+    let names: Vec<&str> = headers.iter().collect();
+    if names != expected && names != expected[..3] {
+        return Err(ApiError::Invalid {
+            field: "lines[1]".to_owned(),
+            problem: "the header must be indicator,period,value,comment".to_owned(),
+        });
+    }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let field = format!("lines[{line}]");
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                problems.push((field, format!("malformed CSV line: {e}")));
+                continue;
+            }
+        };
+        let cell = |n: usize| record.get(n).unwrap_or("");
+        let period = cell(1).parse::<NaiveDate>().map_err(|_| {
+            problems.push((
+                format!("{field}.period"),
+                "must be a date (YYYY-MM-DD)".to_owned(),
+            ))
+        });
+        // A French spreadsheet writes 12,5 for 12.5; thousands separators are not accepted.
+        let value = cell(2)
+            .replace(',', ".")
+            .parse::<f64>()
+            .map_err(|_| problems.push((format!("{field}.value"), "must be a number".to_owned())));
+        if let (Ok(period), Ok(value)) = (period, value) {
+            let comment = cell(3);
+            rows.push(RawRow {
+                field,
+                indicator: cell(0).to_owned(),
+                period,
+                value,
+                comment: (!comment.is_empty()).then(|| comment.to_owned()),
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(ApiError::InvalidMany(problems))
+    }
+}
+
+/// Posts a CSV file of values: the same rules as the JSON batch, errors named by line.
+#[post("/products/{slug}/measures.csv")]
+pub async fn upload(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<web::Json<BatchOutcome>, ApiError> {
+    let scope = scope_of(&db, &path).await?;
+    access::measures_writer(&principal, &scope)?;
+    let body = read_limited(payload, LIMIT).await?;
+    let rows = parse_csv(&body)?;
+    let outcome = post_rows(&db, &principal, scope, rows, MeasureSource::Csv).await?;
+    Ok(web::Json(outcome))
+}
+
+/// A comment a spreadsheet would run as a formula (`=HYPERLINK(...)`) gets a leading quote:
+/// the file is opened by people who trust it (OWASP's CSV injection advice).
+fn defuse(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// Every value of the product, by indicator then period, as CSV.
+#[get("/products/{slug}/measures.csv")]
+pub async fn download(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_of(&db, &path).await?;
+    match &principal {
+        Principal::Token { .. } => access::measures_reader(&principal, &scope)?,
+        Principal::User(_) => {
+            access::person_allowed(&principal, Action::Read)?;
+        }
+    }
+    let slug = scope.slug.to_string();
+    let rows = db::read(&db, move |c| {
+        let mut rows = Vec::new();
+        for (id, indicator) in indicators::list(c, scope.id)? {
+            for m in measures::series(c, id, None)? {
+                rows.push((indicator.key.to_string(), m));
+            }
+        }
+        Ok(rows)
+    })
+    .await?;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let write = |w: &mut csv::Writer<Vec<u8>>, record: &[&str]| {
+        w.write_record(record)
+            .map_err(|e| ApiError::Internal(Box::new(e)))
+    };
+    write(&mut writer, &["indicator", "period", "value", "comment"])?;
+    for (key, m) in rows {
+        let period = m.period.to_string();
+        let value = m.value.to_string();
+        let comment = defuse(m.comment.as_deref().unwrap_or(""));
+        write(&mut writer, &[&key, &period, &value, &comment])?;
+    }
+    let body = writer
+        .into_inner()
+        .map_err(|e| ApiError::Internal(e.to_string().into()))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{slug}-mesures.csv\""),
+        ))
+        .body(body))
+}

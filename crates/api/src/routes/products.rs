@@ -1,0 +1,318 @@
+//! `/api/v1/products`: the portfolio's products.
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use chrono::{NaiveDate, Utc};
+use pilote_domain::{Product, ProductStatus, access::Action};
+use pilote_store::{
+    Database,
+    repo::{
+        products::{self, ProductFilter, ProductOverview},
+        pulse::{self, NorthStar, Pulse},
+    },
+};
+use serde::{Deserialize, Serialize};
+
+use super::scope::{self, present};
+use crate::{
+    access::{self, ProductScope},
+    auth::Principal,
+    db,
+    error::ApiError,
+    json::Json,
+    list::{List, PageQuery},
+};
+
+/// A product as lists and `GET` show it.
+#[derive(Debug, Serialize)]
+pub struct ProductItem {
+    pub slug: String,
+    pub name: String,
+    pub pitch: String,
+    pub problem: Option<String>,
+    pub incubator: String,
+    pub incubator_name: String,
+    pub sponsor: String,
+    pub website: Option<String>,
+    pub repository: Option<String>,
+    pub published: bool,
+    pub created_on: NaiveDate,
+    /// The current phase, or `stopped`.
+    pub phase: &'static str,
+    pub phase_started_on: NaiveDate,
+    /// Past the incubator's maximum duration for its phase.
+    pub overdue: bool,
+    pub overdue_since: Option<NaiveDate>,
+    /// Some weekly indicator has no value for the last complete week.
+    pub late: bool,
+    pub last_posted: Option<NaiveDate>,
+    pub north_star: Option<NorthStarItem>,
+}
+
+/// The north star's latest value.
+#[derive(Debug, Serialize)]
+pub struct NorthStarItem {
+    pub indicator: String,
+    pub label: String,
+    pub unit: String,
+    pub period: NaiveDate,
+    pub value: f64,
+}
+
+impl ProductItem {
+    fn new(o: ProductOverview, pulse: Option<&Pulse>) -> Self {
+        let pulse = pulse.cloned().unwrap_or_default();
+        ProductItem {
+            slug: o.product.slug.to_string(),
+            name: o.product.name,
+            pitch: o.product.pitch,
+            problem: o.product.problem,
+            incubator: o.product.incubator.to_string(),
+            incubator_name: o.incubator_name,
+            sponsor: o.product.sponsor,
+            website: o.product.website,
+            repository: o.product.repository,
+            published: o.product.published,
+            created_on: o.product.created_on,
+            phase: o.status.as_str(),
+            phase_started_on: o.phase_started_on,
+            overdue: o.overdue_since.is_some(),
+            overdue_since: o.overdue_since,
+            late: pulse.late,
+            last_posted: pulse.last_posted,
+            north_star: pulse.north_star.map(|n: NorthStar| NorthStarItem {
+                indicator: n.key.to_string(),
+                label: n.label,
+                unit: n.unit,
+                period: n.period,
+                value: n.value,
+            }),
+        }
+    }
+}
+
+/// `?incubator=&phase=&q=` and paging.
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    pub incubator: Option<String>,
+    pub phase: Option<String>,
+    pub q: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+/// Products, by name, with their phase, freshness and north star; filtered by incubator,
+/// phase (or `stopped`) and words of their name or pitch.
+#[get("/products")]
+pub async fn list(
+    principal: Principal,
+    db: web::Data<Database>,
+    query: web::Query<ListQuery>,
+) -> Result<web::Json<List<ProductItem>>, ApiError> {
+    access::person_allowed(&principal, Action::Read)?;
+    let query = query.into_inner();
+    let page = PageQuery {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .page()?;
+    let filter = ProductFilter {
+        incubator: query
+            .incubator
+            .as_deref()
+            .map(|s| scope::slug(s, "incubator"))
+            .transpose()?,
+        status: query
+            .phase
+            .as_deref()
+            .map(|p| {
+                ProductStatus::parse(p).map_err(|_| ApiError::Invalid {
+                    field: "phase".to_owned(),
+                    problem: "must be a phase or stopped".to_owned(),
+                })
+            })
+            .transpose()?,
+        query: query.q,
+    };
+    let today = Utc::now().date_naive();
+    let (listing, pulses) = db::read(&db, move |c| {
+        Ok((
+            products::list(c, &filter, page, today)?,
+            pulse::pulses(c, today)?,
+        ))
+    })
+    .await?;
+    Ok(web::Json(List::from_listing(listing, page, |o| {
+        let p = pulses.get(&o.id);
+        ProductItem::new(o, p)
+    })))
+}
+
+/// One product.
+#[get("/products/{slug}")]
+pub async fn get(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+) -> Result<web::Json<ProductItem>, ApiError> {
+    access::person_allowed(&principal, Action::Read)?;
+    let slug = scope::slug(&path, "product")?;
+    Ok(web::Json(load_item(&db, slug).await?))
+}
+
+async fn load_item(
+    db: &web::Data<Database>,
+    slug: pilote_domain::Slug,
+) -> Result<ProductItem, ApiError> {
+    let today = Utc::now().date_naive();
+    let (overview, pulse) = db::read(db, move |c| {
+        let (_, product) = products::find(c, &slug)?;
+        let overview = products::overviews(c, Some(&product.incubator), today)?
+            .into_iter()
+            .find(|o| o.product.slug == slug)
+            .ok_or(pilote_store::StoreError::NotFound { what: "product" })?;
+        let pulse = pulse::pulses(c, today)?.remove(&overview.id);
+        Ok((overview, pulse))
+    })
+    .await?;
+    Ok(ProductItem::new(overview, pulse.as_ref()))
+}
+
+/// The body of `POST /products`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewProduct {
+    pub slug: String,
+    pub name: String,
+    pub pitch: String,
+    pub incubator: String,
+    pub sponsor: String,
+    pub problem: Option<String>,
+    /// When the product began (its investigation's start); default today.
+    pub started_on: Option<NaiveDate>,
+    pub published: Option<bool>,
+    pub website: Option<String>,
+    pub repository: Option<String>,
+}
+
+/// Creates a product in an incubator (its managers): it starts in investigation.
+#[post("/products")]
+pub async fn create(
+    principal: Principal,
+    db: web::Data<Database>,
+    body: Json<NewProduct>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let incubator = pilote_domain::Slug::parse(&body.incubator).map_err(|_| ApiError::Invalid {
+        field: "incubator".to_owned(),
+        problem: "is not a valid slug".to_owned(),
+    })?;
+    access::person_allowed(
+        &principal,
+        Action::Manage {
+            incubator: &incubator,
+        },
+    )?;
+    let today = Utc::now().date_naive();
+    let created_on = body.started_on.unwrap_or(today);
+    if created_on > today {
+        return Err(ApiError::Invalid {
+            field: "started_on".to_owned(),
+            problem: "is in the future".to_owned(),
+        });
+    }
+    let product = Product {
+        slug: pilote_domain::Slug::parse(&body.slug)?,
+        name: body.name.trim().to_owned(),
+        pitch: body.pitch.trim().to_owned(),
+        problem: body.problem,
+        sponsor: body.sponsor.trim().to_owned(),
+        incubator,
+        website: body.website,
+        repository: body.repository,
+        published: body.published.unwrap_or(false),
+        created_on,
+    };
+    let actor = access::actor(&principal);
+    let slug = product.slug.clone();
+    db::write(&db, move |c| products::insert(c, &product, actor)).await?;
+    let item = load_item(&db, slug.clone()).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/products/{slug}"),
+        ))
+        .json(item))
+}
+
+/// The body of `PATCH /products/{slug}`: only the keys present change; `null` clears.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductPatch {
+    pub name: Option<String>,
+    pub pitch: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub problem: Option<Option<String>>,
+    pub sponsor: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub website: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub repository: Option<Option<String>>,
+    /// Publishing the public stats page is the incubator's call (its managers).
+    pub published: Option<bool>,
+}
+
+/// Edits a product's description (its team and its incubator's managers); publishing is for
+/// managers only.
+#[patch("/products/{slug}")]
+pub async fn update(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    body: Json<ProductPatch>,
+) -> Result<web::Json<ProductItem>, ApiError> {
+    let slug = scope::slug(&path, "product")?;
+    let patch = body.0;
+    let user = access::person(&principal)?.clone();
+    let actor = access::actor(&principal);
+    let lookup = slug.clone();
+    let (scope, mut product) = db::read(&db, move |c| {
+        let scope = scope::product(c, &lookup)?;
+        let product = products::get(c, scope.id)?;
+        Ok((scope, product))
+    })
+    .await?;
+    access::require(&user, scope.contribute())?;
+    if patch.published.is_some_and(|p| p != product.published) {
+        access::require(&user, scope.manage())?;
+    }
+    if let Some(name) = patch.name {
+        product.name = name.trim().to_owned();
+    }
+    if let Some(pitch) = patch.pitch {
+        product.pitch = pitch.trim().to_owned();
+    }
+    if let Some(sponsor) = patch.sponsor {
+        product.sponsor = sponsor.trim().to_owned();
+    }
+    if let Some(problem) = patch.problem {
+        product.problem = problem;
+    }
+    if let Some(website) = patch.website {
+        product.website = website;
+    }
+    if let Some(repository) = patch.repository {
+        product.repository = repository;
+    }
+    if let Some(published) = patch.published {
+        product.published = published;
+    }
+    let id = scope.id;
+    db::write(&db, move |c| products::update(c, id, &product, actor)).await?;
+    Ok(web::Json(load_item(&db, slug).await?))
+}
+
+/// Used by other product routes: the scope of the product a path names.
+pub async fn scope_of(db: &web::Data<Database>, slug: &str) -> Result<ProductScope, ApiError> {
+    let slug = scope::slug(slug, "product")?;
+    db::read(db, move |c| scope::product(c, &slug)).await
+}

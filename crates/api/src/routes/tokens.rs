@@ -1,0 +1,116 @@
+//! `/api/v1/products/{slug}/tokens`: API tokens for a product's scripts. The secret is shown
+//! once, at creation; only its hash is stored.
+
+use actix_web::{HttpResponse, delete, get, post, web};
+use chrono::NaiveDateTime;
+use pilote_store::{
+    Database, TokenId,
+    repo::tokens::{self, TokenInfo},
+};
+use serde::{Deserialize, Serialize};
+
+use super::products::scope_of;
+use crate::{
+    access,
+    auth::Principal,
+    db,
+    error::ApiError,
+    json::Json,
+    list::{List, PageQuery},
+};
+
+/// The body of `POST /tokens`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    /// What the token is for, e.g. "script hebdomadaire".
+    pub name: String,
+}
+
+/// A new token: `token` is the secret, shown this once.
+#[derive(Debug, Serialize)]
+pub struct CreatedToken {
+    pub id: i64,
+    pub name: String,
+    pub token: String,
+}
+
+/// A token as lists show it: never its secret.
+#[derive(Debug, Serialize)]
+pub struct TokenItem {
+    pub id: i64,
+    pub name: String,
+    /// The first characters of the secret, to tell tokens apart.
+    pub prefix: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+impl From<TokenInfo> for TokenItem {
+    fn from(t: TokenInfo) -> Self {
+        TokenItem {
+            id: t.id.0,
+            name: t.name,
+            prefix: t.prefix,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        }
+    }
+}
+
+/// Creates a token for the product (its team and its incubator's managers; not a token).
+#[post("/products/{slug}/tokens")]
+pub async fn create(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    body: Json<NewToken>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_of(&db, &path).await?;
+    access::person_allowed(&principal, scope.contribute())?;
+    let actor = access::actor(&principal);
+    let name = body.0.name.trim().to_owned();
+    let stored = name.clone();
+    let (id, token) = db::write(&db, move |c| tokens::create(c, scope.id, &stored, actor)).await?;
+    Ok(HttpResponse::Created().json(CreatedToken {
+        id: id.0,
+        name,
+        token,
+    }))
+}
+
+/// The product's tokens, revoked ones included.
+#[get("/products/{slug}/tokens")]
+pub async fn list(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<List<TokenItem>>, ApiError> {
+    let scope = scope_of(&db, &path).await?;
+    access::person_allowed(&principal, scope.contribute())?;
+    let page = page.into_inner().page()?;
+    let all = db::read(&db, move |c| tokens::list(c, scope.id)).await?;
+    let items = all.into_iter().map(TokenItem::from).collect();
+    Ok(web::Json(List::paginate(items, page)))
+}
+
+/// Revokes a token: it stops working at once.
+#[delete("/products/{slug}/tokens/{id}")]
+pub async fn revoke(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, id) = path.into_inner();
+    let scope = scope_of(&db, &slug).await?;
+    access::person_allowed(&principal, scope.contribute())?;
+    let actor = access::actor(&principal);
+    db::write(&db, move |c| {
+        tokens::revoke(c, scope.id, TokenId(id), actor)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
