@@ -498,6 +498,18 @@ fn scenario(backend: Backend) {
         (Some(2), Some(1))
     );
 
+    // Operations: Prometheus text with requests by route pattern and the measures ingested.
+    let metrics = w.call("GET", "/metrics", None, None);
+    assert_eq!(metrics.status, 200);
+    let text = metrics.body.as_str().expect("metrics text");
+    assert!(text.contains(r#"route="/api/v1/products/{slug}/measures",status="200"} "#), "{text}");
+    let created: u64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix(r#"pilote_measures_ingested_total{result="created"} "#))
+        .and_then(|n| n.parse().ok())
+        .expect("measures counter");
+    assert!(created >= 6, "{text}");
+
     // Every answer carries a request id.
     assert!(
         w.call("GET", "/api/v1/portfolio", viewer, None)

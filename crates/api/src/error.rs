@@ -138,12 +138,6 @@ impl ResponseError for ApiError {
                 .collect(),
             _ => Vec::new(),
         };
-        // Causes go to the log; the response stays opaque.
-        match self {
-            ApiError::Unavailable(cause) => log::warn!("database unavailable: {cause}"),
-            ApiError::Internal(cause) => log::error!("internal error: {cause}"),
-            _ => {}
-        }
         let mut response = HttpResponse::build(self.status_code());
         match self {
             ApiError::Unauthorized(_) => {

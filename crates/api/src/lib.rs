@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod json;
 pub mod list;
+pub mod metrics;
 pub mod request_id;
 pub mod routes;
 pub mod settings;

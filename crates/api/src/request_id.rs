@@ -34,6 +34,12 @@ pub async fn middleware(
         .map_or_else(generate, str::to_owned);
     req.extensions_mut().insert(RequestId(id.clone()));
     let mut response = next.call(req).await?;
+    // The cause of a 5xx goes to the log with the id the client got; the body stays opaque.
+    if response.status().is_server_error()
+        && let Some(error) = response.response().error()
+    {
+        log::error!("request {id} failed: {error:?}");
+    }
     if let Ok(value) = HeaderValue::from_str(&id) {
         response
             .headers_mut()

@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use actix_web::{App, HttpServer, dev::Server, middleware, web};
 use pilote_store::Database;
 
-use crate::{ApiError, Settings, auth, json, request_id, routes};
+use crate::{ApiError, Settings, auth, json, metrics, request_id, routes};
 
 /// A bound, not yet running, server.
 pub struct Application {
@@ -24,6 +24,7 @@ impl Application {
             App::new()
                 // The last `wrap` is the outermost: the logger sees the response after the
                 // request-id middleware has set its header.
+                .wrap(middleware::from_fn(metrics::middleware))
                 .wrap(middleware::from_fn(request_id::middleware))
                 .wrap(middleware::Logger::new(
                     "%{x-request-id}o %a \"%r\" %s %b %Dms",

@@ -173,6 +173,7 @@ pub async fn post_rows(
         measures::upsert(c, scope.id, &inputs, source, actor, today)
     })
     .await?;
+    crate::metrics::metrics().measures(counts.created, counts.updated, counts.unchanged);
     Ok(counts.into())
 }
 

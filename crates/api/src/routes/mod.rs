@@ -21,6 +21,7 @@ pub mod tokens;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
+        .service(crate::metrics::endpoint)
         .service(
             web::scope("/api/v1")
                 .service(
