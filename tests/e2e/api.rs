@@ -502,7 +502,10 @@ fn scenario(backend: Backend) {
     let metrics = w.call("GET", "/metrics", None, None);
     assert_eq!(metrics.status, 200);
     let text = metrics.body.as_str().expect("metrics text");
-    assert!(text.contains(r#"route="/api/v1/products/{slug}/measures",status="200"} "#), "{text}");
+    assert!(
+        text.contains(r#"route="/api/v1/products/{slug}/measures",status="200"} "#),
+        "{text}"
+    );
     let created: u64 = text
         .lines()
         .find_map(|l| l.strip_prefix(r#"pilote_measures_ingested_total{result="created"} "#))

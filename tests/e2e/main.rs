@@ -4,4 +4,5 @@ mod api;
 mod auth;
 mod cli;
 mod helpers;
+mod outage;
 mod serve;

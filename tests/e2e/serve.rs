@@ -3,7 +3,7 @@
 use chrono::Utc;
 use pilote_store::{Backend, Database, PoolOptions, repo::products, testing::TestDb};
 
-use crate::helpers::Server;
+use crate::helpers::{Request, Server};
 
 #[test]
 fn serve_demo_on_the_default_sqlite_file_answers_the_probes() {
@@ -20,6 +20,27 @@ fn serve_demo_on_the_default_sqlite_file_answers_the_probes() {
             200,
             serde_json::json!({"status": "ready", "database": "sqlite"})
         )
+    );
+    // The OpenAPI document: public, JSON, OpenAPI 3, built from the routes.
+    let reply = server.send("GET", "/api/v1/openapi.json", Request::default());
+    assert_eq!(reply.status, 200);
+    assert!(
+        reply
+            .header("content-type")
+            .is_some_and(|v| v.starts_with("application/json")),
+        "{:?}",
+        reply.header("content-type")
+    );
+    assert!(
+        reply.body["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.")),
+        "{}",
+        reply.body["openapi"]
+    );
+    assert!(
+        reply.body["paths"]["/api/v1/products/{slug}/measures"]["post"].is_object(),
+        "the measures batch is documented"
     );
     drop(server);
 

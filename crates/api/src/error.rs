@@ -8,6 +8,7 @@ use actix_web::{
 use pilote_domain::DomainError;
 use pilote_store::StoreError;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// What a request can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -76,26 +77,52 @@ impl From<actix_web::error::BlockingError> for ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct Envelope<'a> {
-    error: Body<'a>,
+/// The error envelope: `{"error": {"code", "message", "details"}}`. Its schema is the one the
+/// OpenAPI document gives every error response.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"error": {"code": "validation_failed",
+    "message": "measures[3].value: not a finite number",
+    "details": [{"field": "measures[3].value", "problem": "not a finite number"}]}}))]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    code: &'static str,
-    message: String,
+/// What went wrong.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    #[schema(value_type = crate::openapi::ErrorCode)]
+    pub code: &'static str,
+    /// For people; 5xx messages never carry internals.
+    pub message: String,
+    /// Every field at fault (422 only); absent when empty.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    details: Vec<Detail<'a>>,
+    #[schema(required = false)]
+    pub details: Vec<ErrorDetail>,
 }
 
-#[derive(Serialize)]
-struct Detail<'a> {
-    field: &'a str,
-    problem: &'a str,
+/// One field at fault, e.g. a row of a batch.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Where, as a path into the body: `measures[3].value`, `lines[4].period`, `query`.
+    pub field: String,
+    pub problem: String,
 }
 
 impl ApiError {
+    /// Every code [`ApiError::code`] can return (the document lists them).
+    pub const CODES: [&'static str; 10] = [
+        "bad_request",
+        "payload_too_large",
+        "unauthorized",
+        "forbidden",
+        "too_many_requests",
+        "validation_failed",
+        "not_found",
+        "conflict",
+        "database_unavailable",
+        "internal_error",
+    ];
+
     /// The stable machine-readable code of the contract.
     pub fn code(&self) -> &'static str {
         match self {
@@ -131,10 +158,16 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let details = match self {
-            ApiError::Invalid { field, problem } => vec![Detail { field, problem }],
+            ApiError::Invalid { field, problem } => vec![ErrorDetail {
+                field: field.clone(),
+                problem: problem.clone(),
+            }],
             ApiError::InvalidMany(all) => all
                 .iter()
-                .map(|(field, problem)| Detail { field, problem })
+                .map(|(field, problem)| ErrorDetail {
+                    field: field.clone(),
+                    problem: problem.clone(),
+                })
                 .collect(),
             _ => Vec::new(),
         };
@@ -148,8 +181,8 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
-        response.json(Envelope {
-            error: Body {
+        response.json(ErrorEnvelope {
+            error: ErrorBody {
                 code: self.code(),
                 message: self.to_string(),
                 details,
@@ -200,6 +233,31 @@ mod tests {
             assert_eq!(error.status_code().as_u16(), status, "{error:?}");
             assert_eq!(error.code(), code);
         }
+    }
+
+    #[test]
+    fn every_code_is_listed_for_the_document() {
+        let errors = [
+            ApiError::BadRequest(String::new()),
+            ApiError::PayloadTooLarge(1),
+            ApiError::InvalidMany(Vec::new()),
+            ApiError::Unauthorized(""),
+            ApiError::Forbidden(String::new()),
+            ApiError::TooManyRequests {
+                retry_after_secs: 1,
+            },
+            ApiError::Invalid {
+                field: String::new(),
+                problem: String::new(),
+            },
+            ApiError::NotFound(""),
+            ApiError::Conflict(String::new()),
+            ApiError::Unavailable(StoreError::Unavailable("down".into())),
+            ApiError::Internal("boom".into()),
+        ];
+        let codes: std::collections::BTreeSet<&str> = errors.iter().map(ApiError::code).collect();
+        let listed: std::collections::BTreeSet<&str> = ApiError::CODES.into_iter().collect();
+        assert_eq!(codes, listed);
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod error;
 pub mod json;
 pub mod list;
 pub mod metrics;
+pub mod openapi;
 pub mod request_id;
 pub mod routes;
 pub mod settings;

@@ -55,7 +55,8 @@ impl Metrics {
     pub fn measures(&self, created: u64, updated: u64, unchanged: u64) {
         self.measures_created.fetch_add(created, Ordering::Relaxed);
         self.measures_updated.fetch_add(updated, Ordering::Relaxed);
-        self.measures_unchanged.fetch_add(unchanged, Ordering::Relaxed);
+        self.measures_unchanged
+            .fetch_add(unchanged, Ordering::Relaxed);
     }
 
     fn request(&self, method: &str, route: &str, status: u16, seconds: f64) {
@@ -162,7 +163,13 @@ pub async fn middleware(
     Ok(response)
 }
 
-/// The metrics, in Prometheus text format.
+/// The metrics, in Prometheus text format. No credentials: expose it to the scraper only.
+#[utoipa::path(
+    operation_id = "metrics",
+    tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition",
+               content_type = "text/plain; version=0.0.4", body = String)),
+)]
 #[get("/metrics")]
 pub async fn endpoint() -> HttpResponse {
     HttpResponse::Ok()

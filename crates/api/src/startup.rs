@@ -5,7 +5,9 @@ use std::net::TcpListener;
 use actix_web::{App, HttpServer, dev::Server, middleware, web};
 use pilote_store::Database;
 
-use crate::{ApiError, Settings, auth, json, metrics, request_id, routes};
+use utoipa_actix_web::AppExt;
+
+use crate::{ApiError, Settings, auth, json, metrics, openapi, request_id};
 
 /// A bound, not yet running, server.
 pub struct Application {
@@ -21,7 +23,7 @@ impl Application {
         let data = web::Data::new(db);
         let auth = auth::configure(settings);
         let server = HttpServer::new(move || {
-            App::new()
+            let app = App::new()
                 // The last `wrap` is the outermost: the logger sees the response after the
                 // request-id middleware has set its header.
                 .wrap(middleware::from_fn(metrics::middleware))
@@ -42,8 +44,9 @@ impl Application {
                     web::PathConfig::default()
                         .error_handler(|_, _| ApiError::NotFound("resource").into()),
                 )
-                .configure(auth.clone())
-                .configure(routes::configure)
+                .configure(auth.clone());
+            // Registers the routes and serves the OpenAPI document their registration built.
+            openapi::mount(app.into_utoipa_app())
         })
         .listen(listener)?
         .run();

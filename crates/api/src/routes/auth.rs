@@ -3,23 +3,26 @@
 use actix_web::{HttpRequest, HttpResponse, error::JsonPayloadError, post, web};
 use pilote_store::Database;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::{
     auth::{
         JwtConfig,
         login::{Outcome, attempt},
     },
-    error::ApiError,
+    error::{ApiError, ErrorEnvelope},
 };
 
 /// Login bodies are two short strings; anything bigger is not a login.
 const MAX_BODY_BYTES: usize = 4096;
 
 /// The credentials.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
+    #[schema(example = "claire@beta.gouv.fr")]
     pub email: String,
+    #[schema(format = Password)]
     pub password: String,
 }
 
@@ -33,10 +36,14 @@ impl std::fmt::Debug for LoginRequest {
 }
 
 /// A login token and how long it lasts.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct LoginResponse {
+    /// A JWT, to send as `Authorization: Bearer <token>`.
     pub access_token: String,
+    #[schema(example = "Bearer")]
     pub token_type: &'static str,
+    /// Seconds until the token expires.
+    #[schema(example = 3600)]
     pub expires_in: u64,
 }
 
@@ -63,6 +70,22 @@ pub fn json_config() -> web::JsonConfig {
 /// Unknown email, wrong password and disabled account get the same 401, after the same work.
 /// Too many recent failures for the email or the client address get 429 with `Retry-After`,
 /// before the password is even checked.
+#[utoipa::path(
+    operation_id = "login",
+    tag = "auth",
+    responses(
+        (status = 200, description = "A login token (`Cache-Control: no-store`)",
+         body = LoginResponse),
+        (status = 400, description = "Not JSON, malformed, the wrong shape, or over 4 KiB",
+         body = ErrorEnvelope),
+        (status = 401, description = "Unknown email, wrong password or disabled account",
+         body = ErrorEnvelope),
+        (status = 429, description = "Too many recent failures; `Retry-After` says when to retry",
+         body = ErrorEnvelope,
+         headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[post("/login")]
 pub async fn login(
     req: HttpRequest,

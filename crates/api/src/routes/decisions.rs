@@ -9,21 +9,26 @@ use pilote_store::{
     repo::phases::{self, DecisionRecord},
 };
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::products::scope_of;
 use crate::{
     access,
     auth::Principal,
     db,
-    error::ApiError,
+    error::{ApiError, ErrorEnvelope},
     json::Json,
     list::{List, PageQuery},
+    openapi,
 };
 
 /// One phase record; `ended_on` is the day the next began (or the product stopped).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PhaseItem {
+    #[schema(value_type = openapi::Phase)]
     pub phase: &'static str,
+    /// The phase's French label.
+    #[schema(example = "Construction")]
     pub label: &'static str,
     pub started_on: NaiveDate,
     pub ended_on: Option<NaiveDate>,
@@ -43,6 +48,24 @@ fn phase_items(history: &PhaseHistory) -> Vec<PhaseItem> {
 }
 
 /// The product's phases, oldest first.
+#[utoipa::path(
+    operation_id = "phases_list",
+    tag = "decisions",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        PageQuery,
+    ),
+    responses(
+        (status = 200, description = "A page of the phase history", body = List<PhaseItem>),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "An API token", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[get("/products/{slug}/phases")]
 pub async fn phase_history(
     principal: Principal,
@@ -58,9 +81,10 @@ pub async fn phase_history(
 }
 
 /// A recorded decision.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DecisionItem {
     pub id: i64,
+    #[schema(value_type = openapi::DecisionKind)]
     pub kind: &'static str,
     pub decided_on: NaiveDate,
     pub rationale: String,
@@ -82,6 +106,24 @@ impl From<DecisionRecord> for DecisionItem {
 }
 
 /// The product's decisions, oldest first.
+#[utoipa::path(
+    operation_id = "decisions_list",
+    tag = "decisions",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        PageQuery,
+    ),
+    responses(
+        (status = 200, description = "A page of decisions", body = List<DecisionItem>),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "An API token", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[get("/products/{slug}/decisions")]
 pub async fn list(
     principal: Principal,
@@ -98,19 +140,21 @@ pub async fn list(
 }
 
 /// The body of `POST /decisions`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDecisionBody {
+    #[schema(value_type = openapi::DecisionKind)]
     pub kind: String,
     pub decided_on: NaiveDate,
     pub rationale: String,
 }
 
 /// What a decision did.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DecisionOutcome {
     pub decision: DecisionItem,
     /// The phase after the decision, or `stopped`.
+    #[schema(value_type = openapi::ProductStatus)]
     pub phase: &'static str,
     pub phases: Vec<PhaseItem>,
 }
@@ -118,6 +162,26 @@ pub struct DecisionOutcome {
 /// Records a committee decision (the incubator's managers). `advance` moves to the next phase
 /// only, `stop` ends the product; 409 when the rule refuses (already stopped, dated before the
 /// current phase began, nothing after pérennisation), 422 when dated in the future.
+#[utoipa::path(
+    operation_id = "decisions_create",
+    tag = "decisions",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+    ),
+    responses(
+        (status = 201, description = "The decision and the resulting phases", body = DecisionOutcome),
+        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 409, description = "The phase rules refuse the decision", body = ErrorEnvelope),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
+        (status = 422, description = "Invalid kind or rationale, or dated in the future", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[post("/products/{slug}/decisions")]
 pub async fn create(
     principal: Principal,

@@ -4,18 +4,19 @@ use actix_web::{HttpResponse, get, post, web};
 use pilote_domain::{Incubator, PhaseDurations, Slug, access::Action};
 use pilote_store::{Database, repo::incubators};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::{
     access,
     auth::Principal,
     db,
-    error::ApiError,
+    error::{ApiError, ErrorEnvelope},
     json::Json,
     list::{List, PageQuery},
 };
 
 /// An incubator and its expected maximum phase durations.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct IncubatorItem {
     pub slug: String,
     pub name: String,
@@ -24,7 +25,7 @@ pub struct IncubatorItem {
 }
 
 /// Months per phase before a product is overdue.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Durations {
     pub investigation: u32,
@@ -48,6 +49,20 @@ impl From<Incubator> for IncubatorItem {
 }
 
 /// Every incubator, by name.
+#[utoipa::path(
+    operation_id = "incubators_list",
+    tag = "incubators",
+    security(("bearer" = [])),
+    params(PageQuery),
+    responses(
+        (status = 200, description = "A page of incubators", body = List<IncubatorItem>),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "An API token", body = ErrorEnvelope),
+        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[get("/incubators")]
 pub async fn list(
     principal: Principal,
@@ -62,7 +77,7 @@ pub async fn list(
 }
 
 /// The body of `POST /incubators`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewIncubator {
     pub slug: String,
@@ -73,6 +88,22 @@ pub struct NewIncubator {
 }
 
 /// Creates an incubator (admins).
+#[utoipa::path(
+    operation_id = "incubators_create",
+    tag = "incubators",
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The incubator created", body = IncubatorItem),
+        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not an admin", body = ErrorEnvelope),
+        (status = 409, description = "The slug is taken", body = ErrorEnvelope),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
+        (status = 422, description = "Well-formed but invalid: every field at fault in `details`", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[post("/incubators")]
 pub async fn create(
     principal: Principal,

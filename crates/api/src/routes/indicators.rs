@@ -6,6 +6,7 @@ use pilote_domain::{
 };
 use pilote_store::{Database, repo::indicators};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::{
     products::scope_of,
@@ -15,21 +16,27 @@ use crate::{
     access,
     auth::Principal,
     db,
-    error::ApiError,
+    error::{ApiError, ErrorEnvelope},
     json::Json,
     list::{List, PageQuery},
+    openapi,
 };
 
 /// An indicator as the API shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct IndicatorItem {
     pub key: String,
     pub label: String,
     pub unit: String,
+    #[schema(value_type = openapi::Direction)]
     pub direction: Direction,
+    #[schema(value_type = openapi::Principle)]
     pub principle: Principle,
+    #[schema(value_type = openapi::Periodicity)]
     pub periodicity: Periodicity,
+    #[schema(value_type = openapi::Aggregation)]
     pub aggregation: Aggregation,
+    #[schema(value_type = Option<openapi::MatrixRole>)]
     pub matrix_role: Option<MatrixRole>,
     pub north_star: bool,
     pub description: Option<String>,
@@ -53,6 +60,24 @@ impl From<Indicator> for IndicatorItem {
 }
 
 /// A product's indicators, north star first.
+#[utoipa::path(
+    operation_id = "indicators_list",
+    tag = "indicators",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        PageQuery,
+    ),
+    responses(
+        (status = 200, description = "A page of indicators", body = List<IndicatorItem>),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "An API token", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[get("/products/{slug}/indicators")]
 pub async fn list(
     principal: Principal,
@@ -69,6 +94,23 @@ pub async fn list(
 }
 
 /// One indicator.
+#[utoipa::path(
+    operation_id = "indicators_get",
+    tag = "indicators",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        ("key" = String, Path, description = "The indicator's key"),
+    ),
+    responses(
+        (status = 200, description = "The indicator", body = IndicatorItem),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "An API token", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product or indicator", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[get("/products/{slug}/indicators/{key}")]
 pub async fn get(
     principal: Principal,
@@ -84,16 +126,21 @@ pub async fn get(
 }
 
 /// The body of `POST /indicators`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewIndicator {
     pub key: String,
     pub label: String,
     pub unit: String,
+    #[schema(value_type = openapi::Direction)]
     pub direction: Direction,
+    #[schema(value_type = openapi::Principle)]
     pub principle: Principle,
+    #[schema(value_type = openapi::Periodicity)]
     pub periodicity: Periodicity,
+    #[schema(value_type = Option<openapi::Aggregation>)]
     pub aggregation: Option<Aggregation>,
+    #[schema(value_type = Option<openapi::MatrixRole>)]
     pub matrix_role: Option<MatrixRole>,
     pub north_star: Option<bool>,
     pub description: Option<String>,
@@ -101,6 +148,26 @@ pub struct NewIndicator {
 
 /// Adds an indicator (the product's team and its incubator's managers). 409 for a second
 /// north star or a second indicator in one matrix role.
+#[utoipa::path(
+    operation_id = "indicators_create",
+    tag = "indicators",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+    ),
+    responses(
+        (status = 201, description = "The indicator created", body = IndicatorItem),
+        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not in the team nor a manager", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 409, description = "The key is taken, a second north star, or a matrix role already filled", body = ErrorEnvelope),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
+        (status = 422, description = "Well-formed but invalid: every field at fault in `details`", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[post("/products/{slug}/indicators")]
 pub async fn create(
     principal: Principal,
@@ -135,16 +202,21 @@ pub async fn create(
 }
 
 /// The body of `PATCH /indicators/{key}`: only the keys present change.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorPatch {
     pub label: Option<String>,
     pub unit: Option<String>,
+    #[schema(value_type = Option<openapi::Direction>)]
     pub direction: Option<Direction>,
+    #[schema(value_type = Option<openapi::Principle>)]
     pub principle: Option<Principle>,
+    #[schema(value_type = Option<openapi::Periodicity>)]
     pub periodicity: Option<Periodicity>,
+    #[schema(value_type = Option<openapi::Aggregation>)]
     pub aggregation: Option<Aggregation>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<openapi::MatrixRole>)]
     pub matrix_role: Option<Option<MatrixRole>>,
     pub north_star: Option<bool>,
     #[serde(default, deserialize_with = "present")]
@@ -152,6 +224,27 @@ pub struct IndicatorPatch {
 }
 
 /// Edits an indicator (its key stays; its periodicity only while it has no measure).
+#[utoipa::path(
+    operation_id = "indicators_update",
+    tag = "indicators",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        ("key" = String, Path, description = "The indicator's key"),
+    ),
+    responses(
+        (status = 200, description = "The indicator as edited", body = IndicatorItem),
+        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not in the team nor a manager", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product or indicator", body = ErrorEnvelope),
+        (status = 409, description = "A second north star or matrix role, or a new periodicity once measured", body = ErrorEnvelope),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
+        (status = 422, description = "Well-formed but invalid: every field at fault in `details`", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[patch("/products/{slug}/indicators/{key}")]
 pub async fn update(
     principal: Principal,

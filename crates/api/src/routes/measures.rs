@@ -18,19 +18,21 @@ use pilote_store::{
     },
 };
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::{products::scope_of, scope};
 use crate::{
     access::{self, ProductScope},
     auth::Principal,
     db,
-    error::ApiError,
+    error::{ApiError, ErrorEnvelope},
     json::Json,
     list::{List, PageQuery},
+    openapi,
 };
 
 /// One row of a batch, as posted.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeasureRow {
     /// The indicator's key.
@@ -43,14 +45,14 @@ pub struct MeasureRow {
 }
 
 /// The body of `POST /measures`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeasureBatch {
     pub measures: Vec<MeasureRow>,
 }
 
 /// What a batch did.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct BatchOutcome {
     pub created: u64,
     pub updated: u64,
@@ -180,6 +182,25 @@ pub async fn post_rows(
 /// Posts a batch of values (a product's API token, its team, its incubator's managers). All
 /// or nothing; a period that has a value is replaced and the old value kept in history; the
 /// same value again is `unchanged`.
+#[utoipa::path(
+    operation_id = "measures_create",
+    tag = "measures",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+    ),
+    responses(
+        (status = 200, description = "What the batch did", body = BatchOutcome),
+        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Another product's token, or a person not in the team nor a manager", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
+        (status = 422, description = "Rows at fault, each named in `details` (`measures[3].value`); nothing stored", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[post("/products/{slug}/measures")]
 pub async fn create(
     principal: Principal,
@@ -206,13 +227,15 @@ pub async fn create(
 }
 
 /// One value of a series.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct MeasureItem {
     pub period: NaiveDate,
     pub value: f64,
     pub comment: Option<String>,
+    #[schema(value_type = openapi::MeasureSource)]
     pub source: MeasureSource,
     /// `user:ID`, `token:ID` or `system`.
+    #[schema(example = "token:1")]
     pub author: String,
     pub recorded_at: NaiveDateTime,
     /// For a replaced version: when it was replaced.
@@ -238,15 +261,41 @@ const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid da
 const LATEST: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("valid date");
 
 /// `?from=&to=` and paging.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SeriesQuery {
+    /// The first period wanted (inclusive).
     pub from: Option<NaiveDate>,
+    /// The last period wanted (inclusive).
     pub to: Option<NaiveDate>,
+    /// The page, from 1 (default 1).
+    #[param(minimum = 1)]
     pub page: Option<u32>,
+    /// Rows per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u32>,
 }
 
 /// An indicator's values, oldest period first, between `from` and `to` (inclusive).
+#[utoipa::path(
+    operation_id = "measures_series",
+    tag = "measures",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        ("key" = String, Path, description = "The indicator's key"),
+        SeriesQuery,
+    ),
+    responses(
+        (status = 200, description = "A page of the series", body = List<MeasureItem>),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Another product's token, or no role", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product or indicator", body = ErrorEnvelope),
+        (status = 422, description = "Invalid dates, range or paging", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[get("/products/{slug}/indicators/{key}/measures")]
 pub async fn series(
     principal: Principal,
@@ -283,6 +332,26 @@ pub async fn series(
 
 /// Every version of one period's value: the current one first, then those it replaced, with
 /// who posted each and when.
+#[utoipa::path(
+    operation_id = "measures_history",
+    tag = "measures",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        ("key" = String, Path, description = "The indicator's key"),
+        ("period" = String, Path, format = Date, description = "Any date inside the period"),
+        PageQuery,
+    ),
+    responses(
+        (status = 200, description = "A page of versions, current first", body = List<MeasureItem>),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Another product's token, or no role", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product or indicator", body = ErrorEnvelope),
+        (status = 422, description = "`period` is not a date, or invalid paging", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[get("/products/{slug}/indicators/{key}/measures/{period}/history")]
 pub async fn history(
     principal: Principal,

@@ -13,7 +13,12 @@ use super::{
     measures::{BatchOutcome, RawRow, post_rows},
     products::scope_of,
 };
-use crate::{access, auth::Principal, db, error::ApiError};
+use crate::{
+    access,
+    auth::Principal,
+    db,
+    error::{ApiError, ErrorEnvelope},
+};
 
 /// The largest CSV body accepted (10 MiB); beyond it, 413.
 pub const LIMIT: usize = 10 * 1024 * 1024;
@@ -93,6 +98,29 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<RawRow>, ApiError> {
 }
 
 /// Posts a CSV file of values: the same rules as the JSON batch, errors named by line.
+#[utoipa::path(
+    operation_id = "measures_csv_upload",
+    tag = "measures",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+    ),
+    request_body(content = String, content_type = "text/csv",
+        description = "Columns `indicator,period,value,comment` (comment optional), a header line \
+            first; `12,5` is read as 12.5",
+        example = "indicator,period,value,comment\ndemarches,2026-11-16,1234,\n"),
+    responses(
+        (status = 200, description = "What the file did", body = BatchOutcome),
+        (status = 400, description = "Not readable as CSV", body = ErrorEnvelope),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Another product's token, or a person not in the team nor a manager", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 413, description = "The body is over 10 MiB", body = ErrorEnvelope),
+        (status = 422, description = "Lines at fault, each named in `details` (`lines[4].value`); nothing stored", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[post("/products/{slug}/measures.csv")]
 pub async fn upload(
     principal: Principal,
@@ -119,6 +147,24 @@ fn defuse(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Every value of the product, by indicator then period, as CSV.
+#[utoipa::path(
+    operation_id = "measures_csv_download",
+    tag = "measures",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+    ),
+    responses(
+        (status = 200, description = "Every value, columns `indicator,period,value,comment`",
+         content_type = "text/csv", body = String,
+         headers(("Content-Disposition" = String, description = "`attachment; filename=\"{slug}-mesures.csv\"`"))),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Another product's token, or no role", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[get("/products/{slug}/measures.csv")]
 pub async fn download(
     principal: Principal,

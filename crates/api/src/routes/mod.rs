@@ -1,8 +1,9 @@
 //! The route table: every path the server answers, in one place.
 
 use actix_web::web;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::error::ApiError;
+use crate::{error::ApiError, openapi};
 
 pub mod auth;
 pub mod decisions;
@@ -17,15 +18,17 @@ pub mod products;
 pub mod scope;
 pub mod tokens;
 
-/// Registers every route.
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// Registers every route. Each handler goes through `.service(...)`, never `.route(...)`:
+/// that is how `utoipa-actix-web` puts it, with its schemas, in the OpenAPI document.
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(crate::metrics::endpoint)
         .service(
-            web::scope("/api/v1")
+            utoipa_actix_web::scope("/api/v1")
+                .service(openapi::serve)
                 .service(
-                    web::scope("/auth")
+                    utoipa_actix_web::scope("/auth")
                         .app_data(auth::json_config())
                         .service(auth::login),
                 )

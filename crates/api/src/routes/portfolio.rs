@@ -10,16 +10,26 @@ use pilote_store::{
     repo::{products, pulse},
 };
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::scope;
-use crate::{access, auth::Principal, db, error::ApiError};
+use crate::{
+    access,
+    auth::Principal,
+    db,
+    error::{ApiError, ErrorEnvelope},
+    openapi,
+};
 
 /// Counts and the products that need attention.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Portfolio {
     /// Every product.
     pub products: usize,
     /// Products per current phase, and `stopped`.
+    #[schema(value_type = BTreeMap<String, usize>,
+             example = json!({"investigation": 3, "construction": 5, "acceleration": 4,
+                              "perennisation": 1, "stopped": 2}))]
     pub phases: BTreeMap<&'static str, usize>,
     /// Running products past their incubator's maximum phase duration, longest overdue first.
     pub overdue: Vec<OverdueItem>,
@@ -29,17 +39,18 @@ pub struct Portfolio {
 }
 
 /// An overdue product.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct OverdueItem {
     pub slug: String,
     pub name: String,
+    #[schema(value_type = openapi::Phase)]
     pub phase: &'static str,
     pub phase_started_on: NaiveDate,
     pub overdue_since: NaiveDate,
 }
 
 /// How many running teams post on time.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Teams {
     pub up_to_date: usize,
     pub late: usize,
@@ -47,12 +58,29 @@ pub struct Teams {
 }
 
 /// `?incubator=`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PortfolioQuery {
+    /// Only this incubator's products (its slug).
     pub incubator: Option<String>,
 }
 
 /// Counts per phase, overdue products, teams up to date (of one incubator if asked).
+#[utoipa::path(
+    operation_id = "portfolio_summary",
+    tag = "portfolio",
+    security(("bearer" = [])),
+    params(PortfolioQuery),
+    responses(
+        (status = 200, description = "The portfolio at a glance", body = Portfolio),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "An API token", body = ErrorEnvelope),
+        (status = 404, description = "`incubator` is not a valid slug", body = ErrorEnvelope),
+        (status = 422, description = "Invalid query", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[get("/portfolio")]
 pub async fn summary(
     principal: Principal,

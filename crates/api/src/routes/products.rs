@@ -11,19 +11,21 @@ use pilote_store::{
     },
 };
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::scope::{self, present};
 use crate::{
     access::{self, ProductScope},
     auth::Principal,
     db,
-    error::ApiError,
+    error::{ApiError, ErrorEnvelope},
     json::Json,
     list::{List, PageQuery},
+    openapi,
 };
 
 /// A product as lists and `GET` show it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ProductItem {
     pub slug: String,
     pub name: String,
@@ -37,6 +39,7 @@ pub struct ProductItem {
     pub published: bool,
     pub created_on: NaiveDate,
     /// The current phase, or `stopped`.
+    #[schema(value_type = openapi::ProductStatus)]
     pub phase: &'static str,
     pub phase_started_on: NaiveDate,
     /// Past the incubator's maximum duration for its phase.
@@ -49,7 +52,7 @@ pub struct ProductItem {
 }
 
 /// The north star's latest value.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct NorthStarItem {
     pub indicator: String,
     pub label: String,
@@ -91,17 +94,41 @@ impl ProductItem {
 }
 
 /// `?incubator=&phase=&q=` and paging.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Only this incubator's products (its slug).
     pub incubator: Option<String>,
+    /// Only products in this phase, or `stopped`.
+    #[param(value_type = Option<openapi::ProductStatus>)]
     pub phase: Option<String>,
+    /// Words of the name or the pitch.
     pub q: Option<String>,
+    /// The page, from 1 (default 1).
+    #[param(minimum = 1)]
     pub page: Option<u32>,
+    /// Rows per page, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u32>,
 }
 
 /// Products, by name, with their phase, freshness and north star; filtered by incubator,
 /// phase (or `stopped`) and words of their name or pitch.
+#[utoipa::path(
+    operation_id = "products_list",
+    tag = "products",
+    security(("bearer" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of products", body = List<ProductItem>),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "An API token", body = ErrorEnvelope),
+        (status = 404, description = "`incubator` is not a valid slug", body = ErrorEnvelope),
+        (status = 422, description = "Invalid paging or phase", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[get("/products")]
 pub async fn list(
     principal: Principal,
@@ -148,6 +175,22 @@ pub async fn list(
 }
 
 /// One product.
+#[utoipa::path(
+    operation_id = "products_get",
+    tag = "products",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+    ),
+    responses(
+        (status = 200, description = "The product", body = ProductItem),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "An API token", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[get("/products/{slug}")]
 pub async fn get(
     principal: Principal,
@@ -178,7 +221,7 @@ async fn load_item(
 }
 
 /// The body of `POST /products`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProduct {
     pub slug: String,
@@ -195,6 +238,24 @@ pub struct NewProduct {
 }
 
 /// Creates a product in an incubator (its managers): it starts in investigation.
+#[utoipa::path(
+    operation_id = "products_create",
+    tag = "products",
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The product created (`Location` names it)", body = ProductItem,
+         headers(("Location" = String, description = "`/api/v1/products/{slug}`"))),
+        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
+        (status = 404, description = "Unknown incubator", body = ErrorEnvelope),
+        (status = 409, description = "The slug is taken", body = ErrorEnvelope),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
+        (status = 422, description = "Well-formed but invalid: every field at fault in `details`", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[post("/products")]
 pub async fn create(
     principal: Principal,
@@ -245,7 +306,7 @@ pub async fn create(
 }
 
 /// The body of `PATCH /products/{slug}`: only the keys present change; `null` clears.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductPatch {
     pub name: Option<String>,
@@ -263,6 +324,25 @@ pub struct ProductPatch {
 
 /// Edits a product's description (its team and its incubator's managers); publishing is for
 /// managers only.
+#[utoipa::path(
+    operation_id = "products_update",
+    tag = "products",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+    ),
+    responses(
+        (status = 200, description = "The product as edited", body = ProductItem),
+        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not in the team nor a manager (publishing: not a manager)", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
+        (status = 422, description = "Well-formed but invalid: every field at fault in `details`", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[patch("/products/{slug}")]
 pub async fn update(
     principal: Principal,

@@ -8,19 +8,20 @@ use pilote_store::{
     repo::tokens::{self, TokenInfo},
 };
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::products::scope_of;
 use crate::{
     access,
     auth::Principal,
     db,
-    error::ApiError,
+    error::{ApiError, ErrorEnvelope},
     json::Json,
     list::{List, PageQuery},
 };
 
 /// The body of `POST /tokens`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     /// What the token is for, e.g. "script hebdomadaire".
@@ -28,15 +29,17 @@ pub struct NewToken {
 }
 
 /// A new token: `token` is the secret, shown this once.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedToken {
     pub id: i64,
     pub name: String,
+    /// The secret, `pil_...`: shown this once, only its hash is kept.
+    #[schema(example = "pil_3f9c...")]
     pub token: String,
 }
 
 /// A token as lists show it: never its secret.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TokenItem {
     pub id: i64,
     pub name: String,
@@ -61,6 +64,25 @@ impl From<TokenInfo> for TokenItem {
 }
 
 /// Creates a token for the product (its team and its incubator's managers; not a token).
+#[utoipa::path(
+    operation_id = "tokens_create",
+    tag = "tokens",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+    ),
+    responses(
+        (status = 201, description = "The token, with its secret shown this once", body = CreatedToken),
+        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "A token, or not in the team nor a manager", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
+        (status = 422, description = "Well-formed but invalid: every field at fault in `details`", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[post("/products/{slug}/tokens")]
 pub async fn create(
     principal: Principal,
@@ -82,6 +104,24 @@ pub async fn create(
 }
 
 /// The product's tokens, revoked ones included.
+#[utoipa::path(
+    operation_id = "tokens_list",
+    tag = "tokens",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        PageQuery,
+    ),
+    responses(
+        (status = 200, description = "A page of tokens, never their secret", body = List<TokenItem>),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "A token, or not in the team nor a manager", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[get("/products/{slug}/tokens")]
 pub async fn list(
     principal: Principal,
@@ -98,6 +138,23 @@ pub async fn list(
 }
 
 /// Revokes a token: it stops working at once.
+#[utoipa::path(
+    operation_id = "tokens_revoke",
+    tag = "tokens",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        ("id" = i64, Path, description = "The token's id"),
+    ),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "A token, or not in the team nor a manager", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product or token", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
 #[delete("/products/{slug}/tokens/{id}")]
 pub async fn revoke(
     principal: Principal,
