@@ -513,6 +513,44 @@ fn scenario(backend: Backend) {
         .expect("measures counter");
     assert!(created >= 6, "{text}");
 
+    // A CSV over 10 MiB is refused before it is parsed.
+    let big_csv = format!(
+        "indicator,period,value,comment\n{}",
+        "demarches,2026-10-05,1,x\n".repeat(450_000)
+    );
+    assert_eq!(csv(member, &big_csv).status, 413);
+
+    // Every route the OpenAPI document says needs credentials refuses an anonymous caller.
+    let doc = w.expect(200, "GET", "/api/v1/openapi.json", None, None);
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("operations") {
+            if op["security"].as_array().is_none_or(Vec::is_empty) {
+                continue;
+            }
+            let concrete = path
+                .replace("{slug}", "mon-produit")
+                .replace("{key}", "demarches")
+                .replace("{period}", "2026-11-02")
+                .replace("{id}", "1");
+            let method = method.to_uppercase();
+            let body = (method != "GET" && method != "DELETE").then(|| json!({}));
+            let reply = w.call(&method, &concrete, None, body.as_ref());
+            assert_eq!(
+                reply.status, 401,
+                "{method} {path} without credentials: {:?}",
+                reply.body
+            );
+            assert_eq!(
+                reply.header("www-authenticate"),
+                Some("Bearer"),
+                "{method} {path}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 23, "only {checked} secured operations");
+
     // Every answer carries a request id.
     assert!(
         w.call("GET", "/api/v1/portfolio", viewer, None)
