@@ -1,0 +1,165 @@
+//! French formatting of numbers and dates, the way a French slide writes them.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Thousands separator: a no-break space (U+00A0). CLDR `fr` prefers the narrow one
+/// (U+202F), but at chart sizes it is one or two pixels wide and `8 000` read as `8000`.
+pub const THOUSANDS: char = '\u{A0}';
+
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+const MONTHS_SHORT: [&str; 12] = [
+    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+    "déc.",
+];
+
+/// The French name of the month of `d` ("février").
+pub fn month(d: NaiveDate) -> &'static str {
+    MONTHS[d.month0() as usize % 12]
+}
+
+/// The abbreviated French name of the month of `d` ("févr.").
+pub fn month_short(d: NaiveDate) -> &'static str {
+    MONTHS_SHORT[d.month0() as usize % 12]
+}
+
+/// "1er mars 2025", "12 mars 2025".
+pub fn date(d: NaiveDate) -> String {
+    format!("{} {} {}", day(d), month(d), d.year())
+}
+
+/// "1er mars", "12 mars": for axis ticks less than a year apart.
+pub fn day_month(d: NaiveDate) -> String {
+    format!("{} {}", day(d), month_short(d))
+}
+
+fn day(d: NaiveDate) -> String {
+    match d.day() {
+        1 => "1er".to_owned(),
+        n => n.to_string(),
+    }
+}
+
+/// A number with `decimals` decimals, decimal comma and grouped thousands: `12 345,5`.
+/// Beyond 10¹⁵ it switches to scientific notation (`1,2e20`) rather than print 20 digits.
+pub fn number(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return "—".to_owned();
+    }
+    if v.abs() >= 1e15 {
+        return format!("{v:.1e}").replace('.', ",");
+    }
+    let text = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut out = String::with_capacity(text.len() + 4);
+    // "-0" would read oddly after rounding.
+    if v < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+        out.push('−');
+    }
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(THOUSANDS);
+        }
+        out.push(c);
+    }
+    if !frac.is_empty() {
+        out.push(',');
+        out.push_str(frac);
+    }
+    out
+}
+
+/// A number with as many decimals as its magnitude deserves: none from 100 up, one from
+/// 10, two below (`12 345`, `42,5`, `3,14`); trailing zeros after the comma are dropped.
+pub fn number_auto(v: f64) -> String {
+    let decimals = match v.abs() {
+        a if a >= 100.0 => 0,
+        a if a >= 10.0 => 1,
+        _ => 2,
+    };
+    trim_zeros(number(v, decimals))
+}
+
+/// The decimals that tell apart axis ticks `step` apart.
+pub fn decimals_for_step(step: f64) -> usize {
+    if !step.is_finite() || step <= 0.0 || step >= 1.0 {
+        return 0;
+    }
+    // At most 6 decimals: beyond, values are noise on a chart.
+    (-step.log10().floor()).clamp(0.0, 6.0) as usize
+}
+
+/// A share as a signed percentage: 0.123 → "+12 %", with the no-break space of French.
+pub fn percent(share: f64) -> String {
+    let pct = share * 100.0;
+    let sign = if pct > 0.5 { "+" } else { "" };
+    format!("{sign}{}\u{A0}%", number(pct, 0))
+}
+
+fn trim_zeros(s: String) -> String {
+    if s.contains(',') {
+        s.trim_end_matches('0').trim_end_matches(',').to_owned()
+    } else {
+        s
+    }
+}
+
+/// "1 produit", "3 produits".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    let word = if n <= 1 { one } else { many };
+    format!("{} {word}", number(n as f64, 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
+    }
+
+    #[test]
+    fn numbers_the_french_way() {
+        let nb = |s: &str| s.replace(' ', "\u{A0}");
+        assert_eq!(number(12345.0, 0), nb("12 345"));
+        assert_eq!(number(1234567.891, 2), nb("1 234 567,89"));
+        assert_eq!(number(-1234.5, 1), nb("−1 234,5"));
+        assert_eq!(number(-0.001, 0), "0");
+        assert_eq!(number(999.0, 0), "999");
+        assert_eq!(number_auto(42.50), "42,5");
+        assert_eq!(number_auto(3.0), "3");
+        assert_eq!(number(2e20, 0), "2,0e20");
+        assert_eq!(percent(0.123), "+12\u{A0}%");
+        assert_eq!(percent(-0.05), "−5\u{A0}%");
+        assert_eq!(plural(1000, "produit", "produits"), "1\u{A0}000 produits");
+    }
+
+    #[test]
+    fn dates_the_french_way() {
+        assert_eq!(date(d(2025, 3, 1)), "1er mars 2025");
+        assert_eq!(date(d(2025, 8, 15)), "15 août 2025");
+        assert_eq!(day_month(d(2025, 2, 3)), "3 févr.");
+        assert_eq!(month(d(2025, 12, 31)), "décembre");
+    }
+
+    #[test]
+    fn decimals_follow_the_step() {
+        assert_eq!(decimals_for_step(1000.0), 0);
+        assert_eq!(decimals_for_step(0.5), 1);
+        assert_eq!(decimals_for_step(0.05), 2);
+        assert_eq!(decimals_for_step(f64::NAN), 0);
+    }
+}

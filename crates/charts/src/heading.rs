@@ -1,0 +1,35 @@
+//! The title block shared by the portfolio charts.
+
+use plotters::{coord::Shift, prelude::*};
+
+use crate::{
+    ChartError, palette,
+    text::{self, style},
+};
+
+/// Draws `title` and `subtitle` at the top of `area` and returns the area below them.
+pub(crate) fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitle: &str,
+    scale: f64,
+) -> Result<DrawingArea<DB, Shift>, ChartError>
+where
+    DB::ErrorType: 'static,
+{
+    let (w, h) = area.dim_in_pixel();
+    let left = (12.0 * scale) as i32;
+    let max = w.saturating_sub(2 * left as u32);
+    let title_style = style(20.0 * scale, palette::TEXT);
+    let title = text::fit(area, title, &title_style, max);
+    area.draw(&Text::new(
+        title,
+        (left, (10.0 * scale) as i32),
+        title_style,
+    ))?;
+    let sub_style = style(13.0 * scale, palette::TEXT_MUTED);
+    let sub = text::fit(area, subtitle, &sub_style, max);
+    area.draw(&Text::new(sub, (left, (35.0 * scale) as i32), sub_style))?;
+    let (_, rest) = area.split_vertically(((56.0 * scale) as u32).min(h / 3));
+    Ok(rest)
+}

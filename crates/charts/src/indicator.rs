@@ -1,0 +1,153 @@
+//! The indicator chart: a measured series against its objective.
+
+use chrono::{Datelike, NaiveDate};
+use pilote_domain::{Direction, Objective, Period, Periodicity, ProductStatus};
+use plotters::{
+    coord::Shift,
+    prelude::{DrawingArea, DrawingBackend},
+};
+
+use crate::{ChartError, Size, french, render::Chart, series};
+
+/// What an indicator chart shows. Plain data: the caller builds it from domain types.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndicatorChart {
+    /// The indicator's label, e.g. « Démarches déposées ».
+    pub title: String,
+    /// The unit, shown on the value axis, e.g. « démarches », « € », « % ».
+    pub unit: String,
+    /// Which way is better (said in the description).
+    pub direction: Direction,
+    /// Week or month: a missing period is a gap in the line.
+    pub periodicity: Periodicity,
+    /// Measures; any order, non-finite values are ignored.
+    pub points: Vec<(Period, f64)>,
+    /// The contract objective: baseline, target and deadline.
+    pub objective: Option<Objective>,
+    /// The product's phase changes (date, status entered), drawn as labelled markers.
+    pub phase_changes: Vec<(NaiveDate, ProductStatus)>,
+    /// Today: a line marks it when within the chart.
+    pub today: NaiveDate,
+}
+
+impl IndicatorChart {
+    /// The latest measure, if any.
+    pub fn latest(&self) -> Option<(Period, f64)> {
+        series::clean(&self.points).last().copied()
+    }
+
+    /// "12 345 démarches".
+    pub(crate) fn with_unit(&self, v: f64) -> String {
+        let n = french::number_auto(v);
+        match self.unit.trim() {
+            "" => n,
+            "%" | "€" => format!("{n}\u{A0}{}", self.unit.trim()),
+            unit => format!("{n} {unit}"),
+        }
+    }
+
+    /// "semaine du 29 déc. 2025" or "décembre 2025".
+    pub(crate) fn period_label(p: Period) -> String {
+        let d = p.start();
+        match p.periodicity() {
+            Periodicity::Week => format!("semaine du {} {}", french::day_month(d), d.year()),
+            Periodicity::Month => format!("{} {}", french::month(d), d.year()),
+        }
+    }
+
+    /// "Dernière valeur : … · objectif …": the line under the title.
+    pub(crate) fn subtitle(&self) -> String {
+        let mut parts = Vec::new();
+        match self.latest() {
+            Some((p, v)) => parts.push(format!(
+                "Dernière valeur : {} ({})",
+                self.with_unit(v),
+                Self::period_label(p)
+            )),
+            None => parts.push("Aucune mesure".to_owned()),
+        }
+        if let Some(o) = &self.objective {
+            parts.push(format!(
+                "objectif : {} au {}",
+                self.with_unit(o.target.value),
+                french::date(o.target.on)
+            ));
+        }
+        parts.join(" · ")
+    }
+}
+
+impl Chart for IndicatorChart {
+    fn title(&self) -> String {
+        format!("Indicateur « {} »", crate::svg::clean(&self.title))
+    }
+
+    fn description(&self) -> String {
+        let points = series::clean(&self.points);
+        let kind = match self.periodicity {
+            Periodicity::Week => "hebdomadaire",
+            Periodicity::Month => "mensuelle",
+        };
+        let better = match self.direction {
+            Direction::Increase => "plus haut est meilleur",
+            Direction::Decrease => "plus bas est meilleur",
+        };
+        let mut d = format!(
+            "Série {kind} de l'indicateur « {} » en {} ({better}). ",
+            self.title,
+            if self.unit.is_empty() {
+                "unités"
+            } else {
+                &self.unit
+            }
+        );
+        match (points.first(), points.last()) {
+            (Some((first, _)), Some((last, v))) => {
+                d.push_str(&format!(
+                    "{} du {} au {} ; dernière valeur {} ({}). ",
+                    french::plural(points.len(), "mesure", "mesures"),
+                    french::date(first.start()),
+                    french::date(last.start()),
+                    self.with_unit(*v),
+                    Self::period_label(*last)
+                ));
+                let missing = series::missing_periods(&points);
+                if missing > 0 {
+                    d.push_str(&format!(
+                        "{} sans donnée (interruptions de la courbe). ",
+                        french::plural(missing, "période", "périodes")
+                    ));
+                }
+            }
+            _ => d.push_str("Aucune mesure. "),
+        }
+        if let Some(o) = &self.objective {
+            d.push_str(&format!(
+                "Objectif : de {} le {} à {} le {}, en ligne droite. ",
+                self.with_unit(o.baseline.value),
+                french::date(o.baseline.on),
+                self.with_unit(o.target.value),
+                french::date(o.target.on)
+            ));
+        }
+        for (on, status) in &self.phase_changes {
+            d.push_str(&format!(
+                "Phase {} depuis le {}. ",
+                status.label_fr(),
+                french::date(*on)
+            ));
+        }
+        d.trim_end().to_owned()
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        size: Size,
+    ) -> Result<(), ChartError>
+    where
+        DB::ErrorType: 'static,
+    {
+        crate::plot::draw_indicator(area, self, size.scale(), false)
+    }
+}
