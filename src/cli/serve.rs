@@ -21,14 +21,14 @@ pub struct ServeArgs {
 
 /// Migrates, loads the demo if asked and the database is empty, then serves.
 pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
+    let bind = args.bind.as_deref().unwrap_or(&settings.bind);
     settings
-        .check()
+        .check(bind)
         .map_err(|problem| anyhow::anyhow!("unsafe settings: {problem}"))?;
     let db = args.database.open(settings)?;
     if args.demo {
         demo::load_if_empty(&db, demo::DEFAULT_SEED)?;
     }
-    let bind = args.bind.as_deref().unwrap_or(&settings.bind);
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings, bind, db)
             .with_context(|| format!("cannot listen on {bind}"))?;

@@ -92,6 +92,7 @@ impl World {
                 Request {
                     bearer: token,
                     body: None,
+                    ..Request::default()
                 },
             ),
         }
@@ -320,6 +321,7 @@ fn scenario(backend: Backend) {
                 "application/json",
                 r#"{"measures":[{"indicator":"demarches","period":"2026-10-05","value":NaN}]}"#,
             )),
+            ..Request::default()
         },
     );
     assert_eq!(nan.status, 400, "{:?}", nan.body);
@@ -333,6 +335,7 @@ fn scenario(backend: Backend) {
         Request {
             bearer: member,
             body: Some(("application/json", &huge)),
+            ..Request::default()
         },
     );
     assert_eq!(too_big.status, 413, "{:?}", too_big.body);
@@ -356,6 +359,7 @@ fn scenario(backend: Backend) {
             Request {
                 bearer: token,
                 body: Some(("text/csv", text)),
+                ..Request::default()
             },
         )
     };
@@ -377,6 +381,23 @@ fn scenario(backend: Backend) {
     assert_eq!(
         error_fields(&bad.body),
         ["lines[3].period", "lines[4].value"]
+    );
+    let semicolons = csv(
+        member,
+        "indicator;period;value;comment\ndemarches;2026-09-28;12,5;point-virgule\n",
+    );
+    assert_eq!(
+        (semicolons.status, semicolons.body.clone()),
+        (200, json!({"created": 1, "updated": 0, "unchanged": 0}))
+    );
+    let multiline = csv(
+        member,
+        "indicator,period,value,comment\ndemarches,2026-09-21,1,\"deux\nlignes\"\ndemarches,2026-09-14,x,\n",
+    );
+    assert_eq!(
+        error_fields(&multiline.body),
+        ["lines[4].value"],
+        "line numbers count the lines of a quoted comment"
     );
     let download = w.call("GET", &format!("{p}/measures.csv"), viewer, None);
     assert_eq!(download.status, 200);
@@ -513,6 +534,92 @@ fn scenario(backend: Backend) {
         .expect("measures counter");
     assert!(created >= 6, "{text}");
 
+    // Charts: a published product's are public, with an ETag and 304; others need rights.
+    let chart = "/charts/products/mon-produit/indicators/demarches.svg";
+    let svg = w.call("GET", chart, None, None);
+    assert_eq!(svg.status, 200, "{:?}", svg.body);
+    assert_eq!(svg.header("content-type"), Some("image/svg+xml"));
+    let text = svg.body.as_str().expect("svg text");
+    assert!(text.contains("<svg") && text.contains("<title>"), "{text}");
+    let etag = svg.header("etag").expect("etag").to_owned();
+    let again = w.server.send(
+        "GET",
+        chart,
+        Request {
+            headers: &[("If-None-Match", &etag)],
+            ..Request::default()
+        },
+    );
+    assert_eq!(again.status, 304);
+    let png = w.call(
+        "GET",
+        "/charts/products/mon-produit/indicators/demarches.png?width=400&height=200",
+        None,
+        None,
+    );
+    assert_eq!(
+        (png.status, png.header("content-type")),
+        (200, Some("image/png"))
+    );
+    assert!(png.body.as_str().is_some_and(|b| b.contains("PNG")));
+    assert_ne!(
+        png.header("etag"),
+        Some(etag.as_str()),
+        "the size and format are in the ETag"
+    );
+    w.expect(422, "GET", &format!("{chart}?width=10"), None, None);
+    w.expect(
+        404,
+        "GET",
+        "/charts/products/mon-produit/indicators/demarches.gif",
+        None,
+        None,
+    );
+    w.expect(
+        404,
+        "GET",
+        "/charts/products/mon-produit/indicators/inconnu.svg",
+        None,
+        None,
+    );
+    w.expect(
+        401,
+        "GET",
+        "/charts/products/autre/dashboard.svg",
+        None,
+        None,
+    );
+    assert_eq!(
+        w.call("GET", "/charts/products/autre/dashboard.svg", viewer, None)
+            .status,
+        200
+    );
+    assert_eq!(
+        w.call(
+            "GET",
+            "/charts/products/mon-produit/dashboard.png",
+            None,
+            None
+        )
+        .status,
+        200
+    );
+    w.expect(
+        404,
+        "GET",
+        "/charts/products/mon-produit/tableau.svg",
+        None,
+        None,
+    );
+    w.expect(401, "GET", "/charts/portfolio/timeline.svg", None, None);
+    for path in [
+        "/charts/portfolio/timeline.svg",
+        "/charts/portfolio/phases.png",
+        "/charts/portfolio/phases.svg?incubator=dinum",
+    ] {
+        assert_eq!(w.call("GET", path, viewer, None).status, 200, "{path}");
+    }
+
     // A CSV over 10 MiB is refused before it is parsed.
     let big_csv = format!(
         "indicator,period,value,comment\n{}",
@@ -525,14 +632,21 @@ fn scenario(backend: Backend) {
     let mut checked = 0;
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for (method, op) in item.as_object().expect("operations") {
-            if op["security"].as_array().is_none_or(Vec::is_empty) {
+            // No security, or an optional one (`{}`: published products' charts), is public.
+            let security = op["security"].as_array().cloned().unwrap_or_default();
+            if security.is_empty()
+                || security
+                    .iter()
+                    .any(|r| r.as_object().is_some_and(|o| o.is_empty()))
+            {
                 continue;
             }
             let concrete = path
                 .replace("{slug}", "mon-produit")
                 .replace("{key}", "demarches")
                 .replace("{period}", "2026-11-02")
-                .replace("{id}", "1");
+                .replace("{id}", "1")
+                .replace("{file}", "timeline.svg");
             let method = method.to_uppercase();
             let body = (method != "GET" && method != "DELETE").then(|| json!({}));
             let reply = w.call(&method, &concrete, None, body.as_ref());

@@ -3,6 +3,8 @@
 mod api;
 mod auth;
 mod cli;
+mod contract;
+mod contract_world;
 mod helpers;
 mod outage;
 mod serve;

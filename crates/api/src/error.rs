@@ -63,7 +63,11 @@ impl From<StoreError> for ApiError {
             StoreError::Domain(e) => e.into(),
             StoreError::NotFound { what } => ApiError::NotFound(what),
             StoreError::Conflict(constraint) => {
-                ApiError::Conflict(format!("conflicts with stored data ({constraint})"))
+                // The constraint names the schema: the log gets it, the client a plain sentence.
+                log::info!("conflict on {constraint}");
+                ApiError::Conflict(
+                    "conflicts with stored data (a slug, key or period already taken)".to_owned(),
+                )
             }
             e @ StoreError::Unavailable(_) => ApiError::Unavailable(e),
             other => ApiError::Internal(Box::new(other)),

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod chart_data;
 pub mod db;
 pub mod error;
 pub mod json;

@@ -11,10 +11,12 @@ use std::borrow::Cow;
 
 use actix_web::{App, HttpResponse, dev::ServiceRequest, get, http::header, web};
 use pilote_domain::{
-    Aggregation as DomainAggregation, DecisionKind as DomainDecisionKind,
-    Direction as DomainDirection, MatrixRole as DomainMatrixRole,
-    MeasureSource as DomainMeasureSource, Periodicity as DomainPeriodicity, Phase as DomainPhase,
-    Principle as DomainPrinciple, ProductStatus as DomainProductStatus,
+    Aggregation as DomainAggregation, CommitmentArea as DomainCommitmentArea,
+    DecisionKind as DomainDecisionKind, Direction as DomainDirection,
+    MatrixRole as DomainMatrixRole, MeasureSource as DomainMeasureSource,
+    ObjectiveStatus as DomainObjectiveStatus, Periodicity as DomainPeriodicity,
+    Phase as DomainPhase, Principle as DomainPrinciple, ProductStatus as DomainProductStatus,
+    Verdict as DomainVerdict,
 };
 use serde::Serialize;
 use utoipa::{
@@ -51,6 +53,8 @@ pub const BEARER: &str = "bearer";
         (name = "indicators", description = "What a product measures"),
         (name = "measures", description = "Values posted as JSON or CSV, series and corrections"),
         (name = "tokens", description = "Product API tokens for scripts"),
+        (name = "contract", description = "Contrat de réussite: contract, objectives, commitments, spend, status"),
+        (name = "reviews", description = "Contract reviews: frozen snapshots, verdicts, decisions, signatures"),
     )
 )]
 struct Base;
@@ -212,6 +216,24 @@ domain_enum_schema!(
     DecisionKind,
     "What an investment committee decided.",
     DomainDecisionKind::ALL.map(DomainDecisionKind::as_str)
+);
+domain_enum_schema!(
+    /// `pilote_domain::CommitmentArea` in the document.
+    CommitmentArea,
+    "A doctrine area a contract commits to.",
+    DomainCommitmentArea::ALL.map(DomainCommitmentArea::as_str)
+);
+domain_enum_schema!(
+    /// `pilote_domain::ObjectiveStatus` in the document.
+    ObjectiveStatus,
+    "Where a contract objective stands.",
+    DomainObjectiveStatus::ALL.map(DomainObjectiveStatus::as_str)
+);
+domain_enum_schema!(
+    /// `pilote_domain::Verdict` in the document.
+    Verdict,
+    "The overall verdict of a review.",
+    DomainVerdict::ALL.map(DomainVerdict::as_str)
 );
 domain_enum_schema!(
     /// The stable codes of the error envelope.

@@ -119,24 +119,37 @@ impl Settings {
     /// Refuses settings that are unsafe in production (a default or short JWT secret, a token
     /// lifetime of zero); in development, logs a warning and accepts them. The binary calls it
     /// before serving.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self, bind: &str) -> Result<(), String> {
         if self.jwt.ttl_minutes == 0 {
             return Err("jwt.ttl_minutes must be at least 1".to_owned());
         }
         let Some(weakness) = self.jwt.weakness() else {
             return Ok(());
         };
-        match self.environment {
-            RunMode::Production => Err(format!(
+        // Fail closed: a server reachable from elsewhere with a public key would let anyone
+        // forge an admin's token, whatever `environment` says.
+        if self.environment == RunMode::Production || !is_loopback(bind) {
+            return Err(format!(
                 "{weakness}: set PILOTE_JWT__SECRET to a random string of at least \
-                 {MIN_JWT_SECRET_LENGTH} bytes"
-            )),
-            RunMode::Development => {
-                log::warn!("{weakness}; acceptable in development only");
-                Ok(())
-            }
+                 {MIN_JWT_SECRET_LENGTH} bytes (required in production and whenever the server \
+                 listens beyond the loopback address)"
+            ));
         }
+        log::warn!("{weakness}; acceptable only on the loopback address, in development");
+        Ok(())
     }
+}
+
+/// Whether `bind` (`host:port`) only listens on this machine.
+fn is_loopback(bind: &str) -> bool {
+    let host = bind
+        .rsplit_once(':')
+        .map_or(bind, |(host, _)| host)
+        .trim_matches(['[', ']']);
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -175,18 +188,28 @@ mod tests {
         );
         assert_eq!(settings.jwt.ttl_minutes, 60);
         assert!(!format!("{settings:?}").contains(DEV_JWT_SECRET));
-        assert_eq!(settings.check(), Ok(()));
+        assert_eq!(settings.check("127.0.0.1:8080"), Ok(()));
+        assert_eq!(settings.check("localhost:8080"), Ok(()));
+        assert_eq!(settings.check("[::1]:8080"), Ok(()));
+        let error = settings
+            .check("0.0.0.0:8080")
+            .expect_err("reachable from elsewhere");
+        assert!(error.contains("loopback"), "{error}");
 
         settings.environment = RunMode::Production;
-        let error = settings.check().expect_err("default secret in production");
+        let error = settings
+            .check("127.0.0.1:8080")
+            .expect_err("default secret in production");
         assert!(error.contains("development default"), "{error}");
         settings.jwt.secret = "x".repeat(MIN_JWT_SECRET_LENGTH - 1);
-        let error = settings.check().expect_err("short secret in production");
+        let error = settings
+            .check("127.0.0.1:8080")
+            .expect_err("short secret in production");
         assert!(error.contains("fewer than 32"), "{error}");
         settings.jwt.secret = "x".repeat(MIN_JWT_SECRET_LENGTH);
-        assert_eq!(settings.check(), Ok(()));
+        assert_eq!(settings.check("0.0.0.0:8080"), Ok(()));
         settings.jwt.ttl_minutes = 0;
-        assert!(settings.check().is_err());
+        assert!(settings.check("127.0.0.1:8080").is_err());
     }
 
     #[test]

@@ -7,6 +7,8 @@ mod macros;
 pub mod access;
 mod commitment;
 mod contract;
+mod contract_status;
+mod contract_summary;
 mod decision;
 mod email;
 mod error;
@@ -27,6 +29,8 @@ mod text;
 
 pub use commitment::*;
 pub use contract::*;
+pub use contract_status::*;
+pub use contract_summary::*;
 pub use decision::*;
 pub use email::*;
 pub use error::*;

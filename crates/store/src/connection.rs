@@ -137,9 +137,12 @@ impl ManageConnection for ConnectionManager {
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        // `is_valid` runs on checkout and catches lost connections.
-        false
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        // A connection given back mid-transaction (its user panicked) or with a failed
+        // rollback must never serve again: the next "transaction" would be a savepoint that
+        // nothing commits, and on SQLite it would hold the write lock. Lost connections are
+        // caught by `is_valid` on checkout.
+        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 

@@ -31,6 +31,14 @@ id_type!(
     MeasureId,
     /// An API token's id.
     TokenId,
+    /// A contract's id.
+    ContractId,
+    /// A contract objective's id.
+    ObjectiveId,
+    /// A contract commitment's id.
+    CommitmentId,
+    /// A contract review's id.
+    ReviewId,
 );
 
 /// Who wrote something: recorded with measures and in the audit log.

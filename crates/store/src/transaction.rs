@@ -3,9 +3,10 @@
 use diesel::{
     Connection,
     connection::{AnsiTransactionManager, TransactionManager},
+    prelude::*,
 };
 
-use crate::{connection::DbConnection, error::StoreResult};
+use crate::{connection::DbConnection, error::StoreResult, ids::ProductId, schema::products};
 
 /// Runs `f` in a transaction meant to write: committed if `f` returns `Ok`, rolled back otherwise.
 ///
@@ -52,4 +53,20 @@ pub fn read<T>(
     f: impl FnOnce(&mut DbConnection) -> StoreResult<T>,
 ) -> StoreResult<T> {
     conn.transaction(f)
+}
+
+/// Serialises writers of one product until the caller's transaction ends: measures, decisions
+/// and description changes read, decide, then write, and two of them interleaving would lose
+/// a replaced value or corrupt the phase history. On PostgreSQL this locks the product's row
+/// (`SELECT ... FOR UPDATE`); SQLite writers are serialised already by [`write`]'s
+/// `BEGIN IMMEDIATE`.
+pub fn lock_product(conn: &mut DbConnection, product: ProductId) -> StoreResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        products::table
+            .find(product.0)
+            .select(products::id)
+            .for_update()
+            .first::<i64>(pg)?;
+    }
+    Ok(())
 }

@@ -141,6 +141,25 @@ impl FromRequest for Principal {
     }
 }
 
+/// A caller who may be anonymous: `None` without an `Authorization` header; credentials that
+/// are present but invalid are still a 401, never silently anonymous.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MaybePrincipal(pub Option<Principal>);
+
+impl FromRequest for MaybePrincipal {
+    type Error = ApiError;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if req.headers().contains_key(header::AUTHORIZATION) {
+            let principal = Principal::from_request(req, payload);
+            Box::pin(async move { Ok(MaybePrincipal(Some(principal.await?))) })
+        } else {
+            Box::pin(async { Ok(MaybePrincipal(None)) })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use actix_web::test::TestRequest;

@@ -3,8 +3,8 @@
 //! Limits live in the database (`login_attempts`), so they hold across replicas: more than
 //! [`MAX_FAILURES_PER_EMAIL`] failures for one email, or [`MAX_FAILURES_PER_IP`] from one
 //! address, within [`WINDOW`] refuse further attempts until the oldest counted failure ages out.
-//! Two replicas checking at the same instant may each let one more attempt through; the limit
-//! is a brake on guessing, not an exact quota.
+//! Counting and recording happen in one transaction under a per-email and per-address lock, so
+//! concurrent attempts, on one replica or several, cannot slip past the limit together.
 
 use std::sync::LazyLock;
 
@@ -76,33 +76,44 @@ fn blocked_until(
 }
 
 /// Runs a whole login attempt. Blocking (database and argon2): call it from `web::block`.
+///
+/// The attempt is recorded as a failure *before* the password is checked, in the same
+/// transaction as the count (under a per-email and per-address lock), so that concurrent
+/// attempts see each other; a match then marks it successful.
 pub fn attempt(db: &Database, email: &str, password: &str, ip: &str) -> StoreResult<Outcome> {
     let key = email_key(email);
     let now = clock::now();
-    let user = {
+    let admitted = {
         // The connection goes back to the pool before the slow password check.
         let mut conn = db.get()?;
-        let until = [
-            blocked_until(&mut conn, Key::Email(&key), MAX_FAILURES_PER_EMAIL, now)?,
-            blocked_until(&mut conn, Key::Ip(ip), MAX_FAILURES_PER_IP, now)?,
-        ]
-        .into_iter()
-        .flatten()
-        .max();
-        if let Some(until) = until {
-            let secs = (until - now).num_seconds().max(1);
-            return Ok(Outcome::Limited {
-                retry_after_secs: u64::try_from(secs).unwrap_or(1),
-            });
-        }
-        match Email::parse(&key) {
-            Ok(email) => match users::find_by_email(&mut conn, &email) {
-                Ok(user) => Some(user),
-                Err(StoreError::NotFound { .. }) => None,
-                Err(e) => return Err(e),
-            },
-            Err(_) => None,
-        }
+        transaction::write(&mut conn, |c| {
+            login_attempts::lock(c, &key, ip)?;
+            let until = [
+                blocked_until(c, Key::Email(&key), MAX_FAILURES_PER_EMAIL, now)?,
+                blocked_until(c, Key::Ip(ip), MAX_FAILURES_PER_IP, now)?,
+            ]
+            .into_iter()
+            .flatten()
+            .max();
+            if let Some(until) = until {
+                let secs = (until - now).num_seconds().max(1);
+                return Ok(Err(u64::try_from(secs).unwrap_or(1)));
+            }
+            let attempt = login_attempts::record(c, &key, ip, false)?;
+            let user = match Email::parse(&key) {
+                Ok(email) => match users::find_by_email(c, &email) {
+                    Ok(user) => Some(user),
+                    Err(StoreError::NotFound { .. }) => None,
+                    Err(e) => return Err(e),
+                },
+                Err(_) => None,
+            };
+            Ok(Ok((attempt, user)))
+        })?
+    };
+    let (attempt, user) = match admitted {
+        Ok(admitted) => admitted,
+        Err(retry_after_secs) => return Ok(Outcome::Limited { retry_after_secs }),
     };
     let matches = match &user {
         Some(user) => password::verify(password, &user.password_hash),
@@ -113,13 +124,12 @@ pub fn attempt(db: &Database, email: &str, password: &str, ip: &str) -> StoreRes
             false
         }
     };
-    let accepted = user.filter(|u| matches && !u.disabled);
-    let mut conn = db.get()?;
-    transaction::write(&mut conn, |c| {
-        login_attempts::record(c, &key, ip, accepted.is_some())
-    })?;
-    Ok(match accepted {
-        Some(user) => Outcome::Accepted(user),
-        None => Outcome::Rejected,
-    })
+    match user.filter(|u| matches && !u.disabled) {
+        Some(user) => {
+            let mut conn = db.get()?;
+            transaction::write(&mut conn, |c| login_attempts::mark_succeeded(c, attempt))?;
+            Ok(Outcome::Accepted(user))
+        }
+        None => Ok(Outcome::Rejected),
+    }
 }

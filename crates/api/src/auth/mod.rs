@@ -10,7 +10,7 @@ pub mod jwt;
 pub mod login;
 pub mod password;
 
-pub use extract::{CurrentUser, Principal};
+pub use extract::{CurrentUser, MaybePrincipal, Principal};
 pub use jwt::JwtConfig;
 
 /// Registers what authentication needs in the app data (the JWT keys, built once here and

@@ -37,9 +37,19 @@ async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>
 }
 
 /// Parses CSV text into rows; every malformed line is reported as `lines[N].column`, N being
-/// the line number a spreadsheet shows (the header is line 1).
+/// the line number a spreadsheet shows (the header is line 1). Comma- or semicolon-separated,
+/// as the header line says; with commas, a decimal comma must be quoted (`"12,5"`).
 pub fn parse_csv(bytes: &[u8]) -> Result<Vec<RawRow>, ApiError> {
+    // French spreadsheets write `;`-separated files (the comma is their decimal mark): the
+    // header line tells which separator the file uses.
+    let header_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let delimiter = if header_line.contains(&b';') {
+        b';'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .trim(csv::Trim::All)
         .flexible(false)
         .from_reader(bytes);
@@ -57,16 +67,18 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<RawRow>, ApiError> {
     }
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let field = format!("lines[{line}]");
+    for record in reader.records() {
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                problems.push((field, format!("malformed CSV line: {e}")));
+                let line = e.position().map_or(0, csv::Position::line);
+                problems.push((format!("lines[{line}]"), format!("malformed CSV line: {e}")));
                 continue;
             }
         };
+        // Where the record starts: a quoted comment may span lines.
+        let line = record.position().map_or(0, csv::Position::line);
+        let field = format!("lines[{line}]");
         let cell = |n: usize| record.get(n).unwrap_or("");
         let period = cell(1).parse::<NaiveDate>().map_err(|_| {
             problems.push((

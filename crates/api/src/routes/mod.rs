@@ -6,6 +6,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::{error::ApiError, openapi};
 
 pub mod auth;
+pub mod charts;
+pub mod commitments;
+pub mod contract;
+pub mod contract_dto;
 pub mod decisions;
 pub mod health;
 pub mod incubators;
@@ -13,9 +17,13 @@ pub mod indicators;
 pub mod me;
 pub mod measures;
 pub mod measures_csv;
+pub mod objectives;
 pub mod portfolio;
 pub mod products;
+pub mod review_dto;
+pub mod reviews;
 pub mod scope;
+pub mod spend;
 pub mod tokens;
 
 /// Registers every route. Each handler goes through `.service(...)`, never `.route(...)`:
@@ -24,6 +32,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(crate::metrics::endpoint)
+        .service(charts::indicator)
+        .service(charts::dashboard)
+        .service(charts::portfolio)
         .service(
             utoipa_actix_web::scope("/api/v1")
                 .service(openapi::serve)
@@ -55,7 +66,25 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(measures::history)
                 .service(tokens::create)
                 .service(tokens::list)
-                .service(tokens::revoke),
+                .service(tokens::revoke)
+                .service(contract::get)
+                .service(contract::put)
+                .service(contract::status)
+                .service(objectives::list)
+                .service(objectives::create)
+                .service(objectives::update)
+                .service(objectives::remove)
+                .service(commitments::list)
+                .service(commitments::create)
+                .service(commitments::update)
+                .service(commitments::remove)
+                .service(spend::list)
+                .service(spend::put)
+                .service(reviews::create)
+                .service(reviews::list)
+                .service(reviews::get)
+                .service(reviews::update)
+                .service(reviews::sign),
         )
         .default_service(web::to(unknown_route));
 }

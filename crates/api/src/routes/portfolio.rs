@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 
 use actix_web::{get, web};
 use chrono::{NaiveDate, Utc};
-use pilote_domain::{Phase, access::Action};
+use pilote_domain::{ContractSummary, Phase, access::Action, summarize};
 use pilote_store::{
     Database,
-    repo::{products, pulse},
+    repo::{contract_status, products, pulse},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -36,6 +36,55 @@ pub struct Portfolio {
     /// Running products' teams: up to date, or late (a weekly indicator without a value for
     /// the last complete week).
     pub teams: Teams,
+    /// Contract figures across running products that have a contract.
+    pub contracts: Contracts,
+}
+
+/// The mean and median of a drift (0.25 is 25 %); null when no product has one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DriftSpread {
+    /// Products with a value.
+    pub count: usize,
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+}
+
+/// Contract figures across running products with a contract (see `docs/contract.md`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Contracts {
+    /// Running products with a contract.
+    pub products: usize,
+    /// (spent − planned to date) / planned to date.
+    pub budget_drift: DriftSpread,
+    /// Days late on the latest due milestone over its planned duration from the start.
+    pub schedule_drift: DriftSpread,
+    /// Objectives per status, every status listed.
+    #[schema(value_type = BTreeMap<String, usize>,
+             example = json!({"on_track": 4, "at_risk": 2, "off_track": 1, "no_data": 1, "achieved": 0}))]
+    pub objectives: BTreeMap<&'static str, usize>,
+    /// Products whose next review date has passed.
+    pub reviews_overdue: usize,
+}
+
+impl From<ContractSummary> for Contracts {
+    fn from(s: ContractSummary) -> Self {
+        let spread = |d: pilote_domain::Spread| DriftSpread {
+            count: d.count,
+            mean: d.mean,
+            median: d.median,
+        };
+        Contracts {
+            products: s.contracts,
+            budget_drift: spread(s.budget_drift),
+            schedule_drift: spread(s.schedule_drift),
+            objectives: s
+                .objectives
+                .into_iter()
+                .map(|(k, v)| (k.as_str(), v))
+                .collect(),
+            reviews_overdue: s.reviews_overdue,
+        }
+    }
 }
 
 /// An overdue product.
@@ -65,7 +114,8 @@ pub struct PortfolioQuery {
     pub incubator: Option<String>,
 }
 
-/// Counts per phase, overdue products, teams up to date (of one incubator if asked).
+/// Counts per phase, overdue products, teams up to date, and contract figures (mean and median
+/// drifts, objectives per status, reviews overdue), of one incubator if asked.
 #[utoipa::path(
     operation_id = "portfolio_summary",
     tag = "portfolio",
@@ -95,11 +145,15 @@ pub async fn summary(
         .map(|s| scope::slug(s, "incubator"))
         .transpose()?;
     let today = Utc::now().date_naive();
-    let (overviews, pulses) = db::read(&db, move |c| {
-        Ok((
-            products::overviews(c, incubator.as_ref(), today)?,
-            pulse::pulses(c, today)?,
-        ))
+    let (overviews, pulses, statuses) = db::read(&db, move |c| {
+        let overviews = products::overviews(c, incubator.as_ref(), today)?;
+        let running: Vec<_> = overviews
+            .iter()
+            .filter(|o| o.status != pilote_domain::ProductStatus::Stopped)
+            .map(|o| o.id)
+            .collect();
+        let statuses = contract_status::of_products(c, &running, today)?;
+        Ok((overviews, pulse::pulses(c, today)?, statuses))
     })
     .await?;
     let mut phases: BTreeMap<&'static str, usize> = Phase::ALL
@@ -140,5 +194,6 @@ pub async fn summary(
         phases,
         overdue,
         teams,
+        contracts: summarize(statuses.iter().map(|(_, s)| s)).into(),
     }))
 }

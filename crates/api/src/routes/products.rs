@@ -16,7 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::scope::{self, present};
 use crate::{
     access::{self, ProductScope},
-    auth::Principal,
+    auth::{CurrentUser, Principal},
     db,
     error::{ApiError, ErrorEnvelope},
     json::Json,
@@ -355,40 +355,62 @@ pub async fn update(
     let user = access::person(&principal)?.clone();
     let actor = access::actor(&principal);
     let lookup = slug.clone();
-    let (scope, mut product) = db::read(&db, move |c| {
+    // Read, check and write in one transaction under the product's lock: a PATCH applied to a
+    // stale copy would undo a concurrent change (a manager publishing, say).
+    db::write(&db, move |c| {
         let scope = scope::product(c, &lookup)?;
-        let product = products::get(c, scope.id)?;
-        Ok((scope, product))
+        pilote_store::transaction::lock_product(c, scope.id)?;
+        let mut product = products::get(c, scope.id)?;
+        if let Err(refused) = allowed(&user, &scope, &patch, &product) {
+            return Ok(Err(refused));
+        }
+        patch.apply(&mut product);
+        products::update(c, scope.id, &product, actor)?;
+        Ok(Ok(()))
     })
-    .await?;
-    access::require(&user, scope.contribute())?;
-    if patch.published.is_some_and(|p| p != product.published) {
-        access::require(&user, scope.manage())?;
-    }
-    if let Some(name) = patch.name {
-        product.name = name.trim().to_owned();
-    }
-    if let Some(pitch) = patch.pitch {
-        product.pitch = pitch.trim().to_owned();
-    }
-    if let Some(sponsor) = patch.sponsor {
-        product.sponsor = sponsor.trim().to_owned();
-    }
-    if let Some(problem) = patch.problem {
-        product.problem = problem;
-    }
-    if let Some(website) = patch.website {
-        product.website = website;
-    }
-    if let Some(repository) = patch.repository {
-        product.repository = repository;
-    }
-    if let Some(published) = patch.published {
-        product.published = published;
-    }
-    let id = scope.id;
-    db::write(&db, move |c| products::update(c, id, &product, actor)).await?;
+    .await??;
     Ok(web::Json(load_item(&db, slug).await?))
+}
+
+/// The team edits the description; publishing (or unpublishing) is the managers' call.
+fn allowed(
+    user: &CurrentUser,
+    scope: &ProductScope,
+    patch: &ProductPatch,
+    product: &Product,
+) -> Result<(), ApiError> {
+    access::require(user, scope.contribute())?;
+    if patch.published.is_some_and(|p| p != product.published) {
+        access::require(user, scope.manage())?;
+    }
+    Ok(())
+}
+
+impl ProductPatch {
+    /// Sets the keys present in the PATCH.
+    fn apply(self, product: &mut Product) {
+        if let Some(name) = self.name {
+            product.name = name.trim().to_owned();
+        }
+        if let Some(pitch) = self.pitch {
+            product.pitch = pitch.trim().to_owned();
+        }
+        if let Some(sponsor) = self.sponsor {
+            product.sponsor = sponsor.trim().to_owned();
+        }
+        if let Some(problem) = self.problem {
+            product.problem = problem;
+        }
+        if let Some(website) = self.website {
+            product.website = website;
+        }
+        if let Some(repository) = self.repository {
+            product.repository = repository;
+        }
+        if let Some(published) = self.published {
+            product.published = published;
+        }
+    }
 }
 
 /// Used by other product routes: the scope of the product a path names.

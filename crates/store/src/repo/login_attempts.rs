@@ -28,15 +28,39 @@ fn bounded(text: &str) -> &str {
 }
 
 /// Records one attempt at the current time.
-pub fn record(conn: &mut DbConnection, email: &str, ip: &str, succeeded: bool) -> StoreResult<()> {
-    diesel::insert_into(login_attempts::table)
+pub fn record(conn: &mut DbConnection, email: &str, ip: &str, succeeded: bool) -> StoreResult<i64> {
+    Ok(diesel::insert_into(login_attempts::table)
         .values((
             login_attempts::email.eq(bounded(email)),
             login_attempts::ip.eq(bounded(ip)),
             login_attempts::attempted_at.eq(clock::now()),
             login_attempts::succeeded.eq(succeeded),
         ))
+        .returning(login_attempts::id)
+        .get_result(conn)?)
+}
+
+/// Marks a recorded attempt as successful (it was recorded as a failure before the password
+/// was checked, so that concurrent attempts count it).
+pub fn mark_succeeded(conn: &mut DbConnection, id: i64) -> StoreResult<()> {
+    diesel::update(login_attempts::table.find(id))
+        .set(login_attempts::succeeded.eq(true))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Serialises attempts on one email and one address until the caller's transaction ends, so
+/// that concurrent attempts cannot all pass the count before any is recorded. SQLite writers
+/// are serialised already (`BEGIN IMMEDIATE`); PostgreSQL takes two advisory locks, always in
+/// the same order (email, then address), so two attempts cannot wait on each other.
+pub fn lock(conn: &mut DbConnection, email: &str, ip: &str) -> StoreResult<()> {
+    if let DbConnection::Pg(pg) = conn {
+        for key in [format!("login-email:{email}"), format!("login-ip:{ip}")] {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                .bind::<diesel::sql_types::Text, _>(key)
+                .execute(pg)?;
+        }
+    }
     Ok(())
 }
 

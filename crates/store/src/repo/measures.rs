@@ -123,6 +123,7 @@ pub fn upsert(
     actor: Actor,
     today: NaiveDate,
 ) -> StoreResult<UpsertCounts> {
+    crate::transaction::lock_product(conn, product)?;
     let periodicities = periodicities(conn, product)?;
     let mut seen = HashMap::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {

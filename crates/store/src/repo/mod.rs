@@ -2,12 +2,18 @@
 //! types, and never commit: the caller opens the transaction (see [`crate::transaction`]).
 
 pub mod audit;
+pub mod commitments;
+pub mod contract_status;
+pub mod contracts;
 pub mod incubators;
 pub mod indicators;
 pub mod login_attempts;
 pub mod measures;
+pub mod objectives;
 pub mod phases;
 pub mod products;
 pub mod pulse;
+pub mod reviews;
+pub mod spend;
 pub mod tokens;
 pub mod users;

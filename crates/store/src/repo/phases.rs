@@ -13,7 +13,7 @@ use pilote_domain::{
 use crate::{
     clock,
     connection::DbConnection,
-    error::{StoreResult, corrupt},
+    error::{StoreError, StoreResult, corrupt},
     ids::{Actor, DecisionId, ProductId, UserId},
     repo::{audit, products},
     schema::{decisions, phases},
@@ -142,6 +142,7 @@ pub fn record_decision(
     actor: Actor,
     today: NaiveDate,
 ) -> StoreResult<(DecisionId, Transition)> {
+    crate::transaction::lock_product(conn, product)?;
     let mut history = history(conn, product)?;
     let before = history.status();
     let transition = history.apply(decision, today)?;
@@ -158,7 +159,7 @@ pub fn record_decision(
         .get_result(conn)
         .map(DecisionId)?;
     if let Some(closed) = &transition.closed {
-        diesel::update(
+        let closed_rows = diesel::update(
             phases::table
                 .filter(phases::product_id.eq(product.0))
                 .filter(phases::phase.eq(closed.phase.as_str()))
@@ -166,6 +167,13 @@ pub fn record_decision(
         )
         .set(phases::ended_on.eq(closed.ended_on))
         .execute(conn)?;
+        // The history was read under the product lock: anything but one row means another
+        // writer got around it, and writing on would corrupt the history.
+        if closed_rows != 1 {
+            return Err(StoreError::Conflict(
+                "the phase history changed while the decision was recorded".to_owned(),
+            ));
+        }
     }
     if let Some(opened) = &transition.opened {
         insert_record(conn, product, opened, Some(id))?;

@@ -37,4 +37,32 @@ both_backends! {
         assert!(result.is_err());
         assert!(audit::for_entity(&mut conn, "product", "y").expect("entries").is_empty());
     }
+
+    fn a_connection_given_back_by_a_panic_never_serves_again(db) {
+        use diesel::connection::SimpleConnection;
+        use pilote_store::{Database, PoolOptions, schema::incubators};
+        // One connection in the pool, so the next checkout would get the panicked one back.
+        let pool = Database::open(db.url(), &PoolOptions { max_size: 1, ..PoolOptions::default() })
+            .expect("pool");
+        let panicking = pool.clone();
+        let _ = std::thread::spawn(move || {
+            let mut conn = panicking.get().expect("connection");
+            let _: Result<(), StoreError> =
+                transaction::write(&mut conn, |_| panic!("a bug inside a handler"));
+        })
+        .join();
+        let mut conn = pool.get().expect("connection");
+        transaction::write(&mut conn, |c| {
+            c.batch_execute(
+                "INSERT INTO incubators (slug, name, administration, created_at) \
+                 VALUES ('x', 'X', 'Y', '2026-01-01 00:00:00')",
+            )?;
+            Ok(())
+        })
+        .expect("write");
+        drop(conn);
+        let mut other = db.conn();
+        let count: i64 = incubators::table.count().get_result(&mut *other).expect("count");
+        assert_eq!(count, 1, "a write reported as committed is visible to other connections");
+    }
 }

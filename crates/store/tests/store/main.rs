@@ -6,6 +6,7 @@ mod common;
 
 mod audit;
 mod catalogue;
+mod contracts;
 mod login_attempts;
 mod measures;
 mod phases;

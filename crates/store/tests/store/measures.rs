@@ -151,4 +151,59 @@ both_backends! {
         assert_eq!(counts.updated, 1_400);
         assert_eq!(measures::series(&mut conn, ind, None).expect("series").len(), 1_400);
     }
+
+    fn concurrent_corrections_of_one_period_keep_every_value(db) {
+        let mut conn = db.conn();
+        let (product, ind) = setup(&mut conn);
+        post(&mut conn, product, &[input(ind, "2026-11-02", 100.0, None)]).expect("first value");
+        drop(conn);
+        let writers: Vec<_> = [200.0, 300.0, 400.0]
+            .into_iter()
+            .map(|value| {
+                let pool = db.db.clone();
+                std::thread::spawn(move || {
+                    let mut conn = pool.get().expect("connection");
+                    post(&mut conn, product, &[input(ind, "2026-11-02", value, None)])
+                })
+            })
+            .collect();
+        for writer in writers {
+            assert_eq!(writer.join().expect("writer").expect("post").updated, 1);
+        }
+        let mut conn = db.conn();
+        let history = measures::history(&mut conn, ind, Period::containing(Periodicity::Week, date("2026-11-02")))
+            .expect("history");
+        let mut values: Vec<f64> = history.iter().map(|v| v.value).collect();
+        values.sort_by(f64::total_cmp);
+        assert_eq!(values, [100.0, 200.0, 300.0, 400.0], "every posted value is kept");
+    }
+
+    fn a_writer_waits_for_another_writer_of_the_same_product(db) {
+        use std::sync::{Arc, Barrier, atomic::{AtomicBool, Ordering}};
+        let mut conn = db.conn();
+        let (product, ind) = setup(&mut conn);
+        drop(conn);
+        let barrier = Arc::new(Barrier::new(2));
+        let committed = Arc::new(AtomicBool::new(false));
+        let holder = {
+            let (pool, barrier, committed) = (db.db.clone(), barrier.clone(), committed.clone());
+            std::thread::spawn(move || {
+                let mut conn = pool.get().expect("connection");
+                transaction::write(&mut conn, |c| {
+                    pilote_store::transaction::lock_product(c, product)?;
+                    barrier.wait();
+                    // Long enough for the other writer to reach the lock and wait on it.
+                    std::thread::sleep(std::time::Duration::from_millis(400));
+                    committed.store(true, Ordering::SeqCst);
+                    Ok(())
+                })
+                .expect("holder")
+            })
+        };
+        barrier.wait();
+        let mut conn = db.conn();
+        post(&mut conn, product, &[input(ind, "2026-11-02", 1.0, None)]).expect("post");
+        assert!(committed.load(Ordering::SeqCst), "the post went through while another writer held the product");
+        holder.join().expect("holder thread");
+    }
 }

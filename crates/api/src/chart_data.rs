@@ -1,0 +1,150 @@
+//! Chart inputs built from the store: shared by the chart routes and `pilote render`, so that a
+//! slide and a page show the same picture.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use pilote_charts::{
+    Dashboard, DashboardPanel, IndicatorChart, PortfolioPhases, Timeline, TimelineRow,
+};
+use pilote_domain::{Indicator, Period, PhaseHistory, ProductStatus, Slug};
+use pilote_store::{
+    DbConnection, IncubatorId, IndicatorId, ProductId, StoreResult,
+    repo::{incubators, indicators, measures, phases, products},
+};
+
+/// The phase changes of a history, as chart markers: each phase's start after the first, and
+/// the stop.
+fn phase_changes(history: &PhaseHistory) -> Vec<(NaiveDate, ProductStatus)> {
+    let mut changes: Vec<_> = history
+        .records()
+        .iter()
+        .skip(1)
+        .map(|r| (r.started_on, ProductStatus::Active(r.phase)))
+        .collect();
+    if let Some(stopped) = history.stopped_on() {
+        changes.push((stopped, ProductStatus::Stopped));
+    }
+    changes
+}
+
+fn indicator_chart(
+    conn: &mut DbConnection,
+    id: IndicatorId,
+    indicator: Indicator,
+    history: &PhaseHistory,
+    today: NaiveDate,
+) -> StoreResult<IndicatorChart> {
+    let points = measures::series(conn, id, None)?
+        .into_iter()
+        .filter_map(|m| {
+            Period::from_start(indicator.periodicity, m.period)
+                .ok()
+                .map(|p| (p, m.value))
+        })
+        .collect();
+    Ok(IndicatorChart {
+        title: indicator.label,
+        unit: indicator.unit,
+        direction: indicator.direction,
+        periodicity: indicator.periodicity,
+        points,
+        // Objectives come with the contrat de réussite.
+        objective: None,
+        phase_changes: phase_changes(history),
+        today,
+    })
+}
+
+/// One indicator's chart.
+pub fn indicator(
+    conn: &mut DbConnection,
+    product: ProductId,
+    key: &Slug,
+    today: NaiveDate,
+) -> StoreResult<IndicatorChart> {
+    let (id, indicator) = indicators::find(conn, product, key)?;
+    let history = phases::history(conn, product)?;
+    indicator_chart(conn, id, indicator, &history, today)
+}
+
+/// A product's indicators as small multiples, north star first.
+pub fn dashboard(
+    conn: &mut DbConnection,
+    product: ProductId,
+    today: NaiveDate,
+) -> StoreResult<Dashboard> {
+    let name = products::get(conn, product)?.name;
+    let history = phases::history(conn, product)?;
+    let mut panels = Vec::new();
+    for (id, indicator) in indicators::list(conn, product)? {
+        let north_star = indicator.north_star;
+        panels.push(DashboardPanel {
+            chart: indicator_chart(conn, id, indicator, &history, today)?,
+            north_star,
+            status: None,
+        });
+    }
+    Ok(Dashboard {
+        product: name,
+        status: history.status(),
+        panels,
+    })
+}
+
+fn title(conn: &mut DbConnection, incubator: Option<&Slug>, what: &str) -> StoreResult<String> {
+    Ok(match incubator {
+        Some(slug) => format!("{what} — {}", incubators::find(conn, slug)?.1.name),
+        None => what.to_owned(),
+    })
+}
+
+/// Products per phase (of one incubator, if given).
+pub fn portfolio_phases(
+    conn: &mut DbConnection,
+    incubator: Option<&Slug>,
+    today: NaiveDate,
+) -> StoreResult<PortfolioPhases> {
+    let overviews = products::overviews(conn, incubator, today)?;
+    let title = title(conn, incubator, "Produits par phase")?;
+    Ok(PortfolioPhases::from_statuses(
+        title,
+        overviews.iter().map(|o| o.status),
+    ))
+}
+
+/// Every product's phases over time (of one incubator, if given), oldest product first.
+pub fn timeline(
+    conn: &mut DbConnection,
+    incubator: Option<&Slug>,
+    today: NaiveDate,
+) -> StoreResult<Timeline> {
+    let mut overviews = products::overviews(conn, incubator, today)?;
+    overviews.sort_by_key(|o| (o.product.created_on, o.product.name.clone()));
+    let mut histories = phases::histories(conn, overviews.iter().map(|o| o.id))?;
+    let mut limits = HashMap::new();
+    for (id, incubator) in incubators::list(conn)? {
+        limits.insert(incubator.slug.clone(), (id, incubator.durations));
+    }
+    let mut rows = Vec::with_capacity(overviews.len());
+    for o in overviews {
+        let Some(history) = histories.remove(&o.id) else {
+            continue;
+        };
+        let durations = limits
+            .get(&o.product.incubator)
+            .map(|(_, d): &(IncubatorId, _)| *d)
+            .unwrap_or_default();
+        rows.push(TimelineRow::from_history(
+            o.product.name,
+            &history,
+            &durations,
+            today,
+        ));
+    }
+    Ok(Timeline {
+        title: title(conn, incubator, "Phases des produits")?,
+        today,
+        rows,
+    })
+}

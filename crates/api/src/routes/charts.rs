@@ -1,0 +1,312 @@
+//! `/charts/...`: SVG (default) or PNG by extension, with an `ETag` so that a dashboard
+//! reloaded in a review meeting costs a 304. A published product's charts are public, like its
+//! stats page; other charts need the same rights as their data.
+
+use actix_web::{
+    HttpRequest, HttpResponse, get,
+    http::header::{self, EntityTag, IfNoneMatch},
+    web,
+};
+use chrono::Utc;
+use pilote_charts::{ChartError, Format, Size};
+use pilote_domain::access::Action;
+use pilote_store::{Database, repo::products};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use utoipa::IntoParams;
+
+use super::scope;
+use crate::{
+    access::{self, ProductScope},
+    auth::MaybePrincipal,
+    chart_data, db,
+    error::{ApiError, ErrorEnvelope},
+};
+
+/// `?width=&height=` in pixels, 200 to 4000.
+#[derive(Clone, Copy, Debug, Deserialize, IntoParams)]
+pub struct SizeQuery {
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+impl SizeQuery {
+    fn size(self, default: (u32, u32)) -> Result<Size, ApiError> {
+        Size::new(
+            self.width.unwrap_or(default.0),
+            self.height.unwrap_or(default.1),
+        )
+        .map_err(chart_error)
+    }
+}
+
+/// Maps the charts crate's error: a size out of bounds is the caller's (422).
+fn chart_error(error: ChartError) -> ApiError {
+    match error.field() {
+        Some(field) => ApiError::Invalid {
+            field: field.to_owned(),
+            problem: error.to_string(),
+        },
+        None => ApiError::Internal(Box::new(error)),
+    }
+}
+
+/// `name.svg` / `name.png` → (name, format); anything else is not a chart (404).
+fn file(name: &str) -> Result<(&str, Format), ApiError> {
+    name.rsplit_once('.')
+        .and_then(|(stem, ext)| Format::from_extension(ext).map(|f| (stem, f)))
+        .ok_or(ApiError::NotFound("chart"))
+}
+
+/// Renders with an ETag over the chart's input and parameters, answering 304 when the client
+/// already has it. `public` charts may be cached by shared caches.
+fn respond<T: std::fmt::Debug>(
+    req: &HttpRequest,
+    data: &T,
+    size: Size,
+    format: Format,
+    public: bool,
+    render: impl FnOnce(&T, Size, Format) -> Result<Vec<u8>, ChartError>,
+) -> Result<HttpResponse, ApiError> {
+    // The input's Debug form is deterministic and holds every value drawn.
+    let mut hasher = Sha256::new();
+    hasher.update(format!(
+        "{data:?}|{}x{}|{format:?}",
+        size.width(),
+        size.height()
+    ));
+    let digest = hasher.finalize();
+    let tag = EntityTag::new_strong(
+        digest[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>(),
+    );
+    let cache = if public {
+        "public, no-cache"
+    } else {
+        "private, no-cache"
+    };
+    let fresh = match <IfNoneMatch as header::Header>::parse(req) {
+        Ok(IfNoneMatch::Any) => true,
+        Ok(IfNoneMatch::Items(tags)) => tags.iter().any(|t| t.weak_eq(&tag)),
+        Err(_) => false,
+    };
+    if fresh {
+        return Ok(HttpResponse::NotModified()
+            .insert_header(header::ETag(tag))
+            .insert_header((header::CACHE_CONTROL, cache))
+            .finish());
+    }
+    let bytes = render(data, size, format).map_err(chart_error)?;
+    Ok(HttpResponse::Ok()
+        .content_type(format.content_type())
+        .insert_header(header::ETag(tag))
+        .insert_header((header::CACHE_CONTROL, cache))
+        .body(bytes))
+}
+
+/// The product a chart path names, after checking the caller may see its data.
+async fn product_scope(
+    db: &web::Data<Database>,
+    principal: &MaybePrincipal,
+    slug: &str,
+) -> Result<(ProductScope, bool), ApiError> {
+    let slug = scope::slug(slug, "product")?;
+    let (scope, published) = db::read(db, move |c| {
+        let scope = scope::product(c, &slug)?;
+        let published = products::get(c, scope.id)?.published;
+        Ok((scope, published))
+    })
+    .await?;
+    match &principal.0 {
+        _ if published => {}
+        None => return Err(ApiError::Unauthorized("missing or invalid bearer token")),
+        Some(p) => access::measures_reader(p, &scope)?,
+    }
+    Ok((scope, published))
+}
+
+/// An indicator's series with its phase changes: `{key}.svg` or `{key}.png`.
+#[utoipa::path(
+    operation_id = "charts_indicator",
+    tag = "charts",
+    security((), ("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        ("file" = String, Path, description = "`{key}.svg` or `{key}.png`"),
+        SizeQuery,
+    ),
+    responses(
+        (status = 200, description = "The chart", content((String = "image/svg+xml"), (Vec<u8> = "image/png")),
+         headers(("ETag" = String, description = "Hash of the data and the parameters"))),
+        (status = 304, description = "Unchanged since the `If-None-Match` ETag"),
+        (status = 401, description = "An unpublished product, without credentials", body = ErrorEnvelope),
+        (status = 403, description = "Not allowed to read this product", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product, indicator or extension", body = ErrorEnvelope),
+        (status = 422, description = "Width or height out of 200–4000", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[get("/charts/products/{slug}/indicators/{file}")]
+pub async fn indicator(
+    req: HttpRequest,
+    principal: MaybePrincipal,
+    db: web::Data<Database>,
+    path: web::Path<(String, String)>,
+    query: web::Query<SizeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, name) = path.into_inner();
+    let (key, format) = file(&name)?;
+    let key = scope::slug(key, "indicator")?;
+    let size = query.into_inner().size((800, 400))?;
+    let (scope, public) = product_scope(&db, &principal, &slug).await?;
+    let today = Utc::now().date_naive();
+    let data = db::read(&db, move |c| {
+        chart_data::indicator(c, scope.id, &key, today)
+    })
+    .await?;
+    respond(
+        &req,
+        &data,
+        size,
+        format,
+        public,
+        pilote_charts::indicator_chart,
+    )
+}
+
+/// The product's indicators as small multiples: `dashboard.svg` or `dashboard.png`.
+#[utoipa::path(
+    operation_id = "charts_dashboard",
+    tag = "charts",
+    security((), ("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        ("file" = String, Path, description = "`dashboard.svg` or `dashboard.png`"),
+        SizeQuery,
+    ),
+    responses(
+        (status = 200, description = "The chart", content((String = "image/svg+xml"), (Vec<u8> = "image/png"))),
+        (status = 304, description = "Unchanged since the `If-None-Match` ETag"),
+        (status = 401, description = "An unpublished product, without credentials", body = ErrorEnvelope),
+        (status = 403, description = "Not allowed to read this product", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product or chart", body = ErrorEnvelope),
+        (status = 422, description = "Width or height out of 200–4000", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[get("/charts/products/{slug}/{file}")]
+pub async fn dashboard(
+    req: HttpRequest,
+    principal: MaybePrincipal,
+    db: web::Data<Database>,
+    path: web::Path<(String, String)>,
+    query: web::Query<SizeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, name) = path.into_inner();
+    let ("dashboard", format) = file(&name)? else {
+        return Err(ApiError::NotFound("chart"));
+    };
+    let size = query.into_inner().size((1200, 800))?;
+    let (scope, public) = product_scope(&db, &principal, &slug).await?;
+    let today = Utc::now().date_naive();
+    let data = db::read(&db, move |c| chart_data::dashboard(c, scope.id, today)).await?;
+    respond(
+        &req,
+        &data,
+        size,
+        format,
+        public,
+        pilote_charts::dashboard_chart,
+    )
+}
+
+/// `?incubator=` and the size.
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+pub struct PortfolioChartQuery {
+    pub incubator: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+/// The portfolio: `phases.svg` (products per phase) or `timeline.svg` (every product's
+/// phases over time); `.png` for PNG. Anyone signed in.
+#[utoipa::path(
+    operation_id = "charts_portfolio",
+    tag = "charts",
+    security(("bearer" = [])),
+    params(
+        ("file" = String, Path, description = "`phases.svg`, `timeline.svg`, or `.png`"),
+        PortfolioChartQuery,
+    ),
+    responses(
+        (status = 200, description = "The chart", content((String = "image/svg+xml"), (Vec<u8> = "image/png"))),
+        (status = 304, description = "Unchanged since the `If-None-Match` ETag"),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope),
+        (status = 403, description = "An API token", body = ErrorEnvelope),
+        (status = 404, description = "Unknown chart or incubator", body = ErrorEnvelope),
+        (status = 422, description = "Width or height out of 200–4000", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[get("/charts/portfolio/{file}")]
+pub async fn portfolio(
+    req: HttpRequest,
+    principal: MaybePrincipal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    query: web::Query<PortfolioChartQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let principal = principal
+        .0
+        .ok_or(ApiError::Unauthorized("missing or invalid bearer token"))?;
+    access::person_allowed(&principal, Action::Read)?;
+    let query = query.into_inner();
+    let sizes = SizeQuery {
+        width: query.width,
+        height: query.height,
+    };
+    let incubator = query
+        .incubator
+        .as_deref()
+        .map(|s| scope::slug(s, "incubator"))
+        .transpose()?;
+    let today = Utc::now().date_naive();
+    match file(&path)? {
+        ("phases", format) => {
+            let size = sizes.size((800, 400))?;
+            let data = db::read(&db, move |c| {
+                chart_data::portfolio_phases(c, incubator.as_ref(), today)
+            })
+            .await?;
+            respond(
+                &req,
+                &data,
+                size,
+                format,
+                false,
+                pilote_charts::phases_chart,
+            )
+        }
+        ("timeline", format) => {
+            let data = db::read(&db, move |c| {
+                chart_data::timeline(c, incubator.as_ref(), today)
+            })
+            .await?;
+            // Tall enough for every row, within the bounds.
+            let rows = u32::try_from(data.rows.len()).unwrap_or(u32::MAX);
+            let height = rows.saturating_mul(25).saturating_add(140).clamp(300, 4000);
+            let size = sizes.size((1200, height))?;
+            respond(
+                &req,
+                &data,
+                size,
+                format,
+                false,
+                pilote_charts::timeline_chart,
+            )
+        }
+        _ => Err(ApiError::NotFound("chart")),
+    }
+}

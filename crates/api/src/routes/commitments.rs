@@ -1,0 +1,167 @@
+//! `/api/v1/products/{slug}/contract/commitments`: accessibility, security, eco-design, open
+//! source and data commitments of the contract.
+
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use pilote_domain::access::Action;
+use pilote_store::{CommitmentId, Database, repo::commitments};
+
+use super::{contract_dto::CommitmentBody, products::scope_of};
+use crate::{
+    access,
+    auth::Principal,
+    db,
+    error::{ApiError, ErrorEnvelope},
+    json::Json,
+    list::{List, PageQuery},
+};
+
+/// The commitments of the product's contract, oldest first.
+#[utoipa::path(
+    operation_id = "commitments_list",
+    tag = "contract",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The product's slug"), PageQuery),
+    responses(
+        (status = 200, description = "A page of commitments", body = List<CommitmentBody>),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "An API token", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[get("/products/{slug}/contract/commitments")]
+pub async fn list(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<List<CommitmentBody>>, ApiError> {
+    access::person_allowed(&principal, Action::Read)?;
+    let page = page.into_inner().page()?;
+    let scope = scope_of(&db, &path).await?;
+    let all = db::read(&db, move |c| commitments::list(c, scope.id)).await?;
+    let items = all
+        .into_iter()
+        .map(|(id, c)| CommitmentBody::from_domain(Some(id.0), c))
+        .collect();
+    Ok(web::Json(List::paginate(items, page)))
+}
+
+/// Adds a commitment to the contract (the incubator's managers).
+#[utoipa::path(
+    operation_id = "commitments_create",
+    tag = "contract",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The product's slug")),
+    request_body = CommitmentBody,
+    responses(
+        (status = 201, description = "The commitment, with its id", body = CommitmentBody),
+        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product, or no contract yet", body = ErrorEnvelope),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
+        (status = 422, description = "Invalid: `area`, `expected`, `current`, `evidence_url`", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[post("/products/{slug}/contract/commitments")]
+pub async fn create(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    body: Json<CommitmentBody>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_of(&db, &path).await?;
+    access::person_allowed(&principal, scope.manage())?;
+    let commitment = body.0.into_domain();
+    commitment.validate()?;
+    let actor = access::actor(&principal);
+    let stored = commitment.clone();
+    let id = db::write(&db, move |c| {
+        commitments::create(c, scope.id, &stored, actor)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(CommitmentBody::from_domain(Some(id.0), commitment)))
+}
+
+/// Replaces a commitment (the incubator's managers).
+#[utoipa::path(
+    operation_id = "commitments_update",
+    tag = "contract",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        ("id" = i64, Path, description = "The commitment's id"),
+    ),
+    request_body = CommitmentBody,
+    responses(
+        (status = 200, description = "The commitment as stored", body = CommitmentBody),
+        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product or commitment", body = ErrorEnvelope),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
+        (status = 422, description = "Invalid: `area`, `expected`, `current`, `evidence_url`", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[patch("/products/{slug}/contract/commitments/{id}")]
+pub async fn update(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<(String, i64)>,
+    body: Json<CommitmentBody>,
+) -> Result<web::Json<CommitmentBody>, ApiError> {
+    let (slug, id) = path.into_inner();
+    let scope = scope_of(&db, &slug).await?;
+    access::person_allowed(&principal, scope.manage())?;
+    let commitment = body.0.into_domain();
+    commitment.validate()?;
+    let actor = access::actor(&principal);
+    let stored = commitment.clone();
+    db::write(&db, move |c| {
+        commitments::update(c, scope.id, CommitmentId(id), &stored, actor)
+    })
+    .await?;
+    Ok(web::Json(CommitmentBody::from_domain(Some(id), commitment)))
+}
+
+/// Removes a commitment (the incubator's managers).
+#[utoipa::path(
+    operation_id = "commitments_delete",
+    tag = "contract",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        ("id" = i64, Path, description = "The commitment's id"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product or commitment", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[delete("/products/{slug}/contract/commitments/{id}")]
+pub async fn remove(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, id) = path.into_inner();
+    let scope = scope_of(&db, &slug).await?;
+    access::person_allowed(&principal, scope.manage())?;
+    let actor = access::actor(&principal);
+    db::write(&db, move |c| {
+        commitments::delete(c, scope.id, CommitmentId(id), actor)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

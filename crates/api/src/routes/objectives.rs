@@ -1,0 +1,266 @@
+//! `/api/v1/products/{slug}/contract/objectives`: what the contract commits the product to reach.
+
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::NaiveDate;
+use pilote_domain::{DomainResult, Objective, Point, Tolerance, access::Action};
+use pilote_store::{
+    Database, ObjectiveId,
+    repo::objectives::{self, ObjectiveRecord},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{products::scope_of, scope};
+use crate::{
+    access,
+    auth::Principal,
+    db,
+    error::{ApiError, ErrorEnvelope},
+    json::Json,
+    list::{List, PageQuery},
+};
+
+/// Where an indicator stood (`on`).
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineBody {
+    pub value: f64,
+    pub on: NaiveDate,
+}
+
+/// Where it should be, and by when (`by`).
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetBody {
+    pub value: f64,
+    pub by: NaiveDate,
+}
+
+/// An objective as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ObjectiveItem {
+    pub id: i64,
+    /// The indicator's key.
+    pub indicator: String,
+    pub baseline: BaselineBody,
+    pub target: TargetBody,
+    /// Share of |target − baseline| still "at risk" (default 0.1).
+    pub tolerance: f64,
+}
+
+impl From<ObjectiveRecord> for ObjectiveItem {
+    fn from(r: ObjectiveRecord) -> Self {
+        let o = r.objective;
+        ObjectiveItem {
+            id: r.id.0,
+            indicator: r.indicator.to_string(),
+            baseline: BaselineBody {
+                value: o.baseline.value,
+                on: o.baseline.on,
+            },
+            target: TargetBody {
+                value: o.target.value,
+                by: o.target.on,
+            },
+            tolerance: o.tolerance.get(),
+        }
+    }
+}
+
+/// The body of `POST /contract/objectives`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewObjective {
+    /// The key of one of the product's indicators.
+    pub indicator: String,
+    pub baseline: BaselineBody,
+    pub target: TargetBody,
+    /// Default 0.1.
+    pub tolerance: Option<f64>,
+}
+
+/// The body of `PATCH /contract/objectives/{id}`: only the keys present change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectivePatch {
+    pub baseline: Option<BaselineBody>,
+    pub target: Option<TargetBody>,
+    pub tolerance: Option<f64>,
+}
+
+/// The domain's objective (its checks name `baseline.value`, `target.by`, `tolerance`).
+fn objective(
+    baseline: BaselineBody,
+    target: TargetBody,
+    tolerance: f64,
+) -> DomainResult<Objective> {
+    Objective::new(
+        Point {
+            value: baseline.value,
+            on: baseline.on,
+        },
+        Point {
+            value: target.value,
+            on: target.by,
+        },
+        Tolerance::new(tolerance)?,
+    )
+}
+
+/// The objectives of the product's contract, oldest first.
+#[utoipa::path(
+    operation_id = "objectives_list",
+    tag = "contract",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The product's slug"), PageQuery),
+    responses(
+        (status = 200, description = "A page of objectives", body = List<ObjectiveItem>),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "An API token", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[get("/products/{slug}/contract/objectives")]
+pub async fn list(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<List<ObjectiveItem>>, ApiError> {
+    access::person_allowed(&principal, Action::Read)?;
+    let page = page.into_inner().page()?;
+    let scope = scope_of(&db, &path).await?;
+    let all = db::read(&db, move |c| objectives::list(c, scope.id)).await?;
+    let items = all.into_iter().map(ObjectiveItem::from).collect();
+    Ok(web::Json(List::paginate(items, page)))
+}
+
+/// Adds an objective on one of the product's indicators (the incubator's managers).
+#[utoipa::path(
+    operation_id = "objectives_create",
+    tag = "contract",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The product's slug")),
+    responses(
+        (status = 201, description = "The objective", body = ObjectiveItem),
+        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product, or no contract yet", body = ErrorEnvelope),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
+        (status = 422, description = "Invalid: `indicator`, `baseline.value`, `target.by`, `tolerance`", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[post("/products/{slug}/contract/objectives")]
+pub async fn create(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    body: Json<NewObjective>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_of(&db, &path).await?;
+    access::person_allowed(&principal, scope.manage())?;
+    let body = body.0;
+    let objective = objective(body.baseline, body.target, body.tolerance.unwrap_or(0.1))?;
+    let indicator = scope::slug(&body.indicator, "indicator").map_err(|_| ApiError::Invalid {
+        field: "indicator".to_owned(),
+        problem: "is not an indicator of this product".to_owned(),
+    })?;
+    let actor = access::actor(&principal);
+    let record = db::write(&db, move |c| {
+        objectives::create(c, scope.id, &indicator, &objective, actor)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(ObjectiveItem::from(record)))
+}
+
+/// Changes an objective's baseline, target or tolerance (the incubator's managers).
+#[utoipa::path(
+    operation_id = "objectives_update",
+    tag = "contract",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        ("id" = i64, Path, description = "The objective's id"),
+    ),
+    responses(
+        (status = 200, description = "The objective as changed", body = ObjectiveItem),
+        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product or objective", body = ErrorEnvelope),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
+        (status = 422, description = "Invalid: `baseline.value`, `target.by`, `tolerance`", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[patch("/products/{slug}/contract/objectives/{id}")]
+pub async fn update(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<(String, i64)>,
+    body: Json<ObjectivePatch>,
+) -> Result<web::Json<ObjectiveItem>, ApiError> {
+    let (slug, id) = path.into_inner();
+    let scope = scope_of(&db, &slug).await?;
+    access::person_allowed(&principal, scope.manage())?;
+    let patch = body.0;
+    let actor = access::actor(&principal);
+    let record = db::write(&db, move |c| {
+        let current = objectives::get(c, scope.id, ObjectiveId(id))?.objective;
+        let baseline = patch.baseline.unwrap_or(BaselineBody {
+            value: current.baseline.value,
+            on: current.baseline.on,
+        });
+        let target = patch.target.unwrap_or(TargetBody {
+            value: current.target.value,
+            by: current.target.on,
+        });
+        let tolerance = patch.tolerance.unwrap_or(current.tolerance.get());
+        let changed = objective(baseline, target, tolerance)?;
+        objectives::update(c, scope.id, ObjectiveId(id), &changed, actor)
+    })
+    .await?;
+    Ok(web::Json(record.into()))
+}
+
+/// Removes an objective from the contract (signed reviews keep it in their snapshots).
+#[utoipa::path(
+    operation_id = "objectives_delete",
+    tag = "contract",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        ("id" = i64, Path, description = "The objective's id"),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product or objective", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[delete("/products/{slug}/contract/objectives/{id}")]
+pub async fn remove(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (slug, id) = path.into_inner();
+    let scope = scope_of(&db, &slug).await?;
+    access::person_allowed(&principal, scope.manage())?;
+    let actor = access::actor(&principal);
+    db::write(&db, move |c| {
+        objectives::delete(c, scope.id, ObjectiveId(id), actor)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

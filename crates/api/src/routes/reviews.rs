@@ -1,0 +1,207 @@
+//! Contract reviews: `POST|GET /api/v1/products/{slug}/reviews`, `GET|PATCH
+//! /api/v1/reviews/{id}` and `POST /api/v1/reviews/{id}/sign`.
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use chrono::Utc;
+use pilote_domain::access::Action;
+use pilote_store::{
+    Database, ReviewId,
+    repo::{products, reviews},
+};
+
+use super::{
+    products::scope_of,
+    review_dto::{ReviewBody, ReviewItem},
+};
+use crate::{
+    access::{self, ProductScope},
+    auth::Principal,
+    db,
+    error::{ApiError, ErrorEnvelope},
+    json::Json,
+    list::{List, PageQuery},
+};
+
+/// Takes a review of the product's contract (the incubator's managers): the contract's status
+/// at `reviewed_on` is frozen in `snapshot` with the verdict and the decision.
+#[utoipa::path(
+    operation_id = "reviews_create",
+    tag = "reviews",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The product's slug")),
+    responses(
+        (status = 201, description = "The review and its frozen snapshot", body = ReviewItem),
+        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product, or no contract yet", body = ErrorEnvelope),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
+        (status = 422, description = "Invalid: `reviewed_on` in the future, `reviewers[1]`, `decision.rationale`", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[post("/products/{slug}/reviews")]
+pub async fn create(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    body: Json<ReviewBody>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_of(&db, &path).await?;
+    access::person_allowed(&principal, scope.manage())?;
+    let review = body.0.into_domain()?;
+    let actor = access::actor(&principal);
+    let today = Utc::now().date_naive();
+    let record = db::write(&db, move |c| {
+        reviews::create(c, scope.id, &review, actor, today)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(ReviewItem::try_from(record)?))
+}
+
+/// The reviews of the product's contract, oldest first.
+#[utoipa::path(
+    operation_id = "reviews_list",
+    tag = "reviews",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The product's slug"), PageQuery),
+    responses(
+        (status = 200, description = "A page of reviews", body = List<ReviewItem>),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "An API token", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[get("/products/{slug}/reviews")]
+pub async fn list(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<List<ReviewItem>>, ApiError> {
+    access::person_allowed(&principal, Action::Read)?;
+    let page = page.into_inner().page()?;
+    let scope = scope_of(&db, &path).await?;
+    let all = db::read(&db, move |c| reviews::list(c, scope.id)).await?;
+    let items = all
+        .into_iter()
+        .map(ReviewItem::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(web::Json(List::paginate(items, page)))
+}
+
+/// One review, with its frozen snapshot.
+#[utoipa::path(
+    operation_id = "reviews_get",
+    tag = "reviews",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The review's id")),
+    responses(
+        (status = 200, description = "The review", body = ReviewItem),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "An API token", body = ErrorEnvelope),
+        (status = 404, description = "Unknown review", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[get("/reviews/{id}")]
+pub async fn get(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<i64>,
+) -> Result<web::Json<ReviewItem>, ApiError> {
+    access::person_allowed(&principal, Action::Read)?;
+    let id = ReviewId(path.into_inner());
+    let record = db::read(&db, move |c| reviews::get(c, id)).await?;
+    Ok(web::Json(record.try_into()?))
+}
+
+/// Rewrites an unsigned review (the incubator's managers); 409 once signed. The status in the
+/// snapshot is taken again only if `reviewed_on` changes.
+#[utoipa::path(
+    operation_id = "reviews_update",
+    tag = "reviews",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The review's id")),
+    responses(
+        (status = 200, description = "The review as rewritten", body = ReviewItem),
+        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
+        (status = 404, description = "Unknown review", body = ErrorEnvelope),
+        (status = 409, description = "The review is signed", body = ErrorEnvelope),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
+        (status = 422, description = "Invalid, naming the field", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[patch("/reviews/{id}")]
+pub async fn update(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<i64>,
+    body: Json<ReviewBody>,
+) -> Result<web::Json<ReviewItem>, ApiError> {
+    let id = ReviewId(path.into_inner());
+    let scope = review_scope(&db, id).await?;
+    access::person_allowed(&principal, scope.manage())?;
+    let review = body.0.into_domain()?;
+    let actor = access::actor(&principal);
+    let today = Utc::now().date_naive();
+    let record = db::write(&db, move |c| reviews::update(c, id, &review, actor, today)).await?;
+    Ok(web::Json(record.try_into()?))
+}
+
+/// Signs a review (the incubator's managers): it becomes immutable, and an `advance` or `stop`
+/// decision changes the product's phase, dated on the review day, by the same rule as
+/// committee decisions. 409 if already signed or if the phase rules refuse the decision (then
+/// nothing is signed).
+#[utoipa::path(
+    operation_id = "reviews_sign",
+    tag = "reviews",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The review's id")),
+    responses(
+        (status = 200, description = "The signed review", body = ReviewItem),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
+        (status = 404, description = "Unknown review", body = ErrorEnvelope),
+        (status = 409, description = "Already signed, or the phase rules refuse the decision", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[post("/reviews/{id}/sign")]
+pub async fn sign(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<i64>,
+) -> Result<web::Json<ReviewItem>, ApiError> {
+    let id = ReviewId(path.into_inner());
+    let scope = review_scope(&db, id).await?;
+    access::person_allowed(&principal, scope.manage())?;
+    let actor = access::actor(&principal);
+    let today = Utc::now().date_naive();
+    let record = db::write(&db, move |c| reviews::sign(c, id, actor, today)).await?;
+    Ok(web::Json(record.try_into()?))
+}
+
+/// The product a review belongs to, for permission checks.
+async fn review_scope(db: &web::Data<Database>, id: ReviewId) -> Result<ProductScope, ApiError> {
+    db::read(db, move |c| {
+        let product_id = reviews::get(c, id)?.product;
+        let product = products::get(c, product_id)?;
+        Ok(ProductScope {
+            id: product_id,
+            slug: product.slug,
+            incubator: product.incubator,
+        })
+    })
+    .await
+}

@@ -1,0 +1,118 @@
+//! `/api/v1/products/{slug}/spend`: what a product spends each month, in whole euros.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{NaiveDate, Utc};
+use pilote_domain::{Spend, access::Action};
+use pilote_store::{
+    Database,
+    repo::spend::{self, SpendChange},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::products::scope_of;
+use crate::{
+    access,
+    auth::Principal,
+    db,
+    error::{ApiError, ErrorEnvelope},
+    json::Json,
+    list::{List, PageQuery},
+};
+
+/// A month's spend. Any day of the month files into it (`month` comes back as the 1st).
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpendBody {
+    #[schema(example = "2026-03-01")]
+    pub month: NaiveDate,
+    /// Whole euros, not negative.
+    #[schema(example = 120000)]
+    pub amount: i64,
+}
+
+impl From<Spend> for SpendBody {
+    fn from(s: Spend) -> Self {
+        SpendBody {
+            month: s.month,
+            amount: s.amount,
+        }
+    }
+}
+
+/// The product's spend, oldest month first.
+#[utoipa::path(
+    operation_id = "spend_list",
+    tag = "contract",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The product's slug"), PageQuery),
+    responses(
+        (status = 200, description = "A page of monthly spend", body = List<SpendBody>),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "An API token", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[get("/products/{slug}/spend")]
+pub async fn list(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<List<SpendBody>>, ApiError> {
+    access::person_allowed(&principal, Action::Read)?;
+    let page = page.into_inner().page()?;
+    let scope = scope_of(&db, &path).await?;
+    let all = db::read(&db, move |c| spend::list(c, scope.id)).await?;
+    let items = all.into_iter().map(SpendBody::from).collect();
+    Ok(web::Json(List::paginate(items, page)))
+}
+
+/// Records a month's spend, replacing the amount it had (the product's team and its
+/// incubator's managers). 201 when the month was new, 200 otherwise.
+#[utoipa::path(
+    operation_id = "spend_put",
+    tag = "contract",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The product's slug")),
+    responses(
+        (status = 201, description = "A new month", body = SpendBody),
+        (status = 200, description = "The month's amount replaced, or unchanged", body = SpendBody),
+        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "Neither in the team nor a manager; an API token", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product", body = ErrorEnvelope),
+        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
+        (status = 422, description = "A negative `amount`, a `month` in the future", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[post("/products/{slug}/spend")]
+pub async fn put(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<String>,
+    body: Json<SpendBody>,
+) -> Result<HttpResponse, ApiError> {
+    let scope = scope_of(&db, &path).await?;
+    access::person_allowed(&principal, scope.contribute())?;
+    let entry = Spend {
+        month: body.0.month,
+        amount: body.0.amount,
+    };
+    let actor = access::actor(&principal);
+    let today = Utc::now().date_naive();
+    let (stored, change) = db::write(&db, move |c| {
+        spend::upsert(c, scope.id, entry, actor, today)
+    })
+    .await?;
+    let mut response = match change {
+        SpendChange::Created => HttpResponse::Created(),
+        SpendChange::Updated | SpendChange::Unchanged => HttpResponse::Ok(),
+    };
+    Ok(response.json(SpendBody::from(stored)))
+}

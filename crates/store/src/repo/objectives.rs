@@ -1,0 +1,201 @@
+//! A contract's objectives: an indicator of the product, from a baseline to a target.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use pilote_domain::{DomainError, Objective, Point, Slug, Tolerance};
+
+use crate::{
+    clock,
+    connection::DbConnection,
+    error::{StoreError, StoreResult, corrupt},
+    ids::{Actor, IndicatorId, ObjectiveId, ProductId},
+    repo::{audit, contracts, indicators},
+    schema::{contracts as contract_table, indicators as indicator_table, objectives},
+};
+
+/// A stored objective and the indicator it is about.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectiveRecord {
+    pub id: ObjectiveId,
+    pub indicator_id: IndicatorId,
+    /// The indicator's key.
+    pub indicator: Slug,
+    pub objective: Objective,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = objectives)]
+struct ObjectiveRow {
+    id: i64,
+    indicator_id: i64,
+    baseline_value: f64,
+    baseline_on: NaiveDate,
+    target_value: f64,
+    target_by: NaiveDate,
+    tolerance: f64,
+}
+
+impl ObjectiveRow {
+    fn into_record(self, key: &str) -> StoreResult<ObjectiveRecord> {
+        let bad = |e: DomainError| corrupt("objectives", self.id, e);
+        let objective = Objective::new(
+            Point {
+                value: self.baseline_value,
+                on: self.baseline_on,
+            },
+            Point {
+                value: self.target_value,
+                on: self.target_by,
+            },
+            Tolerance::new(self.tolerance).map_err(bad)?,
+        )
+        .map_err(bad)?;
+        Ok(ObjectiveRecord {
+            id: ObjectiveId(self.id),
+            indicator_id: IndicatorId(self.indicator_id),
+            indicator: Slug::parse(key).map_err(bad)?,
+            objective,
+        })
+    }
+}
+
+/// Adds an objective on one of the product's indicators to its contract. An unknown indicator
+/// is `Invalid` on field "indicator"; no contract is `NotFound("contract")`.
+pub fn create(
+    conn: &mut DbConnection,
+    product: ProductId,
+    indicator: &Slug,
+    objective: &Objective,
+    actor: Actor,
+) -> StoreResult<ObjectiveRecord> {
+    let (contract, _) = contracts::get(conn, product)?;
+    let (indicator_id, _) = indicators::find(conn, product, indicator).map_err(|e| match e {
+        StoreError::NotFound { .. } => {
+            DomainError::invalid("indicator", "is not an indicator of this product").into()
+        }
+        other => other,
+    })?;
+    let id = diesel::insert_into(objectives::table)
+        .values((
+            objectives::contract_id.eq(contract.0),
+            objectives::indicator_id.eq(indicator_id.0),
+            objectives::baseline_value.eq(objective.baseline.value),
+            objectives::baseline_on.eq(objective.baseline.on),
+            objectives::target_value.eq(objective.target.value),
+            objectives::target_by.eq(objective.target.on),
+            objectives::tolerance.eq(objective.tolerance.get()),
+            objectives::created_at.eq(clock::now()),
+        ))
+        .returning(objectives::id)
+        .get_result(conn)
+        .map(ObjectiveId)?;
+    let record = ObjectiveRecord {
+        id,
+        indicator_id,
+        indicator: indicator.clone(),
+        objective: *objective,
+    };
+    log(conn, actor, "objective.create", id, None, Some(&record))?;
+    Ok(record)
+}
+
+/// The objectives of the product's contract, oldest first (none without a contract).
+pub fn list(conn: &mut DbConnection, product: ProductId) -> StoreResult<Vec<ObjectiveRecord>> {
+    objectives::table
+        .inner_join(contract_table::table)
+        .inner_join(indicator_table::table)
+        .filter(contract_table::product_id.eq(product.0))
+        .order(objectives::id)
+        .select((ObjectiveRow::as_select(), indicator_table::key))
+        .load::<(ObjectiveRow, String)>(conn)?
+        .into_iter()
+        .map(|(row, key)| row.into_record(&key))
+        .collect()
+}
+
+/// One objective of the product's contract; `NotFound("objective")` otherwise.
+pub fn get(
+    conn: &mut DbConnection,
+    product: ProductId,
+    id: ObjectiveId,
+) -> StoreResult<ObjectiveRecord> {
+    list(conn, product)?
+        .into_iter()
+        .find(|o| o.id == id)
+        .ok_or(StoreError::NotFound { what: "objective" })
+}
+
+/// Replaces an objective's baseline, target and tolerance (its indicator stays).
+pub fn update(
+    conn: &mut DbConnection,
+    product: ProductId,
+    id: ObjectiveId,
+    objective: &Objective,
+    actor: Actor,
+) -> StoreResult<ObjectiveRecord> {
+    let before = get(conn, product, id)?;
+    diesel::update(objectives::table.find(id.0))
+        .set((
+            objectives::baseline_value.eq(objective.baseline.value),
+            objectives::baseline_on.eq(objective.baseline.on),
+            objectives::target_value.eq(objective.target.value),
+            objectives::target_by.eq(objective.target.on),
+            objectives::tolerance.eq(objective.tolerance.get()),
+        ))
+        .execute(conn)?;
+    let after = ObjectiveRecord {
+        objective: *objective,
+        ..before.clone()
+    };
+    log(
+        conn,
+        actor,
+        "objective.update",
+        id,
+        Some(&before),
+        Some(&after),
+    )?;
+    Ok(after)
+}
+
+/// Removes an objective from the contract. Reviews keep it in their snapshots.
+pub fn delete(
+    conn: &mut DbConnection,
+    product: ProductId,
+    id: ObjectiveId,
+    actor: Actor,
+) -> StoreResult<()> {
+    let before = get(conn, product, id)?;
+    diesel::delete(objectives::table.find(id.0)).execute(conn)?;
+    log(conn, actor, "objective.delete", id, Some(&before), None)
+}
+
+fn log(
+    conn: &mut DbConnection,
+    actor: Actor,
+    action: &str,
+    id: ObjectiveId,
+    before: Option<&ObjectiveRecord>,
+    after: Option<&ObjectiveRecord>,
+) -> StoreResult<()> {
+    let describe = |r: &ObjectiveRecord| {
+        serde_json::json!({
+            "indicator": r.indicator.as_ref(),
+            "baseline": r.objective.baseline,
+            "target": r.objective.target,
+            "tolerance": r.objective.tolerance.get(),
+        })
+        .to_string()
+    };
+    audit::append(
+        conn,
+        audit::NewEntry {
+            actor,
+            action,
+            entity: "objective",
+            entity_key: id.to_string(),
+            before: before.map(describe),
+            after: after.map(describe),
+        },
+    )
+}
