@@ -6,6 +6,7 @@ use pilote_api::Settings;
 use pilote_store::Database;
 
 mod demo;
+mod render;
 mod serve;
 mod user;
 
@@ -29,6 +30,8 @@ pub enum Command {
     Migrate(DatabaseArgs),
     /// Fill an empty database with a synthetic demo portfolio.
     Demo(demo::DemoArgs),
+    /// Write a product's or the portfolio's charts as SVG/PNG files.
+    Render(render::RenderArgs),
     /// Manage users.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -70,6 +73,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo(args) => demo::run(&settings, &args),
+        Command::Render(args) => render::run(&settings, &args),
         Command::User(command) => user::run(&settings, command),
     }
 }

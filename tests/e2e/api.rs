@@ -616,6 +616,7 @@ fn scenario(backend: Backend) {
         "/charts/portfolio/timeline.svg",
         "/charts/portfolio/phases.png",
         "/charts/portfolio/phases.svg?incubator=dinum",
+        "/charts/portfolio/drift.svg",
     ] {
         assert_eq!(w.call("GET", path, viewer, None).status, 200, "{path}");
     }

@@ -129,6 +129,79 @@ fn migrate_then_demo_refuses_a_second_load() {
         String::from_utf8_lossy(&demo.stderr)
     );
     assert!(String::from_utf8_lossy(&demo.stdout).contains("Portefeuille de démonstration chargé"));
+
+    // The review-pack charts, without a server.
+    let out = dir.path().join("charts");
+    let portfolio = pilote(dir.path())
+        .args([
+            "render",
+            "--portfolio",
+            "--format",
+            "both",
+            "--database-url",
+            &url,
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("render portfolio");
+    assert!(
+        portfolio.status.success(),
+        "{}",
+        String::from_utf8_lossy(&portfolio.stderr)
+    );
+    for file in [
+        "phases.svg",
+        "timeline.svg",
+        "drift.svg",
+        "phases.png",
+        "timeline.png",
+        "drift.png",
+    ] {
+        let bytes = std::fs::read(out.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(bytes.len() > 1_000, "{file} is {} bytes", bytes.len());
+    }
+    let db = pilote_store::Database::open(&url, &Default::default()).expect("open");
+    let slug = pilote_store::repo::products::overviews(
+        &mut db.get().expect("conn"),
+        None,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date"),
+    )
+    .expect("products")[0]
+        .product
+        .slug
+        .to_string();
+    let product = pilote(dir.path())
+        .args([
+            "render",
+            "--product",
+            &slug,
+            "--format",
+            "svg",
+            "--database-url",
+            &url,
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .expect("render product");
+    assert!(
+        product.status.success(),
+        "{}",
+        String::from_utf8_lossy(&product.stderr)
+    );
+    let dashboard = std::fs::read_to_string(out.join("dashboard.svg")).expect("dashboard.svg");
+    assert!(dashboard.contains("<title>"), "{dashboard}");
+    let missing = pilote(dir.path())
+        .args(["render", "--database-url", &url, "--out"])
+        .arg(&out)
+        .output()
+        .expect("render nothing");
+    assert!(
+        !missing.status.success(),
+        "--product or --portfolio is required"
+    );
+
     let second = pilote(dir.path())
         .args(["demo", "--database-url", &url])
         .output()

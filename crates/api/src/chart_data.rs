@@ -5,12 +5,13 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use pilote_charts::{
-    Dashboard, DashboardPanel, IndicatorChart, PortfolioPhases, Timeline, TimelineRow,
+    Dashboard, DashboardPanel, DriftPoint, DriftScatter, IndicatorChart, PortfolioPhases, Timeline,
+    TimelineRow,
 };
-use pilote_domain::{Indicator, Period, PhaseHistory, ProductStatus, Slug};
+use pilote_domain::{Indicator, Objective, Period, PhaseHistory, ProductStatus, Slug};
 use pilote_store::{
     DbConnection, IncubatorId, IndicatorId, ProductId, StoreResult,
-    repo::{incubators, indicators, measures, phases, products},
+    repo::{contract_status, incubators, indicators, measures, objectives, phases, products},
 };
 
 /// The phase changes of a history, as chart markers: each phase's start after the first, and
@@ -28,10 +29,22 @@ fn phase_changes(history: &PhaseHistory) -> Vec<(NaiveDate, ProductStatus)> {
     changes
 }
 
+/// The contract objectives of a product, by indicator.
+fn objectives_of(
+    conn: &mut DbConnection,
+    product: ProductId,
+) -> StoreResult<HashMap<IndicatorId, Objective>> {
+    Ok(objectives::list(conn, product)?
+        .into_iter()
+        .map(|o| (o.indicator_id, o.objective))
+        .collect())
+}
+
 fn indicator_chart(
     conn: &mut DbConnection,
     id: IndicatorId,
     indicator: Indicator,
+    objective: Option<Objective>,
     history: &PhaseHistory,
     today: NaiveDate,
 ) -> StoreResult<IndicatorChart> {
@@ -49,8 +62,7 @@ fn indicator_chart(
         direction: indicator.direction,
         periodicity: indicator.periodicity,
         points,
-        // Objectives come with the contrat de réussite.
-        objective: None,
+        objective,
         phase_changes: phase_changes(history),
         today,
     })
@@ -65,7 +77,8 @@ pub fn indicator(
 ) -> StoreResult<IndicatorChart> {
     let (id, indicator) = indicators::find(conn, product, key)?;
     let history = phases::history(conn, product)?;
-    indicator_chart(conn, id, indicator, &history, today)
+    let objective = objectives_of(conn, product)?.remove(&id);
+    indicator_chart(conn, id, indicator, objective, &history, today)
 }
 
 /// A product's indicators as small multiples, north star first.
@@ -76,13 +89,21 @@ pub fn dashboard(
 ) -> StoreResult<Dashboard> {
     let name = products::get(conn, product)?.name;
     let history = phases::history(conn, product)?;
+    let mut objectives = objectives_of(conn, product)?;
     let mut panels = Vec::new();
     for (id, indicator) in indicators::list(conn, product)? {
         let north_star = indicator.north_star;
+        let objective = objectives.remove(&id);
+        let chart = indicator_chart(conn, id, indicator, objective, &history, today)?;
+        // The status colour is the objective's, where the contract sets one.
+        let status = chart
+            .objective
+            .as_ref()
+            .map(|o| o.status(chart.direction, chart.latest(), today));
         panels.push(DashboardPanel {
-            chart: indicator_chart(conn, id, indicator, &history, today)?,
+            chart,
             north_star,
-            status: None,
+            status,
         });
     }
     Ok(Dashboard {
@@ -146,5 +167,44 @@ pub fn timeline(
         title: title(conn, incubator, "Phases des produits")?,
         today,
         rows,
+    })
+}
+
+/// Budget drift against schedule drift for running products with a contract (of one
+/// incubator, if given).
+pub fn drift(
+    conn: &mut DbConnection,
+    incubator: Option<&Slug>,
+    today: NaiveDate,
+) -> StoreResult<DriftScatter> {
+    let running: Vec<_> = products::overviews(conn, incubator, today)?
+        .into_iter()
+        .filter(|o| o.status != ProductStatus::Stopped)
+        .collect();
+    let ids: Vec<ProductId> = running.iter().map(|o| o.id).collect();
+    let statuses: HashMap<ProductId, _> = contract_status::of_products(conn, &ids, today)?
+        .into_iter()
+        .collect();
+    let points = running
+        .into_iter()
+        .filter_map(|o| {
+            let status = statuses.get(&o.id)?;
+            // The latest milestone reached or due says how late the product runs.
+            let schedule = status
+                .schedule
+                .iter()
+                .rev()
+                .find(|d| d.reached_on.is_some() || d.planned_on <= today)?;
+            Some(DriftPoint {
+                name: o.product.name,
+                status: o.status,
+                schedule_days: schedule.days as f64,
+                budget_drift: status.budget.drift?,
+            })
+        })
+        .collect();
+    Ok(DriftScatter {
+        title: title(conn, incubator, "Dérive budgétaire et calendaire")?,
+        points,
     })
 }

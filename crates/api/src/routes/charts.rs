@@ -230,14 +230,15 @@ pub struct PortfolioChartQuery {
     pub height: Option<u32>,
 }
 
-/// The portfolio: `phases.svg` (products per phase) or `timeline.svg` (every product's
-/// phases over time); `.png` for PNG. Anyone signed in.
+/// The portfolio: `phases.svg` (products per phase), `timeline.svg` (every product's phases
+/// over time) or `drift.svg` (budget against schedule drift of products with a contract);
+/// `.png` for PNG. Anyone signed in.
 #[utoipa::path(
     operation_id = "charts_portfolio",
     tag = "charts",
     security(("bearer" = [])),
     params(
-        ("file" = String, Path, description = "`phases.svg`, `timeline.svg`, or `.png`"),
+        ("file" = String, Path, description = "`phases.svg`, `timeline.svg`, `drift.svg`, or `.png`"),
         PortfolioChartQuery,
     ),
     responses(
@@ -306,6 +307,14 @@ pub async fn portfolio(
                 false,
                 pilote_charts::timeline_chart,
             )
+        }
+        ("drift", format) => {
+            let size = sizes.size((900, 600))?;
+            let data = db::read(&db, move |c| {
+                chart_data::drift(c, incubator.as_ref(), today)
+            })
+            .await?;
+            respond(&req, &data, size, format, false, pilote_charts::drift_chart)
         }
         _ => Err(ApiError::NotFound("chart")),
     }
