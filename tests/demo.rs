@@ -7,7 +7,7 @@ use pilote::demo::{self, DemoSummary};
 use pilote_domain::{Period, Periodicity, Phase, ProductStatus, is_late};
 use pilote_store::{
     Database, DbConnection, StoreError,
-    repo::{indicators, measures, phases, products},
+    repo::{contract_status, contracts, indicators, measures, phases, products, reviews, spend},
 };
 
 const SEED: u64 = 2024;
@@ -136,6 +136,7 @@ fn demo_portfolio_is_realistic() {
     assert_eq!(indicator_count, summary.indicators);
     assert_eq!(decision_count, summary.decisions);
     assert!((2..=8).contains(&late), "{late} late teams");
+    contracts_are_realistic(conn, &overviews, &summary);
 
     // One product's north star was corrected twice: history keeps the first values.
     assert_eq!(corrected.len(), 2, "{corrected:?}");
@@ -145,6 +146,51 @@ fn demo_portfolio_is_realistic() {
         assert_eq!(versions.len(), 2);
         assert_ne!(versions[0].value, versions[1].value);
     }
+}
+
+/// Every running product past investigation has a contract, spend, and at least two signed
+/// reviews; statuses compute, and drifts and objective statuses vary across the portfolio.
+fn contracts_are_realistic(
+    conn: &mut DbConnection,
+    overviews: &[products::ProductOverview],
+    summary: &DemoSummary,
+) {
+    let mut drifts = Vec::new();
+    let mut statuses = BTreeSet::new();
+    let mut verdicts = BTreeSet::new();
+    let mut contract_count = 0;
+    let mut review_count = 0;
+    for o in overviews {
+        let past_investigation =
+            matches!(o.status, ProductStatus::Active(p) if p != Phase::Investigation);
+        let contract = contracts::find(conn, o.id).expect("contract");
+        assert_eq!(contract.is_some(), past_investigation, "{}", o.product.slug);
+        if !past_investigation {
+            continue;
+        }
+        contract_count += 1;
+        assert!(!spend::list(conn, o.id).expect("spend").is_empty());
+        let signed = reviews::list(conn, o.id).expect("reviews");
+        assert!(signed.len() >= 2, "{}", o.product.slug);
+        for r in &signed {
+            assert!(r.signed_at.is_some());
+            assert!(r.decision_id.is_none(), "a review changed phases");
+            verdicts.insert(r.review.verdict);
+        }
+        review_count += signed.len();
+        let status = contract_status::at(conn, o.id, today()).expect("status");
+        assert!(!status.objectives.is_empty(), "{}", o.product.slug);
+        statuses.extend(status.objectives.iter().map(|l| l.status));
+        drifts.extend(status.budget.drift);
+    }
+    assert_eq!(contract_count, summary.contracts);
+    assert_eq!(review_count, summary.reviews);
+    assert!(
+        drifts.iter().any(|d| *d < 0.0) && drifts.iter().any(|d| *d > 0.1),
+        "{drifts:?}"
+    );
+    assert!(statuses.len() >= 3, "{statuses:?}");
+    assert_eq!(verdicts.len(), 3, "{verdicts:?}");
 }
 
 #[test]

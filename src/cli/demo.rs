@@ -36,12 +36,14 @@ pub fn run(settings: &Settings, args: &DemoArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
     let summary = crate::demo::load(&mut conn, args.seed, today).context("cannot load the demo")?;
     println!(
-        "Portefeuille de démonstration chargé : {} incubateurs, {} produits, {} indicateurs, {} mesures, {} décisions.",
+        "Portefeuille de démonstration chargé : {} incubateurs, {} produits, {} indicateurs, {} mesures, {} décisions, {} contrats de réussite, {} revues signées.",
         summary.incubators,
         summary.products,
         summary.indicators,
         summary.measures,
-        summary.decisions
+        summary.decisions,
+        summary.contracts,
+        summary.reviews
     );
     Ok(())
 }

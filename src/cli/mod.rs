@@ -6,7 +6,9 @@ use pilote_api::Settings;
 use pilote_store::Database;
 
 mod demo;
+mod import;
 mod render;
+mod review_pack;
 mod serve;
 mod user;
 
@@ -32,6 +34,11 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Write a product's or the portfolio's charts as SVG/PNG files.
     Render(render::RenderArgs),
+    /// Write a contract review's pack (printable French HTML, charts inlined) to a file.
+    ReviewPack(review_pack::ReviewPackArgs),
+    /// Import existing data (the beta.gouv.fr catalogue).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Manage users.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -74,6 +81,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo(args) => demo::run(&settings, &args),
         Command::Render(args) => render::run(&settings, &args),
+        Command::ReviewPack(args) => review_pack::run(&settings, &args),
+        Command::Import(command) => import::run(&settings, command),
         Command::User(command) => user::run(&settings, command),
     }
 }

@@ -6,7 +6,9 @@
 //! through the ordinary upsert, so the demo obeys every rule real data does.
 
 mod catalogue;
+mod contracts;
 mod indicators;
+mod reviews;
 mod timeline;
 
 use chrono::{Days, NaiveDate};
@@ -36,6 +38,10 @@ pub struct DemoSummary {
     pub indicators: usize,
     pub measures: u64,
     pub decisions: usize,
+    /// Contrats de réussite written (one per running product past investigation).
+    pub contracts: usize,
+    /// Signed contract reviews.
+    pub reviews: usize,
 }
 
 /// Fills an empty database with a realistic synthetic portfolio, deterministic from `seed` and
@@ -52,6 +58,8 @@ pub fn load(conn: &mut DbConnection, seed: u64, today: NaiveDate) -> StoreResult
         }
         let mut loader = Loader {
             rng: Rng(seed),
+            // A stream of its own, so that contracts leave the rest of the demo as it was.
+            contract_rng: Rng(seed ^ 0xC0_47_7A_C7),
             today,
             limits: Vec::new(),
             corrected: false,
@@ -61,6 +69,8 @@ pub fn load(conn: &mut DbConnection, seed: u64, today: NaiveDate) -> StoreResult
                 indicators: 0,
                 measures: 0,
                 decisions: 0,
+                contracts: 0,
+                reviews: 0,
             },
         };
         for entry in &catalogue::INCUBATORS {
@@ -151,6 +161,8 @@ fn periods(periodicity: Periodicity, from: NaiveDate, horizon: NaiveDate) -> Vec
 /// The loader's state while it writes products one after another.
 struct Loader {
     rng: Rng,
+    /// Draws the contracts, apart from `rng`.
+    contract_rng: Rng,
     today: NaiveDate,
     limits: Vec<(Slug, PhaseDurations)>,
     /// Whether the measure corrections have been posted yet.
@@ -226,6 +238,21 @@ impl Loader {
                 self.correct(c, id, *north_star, &inputs)?;
             }
             self.corrected = true;
+        }
+        if established {
+            let written = contracts::write(
+                c,
+                &mut self.contract_rng,
+                self.today,
+                (id, &product),
+                &timeline,
+                &created,
+                &inputs,
+            )?;
+            if let Some(written) = written {
+                self.summary.contracts += 1;
+                self.summary.reviews += written.reviews;
+            }
         }
         Ok(())
     }

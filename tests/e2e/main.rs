@@ -7,4 +7,5 @@ mod contract;
 mod contract_world;
 mod helpers;
 mod outage;
+mod review_pack;
 mod serve;

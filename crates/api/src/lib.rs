@@ -11,6 +11,7 @@ pub mod list;
 pub mod metrics;
 pub mod openapi;
 pub mod request_id;
+pub mod review_pack;
 pub mod routes;
 pub mod settings;
 pub mod startup;

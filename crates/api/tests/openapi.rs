@@ -94,6 +94,10 @@ const CONTRACT: &[(&str, &str)] = &[
     ("POST", "/api/v1/reviews/{id}/sign"),
 ];
 
+/// HTML pages: routed, and deliberately left out of the document, which describes the JSON
+/// API only.
+const PAGES: &[(&str, &str)] = &[("GET", "/products/{slug}/reviews/{id}")];
+
 /// Routes served without credentials.
 const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/healthz"),
@@ -322,6 +326,16 @@ async fn the_document_and_the_route_table_agree() {
                 "{method} {path} is routed but not documented"
             );
         }
+    }
+    for (method, path) in PAGES {
+        assert!(
+            is_routed(method, path).await,
+            "{method} {path} is not routed"
+        );
+        assert!(
+            !documented.contains(&((*method).to_owned(), (*path).to_owned())),
+            "{method} {path} is a page, yet in the document"
+        );
     }
     assert!(!is_routed("GET", "/api/v1/nope").await);
 }

@@ -5,6 +5,7 @@
 mod macros;
 
 pub mod access;
+mod betagouv;
 mod commitment;
 mod contract;
 mod contract_status;
@@ -27,6 +28,7 @@ mod schedule;
 mod slug;
 mod text;
 
+pub use betagouv::*;
 pub use commitment::*;
 pub use contract::*;
 pub use contract_status::*;

@@ -44,6 +44,7 @@ diesel::table! {
         created_on -> Date,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        perennisation_mode -> Nullable<Text>,
     }
 }
 
@@ -247,7 +248,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    product_events (id) {
+        id -> BigInt,
+        product_id -> BigInt,
+        name -> Text,
+        happened_on -> Date,
+        comment -> Nullable<Text>,
+        decision_id -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(products -> incubators (incubator_id));
+diesel::joinable!(product_events -> products (product_id));
 diesel::joinable!(phases -> products (product_id));
 diesel::joinable!(decisions -> products (product_id));
 diesel::joinable!(indicators -> products (product_id));
@@ -282,4 +295,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     reviews,
     audit_log,
     login_attempts,
+    product_events,
 );

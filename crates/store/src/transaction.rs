@@ -70,3 +70,24 @@ pub fn lock_product(conn: &mut DbConnection, product: ProductId) -> StoreResult<
     }
     Ok(())
 }
+
+/// Runs `f` as [`write`] would, then rolls everything back: what `f` would have done, with
+/// nothing written (`--dry-run`).
+pub fn dry_run<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> StoreResult<T>,
+) -> StoreResult<T> {
+    let mut outcome = None;
+    let rolled_back = write(conn, |c| {
+        outcome = Some(f(c)?);
+        // An error is the only way to make `write` roll back.
+        Err::<(), _>(crate::StoreError::Conflict("dry run".to_owned()))
+    });
+    match (outcome, rolled_back) {
+        (Some(value), Err(_)) => Ok(value),
+        (None, Err(error)) => Err(error),
+        (_, Ok(())) => Err(crate::StoreError::Conflict(
+            "dry run was committed".to_owned(),
+        )),
+    }
+}

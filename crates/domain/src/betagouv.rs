@@ -1,0 +1,367 @@
+//! How a beta.gouv.fr phase list becomes a Pilote phase history (see `docs/import.md`).
+//!
+//! Imported history is the past as it was recorded: the "advance one step" rule of decisions
+//! does not apply to it. But it must still satisfy [`PhaseHistory::from_records`], so that the
+//! rest of Pilote can read it; this module repairs what is unambiguous and reports the rest.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::{Phase, PhaseHistory, PhaseRecord};
+
+/// A phase as a beta.gouv.fr file writes it; dates as found (`YYYY-MM-DD`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RawPhase {
+    /// beta.gouv status name: `investigation`, `transfere`, `abandon`...
+    pub name: String,
+    /// First day, if given.
+    pub start: Option<String>,
+    /// Last day, if given.
+    pub end: Option<String>,
+}
+
+/// Something in the data that had to be repaired or left out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Anomaly {
+    /// The beta.gouv id of the product (or incubator) concerned.
+    pub subject: String,
+    /// Where in its file: `phases[2]`, `events[0]`, `incubator`...
+    pub location: String,
+    /// What was wrong and what was done about it.
+    pub problem: String,
+}
+
+/// What a beta.gouv status stands for in Pilote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MappedStatus {
+    /// One of Pilote's phases.
+    Phase(Phase),
+    /// The product stopped.
+    Stop,
+}
+
+/// Maps a beta.gouv status name; `None` for a name Pilote does not know.
+pub fn map_status(name: &str) -> Option<MappedStatus> {
+    Some(match name.trim() {
+        "investigation" => MappedStatus::Phase(Phase::Investigation),
+        "construction" => MappedStatus::Phase(Phase::Construction),
+        "acceleration" => MappedStatus::Phase(Phase::Acceleration),
+        "consolidation" | "transfere" | "transfer" | "opere" | "success" | "alumni" => {
+            MappedStatus::Phase(Phase::Perennisation)
+        }
+        "abandon-investigation" | "abandon" | "end" => MappedStatus::Stop,
+        _ => return None,
+    })
+}
+
+/// Parses a beta.gouv date: `YYYY-MM-DD`, possibly followed by a time that is ignored.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let day = s.trim().get(..10)?;
+    NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
+}
+
+/// A repaired phase history and what it took.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RepairedHistory {
+    /// The history to store; `None` when nothing usable was left (the product is skipped).
+    pub history: Option<PhaseHistory>,
+    /// The beta.gouv status behind the perennisation record, when there is one.
+    pub perennisation_mode: Option<String>,
+    /// Records of the file left out, by reason.
+    pub skipped: BTreeMap<String, usize>,
+    /// Zero-length records added for skipped phases.
+    pub filled: usize,
+    /// Stop statuses that ended the history (they are not records).
+    pub stops: usize,
+    /// Every repair, in file order of discovery.
+    pub anomalies: Vec<Anomaly>,
+}
+
+struct Item {
+    index: usize,
+    status: MappedStatus,
+    name: String,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+}
+
+struct Kept {
+    index: usize,
+    phase: Phase,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+}
+
+/// Turns a product's beta.gouv phases into a history `from_records` accepts.
+///
+/// Repairs: unknown names and undated records are left out; exact duplicates are dropped;
+/// records are sorted by start (then phase order); a record of the phase just before is
+/// merged into it (several beta.gouv statuses map to perennisation); a phase going back is
+/// left out; skipped phases get a zero-length record on the day of the jump; every end is
+/// the next start (a different end is reported); a stop status ends the history on its start;
+/// a last phase with an end and nothing after means the product stopped that day.
+pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
+    let mut out = RepairedHistory {
+        history: None,
+        perennisation_mode: None,
+        skipped: BTreeMap::new(),
+        filled: 0,
+        stops: 0,
+        anomalies: Vec::new(),
+    };
+    let report = |out: &mut RepairedHistory, index: usize, problem: String| {
+        out.anomalies.push(Anomaly {
+            subject: product.to_owned(),
+            location: format!("phases[{index}]"),
+            problem,
+        });
+    };
+    let skip = |out: &mut RepairedHistory, reason: &str| {
+        *out.skipped.entry(reason.to_owned()).or_default() += 1;
+    };
+
+    let mut items: Vec<Item> = Vec::new();
+    for (index, phase) in raw.iter().enumerate() {
+        let Some(status) = map_status(&phase.name) else {
+            report(
+                &mut out,
+                index,
+                format!("unknown phase {:?}: left out", phase.name),
+            );
+            skip(&mut out, "unknown phase name");
+            continue;
+        };
+        let Some(start) = phase.start.as_deref().and_then(parse_date) else {
+            report(&mut out, index, "no valid start date: left out".to_owned());
+            skip(&mut out, "no valid start date");
+            continue;
+        };
+        let end = match phase.end.as_deref().map(|e| (e, parse_date(e))) {
+            Some((text, None)) => {
+                report(&mut out, index, format!("invalid end {text:?}: ignored"));
+                None
+            }
+            Some((_, end)) => end,
+            None => None,
+        };
+        let duplicate = items
+            .iter()
+            .find(|i| i.name == phase.name.trim() && i.start == start && i.end == end);
+        if let Some(first) = duplicate {
+            let problem = format!("duplicate of phases[{}]: dropped", first.index);
+            report(&mut out, index, problem);
+            skip(&mut out, "exact duplicate");
+            continue;
+        }
+        items.push(Item {
+            index,
+            status,
+            name: phase.name.trim().to_owned(),
+            start,
+            end,
+        });
+    }
+
+    // Stops sort after a phase that starts the same day: the phase happened, then it stopped.
+    let rank = |s: MappedStatus| match s {
+        MappedStatus::Phase(p) => p as u8,
+        MappedStatus::Stop => u8::MAX,
+    };
+    let key = |i: &Item| (i.start, rank(i.status));
+    if items.windows(2).any(|w| key(&w[0]) > key(&w[1])) {
+        let index = items.first().map_or(0, |i| i.index);
+        report(
+            &mut out,
+            index,
+            "phases out of order: sorted by start date".to_owned(),
+        );
+    }
+    items.sort_by_key(key);
+
+    let mut kept: Vec<Kept> = Vec::new();
+    let mut stopped_on: Option<NaiveDate> = None;
+    for item in items {
+        if stopped_on.is_some() {
+            report(
+                &mut out,
+                item.index,
+                "after the product stopped: left out".to_owned(),
+            );
+            skip(&mut out, "after the stop");
+            continue;
+        }
+        let phase = match item.status {
+            MappedStatus::Stop => {
+                if kept.is_empty() {
+                    report(
+                        &mut out,
+                        item.index,
+                        "stop before any phase: left out".to_owned(),
+                    );
+                    skip(&mut out, "stop before any phase");
+                } else {
+                    stopped_on = Some(item.start);
+                    out.stops += 1;
+                }
+                continue;
+            }
+            MappedStatus::Phase(phase) => phase,
+        };
+        if phase == Phase::Perennisation {
+            out.perennisation_mode = Some(item.name.clone());
+        }
+        if let Some(last) = kept.last_mut() {
+            if last.phase == phase {
+                // consolidation → transfere is one perennisation in Pilote: not an anomaly.
+                if phase != Phase::Perennisation {
+                    let problem = format!("repeats {phase}: merged into phases[{}]", last.index);
+                    report(&mut out, item.index, problem);
+                }
+                last.end = item.end;
+                skip(
+                    &mut out,
+                    "merged into the previous record of the same phase",
+                );
+                continue;
+            }
+            if last.phase > phase {
+                let problem = format!("goes back from {} to {phase}: left out", last.phase);
+                report(&mut out, item.index, problem);
+                skip(&mut out, "phase going back");
+                continue;
+            }
+            let mut missing = last.phase.next();
+            while let Some(between) = missing.filter(|p| *p < phase) {
+                let problem = format!(
+                    "skips {between}: zero-length {between} record added on {}",
+                    item.start
+                );
+                report(&mut out, item.index, problem);
+                kept.push(Kept {
+                    index: item.index,
+                    phase: between,
+                    start: item.start,
+                    end: None,
+                });
+                out.filled += 1;
+                missing = between.next();
+            }
+        }
+        kept.push(Kept {
+            index: item.index,
+            phase,
+            start: item.start,
+            end: item.end,
+        });
+    }
+    if kept.iter().all(|k| k.phase != Phase::Perennisation) {
+        out.perennisation_mode = None;
+    }
+
+    let mut records = Vec::with_capacity(kept.len());
+    for (i, k) in kept.iter().enumerate() {
+        let next_start = kept.get(i + 1).map(|n| n.start).or(stopped_on);
+        let ended_on = match (k.end, next_start) {
+            (given, Some(next)) => {
+                if let Some(end) = given.filter(|end| *end != next) {
+                    let problem = if end < k.start {
+                        format!("ends on {end}, before it starts: end set to {next}")
+                    } else {
+                        format!(
+                            "ends on {end} but what follows starts on {next}: end set to {next}"
+                        )
+                    };
+                    report(&mut out, k.index, problem);
+                }
+                Some(next)
+            }
+            (Some(end), None) if end < k.start => {
+                let problem = format!("ends on {end}, before it starts: kept open");
+                report(&mut out, k.index, problem);
+                None
+            }
+            (Some(end), None) => {
+                let problem = format!("last phase ends on {end} with nothing after: stopped then");
+                report(&mut out, k.index, problem);
+                stopped_on = Some(end);
+                Some(end)
+            }
+            (None, None) => None,
+        };
+        records.push(PhaseRecord {
+            phase: k.phase,
+            started_on: k.start,
+            ended_on,
+        });
+    }
+    if records.is_empty() {
+        return out;
+    }
+    match PhaseHistory::from_records(records, stopped_on) {
+        Ok(history) => out.history = Some(history),
+        Err(e) => report(
+            &mut out,
+            0,
+            format!("history still invalid after repair: {e}"),
+        ),
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(name: &str, start: &str, end: Option<&str>) -> RawPhase {
+        RawPhase {
+            name: name.to_owned(),
+            start: Some(start.to_owned()),
+            end: end.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn clean_history_has_no_anomaly() {
+        let r = repair_phases(
+            "dialogue",
+            &[
+                raw("investigation", "2022-03-21", Some("2022-10-18")),
+                raw("construction", "2022-10-18", None),
+            ],
+        );
+        assert!(r.anomalies.is_empty(), "{:?}", r.anomalies);
+        let history = r.history.expect("history");
+        assert_eq!(history.records().len(), 2);
+        assert!(history.current().is_some());
+    }
+
+    #[test]
+    fn messy_history_is_repaired_and_reported() {
+        let r = repair_phases(
+            "x",
+            &[
+                raw("construction", "2015-01-01", None),
+                raw("investigation", "2015-01-01", None),
+                raw("transfere", "2016-01-01", None),
+                raw("bogus", "2016-02-01", None),
+                raw("abandon", "2017-01-01", None),
+            ],
+        );
+        let history = r.history.expect("history");
+        let phases: Vec<_> = history.records().iter().map(|r| r.phase).collect();
+        assert_eq!(
+            phases,
+            [
+                Phase::Investigation,
+                Phase::Construction,
+                Phase::Acceleration,
+                Phase::Perennisation
+            ]
+        );
+        assert_eq!(history.stopped_on(), parse_date("2017-01-01"));
+        assert_eq!(r.perennisation_mode.as_deref(), Some("transfere"));
+        assert_eq!(r.filled, 1);
+        assert_eq!(r.anomalies.len(), 3, "{:?}", r.anomalies);
+    }
+}

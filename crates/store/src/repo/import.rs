@@ -1,0 +1,386 @@
+//! Bulk import of an existing portfolio (the beta.gouv.fr catalogue): incubators, products,
+//! their phase histories and dated events, compared with what is stored so that importing the
+//! same data again changes nothing. Runs in the caller's transaction, like every repository.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use pilote_domain::{DecisionKind, Incubator, PhaseDurations, PhaseHistory, Product, Slug};
+
+use crate::{
+    clock,
+    connection::DbConnection,
+    error::{StoreError, StoreResult},
+    ids::{Actor, ProductId},
+    repo::{audit, incubators, phases, products},
+    schema::{
+        decisions, incubators as inc, phases as phase_rows, product_events, products as prod,
+    },
+};
+
+/// The administration of an incubator whose file does not name one.
+pub const DEFAULT_ADMINISTRATION: &str = "beta.gouv.fr";
+
+/// An incubator to import; `None` fields are unknown and never overwrite stored values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IncubatorInput {
+    pub slug: Slug,
+    pub name: Option<String>,
+    pub administration: Option<String>,
+}
+
+/// A dated event of a product's life.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EventInput {
+    pub happened_on: NaiveDate,
+    pub name: String,
+    pub comment: Option<String>,
+}
+
+/// A product to import, with its repaired history. `published` and `problem` are Pilote's
+/// own fields: kept as stored on an update.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProductInput {
+    pub product: Product,
+    pub perennisation_mode: Option<String>,
+    pub history: PhaseHistory,
+    pub events: Vec<EventInput>,
+}
+
+/// How many rows of one kind were created, changed, left as they were, or removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub imported: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+impl Changes {
+    /// Whether anything was written.
+    pub fn changed(&self) -> bool {
+        self.imported + self.updated + self.removed > 0
+    }
+}
+
+/// What an import wrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportChanges {
+    pub incubators: Changes,
+    pub products: Changes,
+    pub phases: Changes,
+    pub events: Changes,
+    /// `continue` decisions made from committee events (created or removed with them).
+    pub decisions: Changes,
+    /// One line per product created or updated, e.g. `agora: pitch, phases`.
+    pub details: Vec<String>,
+}
+
+impl ImportChanges {
+    /// Whether the import changed anything at all.
+    pub fn changed(&self) -> bool {
+        [self.incubators, self.products, self.phases, self.events]
+            .iter()
+            .any(Changes::changed)
+    }
+}
+
+/// The rationale of a committee decision whose event has no comment.
+pub const COMMITTEE_DEFAULT_RATIONALE: &str = "Comité";
+
+/// Imports everything, incubators first; products name their incubator by slug.
+pub fn apply(
+    conn: &mut DbConnection,
+    incubator_inputs: &[IncubatorInput],
+    product_inputs: &[ProductInput],
+) -> StoreResult<ImportChanges> {
+    let mut out = ImportChanges::default();
+    for input in incubator_inputs {
+        upsert_incubator(conn, input, &mut out.incubators)?;
+    }
+    for input in product_inputs {
+        upsert_product(conn, input, &mut out)?;
+    }
+    Ok(out)
+}
+
+fn upsert_incubator(
+    conn: &mut DbConnection,
+    input: &IncubatorInput,
+    changes: &mut Changes,
+) -> StoreResult<()> {
+    let stored = match incubators::find(conn, &input.slug) {
+        Ok((id, incubator)) => Some((id, incubator)),
+        Err(StoreError::NotFound { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    let Some((id, stored)) = stored else {
+        incubators::insert(
+            conn,
+            &Incubator {
+                slug: input.slug.clone(),
+                name: input.name.clone().unwrap_or_else(|| input.slug.to_string()),
+                administration: input
+                    .administration
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_ADMINISTRATION.to_owned()),
+                durations: PhaseDurations::default(),
+            },
+        )?;
+        changes.imported += 1;
+        return Ok(());
+    };
+    let name = input.name.clone().unwrap_or_else(|| stored.name.clone());
+    let administration = input
+        .administration
+        .clone()
+        .unwrap_or_else(|| stored.administration.clone());
+    if name == stored.name && administration == stored.administration {
+        changes.unchanged += 1;
+        return Ok(());
+    }
+    let updated = Incubator {
+        name: name.clone(),
+        administration: administration.clone(),
+        ..stored
+    };
+    updated.validate()?;
+    diesel::update(inc::table.find(id.0))
+        .set((inc::name.eq(name), inc::administration.eq(administration)))
+        .execute(conn)?;
+    changes.updated += 1;
+    Ok(())
+}
+
+fn upsert_product(
+    conn: &mut DbConnection,
+    input: &ProductInput,
+    out: &mut ImportChanges,
+) -> StoreResult<()> {
+    let slug = &input.product.slug;
+    let stored = match products::find(conn, slug) {
+        Ok(found) => Some(found),
+        Err(StoreError::NotFound { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    let mut what = Vec::new();
+    let id = match stored {
+        None => {
+            let id = products::insert(conn, &input.product, Actor::System)?;
+            // `insert` starts every product in investigation; the imported past replaces it.
+            write_history(conn, id, &input.history)?;
+            set_mode(conn, id, input.perennisation_mode.as_deref())?;
+            out.products.imported += 1;
+            out.phases.imported += input.history.records().len();
+            what.push("created".to_owned());
+            id
+        }
+        Some((id, before)) => {
+            let wanted = Product {
+                published: before.published,
+                problem: before.problem.clone(),
+                ..input.product.clone()
+            };
+            let mode: Option<String> = prod::table
+                .find(id.0)
+                .select(prod::perennisation_mode)
+                .first(conn)?;
+            what.extend(product_differences(&before, &wanted));
+            if mode != input.perennisation_mode {
+                what.push("perennisation_mode".to_owned());
+                set_mode(conn, id, input.perennisation_mode.as_deref())?;
+            }
+            if before != wanted {
+                products::update(conn, id, &wanted, Actor::System)?;
+            }
+            let history = phases::history(conn, id)?;
+            if history == input.history {
+                out.phases.unchanged += history.records().len();
+            } else {
+                write_history(conn, id, &input.history)?;
+                out.phases.removed += history.records().len();
+                out.phases.imported += input.history.records().len();
+                what.push("phases".to_owned());
+            }
+            if what.is_empty() {
+                out.products.unchanged += 1;
+            } else {
+                out.products.updated += 1;
+            }
+            id
+        }
+    };
+    if sync_events(conn, id, &input.events, out)? {
+        what.push("events".to_owned());
+    }
+    if !what.is_empty() {
+        if what.first().is_none_or(|w| w != "created") {
+            out.details.push(format!("{slug}: {}", what.join(", ")));
+        }
+        audit::append(
+            conn,
+            audit::NewEntry {
+                actor: Actor::System,
+                action: "product.import",
+                entity: "product",
+                entity_key: slug.to_string(),
+                before: None,
+                after: Some(
+                    serde_json::json!({
+                        "changed": what,
+                        "phase": input.history.status().as_str(),
+                        "perennisation_mode": input.perennisation_mode,
+                    })
+                    .to_string(),
+                ),
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn product_differences(before: &Product, after: &Product) -> Vec<String> {
+    let fields = [
+        ("name", before.name != after.name),
+        ("pitch", before.pitch != after.pitch),
+        ("sponsor", before.sponsor != after.sponsor),
+        ("incubator", before.incubator != after.incubator),
+        ("website", before.website != after.website),
+        ("repository", before.repository != after.repository),
+        ("created_on", before.created_on != after.created_on),
+    ];
+    fields
+        .into_iter()
+        .filter(|(_, differs)| *differs)
+        .map(|(field, _)| field.to_owned())
+        .collect()
+}
+
+fn set_mode(conn: &mut DbConnection, id: ProductId, mode: Option<&str>) -> StoreResult<()> {
+    diesel::update(prod::table.find(id.0))
+        .set(prod::perennisation_mode.eq(mode))
+        .execute(conn)?;
+    Ok(())
+}
+
+fn write_history(
+    conn: &mut DbConnection,
+    id: ProductId,
+    history: &PhaseHistory,
+) -> StoreResult<()> {
+    crate::transaction::lock_product(conn, id)?;
+    diesel::delete(phase_rows::table.filter(phase_rows::product_id.eq(id.0))).execute(conn)?;
+    phases::insert_history(conn, id, history)
+}
+
+#[derive(Queryable)]
+struct EventRow {
+    id: i64,
+    name: String,
+    happened_on: NaiveDate,
+    comment: Option<String>,
+    decision_id: Option<i64>,
+}
+
+/// A product's stored events, oldest first.
+pub fn events(conn: &mut DbConnection, product: ProductId) -> StoreResult<Vec<EventInput>> {
+    let rows = load_events(conn, product)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| EventInput {
+            happened_on: r.happened_on,
+            name: r.name,
+            comment: r.comment,
+        })
+        .collect())
+}
+
+fn load_events(conn: &mut DbConnection, product: ProductId) -> StoreResult<Vec<EventRow>> {
+    Ok(product_events::table
+        .filter(product_events::product_id.eq(product.0))
+        .order((product_events::happened_on, product_events::id))
+        .select((
+            product_events::id,
+            product_events::name,
+            product_events::happened_on,
+            product_events::comment,
+            product_events::decision_id,
+        ))
+        .load(conn)?)
+}
+
+/// Makes the stored events those of the file, as a multiset: returns whether anything changed.
+fn sync_events(
+    conn: &mut DbConnection,
+    product: ProductId,
+    wanted: &[EventInput],
+    out: &mut ImportChanges,
+) -> StoreResult<bool> {
+    let mut to_add: Vec<&EventInput> = wanted.iter().collect();
+    let mut to_remove = Vec::new();
+    for row in load_events(conn, product)? {
+        let found = to_add.iter().position(|e| {
+            e.name == row.name && e.happened_on == row.happened_on && e.comment == row.comment
+        });
+        match found {
+            Some(i) => {
+                to_add.swap_remove(i);
+                out.events.unchanged += 1;
+            }
+            None => to_remove.push(row),
+        }
+    }
+    for row in &to_remove {
+        diesel::delete(product_events::table.find(row.id)).execute(conn)?;
+        if let Some(decision) = row.decision_id {
+            diesel::delete(decisions::table.find(decision)).execute(conn)?;
+            out.decisions.removed += 1;
+        }
+        out.events.removed += 1;
+    }
+    for event in &to_add {
+        let decision_id = if event.name == "committee" {
+            out.decisions.imported += 1;
+            Some(insert_committee_decision(conn, product, event)?)
+        } else {
+            None
+        };
+        diesel::insert_into(product_events::table)
+            .values((
+                product_events::product_id.eq(product.0),
+                product_events::name.eq(&event.name),
+                product_events::happened_on.eq(event.happened_on),
+                product_events::comment.eq(&event.comment),
+                product_events::decision_id.eq(decision_id),
+            ))
+            .execute(conn)?;
+        out.events.imported += 1;
+    }
+    Ok(!to_add.is_empty() || !to_remove.is_empty())
+}
+
+/// A committee's event is a `continue` decision: it kept the product in its phase (phase
+/// changes come from the phase list itself, never from events).
+fn insert_committee_decision(
+    conn: &mut DbConnection,
+    product: ProductId,
+    event: &EventInput,
+) -> StoreResult<i64> {
+    let rationale = event
+        .comment
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .unwrap_or(COMMITTEE_DEFAULT_RATIONALE);
+    let rationale = pilote_domain::Rationale::parse(rationale)?;
+    Ok(diesel::insert_into(decisions::table)
+        .values((
+            decisions::product_id.eq(product.0),
+            decisions::kind.eq(DecisionKind::Continue.as_str()),
+            decisions::decided_on.eq(event.happened_on),
+            decisions::rationale.eq(rationale.as_ref()),
+            decisions::decided_by.eq(None::<i64>),
+            decisions::recorded_at.eq(clock::now()),
+        ))
+        .returning(decisions::id)
+        .get_result(conn)?)
+}

@@ -1,0 +1,41 @@
+//! `pilote review-pack`: a review's pack as a self-contained HTML file (charts inlined as
+//! SVG), without a running server. The very page `GET /products/{slug}/reviews/{id}` serves.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use pilote_api::{Settings, review_pack};
+use pilote_domain::Slug;
+use pilote_store::ReviewId;
+
+use super::DatabaseArgs;
+
+/// Options of `pilote review-pack`.
+#[derive(Debug, Args)]
+pub struct ReviewPackArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The product's slug.
+    #[arg(long, value_name = "SLUG")]
+    pub product: String,
+    /// The review's id (as in `/api/v1/reviews/{id}`).
+    #[arg(long, value_name = "ID")]
+    pub review: i64,
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE.html")]
+    pub out: PathBuf,
+}
+
+/// Writes the pack; an unknown product or review, or one of another product, is an error.
+pub fn run(settings: &Settings, args: &ReviewPackArgs) -> anyhow::Result<()> {
+    let slug = Slug::parse(&args.product).context("not a product slug")?;
+    let db = args.database.open(settings)?;
+    let mut conn = db.get()?;
+    let html = review_pack::build(&mut conn, &slug, ReviewId(args.review))
+        .with_context(|| format!("cannot build the pack of review {}", args.review))?;
+    std::fs::write(&args.out, html)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    println!("Dossier de revue écrit dans {}.", args.out.display());
+    Ok(())
+}

@@ -1,0 +1,394 @@
+//! Reading the beta.gouv.fr catalogue: the public API's `startups.json`, or the content
+//! directory (`_startups/*.md`, `_incubators/*.md`, YAML front matter). Both shapes are read
+//! into the same raw records, then repaired by `pilote_domain::repair_phases`.
+
+use std::{collections::BTreeSet, path::Path};
+
+use anyhow::Context;
+use pilote_domain::{RawPhase, Slug, parse_date, repair_phases};
+use pilote_store::repo::import::{EventInput, IncubatorInput, ProductInput};
+use serde::Deserialize;
+
+use super::{Catalogue, front_matter};
+
+#[derive(Debug, Default, Deserialize)]
+struct RawEvent {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    date: Option<String>,
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RawPhaseDe {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    start: Option<String>,
+    #[serde(default)]
+    end: Option<String>,
+}
+
+/// One startup, whichever shape it came from.
+#[derive(Debug, Default)]
+struct RawStartup {
+    id: String,
+    name: Option<String>,
+    pitch: Option<String>,
+    incubator: Option<String>,
+    sponsors: Vec<String>,
+    link: Option<String>,
+    repository: Option<String>,
+    phases: Vec<RawPhaseDe>,
+    events: Vec<RawEvent>,
+}
+
+#[derive(Deserialize)]
+struct ApiFile {
+    data: Vec<ApiStartup>,
+}
+
+#[derive(Deserialize)]
+struct ApiStartup {
+    id: String,
+    #[serde(default)]
+    attributes: ApiAttributes,
+    #[serde(default)]
+    relationships: Option<serde_json::Value>,
+}
+
+#[derive(Default, Deserialize)]
+struct ApiAttributes {
+    name: Option<String>,
+    pitch: Option<String>,
+    link: Option<String>,
+    repository: Option<String>,
+    #[serde(default)]
+    sponsors: Option<Vec<String>>,
+    #[serde(default)]
+    phases: Option<Vec<RawPhaseDe>>,
+    #[serde(default)]
+    events: Option<Vec<RawEvent>>,
+}
+
+#[derive(Default, Deserialize)]
+struct StartupFrontMatter {
+    title: Option<String>,
+    mission: Option<String>,
+    incubator: Option<String>,
+    sponsors: Option<Vec<String>>,
+    link: Option<String>,
+    repository: Option<String>,
+    phases: Option<Vec<RawPhaseDe>>,
+    events: Option<Vec<RawEvent>>,
+}
+
+#[derive(Default, Deserialize)]
+struct IncubatorFrontMatter {
+    title: Option<String>,
+    owner: Option<String>,
+}
+
+/// Reads `path`: a JSON file, or a directory holding `_startups/`.
+pub fn read(path: &Path) -> anyhow::Result<Catalogue> {
+    let mut catalogue = Catalogue::default();
+    let startups = if path.is_dir() {
+        read_incubator_files(&path.join("_incubators"), &mut catalogue)?;
+        read_startup_files(&path.join("_startups"))?
+    } else {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let file: ApiFile = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a startups.json file", path.display()))?;
+        file.data.into_iter().map(from_api).collect()
+    };
+    // The JSON names incubators only by id: they are created from the products, not reported.
+    let from_files = path.is_dir();
+    let mut known: BTreeSet<String> = catalogue
+        .incubators
+        .iter()
+        .map(|i| i.slug.to_string())
+        .collect();
+    let mut seen = BTreeSet::new();
+    for startup in startups {
+        catalogue.products.read += 1;
+        if !seen.insert(startup.id.clone()) {
+            catalogue.anomaly(
+                &startup.id,
+                "id",
+                "duplicate product id: the second one is left out",
+            );
+            catalogue.products.skip("duplicate id");
+            continue;
+        }
+        let incubator = resolve_incubator(&startup, &mut catalogue, &mut known, from_files);
+        convert(startup, incubator, &mut catalogue);
+    }
+    Ok(catalogue)
+}
+
+fn from_api(s: ApiStartup) -> RawStartup {
+    let incubator = s
+        .relationships
+        .as_ref()
+        .and_then(|r| r.pointer("/incubator/data/id"))
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    let a = s.attributes;
+    RawStartup {
+        id: s.id,
+        name: a.name,
+        pitch: a.pitch,
+        incubator,
+        sponsors: a.sponsors.unwrap_or_default(),
+        link: a.link,
+        repository: a.repository,
+        phases: a.phases.unwrap_or_default(),
+        events: a.events.unwrap_or_default(),
+    }
+}
+
+fn markdown_files(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "md") {
+            let id = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            files.push((id, text));
+        }
+    }
+    // Directory order differs between machines; the report must not.
+    files.sort();
+    Ok(files)
+}
+
+fn parse_yaml<T: Default + for<'de> Deserialize<'de>>(id: &str, text: &str) -> anyhow::Result<T> {
+    let yaml = front_matter(text).with_context(|| format!("{id}: no front matter"))?;
+    serde_norway::from_str(yaml).with_context(|| format!("{id}: invalid front matter"))
+}
+
+fn read_startup_files(dir: &Path) -> anyhow::Result<Vec<RawStartup>> {
+    let mut startups = Vec::new();
+    for (id, text) in markdown_files(dir)? {
+        let fm: StartupFrontMatter = parse_yaml(&id, &text)?;
+        startups.push(RawStartup {
+            id,
+            name: fm.title,
+            pitch: fm.mission,
+            incubator: fm.incubator,
+            sponsors: fm.sponsors.unwrap_or_default(),
+            link: fm.link,
+            repository: fm.repository,
+            phases: fm.phases.unwrap_or_default(),
+            events: fm.events.unwrap_or_default(),
+        });
+    }
+    Ok(startups)
+}
+
+fn read_incubator_files(dir: &Path, catalogue: &mut Catalogue) -> anyhow::Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for (id, text) in markdown_files(dir)? {
+        catalogue.incubators_tally.read += 1;
+        let fm: IncubatorFrontMatter = parse_yaml(&id, &text)?;
+        let Some(slug) = incubator_slug(&id, catalogue) else {
+            catalogue.incubators_tally.skip("invalid id");
+            continue;
+        };
+        let administration = fm
+            .owner
+            .as_deref()
+            .map(organisation)
+            .filter(|o| !o.is_empty());
+        catalogue.incubators.push(IncubatorInput {
+            slug,
+            name: fm.title.filter(|t| !t.trim().is_empty()),
+            administration,
+        });
+    }
+    Ok(())
+}
+
+/// `/organisations/ditp` → `ditp`.
+fn organisation(s: &str) -> String {
+    s.trim().trim_start_matches("/organisations/").to_owned()
+}
+
+/// An incubator id as a slug; an id in capitals (`FabNum-MI`) is lowercased and reported.
+fn incubator_slug(id: &str, catalogue: &mut Catalogue) -> Option<Slug> {
+    if let Ok(slug) = Slug::parse(id) {
+        return Some(slug);
+    }
+    match Slug::parse(&id.to_lowercase()) {
+        Ok(slug) => {
+            catalogue.anomaly(id, "id", &format!("not a valid slug: imported as {slug}"));
+            Some(slug)
+        }
+        Err(e) => {
+            catalogue.anomaly(id, "id", &format!("not a valid slug ({e}): left out"));
+            None
+        }
+    }
+}
+
+fn resolve_incubator(
+    startup: &RawStartup,
+    catalogue: &mut Catalogue,
+    known: &mut BTreeSet<String>,
+    from_files: bool,
+) -> Option<Slug> {
+    let Some(id) = startup
+        .incubator
+        .as_deref()
+        .filter(|i| !i.trim().is_empty())
+    else {
+        catalogue.anomaly(&startup.id, "incubator", "no incubator: product left out");
+        return None;
+    };
+    let slug = if let Ok(slug) = Slug::parse(id) {
+        slug
+    } else {
+        let lowered = Slug::parse(&id.to_lowercase()).ok()?;
+        if !known.contains(lowered.as_ref()) || !from_files {
+            catalogue.anomaly(
+                id,
+                "id",
+                &format!("not a valid slug: imported as {lowered}"),
+            );
+        }
+        lowered
+    };
+    if known.insert(slug.to_string()) {
+        if !from_files {
+            catalogue.incubators_tally.read += 1;
+        } else {
+            catalogue.placeholders += 1;
+            let problem = format!("incubator {id} has no file: placeholder created");
+            catalogue.anomaly(&startup.id, "incubator", &problem);
+        }
+        catalogue.incubators.push(IncubatorInput {
+            slug: slug.clone(),
+            name: None,
+            administration: None,
+        });
+    }
+    Some(slug)
+}
+
+fn convert(s: RawStartup, incubator: Option<Slug>, catalogue: &mut Catalogue) {
+    let Some(incubator) = incubator else {
+        catalogue.products.skip("no incubator");
+        return;
+    };
+    let slug = match Slug::parse(&s.id).or_else(|_| Slug::parse(&s.id.to_lowercase())) {
+        Ok(slug) => slug,
+        Err(e) => {
+            catalogue.anomaly(&s.id, "id", &format!("not a valid slug ({e}): left out"));
+            catalogue.products.skip("invalid id");
+            return;
+        }
+    };
+    let raw: Vec<RawPhase> = s
+        .phases
+        .iter()
+        .map(|p| RawPhase {
+            name: p.name.clone(),
+            start: p.start.clone(),
+            end: p.end.clone(),
+        })
+        .collect();
+    catalogue.phases.read += raw.len();
+    let repaired = repair_phases(&s.id, &raw);
+    catalogue.anomalies.extend(repaired.anomalies);
+    for (reason, n) in repaired.skipped {
+        *catalogue.phases.skipped.entry(reason).or_default() += n;
+    }
+    catalogue.phases_filled += repaired.filled;
+    catalogue.phase_stops += repaired.stops;
+    catalogue.events.read += s.events.len();
+    let Some(history) = repaired.history else {
+        catalogue.anomaly(&s.id, "phases", "no usable phase: product left out");
+        catalogue.products.skip("no usable phase");
+        catalogue
+            .events
+            .skipped_n("product left out", s.events.len());
+        return;
+    };
+    let mut events = Vec::new();
+    for (i, e) in s.events.iter().enumerate() {
+        match e.date.as_deref().and_then(parse_date) {
+            Some(happened_on) if !e.name.trim().is_empty() => events.push(EventInput {
+                happened_on,
+                name: e.name.trim().to_owned(),
+                comment: e.comment.clone().filter(|c| !c.trim().is_empty()),
+            }),
+            _ => {
+                let location = format!("events[{i}]");
+                catalogue.anomaly(&s.id, &location, "no name or no valid date: left out");
+                catalogue.events.skip("no name or no valid date");
+            }
+        }
+    }
+    events.sort();
+    let sponsor = s
+        .sponsors
+        .first()
+        .map(|o| organisation(o))
+        .unwrap_or_default();
+    if sponsor.is_empty() {
+        catalogue.anomaly(&s.id, "sponsors", "no sponsor: left empty");
+    }
+    let mut product = pilote_domain::Product {
+        slug,
+        name: s
+            .name
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| s.id.clone()),
+        pitch: s.pitch.unwrap_or_default().trim().to_owned(),
+        problem: None,
+        sponsor,
+        incubator,
+        website: s.link.filter(|l| !l.trim().is_empty()),
+        repository: s.repository.filter(|l| !l.trim().is_empty()),
+        published: false,
+        created_on: history
+            .records()
+            .first()
+            .map(|r| r.started_on)
+            .unwrap_or_default(),
+    };
+    // Bad links are dropped one at a time and reported; anything else leaves the product out.
+    for _ in 0..3 {
+        match product.validate() {
+            Ok(()) => break,
+            Err(e) if e.field() == Some("website") && product.website.is_some() => {
+                catalogue.anomaly(&s.id, "link", &format!("{e}: link dropped"));
+                product.website = None;
+            }
+            Err(e) if e.field() == Some("repository") && product.repository.is_some() => {
+                catalogue.anomaly(&s.id, "repository", &format!("{e}: link dropped"));
+                product.repository = None;
+            }
+            Err(e) => {
+                catalogue.anomaly(&s.id, "product", &format!("{e}: left out"));
+                catalogue.products.skip("invalid description");
+                return;
+            }
+        }
+    }
+    catalogue.products_out.push(ProductInput {
+        product,
+        perennisation_mode: repaired.perennisation_mode,
+        history,
+        events,
+    });
+}
