@@ -73,6 +73,7 @@ impl From<UpsertCounts> for BatchOutcome {
 pub const MAX_ROWS: usize = 50_000;
 
 /// A row before checking, from JSON or CSV; `field` prefixes its error paths.
+#[derive(Debug)]
 pub struct RawRow {
     pub field: String,
     pub indicator: String,

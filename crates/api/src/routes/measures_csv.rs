@@ -40,6 +40,24 @@ async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>
 /// the line number a spreadsheet shows (the header is line 1). Comma- or semicolon-separated,
 /// as the header line says; with commas, a decimal comma must be quoted (`"12,5"`).
 pub fn parse_csv(bytes: &[u8]) -> Result<Vec<RawRow>, ApiError> {
+    // Excel's "CSV UTF-8" starts with a byte-order mark, which would glue itself to the first
+    // header name.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    // Windows line ends: the csv crate reads them, but its line count after `\r\n` is off, and
+    // error messages must name the line a spreadsheet shows.
+    let unix: Vec<u8>;
+    let bytes = if bytes.windows(2).any(|w| w == b"\r\n") {
+        // Byte-wise, so that a file that is not UTF-8 still fails as such, line by line.
+        unix = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| !(b == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+            .map(|(_, &b)| b)
+            .collect();
+        &unix[..]
+    } else {
+        bytes
+    };
     // French spreadsheets write `;`-separated files (the comma is their decimal mark): the
     // header line tells which separator the file uses.
     let header_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
@@ -223,4 +241,45 @@ pub async fn download(
             format!("attachment; filename=\"{slug}-mesures.csv\""),
         ))
         .body(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &[u8]) -> Vec<(String, String, f64, Option<String>)> {
+        parse_csv(text)
+            .expect("valid CSV")
+            .into_iter()
+            .map(|r| (r.field, r.indicator, r.value, r.comment))
+            .collect()
+    }
+
+    #[test]
+    fn french_excel_exports_are_read() {
+        // BOM, semicolons, decimal comma, Windows line ends.
+        let rows =
+            parsed(b"\xEF\xBB\xBFindicator;period;value;comment\r\ndelai;2026-11-01;12,5;ok\r\n");
+        assert_eq!(
+            rows,
+            [(
+                "lines[2]".to_owned(),
+                "delai".to_owned(),
+                12.5,
+                Some("ok".to_owned())
+            )]
+        );
+    }
+
+    #[test]
+    fn comma_files_with_quoted_decimals_are_read() {
+        let rows = parsed(b"indicator,period,value\ndelai,2026-11-01,\"12,5\"\n");
+        assert_eq!(rows[0].2, 12.5);
+    }
+
+    #[test]
+    fn a_wrong_header_is_refused() {
+        let error = parse_csv(b"indicateur,periode,valeur\nx,2026-11-01,1\n").expect_err("header");
+        assert!(matches!(error, ApiError::Invalid { ref field, .. } if field == "lines[1]"));
+    }
 }
