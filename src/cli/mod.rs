@@ -1,4 +1,5 @@
-//! The command line: `pilote serve | migrate | demo | user add`. `main` parses and dispatches.
+//! The command line (`pilote serve | migrate | migrate-db | demo | user add ...`): `main`
+//! parses and dispatches.
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -7,6 +8,7 @@ use pilote_store::Database;
 
 mod demo;
 mod import;
+mod migrate_db;
 mod render;
 mod review_pack;
 mod serve;
@@ -30,6 +32,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate(DatabaseArgs),
+    /// Copy a whole database into an empty one (SQLite to PostgreSQL, or back).
+    MigrateDb(migrate_db::MigrateDbArgs),
     /// Fill an empty database with a synthetic demo portfolio.
     Demo(demo::DemoArgs),
     /// Write a product's or the portfolio's charts as SVG/PNG files.
@@ -79,6 +83,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Base de données à jour.");
             Ok(())
         }
+        Command::MigrateDb(args) => migrate_db::run(&settings, &args),
         Command::Demo(args) => demo::run(&settings, &args),
         Command::Render(args) => render::run(&settings, &args),
         Command::ReviewPack(args) => review_pack::run(&settings, &args),

@@ -225,3 +225,33 @@ fn an_unknown_database_scheme_is_refused_clearly() {
         "no file created for a foreign URL"
     );
 }
+
+#[test]
+fn two_migrate_processes_started_at_once_on_postgres_both_succeed() {
+    // Two replicas starting together both migrate: the advisory lock makes one wait for the
+    // other, which then finds nothing left to do.
+    let db = TestDb::postgres_unmigrated();
+    let dir = tempfile::tempdir().expect("dir");
+    let spawn = || {
+        pilote(dir.path())
+            .args(["migrate", "--database-url", db.url()])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn pilote migrate")
+    };
+    let (first, second) = (spawn(), spawn());
+    for child in [first, second] {
+        let out = child.wait_with_output().expect("wait");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(
+        db.db.migrate().expect("migrate again"),
+        Vec::<String>::new(),
+        "every migration applied exactly once"
+    );
+}

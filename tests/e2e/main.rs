@@ -7,5 +7,8 @@ mod contract;
 mod contract_world;
 mod helpers;
 mod outage;
+mod pages;
+mod relay;
+mod replicas;
 mod review_pack;
 mod serve;

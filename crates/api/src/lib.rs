@@ -10,9 +10,11 @@ pub mod json;
 pub mod list;
 pub mod metrics;
 pub mod openapi;
+pub mod pages;
 pub mod request_id;
 pub mod review_pack;
 pub mod routes;
+pub mod security_headers;
 pub mod settings;
 pub mod startup;
 

@@ -21,6 +21,9 @@ pub struct Settings {
     pub database: DatabaseSettings,
     /// Signing of login tokens.
     pub jwt: JwtSettings,
+    /// Seconds a stopping server (SIGTERM, SIGINT) gives requests in flight before dropping
+    /// them: a rolling restart behind the load balancer then loses no request.
+    pub shutdown_timeout_secs: u64,
 }
 
 /// Development or production.
@@ -141,7 +144,7 @@ impl Settings {
 }
 
 /// Whether `bind` (`host:port`) only listens on this machine.
-fn is_loopback(bind: &str) -> bool {
+pub(crate) fn is_loopback(bind: &str) -> bool {
     let host = bind
         .rsplit_once(':')
         .map_or(bind, |(host, _)| host)

@@ -7,7 +7,9 @@ use pilote_store::Database;
 
 use utoipa_actix_web::AppExt;
 
-use crate::{ApiError, Settings, auth, json, metrics, openapi, request_id};
+use crate::{
+    ApiError, Settings, auth, json, metrics, openapi, pages, request_id, security_headers,
+};
 
 /// A bound, not yet running, server.
 pub struct Application {
@@ -22,10 +24,12 @@ impl Application {
         let port = listener.local_addr()?.port();
         let data = web::Data::new(db);
         let auth = auth::configure(settings);
+        let pages = pages::configure(auth::session::SessionConfig::new(settings, bind));
         let server = HttpServer::new(move || {
             let app = App::new()
                 // The last `wrap` is the outermost: the logger sees the response after the
                 // request-id middleware has set its header.
+                .wrap(middleware::from_fn(security_headers::middleware))
                 .wrap(middleware::from_fn(metrics::middleware))
                 .wrap(middleware::from_fn(request_id::middleware))
                 .wrap(middleware::Logger::new(
@@ -44,10 +48,13 @@ impl Application {
                     web::PathConfig::default()
                         .error_handler(|_, _| ApiError::NotFound("resource").into()),
                 )
-                .configure(auth.clone());
+                .configure(auth.clone())
+                .configure(pages.clone());
             // Registers the routes and serves the OpenAPI document their registration built.
             openapi::mount(app.into_utoipa_app())
         })
+        // Requests in flight get this long to finish on SIGTERM (a rolling restart).
+        .shutdown_timeout(settings.shutdown_timeout_secs)
         .listen(listener)?
         .run();
         Ok(Application { port, server })

@@ -8,6 +8,7 @@
 
 pub mod clock;
 pub mod connection;
+pub mod copy;
 pub mod error;
 pub mod ids;
 pub mod migrations;

@@ -45,6 +45,14 @@ impl TestDb {
     /// A new schema on the test PostgreSQL server. Panics, loudly, if the server is down: a
     /// PostgreSQL test must never pass by skipping.
     pub fn postgres() -> TestDb {
+        let test = TestDb::postgres_unmigrated();
+        test.db.migrate().expect("postgres migrations");
+        test
+    }
+
+    /// A new, empty schema on the test PostgreSQL server, not migrated: for tests of the
+    /// migrations themselves.
+    pub fn postgres_unmigrated() -> TestDb {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let schema = format!(
             "pilote_test_{}_{}",
@@ -68,7 +76,6 @@ impl TestDb {
         let separator = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{separator}options=-csearch_path%3D{schema}");
         let db = Database::open(&url, &PoolOptions::default()).expect("postgres pool");
-        db.migrate().expect("postgres migrations");
         TestDb {
             db,
             url,

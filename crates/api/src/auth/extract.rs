@@ -54,7 +54,7 @@ fn app_data<T: 'static>(req: &HttpRequest) -> Result<web::Data<T>, ApiError> {
 }
 
 /// Checks a login JWT and loads its user with their roles; disabled or deleted users fail.
-async fn user_from_jwt(
+pub(crate) async fn user_from_jwt(
     db: web::Data<Database>,
     jwt: &JwtConfig,
     token: &str,

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod jwt;
 pub mod login;
 pub mod password;
+pub mod session;
 
 pub use extract::{CurrentUser, MaybePrincipal, Principal};
 pub use jwt::JwtConfig;

@@ -93,7 +93,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .default_service(web::to(unknown_route));
 }
 
-/// Any other path: 404 in the contract's JSON envelope, never an empty body.
-async fn unknown_route() -> Result<actix_web::HttpResponse, ApiError> {
+/// Any other path: 404 in the contract's JSON envelope, never an empty body; a French page
+/// instead to a browser asking for a page outside `/api/` and `/charts/`.
+async fn unknown_route(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    if crate::pages::wants_page(&req) {
+        return Ok(crate::pages::error_page(ApiError::NotFound("page")));
+    }
     Err(ApiError::NotFound("route"))
 }

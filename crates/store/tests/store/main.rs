@@ -7,6 +7,7 @@ mod common;
 mod audit;
 mod catalogue;
 mod contracts;
+mod copy;
 mod login_attempts;
 mod measures;
 mod phases;

@@ -1,0 +1,231 @@
+//! `/`: the portfolio at a glance, for signed-in people: counts per phase, the phases chart
+//! and the timeline, overdue products and late teams, filtered by incubator, phase and name.
+
+use actix_web::{HttpResponse, get, web};
+use askama::Template;
+use chrono::Utc;
+use pilote_charts::french;
+use pilote_domain::{ProductStatus, Slug, access::Action};
+use pilote_store::{
+    Database,
+    repo::{incubators, products, pulse},
+};
+use serde::Deserialize;
+
+use super::{
+    Nav,
+    charts::{ChartBlock, size, svg},
+    error_page, redirect,
+};
+use crate::{
+    access,
+    auth::session::{MaybePageUser, SessionConfig},
+    chart_data, db,
+    error::ApiError,
+};
+
+/// `?incubateur=&phase=&q=`; empty values mean « all ».
+#[derive(Debug, Default, Deserialize)]
+pub struct Filters {
+    incubateur: Option<String>,
+    phase: Option<String>,
+    q: Option<String>,
+}
+
+/// A choice of a `<select>`.
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+/// One product line.
+struct Row {
+    slug: String,
+    name: String,
+    incubator: String,
+    phase: &'static str,
+    since: String,
+    overdue: Option<String>,
+    late: bool,
+}
+
+#[derive(Template)]
+#[template(path = "portfolio.html")]
+struct PortfolioPage {
+    nav: Nav,
+    incubators: Vec<Choice>,
+    phases: Vec<Choice>,
+    q: String,
+    total: usize,
+    counts: Vec<(&'static str, usize)>,
+    rows: Vec<Row>,
+    overdue: Vec<Row>,
+    late: Vec<Row>,
+    charts: Vec<ChartBlock>,
+}
+
+/// The portfolio page; anonymous visitors go to `/connexion`.
+#[get("/")]
+pub async fn portfolio_page(
+    visitor: MaybePageUser,
+    db: web::Data<Database>,
+    config: web::Data<SessionConfig>,
+    filters: web::Query<Filters>,
+) -> HttpResponse {
+    let Some(user) = visitor.0 else {
+        return redirect("/connexion");
+    };
+    if let Err(e) = access::require(&user.user, Action::Read) {
+        return error_page(e);
+    }
+    let nav = Nav::of(&user, &config);
+    match build(&db, filters.into_inner(), nav).await {
+        Ok(page) => super::render(&page),
+        Err(e) => error_page(e),
+    }
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+async fn build(
+    db: &web::Data<Database>,
+    filters: Filters,
+    nav: Nav,
+) -> Result<PortfolioPage, ApiError> {
+    // An unknown incubator or phase is ignored rather than an error: it is a filter.
+    let incubator = non_empty(filters.incubateur).and_then(|s| Slug::parse(&s).ok());
+    let phase = non_empty(filters.phase)
+        .filter(|p| ProductStatus::ALL.iter().any(|s| s.as_str() == p.as_str()));
+    let q = non_empty(filters.q).unwrap_or_default();
+    let today = Utc::now().date_naive();
+    let chosen = incubator.clone();
+    let (all_incubators, overviews, pulses, phases, timeline) = db::read(db, move |c| {
+        let all = incubators::list(c)?;
+        let chosen = chosen.filter(|s| all.iter().any(|(_, i)| &i.slug == s));
+        Ok((
+            all,
+            products::overviews(c, chosen.as_ref(), today)?,
+            pulse::pulses(c, today)?,
+            chart_data::portfolio_phases(c, chosen.as_ref(), today)?,
+            chart_data::timeline(c, chosen.as_ref(), today)?,
+        ))
+    })
+    .await?;
+    let counts: Vec<(&'static str, usize)> = ProductStatus::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.label_fr(),
+                overviews.iter().filter(|o| o.status == *s).count(),
+            )
+        })
+        .collect();
+    let needle = q.to_lowercase();
+    let mut rows = Vec::new();
+    let mut overdue = Vec::new();
+    let mut late = Vec::new();
+    for o in &overviews {
+        let is_late =
+            o.status != ProductStatus::Stopped && pulses.get(&o.id).is_some_and(|p| p.late);
+        let row = || Row {
+            slug: o.product.slug.to_string(),
+            name: o.product.name.clone(),
+            incubator: o.incubator_name.clone(),
+            phase: o.status.label_fr(),
+            since: french::date(o.phase_started_on),
+            overdue: o.overdue_since.map(french::date),
+            late: is_late,
+        };
+        if o.status != ProductStatus::Stopped && o.overdue_since.is_some() {
+            overdue.push(row());
+        }
+        if is_late {
+            late.push(row());
+        }
+        let phase_ok = phase.as_deref().is_none_or(|p| o.status.as_str() == p);
+        if phase_ok && o.product.name.to_lowercase().contains(&needle) {
+            rows.push(row());
+        }
+    }
+    let phases_block = ChartBlock {
+        alt: format!(
+            "Diagramme en barres des produits par phase : {}.",
+            counts
+                .iter()
+                .map(|(label, n)| format!("{label} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        title: phases.title.clone(),
+        svg: svg(pilote_charts::phases_chart(
+            &phases,
+            size(800, 400)?,
+            pilote_charts::Format::Svg,
+        ))?,
+        headers: vec!["Phase", "Produits"],
+        rows: counts
+            .iter()
+            .map(|(label, n)| vec![(*label).to_owned(), n.to_string()])
+            .collect(),
+    };
+    let height = u32::try_from(timeline.rows.len())
+        .unwrap_or(u32::MAX)
+        .saturating_mul(25)
+        .saturating_add(140)
+        .clamp(300, 4000);
+    let timeline_block = ChartBlock {
+        alt: format!(
+            "Frise chronologique des phases de {} produits ; le tableau qui suit en donne la \
+             phase actuelle.",
+            timeline.rows.len()
+        ),
+        title: timeline.title.clone(),
+        svg: svg(pilote_charts::timeline_chart(
+            &timeline,
+            size(1200, height)?,
+            pilote_charts::Format::Svg,
+        ))?,
+        headers: vec!["Produit", "Phase actuelle", "Depuis le"],
+        rows: overviews
+            .iter()
+            .map(|o| {
+                vec![
+                    o.product.name.clone(),
+                    o.status.label_fr().to_owned(),
+                    french::date(o.phase_started_on),
+                ]
+            })
+            .collect(),
+    };
+    let selected_incubator = incubator.map(|s| s.to_string()).unwrap_or_default();
+    let selected_phase = phase.unwrap_or_default();
+    Ok(PortfolioPage {
+        nav,
+        incubators: all_incubators
+            .into_iter()
+            .map(|(_, i)| Choice {
+                selected: i.slug.as_ref() == selected_incubator,
+                value: i.slug.to_string(),
+                label: i.name,
+            })
+            .collect(),
+        phases: ProductStatus::ALL
+            .iter()
+            .map(|s| Choice {
+                value: s.as_str().to_owned(),
+                label: s.label_fr().to_owned(),
+                selected: s.as_str() == selected_phase,
+            })
+            .collect(),
+        q,
+        total: overviews.len(),
+        counts,
+        rows,
+        overdue,
+        late,
+        charts: vec![phases_block, timeline_block],
+    })
+}

@@ -1,0 +1,324 @@
+//! `/produits/{slug}` (signed in: the whole product) and `/produits/{slug}/stats` (public,
+//! published products only: indicators and charts, nothing confidential).
+
+use actix_web::{HttpResponse, get, web};
+use askama::Template;
+use chrono::Utc;
+use pilote_charts::{Dashboard, Format, french};
+use pilote_domain::{ContractStatus, ObjectiveStatus, Product, Slug, access::Action};
+use pilote_store::{
+    Database, StoreError,
+    repo::{contract_status, incubators, phases, products, reviews},
+};
+
+use super::{
+    Nav,
+    charts::{ChartBlock, size, svg},
+    error_page, redirect,
+};
+use crate::{
+    access,
+    auth::session::{MaybePageUser, SessionConfig},
+    chart_data, db,
+    error::ApiError,
+};
+
+/// One indicator's latest value.
+struct IndicatorRow {
+    label: String,
+    latest: String,
+    period: String,
+    status: &'static str,
+}
+
+/// One phase of the history.
+struct PhaseRow {
+    phase: &'static str,
+    from: String,
+    to: String,
+}
+
+/// One committee decision.
+struct DecisionRow {
+    on: String,
+    kind: &'static str,
+    rationale: String,
+}
+
+/// One contract review, linking to its pack.
+struct ReviewRow {
+    on: String,
+    verdict: &'static str,
+    signed: bool,
+    href: String,
+}
+
+/// The contract at a glance.
+struct ContractRow {
+    objectives: String,
+    budget_drift: String,
+    next_review: String,
+    review_overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "product.html")]
+struct ProductPage {
+    nav: Nav,
+    product: Product,
+    incubator: String,
+    status: &'static str,
+    indicators: Vec<IndicatorRow>,
+    phases: Vec<PhaseRow>,
+    decisions: Vec<DecisionRow>,
+    contract: Option<ContractRow>,
+    reviews: Vec<ReviewRow>,
+    chart: Option<ChartBlock>,
+}
+
+#[derive(Template)]
+#[template(path = "stats.html")]
+struct StatsPage {
+    nav: Nav,
+    product: Product,
+    incubator: String,
+    status: &'static str,
+    indicators: Vec<IndicatorRow>,
+    chart: Option<ChartBlock>,
+}
+
+/// What both pages read, in one transaction.
+struct Loaded {
+    product: Product,
+    incubator: String,
+    dashboard: Dashboard,
+    history: pilote_domain::PhaseHistory,
+    decisions: Vec<phases::DecisionRecord>,
+    contract: Option<ContractStatus>,
+    reviews: Vec<reviews::ReviewRecord>,
+}
+
+async fn load(db: &web::Data<Database>, slug: &str, full: bool) -> Result<Loaded, ApiError> {
+    let slug = Slug::parse(slug).map_err(|_| ApiError::NotFound("product"))?;
+    let today = Utc::now().date_naive();
+    db::read(db, move |c| {
+        let (id, product) = products::find(c, &slug)?;
+        let incubator = incubators::find(c, &product.incubator)?.1.name;
+        let dashboard = chart_data::dashboard(c, id, today)?;
+        let history = phases::history(c, id)?;
+        // The public page reads nothing confidential in the first place.
+        let (decisions, contract, reviews) = if full {
+            let contract = match contract_status::at(c, id, today) {
+                Ok(status) => Some(status),
+                Err(StoreError::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            };
+            (phases::decisions(c, id)?, contract, reviews::list(c, id)?)
+        } else {
+            (Vec::new(), None, Vec::new())
+        };
+        Ok(Loaded {
+            product,
+            incubator,
+            dashboard,
+            history,
+            decisions,
+            contract,
+            reviews,
+        })
+    })
+    .await
+}
+
+fn indicators(dashboard: &Dashboard) -> Vec<IndicatorRow> {
+    dashboard
+        .panels
+        .iter()
+        .map(|p| {
+            let latest = p.chart.latest();
+            IndicatorRow {
+                label: p.chart.title.clone(),
+                latest: latest.map_or_else(
+                    || "—".to_owned(),
+                    |(_, v)| {
+                        let unit = p.chart.unit.trim();
+                        let n = french::number_auto(v);
+                        if unit.is_empty() {
+                            n
+                        } else {
+                            format!("{n}\u{A0}{unit}")
+                        }
+                    },
+                ),
+                period: latest.map_or_else(String::new, |(period, _)| french::date(period.start())),
+                status: p.status.map_or("Sans objectif", ObjectiveStatus::label_fr),
+            }
+        })
+        .collect()
+}
+
+/// The dashboard chart, unless there is no indicator to draw.
+fn dashboard_block(
+    dashboard: &Dashboard,
+    rows: &[IndicatorRow],
+) -> Result<Option<ChartBlock>, ApiError> {
+    if dashboard.panels.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(ChartBlock {
+        title: "Tableau de bord des indicateurs".to_owned(),
+        alt: format!(
+            "Petits graphiques de l'évolution de {} indicateurs de {} ; le tableau qui suit en \
+             donne les dernières valeurs.",
+            dashboard.panels.len(),
+            dashboard.product
+        ),
+        svg: svg(pilote_charts::dashboard_chart(
+            dashboard,
+            size(1000, 640)?,
+            Format::Svg,
+        ))?,
+        headers: vec!["Indicateur", "Dernière valeur", "Période", "État"],
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.label.clone(),
+                    r.latest.clone(),
+                    r.period.clone(),
+                    r.status.to_owned(),
+                ]
+            })
+            .collect(),
+    }))
+}
+
+/// The product page, for signed-in people with a role.
+#[get("/produits/{slug}")]
+pub async fn product_page(
+    visitor: MaybePageUser,
+    db: web::Data<Database>,
+    config: web::Data<SessionConfig>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let Some(user) = visitor.0 else {
+        return redirect("/connexion");
+    };
+    if let Err(e) = access::require(&user.user, Action::Read) {
+        return error_page(e);
+    }
+    let nav = Nav::of(&user, &config);
+    let result = async {
+        let l = load(&db, &path, true).await?;
+        let rows = indicators(&l.dashboard);
+        let chart = dashboard_block(&l.dashboard, &rows)?;
+        let slug = l.product.slug.to_string();
+        Ok::<_, ApiError>(ProductPage {
+            nav,
+            status: l.history.status().label_fr(),
+            phases: l
+                .history
+                .records()
+                .iter()
+                .map(|r| PhaseRow {
+                    phase: r.phase.label_fr(),
+                    from: french::date(r.started_on),
+                    to: r
+                        .ended_on
+                        .map_or_else(|| "en cours".to_owned(), french::date),
+                })
+                .collect(),
+            decisions: l
+                .decisions
+                .iter()
+                .map(|d| DecisionRow {
+                    on: french::date(d.decision.decided_on),
+                    kind: d.decision.kind.label_fr(),
+                    rationale: d.decision.rationale.as_ref().to_owned(),
+                })
+                .collect(),
+            contract: l.contract.as_ref().map(contract_row),
+            reviews: l
+                .reviews
+                .iter()
+                .map(|r| ReviewRow {
+                    on: french::date(r.review.reviewed_on),
+                    verdict: r.review.verdict.label_fr(),
+                    signed: r.signed_at.is_some(),
+                    href: format!("/products/{slug}/reviews/{}", r.id.0),
+                })
+                .collect(),
+            indicators: rows,
+            chart,
+            product: l.product,
+            incubator: l.incubator,
+        })
+    }
+    .await;
+    match result {
+        Ok(page) => super::render(&page),
+        Err(e) => error_page(e),
+    }
+}
+
+fn contract_row(status: &ContractStatus) -> ContractRow {
+    let count = |wanted: ObjectiveStatus| {
+        status
+            .objectives
+            .iter()
+            .filter(|o| o.status == wanted)
+            .count()
+    };
+    ContractRow {
+        objectives: format!(
+            "{} objectif(s) : {} en bonne voie ou atteint(s), {} à risque, {} en retard, {} sans \
+             donnée",
+            status.objectives.len(),
+            count(ObjectiveStatus::OnTrack) + count(ObjectiveStatus::Achieved),
+            count(ObjectiveStatus::AtRisk),
+            count(ObjectiveStatus::OffTrack),
+            count(ObjectiveStatus::NoData),
+        ),
+        budget_drift: status
+            .budget
+            .drift
+            .map_or_else(|| "pas encore de budget prévu".to_owned(), french::percent),
+        next_review: french::date(status.next_review),
+        review_overdue: status.review_overdue,
+    }
+}
+
+/// The public stats page of a published product; 404 for any other.
+#[get("/produits/{slug}/stats")]
+pub async fn stats(
+    visitor: MaybePageUser,
+    db: web::Data<Database>,
+    config: web::Data<SessionConfig>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let nav = visitor
+        .0
+        .as_ref()
+        .map_or_else(Nav::default, |u| Nav::of(u, &config));
+    let result = async {
+        let l = load(&db, &path, false).await?;
+        if !l.product.published {
+            return Err(ApiError::NotFound("product"));
+        }
+        let rows = indicators(&l.dashboard);
+        let chart = dashboard_block(&l.dashboard, &rows)?;
+        Ok(StatsPage {
+            nav,
+            status: l.history.status().label_fr(),
+            indicators: rows,
+            chart,
+            product: l.product,
+            incubator: l.incubator,
+        })
+    }
+    .await;
+    match result {
+        Ok(page) => super::render(&page),
+        Err(e) => error_page(e),
+    }
+}

@@ -1,0 +1,173 @@
+//! `/connexion` and `/deconnexion`: signing in through the same code as
+//! `POST /api/v1/auth/login` (same rate limits, same answers for every kind of failure), the
+//! JWT then kept in the `pilote_session` cookie.
+
+use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
+use askama::Template;
+use pilote_store::Database;
+use serde::Deserialize;
+
+use super::{Nav, error_page, redirect};
+use crate::{
+    auth::{
+        JwtConfig,
+        login::{Outcome, attempt},
+        session::{self, MaybePageUser, NONCE_COOKIE, SESSION_COOKIE, SessionConfig},
+    },
+    error::ApiError,
+};
+
+/// The login page.
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    nav: Nav,
+    csrf: String,
+    email: String,
+    error: Option<&'static str>,
+}
+
+/// The login form's fields.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    csrf: String,
+}
+
+/// A form with only its CSRF token (logout).
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// The login form; a signed-in visitor goes straight to the portfolio. Sets the CSRF nonce
+/// cookie the form's token is made from.
+#[get("/connexion")]
+pub async fn login_form(
+    req: HttpRequest,
+    visitor: MaybePageUser,
+    config: web::Data<SessionConfig>,
+) -> HttpResponse {
+    if visitor.0.is_some() {
+        return redirect("/");
+    }
+    let nonce = session::cookie(&req, NONCE_COOKIE).unwrap_or_else(session::nonce);
+    login_page(&config, &nonce, String::new(), None, StatusCode::OK)
+}
+
+fn login_page(
+    config: &SessionConfig,
+    nonce: &str,
+    email: String,
+    error: Option<&'static str>,
+    status: StatusCode,
+) -> HttpResponse {
+    let page = LoginPage {
+        nav: Nav::default(),
+        csrf: config.csrf("login", nonce),
+        email,
+        error,
+    };
+    let mut response = super::render(&page);
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = status;
+    }
+    if let Ok(value) = config.nonce_cookie(nonce).parse() {
+        response
+            .headers_mut()
+            .append(actix_web::http::header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Checks the credentials; on success sets the session cookie and goes to the portfolio.
+#[post("/connexion")]
+pub async fn login(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    jwt: web::Data<JwtConfig>,
+    config: web::Data<SessionConfig>,
+    form: web::Form<LoginForm>,
+) -> HttpResponse {
+    let LoginForm {
+        email,
+        password,
+        csrf,
+    } = form.into_inner();
+    let Some(nonce) = session::cookie(&req, NONCE_COOKIE) else {
+        return error_page(ApiError::Forbidden("missing CSRF nonce".to_owned()));
+    };
+    if !config.check_csrf("login", &nonce, &csrf) {
+        return error_page(ApiError::Forbidden("invalid CSRF token".to_owned()));
+    }
+    // The peer address, not X-Forwarded-For, which any client can forge (as the API does).
+    let ip = req
+        .peer_addr()
+        .map(|addr| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned());
+    let typed = email.clone();
+    let outcome = match web::block(move || attempt(&db, &typed, &password, &ip)).await {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(e)) => return error_page(e.into()),
+        Err(e) => return error_page(e.into()),
+    };
+    match outcome {
+        Outcome::Accepted(user) => {
+            let issued = match jwt.issue(user.id, &user.email) {
+                Ok(issued) => issued,
+                Err(e) => return error_page(ApiError::Internal(Box::new(e))),
+            };
+            log::info!("user {} signed in to the pages", user.id);
+            HttpResponse::SeeOther()
+                .insert_header((actix_web::http::header::LOCATION, "/"))
+                .append_header((
+                    actix_web::http::header::SET_COOKIE,
+                    config.session_cookie(&issued.token, issued.expires_in),
+                ))
+                .append_header((
+                    actix_web::http::header::SET_COOKIE,
+                    config.cleared(NONCE_COOKIE),
+                ))
+                .finish()
+        }
+        Outcome::Rejected => login_page(
+            &config,
+            &nonce,
+            email,
+            Some("Adresse électronique ou mot de passe incorrect."),
+            StatusCode::UNAUTHORIZED,
+        ),
+        Outcome::Limited { .. } => login_page(
+            &config,
+            &nonce,
+            email,
+            Some("Trop de tentatives ont échoué : patientez quelques minutes, puis réessayez."),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+    }
+}
+
+/// Clears the session cookie, given the session's CSRF token; 403 without it. The JWT
+/// itself stays valid until it expires (it is stateless), but the browser no longer has it.
+#[post("/deconnexion")]
+pub async fn logout(
+    visitor: MaybePageUser,
+    config: web::Data<SessionConfig>,
+    form: Option<web::Form<CsrfForm>>,
+) -> HttpResponse {
+    let valid = match (&visitor.0, &form) {
+        (Some(user), Some(form)) => config.check_csrf("session", &user.jwt, &form.csrf),
+        _ => false,
+    };
+    if !valid {
+        return error_page(ApiError::Forbidden("invalid CSRF token".to_owned()));
+    }
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, "/connexion"))
+        .append_header((
+            actix_web::http::header::SET_COOKIE,
+            config.cleared(SESSION_COOKIE),
+        ))
+        .finish()
+}

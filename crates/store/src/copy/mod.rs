@@ -1,0 +1,377 @@
+//! Copying a whole Pilote database to another one, of either backend (`pilote migrate-db`):
+//! every table in foreign-key order, ids preserved, in one transaction on the target, checked
+//! row for row afterwards.
+//!
+//! Rows are read through the typed columns of [`crate::schema`], so that each value crosses
+//! backends as its Rust type (a PostgreSQL `TIMESTAMP` becomes SQLite text and back) rather than
+//! as whatever text one backend would print.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::{connection::SimpleConnection, prelude::*};
+use sha2::{Digest, Sha256};
+
+mod canonical;
+
+use canonical::Canonical;
+
+use crate::{
+    connection::{Database, DbConnection},
+    error::{StoreError, StoreResult},
+    transaction, with_backend,
+};
+
+/// Rows read and written per round trip: bounded memory on big tables, and well under both
+/// backends' limits on bound parameters (at most 14 columns × 500).
+const BATCH: i64 = 500;
+
+/// One table's fingerprint: its row count and a SHA-256 of its rows in primary-key order, each
+/// value normalised (dates and timestamps as ISO text, floats by their bits).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableChecksum {
+    pub table: &'static str,
+    pub rows: u64,
+    pub sha256: String,
+}
+
+/// Generates the per-table code from one list: every table, parents before children (so that
+/// foreign keys hold while rows arrive), with its primary key and each column's Rust type. The
+/// compiler checks each listed column against `schema.rs`; a column left out of the list would
+/// be neither copied nor checksummed, so a schema change must extend the list too.
+macro_rules! tables {
+    ($( $table:ident ($($pk:ident),+) { $($col:ident: $ty:ty),+ $(,)? } )+) => {
+        /// Every table, in foreign-key order (parents first).
+        pub const TABLES: &[&str] = &[$(stringify!($table)),+];
+
+        /// Every table's columns as copied, for the test that holds them to the migrations.
+        pub const COLUMNS: &[(&str, &[&str])] = &[$((stringify!($table), &[$(stringify!($col)),+])),+];
+
+        /// The first table holding rows, if any.
+        fn first_non_empty(conn: &mut DbConnection) -> StoreResult<Option<&'static str>> {
+            $(
+                let rows: i64 = crate::schema::$table::table.count().get_result(conn)?;
+                if rows > 0 {
+                    return Ok(Some(stringify!($table)));
+                }
+            )+
+            Ok(None)
+        }
+
+        /// Copies every row of every table, ids included.
+        fn copy_rows(from: &mut DbConnection, to: &mut DbConnection) -> StoreResult<()> {
+            $({
+                use crate::schema::$table as t;
+                let mut offset = 0;
+                loop {
+                    let rows: Vec<($($ty,)+)> = t::table
+                        .select(($(t::$col,)+))
+                        .order(($(t::$pk,)+))
+                        .limit(BATCH)
+                        .offset(offset)
+                        .load(from)?;
+                    if rows.is_empty() {
+                        break;
+                    }
+                    offset += BATCH;
+                    let values: Vec<_> = rows
+                        .into_iter()
+                        .map(|($($col,)+)| ($(t::$col.eq($col),)+))
+                        .collect();
+                    with_backend!(to, |c| diesel::insert_into(t::table).values(values).execute(c))?;
+                }
+            })+
+            Ok(())
+        }
+
+        /// Every table's row count and checksum, in [`TABLES`] order.
+        pub fn checksums(conn: &mut DbConnection) -> StoreResult<Vec<TableChecksum>> {
+            let mut sums = Vec::new();
+            $({
+                use crate::schema::$table as t;
+                let (mut hasher, mut count, mut offset) = (Sha256::new(), 0, 0);
+                loop {
+                    let rows: Vec<($($ty,)+)> = t::table
+                        .select(($(t::$col,)+))
+                        .order(($(t::$pk,)+))
+                        .limit(BATCH)
+                        .offset(offset)
+                        .load(conn)?;
+                    if rows.is_empty() {
+                        break;
+                    }
+                    offset += BATCH;
+                    for ($($col,)+) in &rows {
+                        let mut line = String::new();
+                        $(
+                            $col.canonical(&mut line);
+                            line.push('\u{1f}');
+                        )+
+                        line.push('\n');
+                        hasher.update(line.as_bytes());
+                        count += 1;
+                    }
+                }
+                sums.push(TableChecksum {
+                    table: stringify!($table),
+                    rows: count,
+                    sha256: hasher.finalize().iter().map(|b| format!("{b:02x}")).collect(),
+                });
+            })+
+            Ok(sums)
+        }
+
+        /// Tables whose key is a generated `id`, whose sequence must follow the copied ids.
+        const SERIAL_TABLES: &[&str] = &[$(
+            if matches!(stringify!($($pk)+).as_bytes(), b"id") { stringify!($table) } else { "" }
+        ),+];
+    };
+}
+
+tables! {
+    users (id) {
+        id: i64,
+        email: String,
+        name: String,
+        password_hash: String,
+        created_at: NaiveDateTime,
+        disabled_at: Option<NaiveDateTime>,
+    }
+    incubators (id) {
+        id: i64,
+        slug: String,
+        name: String,
+        administration: String,
+        investigation_months: i32,
+        construction_months: i32,
+        acceleration_months: i32,
+        created_at: NaiveDateTime,
+    }
+    products (id) {
+        id: i64,
+        slug: String,
+        incubator_id: i64,
+        name: String,
+        pitch: String,
+        problem: Option<String>,
+        sponsor: String,
+        website: Option<String>,
+        repository: Option<String>,
+        published: bool,
+        created_on: NaiveDate,
+        created_at: NaiveDateTime,
+        updated_at: NaiveDateTime,
+        perennisation_mode: Option<String>,
+    }
+    user_roles (id) {
+        id: i64,
+        user_id: i64,
+        role: String,
+        incubator_id: Option<i64>,
+        product_id: Option<i64>,
+        granted_at: NaiveDateTime,
+    }
+    api_tokens (id) {
+        id: i64,
+        product_id: i64,
+        name: String,
+        prefix: String,
+        token_hash: String,
+        created_by: Option<i64>,
+        created_at: NaiveDateTime,
+        last_used_at: Option<NaiveDateTime>,
+        revoked_at: Option<NaiveDateTime>,
+    }
+    login_attempts (id) {
+        id: i64,
+        email: String,
+        ip: String,
+        attempted_at: NaiveDateTime,
+        succeeded: bool,
+    }
+    decisions (id) {
+        id: i64,
+        product_id: i64,
+        kind: String,
+        decided_on: NaiveDate,
+        rationale: String,
+        decided_by: Option<i64>,
+        recorded_at: NaiveDateTime,
+    }
+    phases (id) {
+        id: i64,
+        product_id: i64,
+        phase: String,
+        started_on: NaiveDate,
+        ended_on: Option<NaiveDate>,
+        decision_id: Option<i64>,
+    }
+    indicators (id) {
+        id: i64,
+        product_id: i64,
+        key: String,
+        label: String,
+        unit: String,
+        direction: String,
+        principle: String,
+        periodicity: String,
+        aggregation: String,
+        matrix_role: Option<String>,
+        north_star: bool,
+        description: Option<String>,
+        created_at: NaiveDateTime,
+    }
+    measures (id) {
+        id: i64,
+        indicator_id: i64,
+        period: NaiveDate,
+        value: f64,
+        comment: Option<String>,
+        source: String,
+        author_user_id: Option<i64>,
+        author_token_id: Option<i64>,
+        recorded_at: NaiveDateTime,
+    }
+    measure_history (id) {
+        id: i64,
+        measure_id: i64,
+        value: f64,
+        comment: Option<String>,
+        source: String,
+        author_user_id: Option<i64>,
+        author_token_id: Option<i64>,
+        recorded_at: NaiveDateTime,
+        replaced_at: NaiveDateTime,
+    }
+    contracts (id) {
+        id: i64,
+        product_id: i64,
+        signed_on: NaiveDate,
+        starts_on: NaiveDate,
+        ends_on: NaiveDate,
+        review_cadence_months: i32,
+        updated_at: NaiveDateTime,
+    }
+    contract_budgets (contract_id, year) {
+        contract_id: i64,
+        year: i32,
+        amount: i64,
+    }
+    contract_milestones (contract_id, phase) {
+        contract_id: i64,
+        phase: String,
+        planned_on: NaiveDate,
+    }
+    objectives (id) {
+        id: i64,
+        contract_id: i64,
+        indicator_id: i64,
+        baseline_value: f64,
+        baseline_on: NaiveDate,
+        target_value: f64,
+        target_by: NaiveDate,
+        tolerance: f64,
+        created_at: NaiveDateTime,
+    }
+    commitments (id) {
+        id: i64,
+        contract_id: i64,
+        area: String,
+        expected: String,
+        current: String,
+        evidence_url: Option<String>,
+        updated_at: NaiveDateTime,
+    }
+    spend (id) {
+        id: i64,
+        product_id: i64,
+        month: NaiveDate,
+        amount: i64,
+        recorded_at: NaiveDateTime,
+    }
+    reviews (id) {
+        id: i64,
+        contract_id: i64,
+        reviewed_on: NaiveDate,
+        reviewers: String,
+        verdict: String,
+        decision_kind: String,
+        decision_rationale: String,
+        notes: String,
+        snapshot: String,
+        decision_id: Option<i64>,
+        created_by: Option<i64>,
+        created_at: NaiveDateTime,
+        signed_at: Option<NaiveDateTime>,
+        signed_by: Option<i64>,
+    }
+    audit_log (id) {
+        id: i64,
+        at: NaiveDateTime,
+        actor: String,
+        action: String,
+        entity: String,
+        entity_key: String,
+        before: Option<String>,
+        after: Option<String>,
+    }
+    product_events (id) {
+        id: i64,
+        product_id: i64,
+        name: String,
+        happened_on: NaiveDate,
+        comment: Option<String>,
+        decision_id: Option<i64>,
+    }
+}
+
+/// Copies the whole of `from` into `to`: migrates `to`, refuses it unless every table is empty,
+/// copies every row in one transaction on `to`, moves PostgreSQL sequences past the copied ids,
+/// then compares every table's checksum on both sides before committing. Returns the target's
+/// checksums.
+///
+/// The source is read in one read transaction (one snapshot); writers should still be stopped
+/// during the move, or what they write after the snapshot stays behind.
+pub fn copy_database(from: &Database, to: &Database) -> StoreResult<Vec<TableChecksum>> {
+    to.migrate()?;
+    let mut source = from.get()?;
+    let mut target = to.get()?;
+    transaction::read(&mut source, |source| {
+        let expected = checksums(source)?;
+        transaction::write(&mut target, |target| {
+            if let Some(table) = first_non_empty(target)? {
+                return Err(StoreError::Conflict(format!(
+                    "the target database is not empty (table {table} has rows)"
+                )));
+            }
+            copy_rows(source, target)?;
+            reset_sequences(target)?;
+            let copied = checksums(target)?;
+            if let Some((want, got)) = expected.iter().zip(&copied).find(|(a, b)| a != b) {
+                return Err(StoreError::Corrupt {
+                    table: want.table,
+                    key: "*".to_owned(),
+                    problem: format!(
+                        "copy differs from the source: {} rows ({}) instead of {} ({})",
+                        got.rows, got.sha256, want.rows, want.sha256
+                    ),
+                });
+            }
+            Ok(copied)
+        })
+    })
+}
+
+/// Moves each PostgreSQL sequence past the largest copied id, so that the next insert gets a
+/// fresh one. SQLite needs nothing: its next rowid follows the largest stored one.
+fn reset_sequences(conn: &mut DbConnection) -> StoreResult<()> {
+    let DbConnection::Pg(pg) = conn else {
+        return Ok(());
+    };
+    for table in SERIAL_TABLES.iter().filter(|t| !t.is_empty()) {
+        // `is_called = false` on an empty table makes the next id 1, as on a fresh database.
+        pg.batch_execute(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+             COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        ))?;
+    }
+    Ok(())
+}
