@@ -66,6 +66,7 @@ const CONTRACT: &[(&str, &str)] = &[
         "GET",
         "/api/v1/products/{slug}/indicators/{key}/measures/{period}/history",
     ),
+    ("GET", "/api/v1/products/{slug}/matrix"),
     ("POST", "/api/v1/products/{slug}/measures.csv"),
     ("GET", "/api/v1/products/{slug}/measures.csv"),
     ("POST", "/api/v1/products/{slug}/tokens"),

@@ -14,6 +14,7 @@ pub mod decisions;
 pub mod health;
 pub mod incubators;
 pub mod indicators;
+pub mod matrix;
 pub mod me;
 pub mod measures;
 pub mod measures_csv;
@@ -68,6 +69,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(measures::create)
                 .service(measures::series)
                 .service(measures::history)
+                .service(matrix::get)
                 .service(tokens::create)
                 .service(tokens::list)
                 .service(tokens::revoke)

@@ -9,6 +9,7 @@ pub mod import;
 pub mod incubators;
 pub mod indicators;
 pub mod login_attempts;
+pub mod matrix;
 pub mod measures;
 pub mod objectives;
 pub mod phases;
