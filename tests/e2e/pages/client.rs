@@ -83,3 +83,128 @@ pub fn encode(value: &str) -> String {
         })
         .collect()
 }
+
+/// Posts a `multipart/form-data` body, as a browser sends a form with a file: each part is
+/// `(name, file name if a file, content)`.
+pub fn post_multipart(
+    server: &Server,
+    path: &str,
+    cookie: &str,
+    parts: &[(&str, Option<&str>, &str)],
+) -> Reply {
+    const BOUNDARY: &str = "----piloteFormBoundary7MA4YWxkTrZu0gW";
+    let mut body = String::new();
+    for (name, file, content) in parts {
+        body.push_str(&format!("--{BOUNDARY}\r\n"));
+        match file {
+            Some(file) => body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\
+                 Content-Type: text/csv\r\n\r\n"
+            )),
+            None => body.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+            )),
+        }
+        body.push_str(content);
+        body.push_str("\r\n");
+    }
+    body.push_str(&format!("--{BOUNDARY}--\r\n"));
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
+    let mut response = agent
+        .post(&format!("{}{path}", server.base))
+        .header("Accept", "text/html")
+        .header("Cookie", cookie)
+        .content_type(&format!("multipart/form-data; boundary={BOUNDARY}"))
+        .send(&body)
+        .expect("HTTP request");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    Reply {
+        status,
+        headers,
+        body: serde_json::Value::String(text),
+    }
+}
+
+/// The value of the input named `name` (the first one), HTML entities of the tests' texts
+/// undone.
+pub fn input_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\"");
+    let start = html.find(&marker).expect("the input") + marker.len();
+    let rest = &html[start..];
+    let value = rest.find("value=\"").expect("a value") + 7;
+    rest[value..]
+        .split('"')
+        .next()
+        .expect("value")
+        .replace("&#10;", "\n")
+        .replace("&#13;", "\r")
+        .replace("&#39;", "'")
+        .replace("&#34;", "\"")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&#38;", "&")
+}
+
+/// A reverse proxy on a free loopback port that adds `Cookie: <cookie>` to every request
+/// before passing it to `server`: how a browser driven from its command line (which cannot
+/// set cookies) sees signed-in pages. Runs until the test process ends.
+pub fn cookie_proxy(server: &Server, cookie: &str) -> String {
+    use std::{
+        io::{Read, Write},
+        net::{TcpListener, TcpStream},
+        thread,
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").expect("proxy port");
+    let port = listener.local_addr().expect("addr").port();
+    let upstream = server
+        .base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let cookie = cookie.to_owned();
+    thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let (upstream, cookie) = (upstream.clone(), cookie.clone());
+            thread::spawn(move || {
+                let mut client = client;
+                // The browser only GETs here: the request is its head.
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    match client.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => return,
+                    }
+                }
+                let head = String::from_utf8_lossy(&head);
+                let mut lines: Vec<&str> = head
+                    .split("\r\n")
+                    .filter(|l| !l.is_empty())
+                    .filter(|l| {
+                        let lower = l.to_ascii_lowercase();
+                        !lower.starts_with("connection:") && !lower.starts_with("cookie:")
+                    })
+                    .collect();
+                let cookie = format!("Cookie: {cookie}");
+                lines.push(&cookie);
+                lines.push("Connection: close");
+                let request = format!("{}\r\n\r\n", lines.join("\r\n"));
+                let Ok(mut server) = TcpStream::connect(&upstream) else {
+                    return;
+                };
+                if server.write_all(request.as_bytes()).is_err() {
+                    return;
+                }
+                let _ = std::io::copy(&mut server, &mut client);
+            });
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}

@@ -14,6 +14,7 @@ use pilote_store::{
 use crate::helpers::{Server, add_user, pilote};
 
 mod client;
+mod forms;
 
 use client::{call, cookie_pair, csrf_field, encode, set_cookies, text};
 

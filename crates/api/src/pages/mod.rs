@@ -18,6 +18,10 @@ use crate::{
 };
 
 mod charts;
+mod decision;
+mod forms;
+mod measures;
+mod measures_csv;
 mod portfolio;
 mod product;
 mod session;
@@ -50,9 +54,11 @@ pub fn configure(
     move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(config.clone())
             // Only pages take forms; a malformed one gets the French page, not plain text.
+            // 256 KiB: the weekly form carries a value and a comment (up to 2,000 characters,
+            // percent-encoded) per indicator. The CSV forms read their own body (10 MiB).
             .app_data(
                 web::FormConfig::default()
-                    .limit(16 * 1024)
+                    .limit(256 * 1024)
                     .error_handler(|error, _| {
                         let page = error_page(ApiError::BadRequest(error.to_string()));
                         actix_web::error::InternalError::from_response(error, page).into()
@@ -63,7 +69,13 @@ pub fn configure(
             .service(session::logout)
             .service(portfolio::portfolio_page)
             .service(product::stats)
-            .service(product::product_page);
+            .service(product::product_page)
+            .service(measures::show)
+            .service(measures::save)
+            .service(measures_csv::upload)
+            .service(measures_csv::confirm)
+            .service(decision::show)
+            .service(decision::create);
     }
 }
 

@@ -74,6 +74,10 @@ struct ProductPage {
     contract: Option<ContractRow>,
     reviews: Vec<ReviewRow>,
     chart: Option<ChartBlock>,
+    /// Whether the visitor may use the measures form (team, managers, admins).
+    can_measure: bool,
+    /// Whether the visitor may record a committee decision (managers, admins).
+    can_decide: bool,
 }
 
 #[derive(Template)]
@@ -89,6 +93,7 @@ struct StatsPage {
 
 /// What both pages read, in one transaction.
 struct Loaded {
+    id: pilote_store::ProductId,
     product: Product,
     incubator: String,
     dashboard: Dashboard,
@@ -118,6 +123,7 @@ async fn load(db: &web::Data<Database>, slug: &str, full: bool) -> Result<Loaded
             (Vec::new(), None, Vec::new())
         };
         Ok(Loaded {
+            id,
             product,
             incubator,
             dashboard,
@@ -213,8 +219,16 @@ pub async fn product_page(
         let rows = indicators(&l.dashboard);
         let chart = dashboard_block(&l.dashboard, &rows)?;
         let slug = l.product.slug.to_string();
+        let scope = access::ProductScope {
+            id: l.id,
+            slug: l.product.slug.clone(),
+            incubator: l.product.incubator.clone(),
+        };
+        let principal = crate::auth::Principal::User(user.user.clone());
         Ok::<_, ApiError>(ProductPage {
             nav,
+            can_measure: access::measures_writer(&principal, &scope).is_ok(),
+            can_decide: access::require(&user.user, scope.manage()).is_ok(),
             status: l.history.status().label_fr(),
             phases: l
                 .history

@@ -24,7 +24,7 @@ use crate::{
 pub const LIMIT: usize = 10 * 1024 * 1024;
 
 /// Reads a body up to `limit` bytes, answering 413 beyond without reading the rest.
-async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
+pub async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| ApiError::BadRequest("the body could not be read".into()))?;

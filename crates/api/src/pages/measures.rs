@@ -1,0 +1,384 @@
+//! `/produits/{slug}/mesures`: the weekly form, one row per indicator for the chosen week
+//! (weekly indicators) and month (monthly ones), saved through the API's own batch code
+//! (`routes::measures::post_rows`, source `form`): all rows or none.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, get, http::StatusCode, post, web};
+use askama::Template;
+use chrono::{NaiveDate, Utc};
+use pilote_charts::french;
+use pilote_domain::{Indicator, MeasureSource, Period, Periodicity};
+use pilote_store::{
+    Database,
+    repo::{indicators, measures, products},
+};
+use serde::Deserialize;
+
+use super::{
+    Nav, error_page,
+    forms::{self, Problem},
+    redirect,
+};
+use crate::{
+    access::{self, ProductScope},
+    auth::{
+        Principal,
+        session::{MaybePageUser, PageUser, SessionConfig},
+    },
+    db,
+    error::ApiError,
+    routes::measures::{BatchOutcome, RawRow, post_rows},
+};
+
+/// One indicator's row of the form.
+pub struct FieldRow {
+    key: String,
+    label: String,
+    unit: String,
+    period: String,
+    value: String,
+    comment: String,
+    value_error: Option<String>,
+    comment_error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "measures.html")]
+struct MeasuresPage {
+    nav: Nav,
+    csrf: String,
+    slug: String,
+    name: String,
+    /// The chosen week's Monday and month (`YYYY-MM`), as the period form shows them.
+    week: String,
+    month: String,
+    rows: Vec<FieldRow>,
+    errors: Vec<Problem>,
+    success: Option<String>,
+}
+
+/// `?semaine=YYYY-MM-DD&mois=YYYY-MM`, and the counts of a save just made.
+#[derive(Debug, Default, Deserialize)]
+pub struct PeriodQuery {
+    semaine: Option<String>,
+    mois: Option<String>,
+    cree: Option<u64>,
+    modifie: Option<u64>,
+    inchange: Option<u64>,
+}
+
+/// The chosen week and month; each defaults to the last complete one (an unreadable date
+/// too: the form then shows the default rather than an error page).
+fn periods(semaine: Option<&str>, mois: Option<&str>, today: NaiveDate) -> (Period, Period) {
+    let week = semaine
+        .and_then(|s| s.trim().parse::<NaiveDate>().ok())
+        .map_or_else(
+            || Period::last_complete(Periodicity::Week, today),
+            |d| Period::containing(Periodicity::Week, d),
+        );
+    let month = mois
+        .map(str::trim)
+        .and_then(|m| {
+            m.parse::<NaiveDate>()
+                .or_else(|_| format!("{m}-01").parse::<NaiveDate>())
+                .ok()
+        })
+        .map_or_else(
+            || Period::last_complete(Periodicity::Month, today),
+            |d| Period::containing(Periodicity::Month, d),
+        );
+    (week, month)
+}
+
+fn period_label(period: Period) -> String {
+    match period.periodicity() {
+        Periodicity::Week => format!("semaine du {}", french::date(period.start())),
+        Periodicity::Month => format!(
+            "{} {}",
+            french::month(period.start()),
+            period.start().format("%Y")
+        ),
+    }
+}
+
+/// 403 unless the person may post this product's measures (its team, its incubator's
+/// managers, admins): the API's own rule.
+fn may_write(user: &PageUser, scope: &ProductScope) -> Result<Principal, ApiError> {
+    let principal = Principal::User(user.user.clone());
+    access::measures_writer(&principal, scope)?;
+    Ok(principal)
+}
+
+/// The product's name and, per indicator, its period and what is stored for it.
+type Known = (
+    String,
+    Vec<(Indicator, Period, Option<(f64, Option<String>)>)>,
+);
+
+async fn known(
+    db: &web::Data<Database>,
+    scope: &ProductScope,
+    week: Period,
+    month: Period,
+) -> Result<Known, ApiError> {
+    let slug = scope.slug.clone();
+    let product = scope.id;
+    db::read(db, move |c| {
+        let name = products::find(c, &slug)?.1.name;
+        let mut rows = Vec::new();
+        for (id, indicator) in indicators::list(c, product)? {
+            let period = match indicator.periodicity {
+                Periodicity::Week => week,
+                Periodicity::Month => month,
+            };
+            let current = measures::history(c, id, period)?
+                .into_iter()
+                .next()
+                .map(|m| (m.value, m.comment));
+            rows.push((indicator, period, current));
+        }
+        Ok((name, rows))
+    })
+    .await
+}
+
+/// What the form shows above its fields.
+enum Feedback<'a> {
+    /// Nothing: a fresh form.
+    None,
+    /// A save just made, in words.
+    Saved(String),
+    /// A refused post: what was typed, and what is wrong with it.
+    Refused(&'a HashMap<String, String>, Vec<Problem>),
+}
+
+/// Renders the form, pre-filled with what is stored or, after a refused post, what was typed.
+async fn page(
+    db: &web::Data<Database>,
+    config: &SessionConfig,
+    user: &PageUser,
+    scope: &ProductScope,
+    (week, month): (Period, Period),
+    feedback: Feedback<'_>,
+) -> HttpResponse {
+    let (typed, errors, success) = match feedback {
+        Feedback::None => (None, Vec::new(), None),
+        Feedback::Saved(message) => (None, Vec::new(), Some(message)),
+        Feedback::Refused(typed, errors) => (Some(typed), errors, None),
+    };
+    let (name, known) = match known(db, scope, week, month).await {
+        Ok(known) => known,
+        Err(e) => return error_page(e),
+    };
+    let error_of = |id: &str| {
+        errors
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.message.clone())
+    };
+    let rows = known
+        .into_iter()
+        .map(|(indicator, period, current)| {
+            let key = indicator.key.to_string();
+            let (stored_value, stored_comment) = current.map_or_else(
+                || (String::new(), String::new()),
+                |(v, c)| (forms::decimal_text(v), c.unwrap_or_default()),
+            );
+            let typed_field = |field: &str| typed.and_then(|t| t.get(&format!("{field}-{key}")));
+            FieldRow {
+                value: typed_field("valeur").cloned().unwrap_or(stored_value),
+                comment: typed_field("commentaire")
+                    .cloned()
+                    .unwrap_or(stored_comment),
+                value_error: error_of(&format!("valeur-{key}")),
+                comment_error: error_of(&format!("commentaire-{key}")),
+                period: period_label(period),
+                label: indicator.label,
+                unit: indicator.unit,
+                key,
+            }
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut response = super::render(&MeasuresPage {
+        nav: Nav::of(user, config),
+        csrf: config.csrf("session", &user.jwt),
+        slug: scope.slug.to_string(),
+        name,
+        week: week.start().to_string(),
+        month: month.start().format("%Y-%m").to_string(),
+        rows,
+        errors,
+        success,
+    });
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = status;
+    }
+    response
+}
+
+/// The weekly form.
+#[get("/produits/{slug}/mesures")]
+pub async fn show(
+    visitor: MaybePageUser,
+    db: web::Data<Database>,
+    config: web::Data<SessionConfig>,
+    path: web::Path<String>,
+    query: web::Query<PeriodQuery>,
+) -> HttpResponse {
+    let (user, scope) = match forms::visitor_and_product(visitor, &db, &path).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    if let Err(e) = may_write(&user, &scope) {
+        return error_page(e);
+    }
+    let today = Utc::now().date_naive();
+    let chosen = periods(query.semaine.as_deref(), query.mois.as_deref(), today);
+    let feedback = match (query.cree, query.modifie, query.inchange) {
+        (Some(c), Some(m), Some(i)) => Feedback::Saved(saved_message(c, m, i)),
+        _ => Feedback::None,
+    };
+    page(&db, &config, &user, &scope, chosen, feedback).await
+}
+
+/// "Enregistré : 2 valeurs créées, 1 modifiée, 0 inchangée."
+pub fn saved_message(created: u64, updated: u64, unchanged: u64) -> String {
+    let n = |count: u64, one: &str, many: &str| {
+        let count = usize::try_from(count).unwrap_or(usize::MAX);
+        french::plural(count, one, many)
+    };
+    format!(
+        "Enregistré : {}, {}, {}.",
+        n(created, "valeur créée", "valeurs créées"),
+        n(updated, "modifiée", "modifiées"),
+        n(unchanged, "inchangée", "inchangées"),
+    )
+}
+
+/// Where to go after a save: the form again, with what the save did.
+pub fn after_save(slug: &str, query: &str, outcome: &BatchOutcome) -> HttpResponse {
+    redirect(&format!(
+        "/produits/{slug}/mesures?{query}cree={}&modifie={}&inchange={}",
+        outcome.created, outcome.updated, outcome.unchanged
+    ))
+}
+
+/// Saves the form: every typed value, or none if any is wrong (the errors then shown next to
+/// their fields and summarised at the top, 422).
+#[post("/produits/{slug}/mesures")]
+pub async fn save(
+    visitor: MaybePageUser,
+    db: web::Data<Database>,
+    config: web::Data<SessionConfig>,
+    path: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> HttpResponse {
+    let (user, scope) = match forms::visitor_and_product(visitor, &db, &path).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let form = form.into_inner();
+    let token = form.get("csrf").map_or("", String::as_str);
+    if let Err(e) = forms::check_csrf(&config, &user, token) {
+        return error_page(e);
+    }
+    let principal = match may_write(&user, &scope) {
+        Ok(principal) => principal,
+        Err(e) => return error_page(e),
+    };
+    let today = Utc::now().date_naive();
+    let field = |name: &str| form.get(name).map(String::as_str);
+    let chosen = periods(field("semaine"), field("mois"), today);
+    let (_, known) = match known(&db, &scope, chosen.0, chosen.1).await {
+        Ok(known) => known,
+        Err(e) => return error_page(e),
+    };
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    let mut labels = HashMap::new();
+    for (indicator, period, _) in &known {
+        let key = indicator.key.to_string();
+        labels.insert(key.clone(), indicator.label.clone());
+        let value = field(&format!("valeur-{key}")).unwrap_or("").trim();
+        let comment = field(&format!("commentaire-{key}")).unwrap_or("").trim();
+        let problem = |message: &str| Problem {
+            id: format!("valeur-{key}"),
+            label: indicator.label.clone(),
+            message: message.to_owned(),
+        };
+        if value.is_empty() {
+            // An empty row is left as it is; a comment alone has nothing to annotate.
+            if !comment.is_empty() {
+                errors.push(problem(
+                    "Saisissez une valeur pour enregistrer ce commentaire.",
+                ));
+            }
+            continue;
+        }
+        let Some(number) = forms::parse_decimal(value) else {
+            errors.push(problem("Saisissez un nombre, par exemple 12,5."));
+            continue;
+        };
+        rows.push(RawRow {
+            field: key,
+            indicator: indicator.key.to_string(),
+            period: period.start(),
+            value: number,
+            comment: (!comment.is_empty()).then(|| comment.to_owned()),
+        });
+    }
+    if errors.is_empty()
+        && rows.is_empty()
+        && let Some((indicator, _, _)) = known.first()
+    {
+        errors.push(Problem {
+            id: format!("valeur-{}", indicator.key),
+            label: indicator.label.clone(),
+            message: "Aucune valeur saisie : rien n'a été enregistré.".to_owned(),
+        });
+    }
+    if errors.is_empty() {
+        match post_rows(&db, &principal, scope.clone(), rows, MeasureSource::Form).await {
+            Ok(outcome) => {
+                let query = format!(
+                    "semaine={}&mois={}&",
+                    chosen.0.start(),
+                    chosen.1.start().format("%Y-%m")
+                );
+                return after_save(scope.slug.as_ref(), &query, &outcome);
+            }
+            Err(ApiError::InvalidMany(problems)) => {
+                errors = row_problems(&problems, &labels);
+            }
+            Err(e) => return error_page(e),
+        }
+    }
+    let feedback = Feedback::Refused(&form, errors);
+    page(&db, &config, &user, &scope, chosen, feedback).await
+}
+
+/// The batch's problems (`{key}.value`, `{key}.comment`, `{key}.period`) on the form's fields.
+fn row_problems(problems: &[(String, String)], labels: &HashMap<String, String>) -> Vec<Problem> {
+    problems
+        .iter()
+        .map(|(field, problem)| {
+            let (key, part) = field.split_once('.').unwrap_or((field, "value"));
+            let input = if part == "comment" {
+                "commentaire"
+            } else {
+                "valeur"
+            };
+            Problem {
+                id: format!("{input}-{key}"),
+                label: labels.get(key).cloned().unwrap_or_else(|| key.to_owned()),
+                message: forms::french_problem(problem),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,275 @@
+//! The CSV import of `/produits/{slug}/mesures`, in two steps: the upload shows a preview (what
+//! would be created, changed — with the old value — or left unchanged, or every line at
+//! fault) and writes nothing; the confirmation writes.
+//!
+//! The confirmation form carries the file's text back in a hidden field, and the server parses
+//! and checks it again from scratch (`parse_csv`, then `post_rows` with source `csv`, the API's
+//! own code). Nothing is kept on the server between the two steps, and a confirmation can
+//! never write rows that were not checked: if the data changed in between, the errors are
+//! shown again instead.
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, post, web};
+use askama::Template;
+use chrono::Utc;
+use pilote_charts::french;
+use pilote_domain::{Change, MeasureSource, classify_change};
+use pilote_store::{
+    Database,
+    repo::{indicators, measures as stored},
+};
+
+use super::{Nav, error_page, forms, measures::after_save};
+use crate::{
+    access::{self, ProductScope},
+    auth::{
+        Principal,
+        session::{MaybePageUser, PageUser, SessionConfig},
+    },
+    db,
+    error::ApiError,
+    routes::{
+        measures::{check_rows, indicator_index, post_rows},
+        measures_csv::{LIMIT, parse_csv, read_limited},
+    },
+};
+
+/// One line that would be written.
+struct PreviewRow {
+    line: String,
+    indicator: String,
+    period: String,
+    value: String,
+    change: &'static str,
+    old: String,
+}
+
+/// One line at fault.
+struct LineError {
+    line: String,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "measures_preview.html")]
+struct PreviewPage {
+    nav: Nav,
+    csrf: String,
+    slug: String,
+    rows: Vec<PreviewRow>,
+    errors: Vec<LineError>,
+    counts: String,
+    /// The file's text, carried back by the confirmation form.
+    csv: String,
+}
+
+/// The upload's or the confirmation's parts, once the session, CSRF token and role are
+/// checked.
+async fn checked_parts(
+    req: &HttpRequest,
+    visitor: MaybePageUser,
+    db: &web::Data<Database>,
+    config: &SessionConfig,
+    slug: &str,
+    payload: web::Payload,
+) -> Result<(PageUser, ProductScope, Vec<(String, Vec<u8>)>), HttpResponse> {
+    let (user, scope) = forms::visitor_and_product(visitor, db, slug).await?;
+    let body = read_limited(payload, LIMIT).await.map_err(error_page)?;
+    let content_type = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    // A body that is not multipart has no CSRF token either: refused like a forged form.
+    let parts = forms::multipart(content_type, &body).unwrap_or_default();
+    let token = forms::part_text(&parts, "csrf").unwrap_or_default();
+    forms::check_csrf(config, &user, &token).map_err(error_page)?;
+    access::measures_writer(&Principal::User(user.user.clone()), &scope).map_err(error_page)?;
+    Ok((user, scope, parts))
+}
+
+/// `lines[4].value` → "ligne 4".
+fn line_of(field: &str) -> String {
+    field
+        .strip_prefix("lines[")
+        .and_then(|rest| rest.split(']').next())
+        .map_or_else(|| "fichier".to_owned(), |n| format!("ligne {n}"))
+}
+
+fn line_errors(error: ApiError) -> Result<Vec<LineError>, ApiError> {
+    let problems = match error {
+        ApiError::InvalidMany(problems) => problems,
+        ApiError::Invalid { field, problem } => vec![(field, problem)],
+        ApiError::BadRequest(problem) => vec![("fichier".to_owned(), problem)],
+        other => return Err(other),
+    };
+    Ok(problems
+        .into_iter()
+        .map(|(field, problem)| LineError {
+            line: line_of(&field),
+            message: forms::french_problem(&problem),
+        })
+        .collect())
+}
+
+/// What the file would do, without writing anything: the rows and their change, or the lines
+/// at fault.
+async fn preview(
+    db: &web::Data<Database>,
+    scope: &ProductScope,
+    csv: &[u8],
+) -> Result<(Vec<PreviewRow>, Vec<LineError>), ApiError> {
+    let rows = match parse_csv(csv) {
+        Ok(rows) => rows,
+        Err(e) => return Ok((Vec::new(), line_errors(e)?)),
+    };
+    let shown: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                line_of(&r.field),
+                r.indicator.clone(),
+                forms::decimal_text(r.value),
+            )
+        })
+        .collect();
+    let lookup = scope.clone();
+    let index = db::read(db, move |c| indicator_index(c, &lookup)).await?;
+    // The same checks as the write, on the same rows.
+    let inputs = match check_rows(rows, &index, Utc::now().date_naive()) {
+        Ok(inputs) => inputs,
+        Err(e) => return Ok((Vec::new(), line_errors(e)?)),
+    };
+    let product = scope.id;
+    let existing = db::read(db, move |c| {
+        let labels: std::collections::HashMap<_, _> = indicators::list(c, product)?
+            .into_iter()
+            .map(|(id, i)| (id, i.label))
+            .collect();
+        let mut found = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let current = stored::history(c, input.indicator, input.period)?
+                .into_iter()
+                .next();
+            let label = labels.get(&input.indicator).cloned().unwrap_or_default();
+            found.push((input, label, current));
+        }
+        Ok(found)
+    })
+    .await?;
+    let rows = existing
+        .into_iter()
+        .zip(shown)
+        .map(|((input, label, current), (line, _, value))| {
+            let change = classify_change(
+                current.as_ref().map(|m| (m.value, m.comment.as_deref())),
+                input.value,
+                input.comment.as_deref(),
+            );
+            PreviewRow {
+                line,
+                indicator: label,
+                period: french::date(input.period.start()),
+                value,
+                change: change.label_fr(),
+                old: match (change, current) {
+                    (Change::Updated, Some(m)) => forms::decimal_text(m.value),
+                    _ => String::new(),
+                },
+            }
+        })
+        .collect();
+    Ok((rows, Vec::new()))
+}
+
+fn preview_page(
+    config: &SessionConfig,
+    user: &PageUser,
+    scope: &ProductScope,
+    csv: String,
+    (rows, errors): (Vec<PreviewRow>, Vec<LineError>),
+) -> HttpResponse {
+    let count = |label: &str| rows.iter().filter(|r| r.change == label).count();
+    let counts = format!(
+        "{}, {}, {}.",
+        french::plural(
+            count(Change::Created.label_fr()),
+            "valeur nouvelle",
+            "valeurs nouvelles"
+        ),
+        french::plural(count(Change::Updated.label_fr()), "modifiée", "modifiées"),
+        french::plural(
+            count(Change::Unchanged.label_fr()),
+            "inchangée",
+            "inchangées"
+        ),
+    );
+    let refused = !errors.is_empty();
+    let mut response = super::render(&PreviewPage {
+        nav: Nav::of(user, config),
+        csrf: config.csrf("session", &user.jwt),
+        slug: scope.slug.to_string(),
+        rows,
+        errors,
+        counts,
+        csv,
+    });
+    if refused && response.status() == StatusCode::OK {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
+}
+
+/// Step 1: the uploaded file (`fichier`), previewed. Writes nothing.
+#[post("/produits/{slug}/mesures/csv")]
+pub async fn upload(
+    req: HttpRequest,
+    visitor: MaybePageUser,
+    db: web::Data<Database>,
+    config: web::Data<SessionConfig>,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> HttpResponse {
+    let (user, scope, parts) =
+        match checked_parts(&req, visitor, &db, &config, &path, payload).await {
+            Ok(checked) => checked,
+            Err(response) => return response,
+        };
+    let csv = forms::part_text(&parts, "fichier").unwrap_or_default();
+    match preview(&db, &scope, csv.as_bytes()).await {
+        Ok(shown) => preview_page(&config, &user, &scope, csv, shown),
+        Err(e) => error_page(e),
+    }
+}
+
+/// Step 2: the confirmed text (`csv`), parsed and checked again, then written in one
+/// transaction; back to the form with what it did.
+#[post("/produits/{slug}/mesures/csv/confirmer")]
+pub async fn confirm(
+    req: HttpRequest,
+    visitor: MaybePageUser,
+    db: web::Data<Database>,
+    config: web::Data<SessionConfig>,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> HttpResponse {
+    let (user, scope, parts) =
+        match checked_parts(&req, visitor, &db, &config, &path, payload).await {
+            Ok(checked) => checked,
+            Err(response) => return response,
+        };
+    let csv = forms::part_text(&parts, "csv").unwrap_or_default();
+    let written = match parse_csv(csv.as_bytes()) {
+        Ok(rows) => {
+            let principal = Principal::User(user.user.clone());
+            post_rows(&db, &principal, scope.clone(), rows, MeasureSource::Csv).await
+        }
+        Err(e) => Err(e),
+    };
+    match written {
+        Ok(outcome) => after_save(scope.slug.as_ref(), "", &outcome),
+        Err(e) => match line_errors(e) {
+            Ok(errors) => preview_page(&config, &user, &scope, csv, (Vec::new(), errors)),
+            Err(e) => error_page(e),
+        },
+    }
+}
