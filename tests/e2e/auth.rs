@@ -235,3 +235,41 @@ fn malformed_login_bodies_are_400_in_the_envelope() {
         assert!(reply.body["error"]["message"].is_string());
     }
 }
+
+#[test]
+fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_budget() {
+    let db = TestDb::new(Backend::Sqlite);
+    let dir = tempfile::tempdir().expect("dir");
+    let server = Server::start_with_env(
+        dir.path(),
+        &["--database-url", db.url()],
+        &[("PILOTE_TRUSTED_PROXIES", "127.0.0.1")],
+    );
+    let attempt = |n: usize, forwarded: &str| {
+        let body = json!({"email": format!("inconnu{n}@test.gouv.fr"), "password": "pas le bon"})
+            .to_string();
+        server
+            .send(
+                "POST",
+                "/api/v1/auth/login",
+                Request {
+                    headers: &[("X-Forwarded-For", forwarded)],
+                    body: Some(("application/json", &body)),
+                    ..Request::default()
+                },
+            )
+            .status
+    };
+    // Different emails, so that only the per-address limit (20 failures) applies.
+    for n in 0..20 {
+        assert_eq!(attempt(n, "198.51.100.7"), 401, "attempt {n}");
+    }
+    assert_eq!(
+        attempt(20, "198.51.100.7"),
+        429,
+        "the forwarded client is limited"
+    );
+    assert_eq!(attempt(21, "198.51.100.8"), 401, "another client is not");
+    // A client cannot escape by writing its own header before the proxy's hop.
+    assert_eq!(attempt(22, "203.0.113.1, 198.51.100.7"), 429);
+}

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod auth;
 pub mod chart_data;
+pub mod client_ip;
 pub mod db;
 pub mod error;
 pub mod json;

@@ -24,6 +24,10 @@ pub struct Settings {
     /// Seconds a stopping server (SIGTERM, SIGINT) gives requests in flight before dropping
     /// them: a rolling restart behind the load balancer then loses no request.
     pub shutdown_timeout_secs: u64,
+    /// Reverse proxies (IP addresses, comma-separated) whose `X-Forwarded-For` is believed
+    /// when counting failed logins per address; empty: the TCP peer is the client.
+    #[serde(default)]
+    pub trusted_proxies: String,
 }
 
 /// Development or production.

@@ -8,7 +8,8 @@ use pilote_store::Database;
 use utoipa_actix_web::AppExt;
 
 use crate::{
-    ApiError, Settings, auth, json, metrics, openapi, pages, request_id, security_headers,
+    ApiError, Settings, auth, client_ip, json, metrics, openapi, pages, request_id,
+    security_headers,
 };
 
 /// A bound, not yet running, server.
@@ -24,6 +25,10 @@ impl Application {
         let port = listener.local_addr()?.port();
         let data = web::Data::new(db);
         let auth = auth::configure(settings);
+        let proxies = web::Data::new(
+            client_ip::TrustedProxies::parse(&settings.trusted_proxies)
+                .map_err(std::io::Error::other)?,
+        );
         let pages = pages::configure(auth::session::SessionConfig::new(settings, bind));
         let server = HttpServer::new(move || {
             let app = App::new()
@@ -37,6 +42,7 @@ impl Application {
                 ))
                 .app_data(web::PayloadConfig::new(json::LIMIT))
                 .app_data(data.clone())
+                .app_data(proxies.clone())
                 .app_data(web::QueryConfig::default().error_handler(|error, _| {
                     ApiError::Invalid {
                         field: "query".to_owned(),

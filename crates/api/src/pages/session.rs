@@ -101,11 +101,8 @@ pub async fn login(
     if !config.check_csrf("login", &nonce, &csrf) {
         return error_page(ApiError::Forbidden("invalid CSRF token".to_owned()));
     }
-    // The peer address, not X-Forwarded-For, which any client can forge (as the API does).
-    let ip = req
-        .peer_addr()
-        .map(|addr| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned());
+    // The TCP peer, or the client a trusted reverse proxy names (see `client_ip`).
+    let ip = crate::client_ip::client_ip(&req);
     let typed = email.clone();
     let outcome = match web::block(move || attempt(&db, &typed, &password, &ip)).await {
         Ok(Ok(outcome)) => outcome,

@@ -94,11 +94,8 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
-    // The peer address, not X-Forwarded-For, which any client can forge.
-    let ip = req
-        .peer_addr()
-        .map(|addr| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned());
+    // The TCP peer, or the client a trusted reverse proxy names (see `client_ip`).
+    let ip = crate::client_ip::client_ip(&req);
     let outcome = web::block(move || attempt(&db, &email, &password, &ip)).await??;
     match outcome {
         Outcome::Accepted(user) => {
