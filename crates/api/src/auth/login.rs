@@ -27,6 +27,10 @@ pub const MAX_FAILURES_PER_EMAIL: i64 = 5;
 pub const MAX_FAILURES_PER_IP: i64 = 20;
 /// How far back failures count.
 pub const WINDOW: TimeDelta = TimeDelta::minutes(15);
+/// How long attempts are kept: well past the window, for whoever investigates an attack.
+const KEEP: TimeDelta = TimeDelta::days(7);
+/// One attempt in this many purges the attempts older than [`KEEP`].
+const PURGE_EVERY: i64 = 100;
 
 /// An argon2 hash of nothing anyone knows, checked when the email is unknown so that such a
 /// login costs the same time as a wrong password and timing does not reveal who has an account.
@@ -100,6 +104,11 @@ pub fn attempt(db: &Database, email: &str, password: &str, ip: &str) -> StoreRes
                 return Ok(Err(u64::try_from(secs).unwrap_or(1)));
             }
             let attempt = login_attempts::record(c, &key, ip, false)?;
+            // Attempts older than the window count for nothing: every hundredth attempt clears
+            // them, so the table stays small without a background job.
+            if attempt % PURGE_EVERY == 0 {
+                login_attempts::purge_before(c, now - KEEP)?;
+            }
             let user = match Email::parse(&key) {
                 Ok(email) => match users::find_by_email(c, &email) {
                     Ok(user) => Some(user),
