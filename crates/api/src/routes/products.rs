@@ -208,16 +208,15 @@ async fn load_item(
 ) -> Result<ProductItem, ApiError> {
     let today = Utc::now().date_naive();
     let (overview, pulse) = db::read(db, move |c| {
-        let (_, product) = products::find(c, &slug)?;
-        let overview = products::overviews(c, Some(&product.incubator), today)?
-            .into_iter()
-            .find(|o| o.product.slug == slug)
-            .ok_or(pilote_store::StoreError::NotFound { what: "product" })?;
-        let pulse = pulse::pulses(c, today)?.remove(&overview.id);
-        Ok((overview, pulse))
+        // One product's figures only, not the whole portfolio's.
+        let id = products::id_of(c, &slug)?;
+        Ok((
+            products::overview(c, id, today)?,
+            pulse::pulse(c, id, today)?,
+        ))
     })
     .await?;
-    Ok(ProductItem::new(overview, pulse.as_ref()))
+    Ok(ProductItem::new(overview, Some(&pulse)))
 }
 
 /// The body of `POST /products`.

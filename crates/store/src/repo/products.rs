@@ -211,6 +211,26 @@ pub fn overviews(
     incubator: Option<&Slug>,
     today: NaiveDate,
 ) -> StoreResult<Vec<ProductOverview>> {
+    load_overviews(conn, incubator, None, today)
+}
+
+/// One product with its state at `today`.
+pub fn overview(
+    conn: &mut DbConnection,
+    product: ProductId,
+    today: NaiveDate,
+) -> StoreResult<ProductOverview> {
+    load_overviews(conn, None, Some(product), today)?
+        .pop()
+        .ok_or(StoreError::NotFound { what: "product" })
+}
+
+fn load_overviews(
+    conn: &mut DbConnection,
+    incubator: Option<&Slug>,
+    product: Option<ProductId>,
+    today: NaiveDate,
+) -> StoreResult<Vec<ProductOverview>> {
     let mut query = products::table
         .inner_join(inc::table)
         .order((products::name, products::id))
@@ -218,6 +238,9 @@ pub fn overviews(
         .into_boxed();
     if let Some(slug) = incubator {
         query = query.filter(inc::slug.eq(slug.as_ref().to_owned()));
+    }
+    if let Some(id) = product {
+        query = query.filter(products::id.eq(id.0));
     }
     let rows: Vec<(ProductRow, i64, String, String)> = query.load(conn)?;
     let mut histories = phases::histories(conn, rows.iter().map(|r| ProductId(r.0.id)))?;

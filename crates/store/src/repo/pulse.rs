@@ -38,14 +38,37 @@ pub struct NorthStar {
 
 /// The pulse of every product that has indicators, at `today`.
 pub fn pulses(conn: &mut DbConnection, today: NaiveDate) -> StoreResult<HashMap<ProductId, Pulse>> {
-    let latest: HashMap<i64, NaiveDate> = measures::table
+    load_pulses(conn, None, today)
+}
+
+/// One product's pulse at `today` (the default one when it has no indicator).
+pub fn pulse(conn: &mut DbConnection, product: ProductId, today: NaiveDate) -> StoreResult<Pulse> {
+    Ok(load_pulses(conn, Some(product), today)?
+        .remove(&product)
+        .unwrap_or_default())
+}
+
+fn load_pulses(
+    conn: &mut DbConnection,
+    product: Option<ProductId>,
+    today: NaiveDate,
+) -> StoreResult<HashMap<ProductId, Pulse>> {
+    let mut latest_query = measures::table
+        .inner_join(indicators::table)
         .group_by(measures::indicator_id)
         .select((measures::indicator_id, max(measures::period)))
+        .into_boxed();
+    let mut rows_query = indicators::table.into_boxed();
+    if let Some(id) = product {
+        latest_query = latest_query.filter(indicators::product_id.eq(id.0));
+        rows_query = rows_query.filter(indicators::product_id.eq(id.0));
+    }
+    let latest: HashMap<i64, NaiveDate> = latest_query
         .load::<(i64, Option<NaiveDate>)>(conn)?
         .into_iter()
         .filter_map(|(id, period)| period.map(|p| (id, p)))
         .collect();
-    let rows: Vec<(i64, i64, String, bool, String, String, String)> = indicators::table
+    let rows: Vec<(i64, i64, String, bool, String, String, String)> = rows_query
         .select((
             indicators::id,
             indicators::product_id,
