@@ -11,6 +11,7 @@ use diesel::{connection::SimpleConnection, prelude::*};
 use sha2::{Digest, Sha256};
 
 mod canonical;
+pub mod dump;
 
 use canonical::Canonical;
 
@@ -54,6 +55,16 @@ macro_rules! tables {
                 }
             )+
             Ok(None)
+        }
+
+        /// Every table's row count, in [`TABLES`] order.
+        pub fn row_counts(conn: &mut DbConnection) -> StoreResult<Vec<(&'static str, u64)>> {
+            let mut counts = Vec::new();
+            $(
+                let rows: i64 = crate::schema::$table::table.count().get_result(conn)?;
+                counts.push((stringify!($table), rows.unsigned_abs()));
+            )+
+            Ok(counts)
         }
 
         /// Copies every row of every table, ids included.
@@ -117,6 +128,95 @@ macro_rules! tables {
                 });
             })+
             Ok(sums)
+        }
+
+        /// Writes every table as [`dump`] lays it out, reporting rows as they are read.
+        fn dump_rows(
+            conn: &mut DbConnection,
+            out: &mut String,
+            progress: &mut dyn FnMut(u64),
+        ) -> StoreResult<()> {
+            use dump::DumpValue as _;
+            let mut first_table = true;
+            $({
+                use crate::schema::$table as t;
+                if !std::mem::take(&mut first_table) {
+                    out.push_str(",\n");
+                }
+                out.push_str(concat!(
+                    "    {\n      \"table\": \"", stringify!($table), "\",\n      \"columns\": ["
+                ));
+                let columns: &[&str] = &[$(stringify!($col)),+];
+                out.push_str(&columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", "));
+                out.push_str("],\n      \"rows\": [");
+                let (mut offset, mut first_row) = (0, true);
+                loop {
+                    let rows: Vec<($($ty,)+)> = t::table
+                        .select(($(t::$col,)+))
+                        .order(($(t::$pk,)+))
+                        .limit(BATCH)
+                        .offset(offset)
+                        .load(conn)?;
+                    if rows.is_empty() {
+                        break;
+                    }
+                    offset += BATCH;
+                    progress(rows.len() as u64);
+                    for ($($col,)+) in &rows {
+                        out.push_str(if std::mem::take(&mut first_row) { "\n        [" } else { ",\n        [" });
+                        let mut first_cell = true;
+                        $(
+                            if !std::mem::take(&mut first_cell) {
+                                out.push_str(", ");
+                            }
+                            $col.write(out);
+                        )+
+                        out.push(']');
+                    }
+                }
+                out.push_str(if first_row { "]\n    }" } else { "\n      ]\n    }" });
+            })+
+            Ok(())
+        }
+
+        /// Inserts every row of a parsed dump, ids included, reporting rows as they go in.
+        fn load_rows(
+            conn: &mut DbConnection,
+            dump: &dump::Dump,
+            progress: &mut dyn FnMut(u64),
+        ) -> StoreResult<()> {
+            let mut tables = dump.tables.iter();
+            $({
+                use crate::schema::$table as t;
+                let rows = tables.next().map(Vec::as_slice).unwrap_or_default();
+                for (chunk_index, chunk) in rows.chunks(BATCH as usize).enumerate() {
+                    let mut values = Vec::with_capacity(chunk.len());
+                    for (i, row) in chunk.iter().enumerate() {
+                        let index = chunk_index * BATCH as usize + i;
+                        let cells = row.as_array().ok_or_else(|| dump::invalid(
+                            format!(concat!("tables.", stringify!($table), ".rows[{}]"), index),
+                            "must be an array",
+                        ))?;
+                        let columns: &[&str] = &[$(stringify!($col)),+];
+                        if cells.len() != columns.len() {
+                            return Err(dump::invalid(
+                                format!(concat!("tables.", stringify!($table), ".rows[{}]"), index),
+                                format!("has {} values for {} columns", cells.len(), columns.len()),
+                            ));
+                        }
+                        let mut position = 0;
+                        $(
+                            let $col: $ty = dump::cell(stringify!($table), index, stringify!($col), cells, position)?;
+                            position += 1;
+                        )+
+                        let _ = position;
+                        values.push(($(t::$col.eq($col),)+));
+                    }
+                    with_backend!(conn, |c| diesel::insert_into(t::table).values(values).execute(c))?;
+                    progress(chunk.len() as u64);
+                }
+            })+
+            Ok(())
         }
 
         /// Tables whose key is a generated `id`, whose sequence must follow the copied ids.
@@ -374,4 +474,39 @@ fn reset_sequences(conn: &mut DbConnection) -> StoreResult<()> {
         ))?;
     }
     Ok(())
+}
+
+/// The whole database as a JSON dump ([`dump`] describes the layout), read in one snapshot;
+/// `progress` is told how many rows each batch read.
+pub fn export_dump(conn: &mut DbConnection, progress: &mut dyn FnMut(u64)) -> StoreResult<String> {
+    transaction::read(conn, |conn| {
+        let mut out = format!(
+            "{{\n  \"format\": \"{}\",\n  \"version\": {},\n  \"tables\": [\n",
+            dump::FORMAT,
+            dump::VERSION
+        );
+        dump_rows(conn, &mut out, progress)?;
+        out.push_str("\n  ]\n}\n");
+        Ok(out)
+    })
+}
+
+/// Loads a parsed dump into an empty database (refused otherwise, `Conflict`), ids kept, in
+/// one transaction; PostgreSQL sequences are moved past the loaded ids. Returns the loaded
+/// tables' checksums.
+pub fn import_dump(
+    conn: &mut DbConnection,
+    dump: &dump::Dump,
+    progress: &mut dyn FnMut(u64),
+) -> StoreResult<Vec<TableChecksum>> {
+    transaction::write(conn, |conn| {
+        if let Some(table) = first_non_empty(conn)? {
+            return Err(StoreError::Conflict(format!(
+                "the target database is not empty (table {table} has rows)"
+            )));
+        }
+        load_rows(conn, dump, progress)?;
+        reset_sequences(conn)?;
+        checksums(conn)
+    })
 }
