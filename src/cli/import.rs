@@ -1,27 +1,56 @@
-//! `pilote import betagouv PATH`: the beta.gouv.fr catalogue into Pilote.
+//! `pilote import betagouv | measures | all`: data into Pilote.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use pilote_api::Settings;
+use pilote_store::{StoreError, copy};
 
-use super::DatabaseArgs;
-use crate::import::{ImportOptions, import_betagouv};
+use super::{DatabaseArgs, progress::Progress};
+use crate::{
+    import::{
+        ImportOptions, import_betagouv,
+        measures::{FileFormat, import_measures},
+    },
+    refusal::{Problem, Refusal},
+};
 
 /// What to import.
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
     /// Import the beta.gouv.fr catalogue: incubators, products, phase histories and events.
     #[command(after_help = "\
-Examples:
-  pilote import betagouv ../beta.gouv.fr/content          # _startups/ and _incubators/
-  pilote import betagouv startups.json --dry-run          # what would change, nothing written
-  pilote import betagouv startups.json --strict           # refuse data that needs repairs
+Exemples :
+  pilote import betagouv ../beta.gouv.fr/content          # _startups/ et _incubators/
+  pilote import betagouv startups.json --dry-run          # ce qui changerait, sans rien écrire
+  pilote import betagouv startups.json --strict           # refuser des données à réparer
 
-Importing the same data again changes nothing. Exit status: 0 when imported (or when a dry
-run succeeded), 1 on an error or when --strict found anomalies. See docs/import.md.")]
+Importer les mêmes données une seconde fois ne change rien. Codes de sortie : 0 importé (ou
+simulation réussie), 1 erreur, 3 anomalies refusées par --strict. Voir docs/import.md.")]
     Betagouv(BetagouvArgs),
+    /// Import a product's (or the portfolio's) measures from a CSV or JSON file.
+    #[command(after_help = "\
+Exemples :
+  pilote import measures mesures.csv --product dialogue             # export Excel français accepté
+  pilote import measures mesures.csv --product dialogue --dry-run
+  pilote import measures portefeuille.json                          # fichier de `export measures`
+
+CSV : colonnes indicator,period,value,comment (comment facultative), séparateur `,` ou `;`,
+virgule décimale, BOM et fins de ligne Windows acceptés. Toutes les lignes sont vérifiées
+d'abord : une seule erreur et rien n'est écrit (chaque erreur citée avec sa ligne et sa
+colonne, code de sortie 3). Une valeur corrigée garde l'ancienne dans l'historique ; la même
+valeur est « inchangée ». Voir docs/import.md.")]
+    Measures(MeasuresImportArgs),
+    /// Load a full JSON dump (`pilote export all`) into an empty database.
+    #[command(after_help = "\
+Exemples :
+  pilote import all dump.json --database-url postgres://pilote@localhost/pilote
+  pilote import all dump.json --database-url sqlite://nouvelle.db
+
+La base doit être vide (code de sortie 4 sinon) ; tout est chargé en une transaction, les
+identifiants gardés. Voir docs/import.md.")]
+    All(AllImportArgs),
 }
 
 /// Options of `pilote import betagouv`.
@@ -40,26 +69,141 @@ pub struct BetagouvArgs {
     pub dry_run: bool,
 }
 
+/// Options of `pilote import measures`.
+#[derive(Debug, Args)]
+pub struct MeasuresImportArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// A `.csv` or `.json` file.
+    #[arg(value_name = "FILE")]
+    pub path: PathBuf,
+    /// The product the values belong to (required for CSV and one product's JSON; picks one
+    /// product out of a portfolio file).
+    #[arg(long, value_name = "SLUG")]
+    pub product: Option<String>,
+    /// The file's format, when its name does not end in .csv or .json.
+    #[arg(long, value_enum)]
+    pub format: Option<FileFormat>,
+    /// Check and report what would change without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Options of `pilote import all`.
+#[derive(Debug, Args)]
+pub struct AllImportArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// A dump written by `pilote export all`.
+    #[arg(value_name = "FILE")]
+    pub path: PathBuf,
+}
+
 /// Runs `pilote import ...`.
 pub fn run(settings: &Settings, command: ImportCommand) -> anyhow::Result<()> {
     match command {
-        ImportCommand::Betagouv(args) => {
-            let db = args.database.open(settings)?;
-            let mut conn = db.get()?;
-            let options = ImportOptions {
-                strict: args.strict,
-                dry_run: args.dry_run,
-            };
-            let report = import_betagouv(&mut conn, &args.path, options)
-                .with_context(|| format!("cannot import {}", args.path.display()))?;
-            print!("{report}");
-            if report.refused() {
-                anyhow::bail!(
-                    "{} anomalies with --strict: nothing was written",
-                    report.catalogue.anomalies.len()
-                );
-            }
-            Ok(())
-        }
+        ImportCommand::Betagouv(args) => betagouv(settings, &args),
+        ImportCommand::Measures(args) => measures(settings, &args),
+        ImportCommand::All(args) => all(settings, &args),
     }
+}
+
+fn betagouv(settings: &Settings, args: &BetagouvArgs) -> anyhow::Result<()> {
+    let db = args.database.open(settings)?;
+    let mut conn = db.get()?;
+    let options = ImportOptions {
+        strict: args.strict,
+        dry_run: args.dry_run,
+    };
+    let report = import_betagouv(&mut conn, &args.path, options)
+        .with_context(|| format!("impossible d'importer {}", args.path.display()))?;
+    print!("{report}");
+    if report.refused() {
+        return Err(Refusal::invalid(
+            format!(
+                "{} anomalies avec --strict : rien n'a été écrit",
+                report.catalogue.anomalies.len()
+            ),
+            Vec::new(),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+fn measures(settings: &Settings, args: &MeasuresImportArgs) -> anyhow::Result<()> {
+    let format = args
+        .format
+        .or_else(|| FileFormat::of_path(&args.path))
+        .ok_or_else(|| {
+            Refusal::Usage(format!(
+                "{} : extension inconnue, précisez --format csv ou --format json",
+                args.path.display()
+            ))
+        })?;
+    let bytes = std::fs::read(&args.path)
+        .with_context(|| format!("impossible de lire {}", args.path.display()))?;
+    let db = args.database.open(settings)?;
+    let mut conn = db.get()?;
+    let today = chrono::Utc::now().date_naive();
+    let report = import_measures(
+        &mut conn,
+        &bytes,
+        format,
+        args.product.as_deref(),
+        args.dry_run,
+        today,
+    )
+    .with_context(|| format!("import de {} refusé", args.path.display()))?;
+    println!("{report}");
+    Ok(())
+}
+
+fn all(settings: &Settings, args: &AllImportArgs) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&args.path)
+        .with_context(|| format!("impossible de lire {}", args.path.display()))?;
+    let dump = copy::dump::parse(&text).map_err(|e| match e {
+        StoreError::Domain(pilote_domain::DomainError::Invalid { field, problem }) => {
+            Refusal::invalid(
+                format!(
+                    "{} n'est pas un export de Pilote lisible :",
+                    args.path.display()
+                ),
+                vec![Problem {
+                    location: field,
+                    problem,
+                }],
+            )
+            .into()
+        }
+        other => anyhow::Error::from(other),
+    })?;
+    drop(text);
+    let db = args.database.open(settings)?;
+    let mut conn = db.get()?;
+    let mut progress = Progress::new("import", dump.rows());
+    let loaded = copy::import_dump(&mut conn, &dump, &mut |n| progress.inc(n));
+    progress.finish();
+    let tables = loaded.map_err(|e| match e {
+        StoreError::Conflict(message) if message.contains("not empty") => Refusal::NotEmpty(
+            format!(
+                "la base cible n'est pas vide ({message}) : `pilote import all` ne remplit qu'une base vide, rien n'a été écrit"
+            ),
+        )
+        .into(),
+        StoreError::Domain(pilote_domain::DomainError::Invalid { field, problem }) => {
+            Refusal::invalid(
+                format!("{} refusé, rien n'a été écrit :", args.path.display()),
+                vec![Problem {
+                    location: field,
+                    problem,
+                }],
+            )
+            .into()
+        }
+        other => anyhow::Error::from(other).context("impossible de charger l'export"),
+    })?;
+    let rows: u64 = tables.iter().map(|t| t.rows).sum();
+    println!("Export chargé : {} tables, {rows} lignes.", tables.len());
+    Ok(())
 }

@@ -7,8 +7,10 @@ use pilote_api::Settings;
 use pilote_store::Database;
 
 mod demo;
+mod export;
 mod import;
 mod migrate_db;
+pub mod progress;
 mod render;
 mod review_pack;
 mod serve;
@@ -40,9 +42,12 @@ pub enum Command {
     Render(render::RenderArgs),
     /// Write a contract review's pack (printable French HTML, charts inlined) to a file.
     ReviewPack(review_pack::ReviewPackArgs),
-    /// Import existing data (the beta.gouv.fr catalogue).
+    /// Import data: the beta.gouv.fr catalogue, measures (CSV/JSON), a full dump.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Export data: measures (CSV/JSON), or the whole database as a JSON dump.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Manage users.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -88,6 +93,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Render(args) => render::run(&settings, &args),
         Command::ReviewPack(args) => review_pack::run(&settings, &args),
         Command::Import(command) => import::run(&settings, command),
+        Command::Export(command) => export::run(&settings, command),
         Command::User(command) => user::run(&settings, command),
     }
 }

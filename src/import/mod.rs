@@ -13,6 +13,7 @@ use pilote_store::{
 };
 
 pub mod betagouv;
+pub mod measures;
 
 /// How many records of one kind the files held, and which were left out and why.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

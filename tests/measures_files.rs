@@ -1,0 +1,316 @@
+//! `pilote import measures` / `pilote export measures`: CSV and JSON files through the real
+//! binary, into a database of either backend, with the API's parser and rules.
+
+use std::{path::Path, process::Command};
+
+use chrono::NaiveDate;
+use pilote_domain::{Period, Slug};
+use pilote_store::{
+    Backend, Database,
+    repo::{indicators, measures, products},
+    testing::TestDb,
+};
+
+fn pilote(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_pilote"))
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("PILOTE_CONFIG")
+        .env("RUST_LOG", "warn")
+        .args(args)
+        .output()
+        .expect("run pilote")
+}
+
+fn ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "status {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn path(dir: &Path, name: &str) -> String {
+    dir.join(name).to_str().expect("utf-8").to_owned()
+}
+
+/// `pilote export measures ARGS --out FILE`, the file's bytes.
+fn export(dir: &Path, url: &str, args: &[&str], file: &str) -> Vec<u8> {
+    let out = path(dir, file);
+    let mut all = vec!["export", "measures", "--database-url", url, "--out", &out];
+    all.extend_from_slice(args);
+    ok(&pilote(dir, &all));
+    std::fs::read(&out).expect("export")
+}
+
+/// A SQLite database with the demo portfolio, and the same database emptied of its measures
+/// (loaded from its dump with the measure tables cleared) on `backend`.
+fn databases(dir: &Path, backend: Backend) -> (String, TestDb) {
+    let url = format!("sqlite://{}", dir.join("source.db").display());
+    let db = Database::open(&url, &Default::default()).expect("open");
+    db.migrate().expect("migrate");
+    let today = NaiveDate::from_ymd_opt(2026, 11, 2).expect("date");
+    pilote::demo::load(&mut db.get().expect("conn"), 11, today).expect("demo");
+    let dump = dir.join("dump.json");
+    ok(&pilote(
+        dir,
+        &[
+            "export",
+            "all",
+            "--database-url",
+            &url,
+            "--out",
+            dump.to_str().expect("utf-8"),
+        ],
+    ));
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&dump).expect("dump")).expect("JSON");
+    for table in json["tables"].as_array_mut().expect("tables") {
+        if table["table"] == "measures" || table["table"] == "measure_history" {
+            table["rows"] = serde_json::json!([]);
+        }
+    }
+    std::fs::write(&dump, json.to_string()).expect("write");
+    let target = TestDb::new(backend);
+    ok(&pilote(
+        dir,
+        &[
+            "import",
+            "all",
+            dump.to_str().expect("utf-8"),
+            "--database-url",
+            target.url(),
+        ],
+    ));
+    (url, target)
+}
+
+fn measures_round_trip(backend: Backend) {
+    let dir = tempfile::tempdir().expect("dir");
+    let d = dir.path();
+    let (source, target) = databases(d, backend);
+    let first_product = {
+        let json: serde_json::Value =
+            serde_json::from_slice(&export(d, &source, &["--format", "json"], "all.json"))
+                .expect("JSON");
+        json["products"][0]["product"]
+            .as_str()
+            .expect("slug")
+            .to_owned()
+    };
+
+    // One product as CSV: export, import into the other database, export again.
+    let csv = export(d, &source, &["--product", &first_product], "one.csv");
+    assert!(csv.starts_with(b"indicator,period,value,comment\n"));
+    let report = ok(&pilote(
+        d,
+        &[
+            "import",
+            "measures",
+            &path(d, "one.csv"),
+            "--product",
+            &first_product,
+            "--database-url",
+            target.url(),
+        ],
+    ));
+    assert!(report.contains("créées"), "{report}");
+    assert_eq!(
+        export(
+            d,
+            target.url(),
+            &["--product", &first_product],
+            "one-back.csv"
+        ),
+        csv
+    );
+    // The same file again changes nothing.
+    let again = ok(&pilote(
+        d,
+        &[
+            "import",
+            "measures",
+            &path(d, "one.csv"),
+            "--product",
+            &first_product,
+            "--database-url",
+            target.url(),
+        ],
+    ));
+    assert!(again.contains(" 0 créées, 0 corrigées"), "{again}");
+
+    // The whole portfolio as JSON: export, import, export again identical.
+    let all = std::fs::read(d.join("all.json")).expect("all.json");
+    ok(&pilote(
+        d,
+        &[
+            "import",
+            "measures",
+            &path(d, "all.json"),
+            "--database-url",
+            target.url(),
+        ],
+    ));
+    assert_eq!(
+        export(d, target.url(), &["--format", "json"], "all-back.json"),
+        all
+    );
+    assert_eq!(
+        export(d, target.url(), &[], "all-back.csv"),
+        export(d, &source, &[], "all.csv"),
+        "the portfolio CSV too"
+    );
+
+    // A French Excel file corrects one value: the old one stays in history.
+    let mut conn = target.conn();
+    let slug = Slug::parse(&first_product).expect("slug");
+    let (product, _) = products::find(&mut conn, &slug).expect("product");
+    let (indicator_id, indicator) = indicators::list(&mut conn, product)
+        .expect("indicators")
+        .into_iter()
+        .next()
+        .expect("an indicator");
+    let last = measures::series(&mut conn, indicator_id, None)
+        .expect("series")
+        .last()
+        .expect("values")
+        .period;
+    let excel = format!(
+        "\u{feff}indicator;period;value;comment\r\n{};{last};12345,5;Corrigé après vérification\r\n",
+        indicator.key
+    );
+    std::fs::write(d.join("excel.csv"), excel).expect("write");
+    let dry = ok(&pilote(
+        d,
+        &[
+            "import",
+            "measures",
+            &path(d, "excel.csv"),
+            "--product",
+            &first_product,
+            "--dry-run",
+            "--database-url",
+            target.url(),
+        ],
+    ));
+    assert!(dry.contains("Simulation"), "{dry}");
+    assert!(dry.contains("1 corrigées"), "{dry}");
+    let period = Period::containing(indicator.periodicity, last);
+    assert_eq!(
+        measures::history(&mut conn, indicator_id, period)
+            .expect("history")
+            .len(),
+        1,
+        "a dry run writes nothing"
+    );
+    let fixed = ok(&pilote(
+        d,
+        &[
+            "import",
+            "measures",
+            &path(d, "excel.csv"),
+            "--product",
+            &first_product,
+            "--database-url",
+            target.url(),
+        ],
+    ));
+    assert!(fixed.contains("1 corrigées"), "{fixed}");
+    let versions = measures::history(&mut conn, indicator_id, period).expect("history");
+    assert_eq!(versions.len(), 2, "the replaced value is kept");
+    assert_eq!(versions[0].value, 12345.5);
+    assert_eq!(
+        versions[0].comment.as_deref(),
+        Some("Corrigé après vérification")
+    );
+
+    // Bad rows: every one reported with its line and column, nothing written, exit 3.
+    let before = export(d, target.url(), &["--format", "json"], "before.json");
+    let bad = format!(
+        "indicator;period;value\r\ninconnu;{last};1\r\n{key};{last};12,5,3\r\n{key};pas-une-date;3\r\n{key};{last};4\r\n",
+        key = indicator.key
+    );
+    std::fs::write(d.join("bad.csv"), bad).expect("write");
+    let refused = pilote(
+        d,
+        &[
+            "import",
+            "measures",
+            &path(d, "bad.csv"),
+            "--product",
+            &first_product,
+            "--database-url",
+            target.url(),
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    for expected in [
+        "ligne 3, colonne value",
+        "ligne 4, colonne period",
+        "rien n'a été écrit",
+    ] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+    let bad_indicator = format!("indicator,period,value\ninconnu,{last},1\n");
+    std::fs::write(d.join("bad2.csv"), bad_indicator).expect("write");
+    let refused = pilote(
+        d,
+        &[
+            "import",
+            "measures",
+            &path(d, "bad2.csv"),
+            "--product",
+            &first_product,
+            "--database-url",
+            target.url(),
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("ligne 2, colonne indicator"), "{stderr}");
+    assert_eq!(
+        export(d, target.url(), &["--format", "json"], "after.json"),
+        before,
+        "nothing written"
+    );
+
+    // A CSV file without --product is a usage error (2); an unknown product is bad input (3).
+    let usage = pilote(
+        d,
+        &[
+            "import",
+            "measures",
+            &path(d, "one.csv"),
+            "--database-url",
+            target.url(),
+        ],
+    );
+    assert_eq!(usage.status.code(), Some(2));
+    let unknown = pilote(
+        d,
+        &[
+            "import",
+            "measures",
+            &path(d, "one.csv"),
+            "--product",
+            "inconnu",
+            "--database-url",
+            target.url(),
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("produit inconnu"));
+}
+
+#[test]
+fn measures_round_trip_on_sqlite() {
+    measures_round_trip(Backend::Sqlite);
+}
+
+#[test]
+fn measures_round_trip_on_postgres() {
+    measures_round_trip(Backend::Postgres);
+}
