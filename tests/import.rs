@@ -181,7 +181,7 @@ fn imports_the_json_sample(backend: Backend) {
     assert!(!ch.changed(), "re-import changed {:?}", ch.details);
     assert_eq!(ch.products.unchanged, want.products);
     assert_eq!(ch.events.unchanged, want.events);
-    assert!(again.to_string().contains("No change"));
+    assert!(again.to_string().contains("Aucun changement"));
 
     // A newer file: a renamed product and one more event.
     let text = std::fs::read_to_string(json_path()).expect("json");
@@ -240,7 +240,7 @@ fn strict_and_dry_run_write_nothing(backend: Backend) {
 
     let dry = run(&mut conn, &json_path(), false, true);
     assert_eq!(dry.changes.as_ref().expect("report").products.imported, 80);
-    assert!(dry.to_string().starts_with("Dry run"));
+    assert!(dry.to_string().starts_with("Simulation"));
     assert_eq!(products::count(&mut conn).expect("count"), 0);
     assert!(
         pilote_store::repo::incubators::list(&mut conn)
@@ -266,7 +266,11 @@ fn cli_imports_through_the_binary(backend: Backend) {
             .expect("run pilote")
     };
     let strict = pilote(&["--strict"]);
-    assert!(!strict.status.success(), "--strict with anomalies fails");
+    assert_eq!(
+        strict.status.code(),
+        Some(3),
+        "--strict with anomalies fails"
+    );
     let ok = pilote(&[]);
     let stdout = String::from_utf8_lossy(&ok.stdout);
     assert!(
@@ -274,9 +278,9 @@ fn cli_imports_through_the_binary(backend: Backend) {
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
-    assert!(stdout.contains("imported 80"), "{stdout}");
+    assert!(stdout.contains("importés 80"), "{stdout}");
     let again = pilote(&[]);
-    assert!(String::from_utf8_lossy(&again.stdout).contains("No change"));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("Aucun changement"));
 }
 
 macro_rules! both_backends {

@@ -10,7 +10,7 @@ use pilote_store::{StoreError, copy};
 use super::{DatabaseArgs, progress::Progress};
 use crate::{
     import::{
-        ImportOptions, import_betagouv,
+        ImportOptions, import_betagouv_with_progress,
         measures::{FileFormat, import_measures},
     },
     refusal::{Problem, Refusal},
@@ -115,8 +115,17 @@ fn betagouv(settings: &Settings, args: &BetagouvArgs) -> anyhow::Result<()> {
         strict: args.strict,
         dry_run: args.dry_run,
     };
-    let report = import_betagouv(&mut conn, &args.path, options)
-        .with_context(|| format!("impossible d'importer {}", args.path.display()))?;
+    let mut progress: Option<Progress> = None;
+    let report =
+        import_betagouv_with_progress(&mut conn, &args.path, options, &mut |done, total| {
+            let bar = progress.get_or_insert_with(|| Progress::new("produits", total as u64));
+            bar.inc(done as u64 - bar.done());
+        });
+    if let Some(bar) = progress {
+        bar.finish();
+    }
+    let report =
+        report.with_context(|| format!("impossible d'importer {}", args.path.display()))?;
     print!("{report}");
     if report.refused() {
         return Err(Refusal::invalid(
@@ -146,6 +155,7 @@ fn measures(settings: &Settings, args: &MeasuresImportArgs) -> anyhow::Result<()
     let db = args.database.open(settings)?;
     let mut conn = db.get()?;
     let today = chrono::Utc::now().date_naive();
+    let mut progress: Option<Progress> = None;
     let report = import_measures(
         &mut conn,
         &bytes,
@@ -153,8 +163,15 @@ fn measures(settings: &Settings, args: &MeasuresImportArgs) -> anyhow::Result<()
         args.product.as_deref(),
         args.dry_run,
         today,
-    )
-    .with_context(|| format!("import de {} refusé", args.path.display()))?;
+        &mut |done, total| {
+            let bar = progress.get_or_insert_with(|| Progress::new("produits", total as u64));
+            bar.inc(done as u64 - bar.done());
+        },
+    );
+    if let Some(bar) = progress {
+        bar.finish();
+    }
+    let report = report.with_context(|| format!("import de {} refusé", args.path.display()))?;
     println!("{report}");
     Ok(())
 }

@@ -8,6 +8,12 @@ use pilote_store::{Database, copy};
 
 /// Options of `pilote migrate-db`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Exemples :
+  pilote migrate-db --from sqlite://pilote.db --to postgres://pilote@localhost/pilote
+  pilote migrate-db --from postgres://pilote@localhost/pilote --to sqlite://copie.db
+
+La base cible doit être vide (code de sortie 4 sinon). Voir docs/operations.md.")]
 pub struct MigrateDbArgs {
     /// The database to copy from (sqlite://PATH or postgres://...); migrated first, else
     /// unchanged.

@@ -18,7 +18,19 @@ mod user;
 
 /// Pilote: the portfolio of public digital products, phase by phase, number by number.
 #[derive(Debug, Parser)]
-#[command(name = "pilote", version, about)]
+#[command(
+    name = "pilote",
+    version,
+    about,
+    after_help = "\
+Exemples :
+  pilote serve --demo
+  pilote import betagouv startups.json
+  pilote export all > dump.json
+
+Codes de sortie : 0 succès, 1 erreur, 2 usage, 3 données refusées, 4 base non vide.
+`pilote COMMANDE --help` détaille chaque commande ; voir docs/usage.md."
+)]
 pub struct Cli {
     /// Settings file layered over the defaults (TOML).
     #[arg(long, global = true, env = "PILOTE_CONFIG", value_name = "FILE")]
@@ -33,6 +45,9 @@ pub enum Command {
     /// Run the HTTP server (migrations run first).
     Serve(serve::ServeArgs),
     /// Apply pending database migrations and exit.
+    #[command(
+        after_help = "Exemple :\n  pilote migrate --database-url postgres://pilote@localhost/pilote"
+    )]
     Migrate(DatabaseArgs),
     /// Copy a whole database into an empty one (SQLite to PostgreSQL, or back).
     MigrateDb(migrate_db::MigrateDbArgs),

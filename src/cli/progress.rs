@@ -59,6 +59,11 @@ impl Progress {
         }
     }
 
+    /// Units done so far.
+    pub fn done(&self) -> u64 {
+        self.done
+    }
+
     /// Counts `n` more units done.
     pub fn inc(&mut self, n: u64) {
         self.done += n;

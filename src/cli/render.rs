@@ -33,6 +33,13 @@ impl Formats {
 /// Options of `pilote render`.
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["product", "portfolio"])))]
+#[command(after_help = "\
+Exemples :
+  pilote render --product dialogue --out graphiques/                 # tableau de bord et indicateurs
+  pilote render --portfolio --format both --out graphiques/          # phases, frise, dérive
+  pilote render --portfolio --incubator dinum --format png --out graphiques/
+
+Voir docs/charts.md.")]
 pub struct RenderArgs {
     /// The product whose dashboard and indicator charts to write.
     #[arg(long, value_name = "SLUG")]

@@ -13,6 +13,11 @@ use super::DatabaseArgs;
 
 /// Options of `pilote review-pack`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Exemples :
+  pilote review-pack --product dialogue --review 3 --out revue-dialogue.html
+
+Voir docs/contract.md.")]
 pub struct ReviewPackArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,

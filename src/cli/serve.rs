@@ -8,6 +8,13 @@ use super::{DatabaseArgs, demo};
 
 /// Options of `pilote serve`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Exemples :
+  pilote serve                                            # http://127.0.0.1:8080, sqlite://pilote.db
+  pilote serve --demo                                     # avec le portefeuille de démonstration
+  pilote serve --bind 0.0.0.0:8080 --database-url postgres://pilote@db/pilote
+
+Les migrations sont appliquées au démarrage. Voir docs/usage.md et docs/configuration.md.")]
 pub struct ServeArgs {
     /// Address to listen on (default 127.0.0.1:8080).
     #[arg(long, env = "PILOTE_BIND", value_name = "ADDR")]

@@ -29,6 +29,13 @@ pub enum RoleArg {
 
 /// Options of `pilote user add`.
 #[derive(Debug, Args)]
+#[command(after_help = "\
+Exemples :
+  printf '%s\\n' \"$MOT_DE_PASSE\" | pilote user add --email admin@exemple.gouv.fr --name \"Admin\" --role admin
+  pilote user add --email c.martin@exemple.gouv.fr --name \"Camille Martin\" --role manager --incubator dinum
+  pilote user add --email d.leroy@exemple.gouv.fr --name \"Dominique Leroy\" --role member --product dialogue
+
+Le mot de passe (12 caractères au moins) est lu sur l'entrée standard, jamais en argument.")]
 pub struct AddArgs {
     #[arg(long)]
     pub email: String,

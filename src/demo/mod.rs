@@ -7,6 +7,7 @@
 
 mod catalogue;
 mod contracts;
+pub mod from_betagouv;
 mod indicators;
 mod reviews;
 mod timeline;

@@ -250,6 +250,7 @@ pub fn import_measures(
     product: Option<&str>,
     dry_run: bool,
     today: NaiveDate,
+    progress: &mut dyn FnMut(usize, usize),
 ) -> anyhow::Result<MeasuresReport> {
     let groups = read(bytes, format, product)?;
     let source = match format {
@@ -303,11 +304,14 @@ pub fn import_measures(
         )
         .into());
     }
+    let total = batches.len();
     let write = |c: &mut DbConnection| {
         let mut report = Vec::new();
+        progress(0, total);
         for (slug, id, inputs) in &batches {
             let counts = measures::upsert(c, *id, inputs, source, Actor::System, today)?;
             report.push((slug.to_string(), counts));
+            progress(report.len(), total);
         }
         Ok(report)
     };

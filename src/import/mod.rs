@@ -78,6 +78,19 @@ pub fn import_betagouv(
     path: &Path,
     options: ImportOptions,
 ) -> anyhow::Result<ImportReport> {
+    import_betagouv_with_progress(conn, path, options, &mut |_, _| {})
+}
+
+/// Products written per step of the progress report.
+const PROGRESS_STEP: usize = 20;
+
+/// [`import_betagouv`], telling `progress` how many products of how many are written.
+pub fn import_betagouv_with_progress(
+    conn: &mut DbConnection,
+    path: &Path,
+    options: ImportOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> anyhow::Result<ImportReport> {
     let catalogue = betagouv::read(path)?;
     if options.strict && !catalogue.anomalies.is_empty() {
         return Ok(ImportReport {
@@ -86,8 +99,20 @@ pub fn import_betagouv(
             dry_run: options.dry_run,
         });
     }
-    let write =
-        |c: &mut DbConnection| import::apply(c, &catalogue.incubators, &catalogue.products_out);
+    let total = catalogue.products_out.len();
+    let write = |c: &mut DbConnection| {
+        // Incubators first, then products a few at a time: the same writes as one call,
+        // with room to report progress in between.
+        let mut changes = import::apply(c, &catalogue.incubators, &[])?;
+        progress(0, total);
+        let mut done = 0;
+        for chunk in catalogue.products_out.chunks(PROGRESS_STEP) {
+            add(&mut changes, import::apply(c, &[], chunk)?);
+            done += chunk.len();
+            progress(done, total);
+        }
+        Ok(changes)
+    };
     let changes = if options.dry_run {
         transaction::dry_run(conn, write)?
     } else {
@@ -100,16 +125,33 @@ pub fn import_betagouv(
     })
 }
 
+/// Adds one step's changes to the total.
+fn add(total: &mut ImportChanges, step: ImportChanges) {
+    for (sum, part) in [
+        (&mut total.incubators, step.incubators),
+        (&mut total.products, step.products),
+        (&mut total.phases, step.phases),
+        (&mut total.events, step.events),
+        (&mut total.decisions, step.decisions),
+    ] {
+        sum.imported += part.imported;
+        sum.updated += part.updated;
+        sum.unchanged += part.unchanged;
+        sum.removed += part.removed;
+    }
+    total.details.extend(step.details);
+}
+
 fn line(out: &mut String, what: &str, tally: &Tally, changes: Option<&Changes>, extra: &str) {
-    let _ = write!(out, "{what:<11} read {:>4}", tally.read);
+    let _ = write!(out, "{what:<12} lus {:>4}", tally.read);
     if let Some(c) = changes {
         let _ = write!(
             out,
-            ", imported {}, updated {}, unchanged {}, removed {}",
+            ", importés {}, mis à jour {}, inchangés {}, retirés {}",
             c.imported, c.updated, c.unchanged, c.removed
         );
     }
-    let _ = write!(out, ", skipped {}", tally.skipped_total());
+    let _ = write!(out, ", ignorés {}", tally.skipped_total());
     let reasons: Vec<String> = tally
         .skipped
         .iter()
@@ -127,25 +169,25 @@ impl std::fmt::Display for ImportReport {
         let ch = self.changes.as_ref();
         let mut out = String::new();
         if self.dry_run {
-            out.push_str("Dry run: nothing was written.\n");
+            out.push_str("Simulation (--dry-run) : rien n'a été écrit.\n");
         }
-        let placeholders = format!(", placeholders {}", c.placeholders);
+        let placeholders = format!(", provisoires {}", c.placeholders);
         line(
             &mut out,
-            "incubators",
+            "incubateurs",
             &c.incubators_tally,
             ch.map(|x| &x.incubators),
             &placeholders,
         );
         line(
             &mut out,
-            "products",
+            "produits",
             &c.products,
             ch.map(|x| &x.products),
             "",
         );
         let filled = format!(
-            ", stops {}, zero-length added {}",
+            ", arrêts {}, ajoutées de durée nulle {}",
             c.phase_stops, c.phases_filled
         );
         line(
@@ -155,29 +197,29 @@ impl std::fmt::Display for ImportReport {
             ch.map(|x| &x.phases),
             &filled,
         );
-        line(&mut out, "events", &c.events, ch.map(|x| &x.events), "");
+        line(&mut out, "événements", &c.events, ch.map(|x| &x.events), "");
         if let Some(ch) = ch {
             let d = ch.decisions;
             let _ = writeln!(
                 out,
-                "decisions  from committee events: imported {}, removed {}",
+                "décisions   issues des comités : importées {}, retirées {}",
                 d.imported, d.removed
             );
         }
-        let _ = writeln!(out, "anomalies  {}", c.anomalies.len());
+        let _ = writeln!(out, "anomalies    {}", c.anomalies.len());
         for a in &c.anomalies {
             let _ = writeln!(out, "  {} {}: {}", a.subject, a.location, a.problem);
         }
         match ch {
-            None => {
-                out.push_str("Refused (--strict): the data has anomalies; nothing was written.\n")
-            }
+            None => out.push_str(
+                "Refusé (--strict) : les données ont des anomalies ; rien n'a été écrit.\n",
+            ),
             Some(ch) if !ch.changed() => {
-                out.push_str("No change: the database already holds this data.\n")
+                out.push_str("Aucun changement : la base contient déjà ces données.\n")
             }
             Some(ch) => {
                 for detail in &ch.details {
-                    let _ = writeln!(out, "  changed {detail}");
+                    let _ = writeln!(out, "  modifié {detail}");
                 }
             }
         }

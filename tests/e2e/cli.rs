@@ -207,7 +207,7 @@ fn migrate_then_demo_refuses_a_second_load() {
         .output()
         .expect("demo again");
     assert!(!second.status.success());
-    assert!(String::from_utf8_lossy(&second.stderr).contains("already holds products"));
+    assert!(String::from_utf8_lossy(&second.stderr).contains("contient déjà des produits"));
 }
 
 #[test]
@@ -254,4 +254,92 @@ fn two_migrate_processes_started_at_once_on_postgres_both_succeed() {
         Vec::<String>::new(),
         "every migration applied exactly once"
     );
+}
+
+#[test]
+fn every_command_has_help_with_examples() {
+    let dir = tempfile::tempdir().expect("dir");
+    let commands: &[&[&str]] = &[
+        &[],
+        &["serve"],
+        &["migrate"],
+        &["migrate-db"],
+        &["demo"],
+        &["render"],
+        &["review-pack"],
+        &["import", "betagouv"],
+        &["import", "measures"],
+        &["import", "all"],
+        &["export", "measures"],
+        &["export", "all"],
+        &["user", "add"],
+    ];
+    for command in commands {
+        let out = pilote(dir.path())
+            .args(*command)
+            .arg("--help")
+            .output()
+            .expect("help");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{command:?}");
+        assert!(stdout.contains("Exemple"), "{command:?}: {stdout}");
+    }
+}
+
+#[test]
+fn exit_statuses_say_what_went_wrong() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("x.db").display());
+    let status = |args: &[&str]| {
+        let out = pilote(dir.path())
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // 2: usage, from clap or from the options given.
+    assert_eq!(status(&["import", "--nonsense"]).0, Some(2));
+    let csv = dir.path().join("mesures.csv");
+    std::fs::write(&csv, "indicator,period,value\n").expect("write");
+    let csv = csv.to_str().expect("utf-8");
+    let (code, stderr) = status(&["import", "measures", csv, "--database-url", &url]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--product"), "{stderr}");
+    // 1: a failure (here a file that is not there).
+    let (code, stderr) = status(&[
+        "import",
+        "measures",
+        "absent.csv",
+        "--product",
+        "p",
+        "--database-url",
+        &url,
+    ]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("impossible de lire"), "{stderr}");
+    // 3: input refused (anomalies under --strict).
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/betagouv/startups.json"
+    );
+    let (code, stderr) = status(&[
+        "import",
+        "betagouv",
+        sample,
+        "--strict",
+        "--database-url",
+        &url,
+    ]);
+    assert_eq!(code, Some(3), "{stderr}");
+    // 0, then 4: the demo fills an empty database only.
+    assert_eq!(
+        status(&["import", "betagouv", sample, "--database-url", &url]).0,
+        Some(0)
+    );
+    let (code, stderr) = status(&["demo", "--database-url", &url]);
+    assert_eq!(code, Some(4), "{stderr}");
 }
