@@ -76,7 +76,8 @@ pub fn run(settings: &Settings, args: &DemoArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let summary = crate::demo::load(&mut conn, args.seed, today).context("cannot load the demo")?;
+    let summary = crate::demo::load(&mut conn, args.seed, today)
+        .context("impossible de charger la démonstration")?;
     println!(
         "Portefeuille de démonstration chargé : {} incubateurs, {} produits, {} indicateurs, {} mesures, {} décisions, {} contrats de réussite, {} revues signées.",
         summary.incubators,
@@ -97,7 +98,8 @@ pub fn load_if_empty(db: &Database, seed: u64) -> anyhow::Result<()> {
         return Ok(());
     }
     let today = chrono::Utc::now().date_naive();
-    let summary = crate::demo::load(&mut conn, seed, today).context("cannot load the demo")?;
+    let summary = crate::demo::load(&mut conn, seed, today)
+        .context("impossible de charger la démonstration")?;
     log::info!(
         "demo portfolio loaded: {} products, {} measures",
         summary.products,

@@ -4,7 +4,9 @@
 use anyhow::Context;
 use clap::Args;
 use pilote_api::Settings;
-use pilote_store::{Database, copy};
+use pilote_store::{Database, StoreError, copy};
+
+use crate::refusal::Refusal;
 
 /// Options of `pilote migrate-db`.
 #[derive(Debug, Args)]
@@ -27,12 +29,19 @@ pub struct MigrateDbArgs {
 /// Copies every table, checks both sides equal row for row, and prints the counts.
 pub fn run(settings: &Settings, args: &MigrateDbArgs) -> anyhow::Result<()> {
     let options = settings.database.pool_options();
-    let from = Database::open(&args.from, &options).context("cannot use the --from URL")?;
-    let to = Database::open(&args.to, &options).context("cannot use the --to URL")?;
+    let from = Database::open(&args.from, &options).context("URL --from inutilisable")?;
+    let to = Database::open(&args.to, &options).context("URL --to inutilisable")?;
     // The source must have the columns the copy reads; migrating it is what `serve` would do.
     from.migrate()
-        .context("cannot migrate the source database")?;
-    let copied = copy::copy_database(&from, &to).context("cannot copy the database")?;
+        .context("impossible de migrer la base source")?;
+    let copied = copy::copy_database(&from, &to).map_err(|e| match e {
+        StoreError::Conflict(message) if message.contains("not empty") => {
+            anyhow::Error::from(Refusal::NotEmpty(format!(
+                "{message} : la copie ne remplit qu'une base vide, rien n'a été écrit"
+            )))
+        }
+        other => anyhow::Error::from(other).context("impossible de copier la base"),
+    })?;
     for table in &copied {
         println!(
             "{:<22} {:>9} lignes  sha256 {}",

@@ -84,8 +84,8 @@ impl DatabaseArgs {
             .as_deref()
             .unwrap_or(&settings.database_url);
         let db = Database::open(url, &settings.database.pool_options())
-            .with_context(|| "cannot use the database URL")?;
-        let applied = db.migrate().context("cannot migrate the database")?;
+            .context("URL de la base inutilisable")?;
+        let applied = db.migrate().context("impossible de migrer la base")?;
         if !applied.is_empty() {
             log::info!("applied migrations: {}", applied.join(", "));
         }
@@ -95,7 +95,8 @@ impl DatabaseArgs {
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    let settings = Settings::load(cli.config.as_deref()).context("cannot load settings")?;
+    let settings =
+        Settings::load(cli.config.as_deref()).context("impossible de lire la configuration")?;
     match cli.command {
         Command::Serve(args) => serve::run(&settings, args),
         Command::Migrate(args) => {

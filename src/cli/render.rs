@@ -61,7 +61,8 @@ pub struct RenderArgs {
 
 fn write(dir: &Path, stem: &str, format: Format, bytes: &[u8]) -> anyhow::Result<PathBuf> {
     let path = dir.join(format!("{stem}.{}", format.extension()));
-    std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::write(&path, bytes)
+        .with_context(|| format!("impossible d'écrire {}", path.display()))?;
     Ok(path)
 }
 
@@ -70,7 +71,7 @@ pub fn run(settings: &Settings, args: &RenderArgs) -> anyhow::Result<()> {
     let db = args.database.open(settings)?;
     let mut conn = db.get()?;
     std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
+        .with_context(|| format!("impossible de créer {}", args.out.display()))?;
     let today = chrono::Utc::now().date_naive();
     let mut written = Vec::new();
     if let Some(slug) = &args.product {
@@ -85,7 +86,7 @@ pub fn run(settings: &Settings, args: &RenderArgs) -> anyhow::Result<()> {
             }
             Ok((dashboard, charts))
         })
-        .with_context(|| format!("cannot read product {slug}"))?;
+        .with_context(|| format!("impossible de lire le produit {slug}"))?;
         for &format in args.format.list() {
             let bytes = pilote_charts::dashboard_chart(&dashboard, Size::new(1200, 800)?, format)?;
             written.push(write(&args.out, "dashboard", format, &bytes)?);

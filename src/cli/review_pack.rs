@@ -34,13 +34,18 @@ pub struct ReviewPackArgs {
 
 /// Writes the pack; an unknown product or review, or one of another product, is an error.
 pub fn run(settings: &Settings, args: &ReviewPackArgs) -> anyhow::Result<()> {
-    let slug = Slug::parse(&args.product).context("not a product slug")?;
+    let slug =
+        Slug::parse(&args.product).context("--product n'est pas un identifiant de produit")?;
     let db = args.database.open(settings)?;
     let mut conn = db.get()?;
-    let html = review_pack::build(&mut conn, &slug, ReviewId(args.review))
-        .with_context(|| format!("cannot build the pack of review {}", args.review))?;
+    let html = review_pack::build(&mut conn, &slug, ReviewId(args.review)).with_context(|| {
+        format!(
+            "impossible de construire le dossier de la revue {}",
+            args.review
+        )
+    })?;
     std::fs::write(&args.out, html)
-        .with_context(|| format!("cannot write {}", args.out.display()))?;
+        .with_context(|| format!("impossible d'écrire {}", args.out.display()))?;
     println!("Dossier de revue écrit dans {}.", args.out.display());
     Ok(())
 }

@@ -38,8 +38,10 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
     }
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings, bind, db)
-            .with_context(|| format!("cannot listen on {bind}"))?;
+            .with_context(|| format!("impossible d'écouter sur {bind}"))?;
         log::info!("Pilote listening on port {}", app.port());
-        app.run_until_stopped().await.context("server failed")
+        app.run_until_stopped()
+            .await
+            .context("le serveur s'est arrêté sur une erreur")
     })
 }

@@ -68,7 +68,7 @@ pub fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
         let id = users::insert(c, &email, &args.name, &hash, Actor::System)?;
         users::grant(c, id, &grant, Actor::System)
     })
-    .with_context(|| format!("cannot create {email}"))?;
+    .with_context(|| format!("impossible de créer {email}"))?;
     println!("Utilisateur {email} créé ({}).", grant.role().label_fr());
     Ok(())
 }
@@ -77,7 +77,7 @@ fn grant(args: &AddArgs) -> anyhow::Result<Grant> {
     let scope = |flag: &Option<String>, name: &str| -> anyhow::Result<Slug> {
         let value = flag
             .as_deref()
-            .with_context(|| format!("--{name} is required for this role"))?;
+            .with_context(|| format!("--{name} est obligatoire pour ce rôle"))?;
         Ok(Slug::parse(value)?)
     };
     let grant = match args.role {
@@ -96,7 +96,7 @@ fn grant(args: &AddArgs) -> anyhow::Result<Grant> {
         Grant::Admin | Grant::Viewer => args.incubator.is_some() || args.product.is_some(),
     };
     if stray {
-        anyhow::bail!("--incubator goes with --role manager, --product with --role member");
+        anyhow::bail!("--incubator va avec --role manager, --product avec --role member");
     }
     Ok(grant)
 }
@@ -111,7 +111,7 @@ fn read_password() -> anyhow::Result<String> {
     let first = rpassword::prompt_password("Mot de passe : ")?;
     let second = rpassword::prompt_password("Confirmez le mot de passe : ")?;
     if first != second {
-        anyhow::bail!("the two passwords differ");
+        anyhow::bail!("les deux mots de passe diffèrent");
     }
     Ok(first)
 }

@@ -85,7 +85,7 @@ fn user_add_reads_the_password_from_stdin_and_stores_a_hash(backend: Backend) {
         ],
         "un mot de passe assez long",
     );
-    assert!(String::from_utf8_lossy(&unscoped.stderr).contains("--incubator is required"));
+    assert!(String::from_utf8_lossy(&unscoped.stderr).contains("--incubator est obligatoire"));
 }
 
 #[test]
