@@ -217,3 +217,88 @@ pub(super) fn cell<T: DumpValue>(
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written<T: DumpValue>(value: &T) -> String {
+        let mut out = String::new();
+        value.write(&mut out);
+        out
+    }
+
+    fn round_trip<T: DumpValue + PartialEq + std::fmt::Debug>(value: T) {
+        let text = written(&value);
+        let json: Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(T::read(&json), Some(value), "{text}");
+    }
+
+    #[test]
+    fn floats_read_back_bit_for_bit() {
+        for value in [
+            0.1 + 0.2,
+            1.0 / 3.0,
+            123_456_789.123_456_79,
+            1e-300,
+            -2.5e17,
+            0.0,
+            12345.5,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ] {
+            let text = written(&value);
+            let json: Value = serde_json::from_str(&text).expect("JSON");
+            assert_eq!(
+                f64::read(&json).map(f64::to_bits),
+                Some(value.to_bits()),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn timestamps_have_one_canonical_form() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+        let micro = day.and_hms_micro_opt(5, 4, 3, 20).expect("time");
+        assert_eq!(written(&micro), "\"2026-11-23T05:04:03.000020\"");
+        let whole = day.and_hms_opt(5, 4, 3).expect("time");
+        assert_eq!(written(&whole), "\"2026-11-23T05:04:03.000000\"");
+        let nano = day.and_hms_nano_opt(5, 4, 3, 7).expect("time");
+        assert_eq!(written(&nano), "\"2026-11-23T05:04:03.000000007\"");
+        for value in [micro, whole, nano] {
+            round_trip(value);
+        }
+        assert_eq!(written(&day), "\"2026-11-23\"");
+        round_trip(day);
+    }
+
+    #[test]
+    fn text_and_nulls_are_json() {
+        round_trip("guillemets \" et \\ et\nligne, « accents »".to_owned());
+        round_trip(Some(3_i64));
+        round_trip(None::<i64>);
+        round_trip(true);
+        assert_eq!(written(&None::<String>), "null");
+        assert_eq!(i32::read(&Value::from(i64::MAX)), None, "out of range");
+        assert_eq!(NaiveDate::read(&Value::from("23/11/2026")), None);
+    }
+
+    #[test]
+    fn foreign_files_are_refused_by_name() {
+        let field = |text: &str| match parse(text) {
+            Err(StoreError::Domain(DomainError::Invalid { field, .. })) => field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(field("[1, 2"), "line 1, column 5");
+        assert_eq!(field(r#"{"format": "autre"}"#), "format");
+        assert_eq!(
+            field(r#"{"format": "pilote-dump", "version": 2, "tables": []}"#),
+            "version"
+        );
+        assert_eq!(
+            field(r#"{"format": "pilote-dump", "version": 1, "tables": []}"#),
+            "tables"
+        );
+    }
+}
