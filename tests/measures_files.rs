@@ -303,6 +303,19 @@ fn measures_round_trip(backend: Backend) {
     );
     assert_eq!(unknown.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("produit inconnu"));
+    let unknown = pilote(
+        d,
+        &[
+            "export",
+            "measures",
+            "--product",
+            "inconnu",
+            "--database-url",
+            target.url(),
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("produit inconnu"));
 }
 
 #[test]

@@ -6,10 +6,13 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use pilote_api::Settings;
 use pilote_domain::Slug;
-use pilote_store::copy;
+use pilote_store::{StoreError, copy};
 
 use super::{DatabaseArgs, progress::Progress};
-use crate::{import::measures::FileFormat, refusal::Refusal};
+use crate::{
+    import::measures::FileFormat,
+    refusal::{Problem, Refusal},
+};
 
 /// What to export.
 #[derive(Debug, Subcommand)]
@@ -102,7 +105,22 @@ pub fn run(settings: &Settings, command: ExportCommand) -> anyhow::Result<()> {
                 args.format,
                 today,
             )
-            .context("impossible d'exporter les mesures")?;
+            .map_err(|e| {
+                let unknown = e
+                    .chain()
+                    .any(|c| matches!(c.downcast_ref(), Some(StoreError::NotFound { .. })));
+                match (unknown, &product) {
+                    (true, Some(slug)) => Refusal::invalid(
+                        "rien n'a été exporté :",
+                        vec![Problem {
+                            location: "--product".to_owned(),
+                            problem: format!("produit inconnu : {slug}"),
+                        }],
+                    )
+                    .into(),
+                    _ => e.context("impossible d'exporter les mesures"),
+                }
+            })?;
             emit(args.out.as_ref(), &text)
         }
         ExportCommand::All(args) => {

@@ -253,6 +253,16 @@ pub fn import_measures(
     progress: &mut dyn FnMut(usize, usize),
 ) -> anyhow::Result<MeasuresReport> {
     let groups = read(bytes, format, product)?;
+    if let (true, Some(wanted)) = (groups.is_empty(), product) {
+        return Err(Refusal::invalid(
+            "rien n'a été écrit :",
+            vec![Problem {
+                location: "products".to_owned(),
+                problem: format!("le fichier ne contient pas le produit {wanted}"),
+            }],
+        )
+        .into());
+    }
     let source = match format {
         FileFormat::Csv => MeasureSource::Csv,
         FileFormat::Json => MeasureSource::Import,
