@@ -13,6 +13,7 @@ use pilote_store::{
 
 use crate::helpers::{Server, add_user, pilote};
 
+mod account;
 mod client;
 mod forms;
 
@@ -265,6 +266,10 @@ fn pages_sessions_csrf_and_headers() {
         .expect("a cleared cookie");
     assert!(cleared.starts_with("pilote_session=;"), "{cleared}");
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    // The session ended on the server: a copy of the cookie, replayed, is anonymous.
+    let replayed = call(&server, "GET", "/", &session, None);
+    assert_eq!(replayed.status, 303);
+    assert_eq!(replayed.header("location"), Some("/connexion"));
 }
 
 /// Runs headless Chromium with `args` then `url`.
