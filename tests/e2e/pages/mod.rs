@@ -14,6 +14,7 @@ use pilote_store::{
 use crate::helpers::{Server, add_user, pilote};
 
 mod account;
+mod browser;
 mod client;
 mod forms;
 
