@@ -13,9 +13,9 @@
 //
 // The suite: log in, post this week's numbers through the form and see the product's chart
 // change, preview a CSV import, record a committee decision, log out (and the old session is
-// gone); the public stats page loads without login; axe-core on every page type reports no
-// violation; every page fits 320 px and 1920 px wide (no horizontal scrolling). It prints one
-// line per check and ends with « N passed, N failed »; the exit code is 1 on any failure.
+// gone); the public stats page loads without login; axe-core on every page type (the review
+// pack included) reports no violation; every page fits 320 px and 1920 px wide (no horizontal
+// scrolling). It prints one line per check and ends with « N passed, N failed »; the exit code is 1 on any failure.
 //
 // --screenshots DIR instead signs in and writes PNGs of the portfolio, the product page and
 // the stats page at 1920 px (desktop) and at 375 px and 320 px (phone) into DIR.
@@ -172,6 +172,13 @@ async function suite(browser, opts) {
   await check('signing in through the form leads to the portfolio', async () => {
     await signIn(page, opts);
     assert((await page.locator('h1').innerText()) === 'Portefeuille des produits', 'not the portfolio');
+  });
+
+  await check('the contract page links to review packs', async () => {
+    await visit(page, `${product}/contrat`);
+    const href = await page.locator('a[href*="/reviews/"]').first().getAttribute('href');
+    assert(href, 'no review pack link');
+    pages.push(['dossier de revue', `${opts.base}${href}`, 200]);
   });
 
   for (const [name, url, status] of pages) {

@@ -228,6 +228,14 @@ fn contract_account_and_sessions_that_end() {
         Some(&format!("csrf={viewer_csrf}&produit={slug}&nom=intrus")),
     );
     assert_eq!(forged.status, 403);
+    let forged = call(
+        &server,
+        "POST",
+        "/compte/jetons/revoquer",
+        &viewer,
+        Some(&format!("csrf={viewer_csrf}&produit={slug}&id={id}")),
+    );
+    assert_eq!(forged.status, 403);
 
     // Two sessions; changing the password in one ends the other, and its cookie as a
     // Bearer token too.
