@@ -144,6 +144,9 @@ async function dashboard(page, opts) {
 
 async function suite(browser, opts) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+  // A generous ceiling, not a timing check: CI builds and tests on two shared cores.
+  context.setDefaultTimeout(120_000);
+  context.setDefaultNavigationTimeout(120_000);
   const page = await context.newPage();
   const product = `${opts.base}/produits/${opts.product}`;
   // Every page type, as a signed-in person sees it (the URL, and its HTTP status).
@@ -276,6 +279,8 @@ async function suite(browser, opts) {
   if (opts.public) {
     await check('the public stats page loads without login, passes axe and fits', async () => {
       const anonymous = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      anonymous.setDefaultTimeout(120_000);
+      anonymous.setDefaultNavigationTimeout(120_000);
       const visitor = await anonymous.newPage();
       await visit(visitor, `${opts.base}/produits/${opts.public}/stats`);
       assert((await visitor.locator('h1').count()) === 1, 'no heading');
@@ -301,6 +306,8 @@ async function screenshots(browser, opts) {
   if (opts.public) shots.push(['stats', `/produits/${opts.public}/stats`]);
   for (const [device, width] of [['ordinateur', 1920], ['telephone-375', 375], ['telephone-320', 320]]) {
     const context = await browser.newContext({ viewport: { width, height: 1000 }, deviceScaleFactor: 1 });
+    context.setDefaultTimeout(120_000);
+    context.setDefaultNavigationTimeout(120_000);
     const page = await context.newPage();
     await signIn(page, opts);
     for (const [name, path] of shots) {
