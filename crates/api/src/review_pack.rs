@@ -16,30 +16,30 @@ use crate::{chart_data, error::ApiError};
 
 /// One objective's line of the snapshot, formatted.
 pub struct ObjectiveRow {
-    label: String,
-    baseline: String,
-    target: String,
-    expected: String,
-    latest: String,
-    status: &'static str,
-    class: &'static str,
+    pub(crate) label: String,
+    pub(crate) baseline: String,
+    pub(crate) target: String,
+    pub(crate) expected: String,
+    pub(crate) latest: String,
+    pub(crate) status: &'static str,
+    pub(crate) class: &'static str,
 }
 
 /// One milestone's schedule drift, formatted.
 pub struct MilestoneRow {
-    phase: &'static str,
-    planned: String,
-    reached: String,
-    days: String,
-    share: String,
+    pub(crate) phase: &'static str,
+    pub(crate) planned: String,
+    pub(crate) reached: String,
+    pub(crate) days: String,
+    pub(crate) share: String,
 }
 
 /// One doctrine commitment.
 pub struct CommitmentRow {
-    area: &'static str,
-    expected: String,
-    current: String,
-    evidence: Option<String>,
+    pub(crate) area: &'static str,
+    pub(crate) expected: String,
+    pub(crate) current: String,
+    pub(crate) evidence: Option<String>,
 }
 
 /// A chart with its heading; `svg` is pilote_charts' output, already escaped.
@@ -197,29 +197,8 @@ pub fn render(data: PackData) -> Result<String, ApiError> {
             .budget
             .drift
             .map_or_else(|| "—".to_owned(), signed_percent),
-        milestones: status
-            .schedule
-            .iter()
-            .map(|d| MilestoneRow {
-                phase: d.phase.label_fr(),
-                planned: french::date(d.planned_on),
-                reached: d
-                    .reached_on
-                    .map_or_else(|| "pas encore".to_owned(), french::date),
-                days: signed_days(d.days),
-                share: signed_percent(d.share),
-            })
-            .collect(),
-        commitments: status
-            .commitments
-            .iter()
-            .map(|c| CommitmentRow {
-                area: c.area.label_fr(),
-                expected: c.expected.clone(),
-                current: c.current.clone(),
-                evidence: c.evidence_url.clone(),
-            })
-            .collect(),
+        milestones: status.schedule.iter().map(milestone_row).collect(),
+        commitments: status.commitments.iter().map(commitment_row).collect(),
         next_review: french::date(next_review.unwrap_or(status.next_review)),
         review_overdue: next_review.is_none() && status.review_overdue,
         charts: charts(dashboard)?,
@@ -274,7 +253,31 @@ fn svg(bytes: Result<Vec<u8>, pilote_charts::ChartError>) -> Result<String, ApiE
     })
 }
 
-fn objective_row(o: &pilote_domain::ObjectiveLine) -> ObjectiveRow {
+/// One milestone's schedule drift, formatted (also the contract page's).
+pub(crate) fn milestone_row(d: &pilote_domain::ScheduleDrift) -> MilestoneRow {
+    MilestoneRow {
+        phase: d.phase.label_fr(),
+        planned: french::date(d.planned_on),
+        reached: d
+            .reached_on
+            .map_or_else(|| "pas encore".to_owned(), french::date),
+        days: signed_days(d.days),
+        share: signed_percent(d.share),
+    }
+}
+
+/// One doctrine commitment, formatted (also the contract page's).
+pub(crate) fn commitment_row(c: &pilote_domain::Commitment) -> CommitmentRow {
+    CommitmentRow {
+        area: c.area.label_fr(),
+        expected: c.expected.clone(),
+        current: c.current.clone(),
+        evidence: c.evidence_url.clone(),
+    }
+}
+
+/// One objective's line, formatted (also the contract page's).
+pub(crate) fn objective_row(o: &pilote_domain::ObjectiveLine) -> ObjectiveRow {
     let value = |v: f64| with_unit(v, &o.unit);
     ObjectiveRow {
         label: o.label.clone(),
@@ -303,7 +306,7 @@ fn objective_row(o: &pilote_domain::ObjectiveLine) -> ObjectiveRow {
     }
 }
 
-fn verdict_class(v: Verdict) -> &'static str {
+pub(crate) fn verdict_class(v: Verdict) -> &'static str {
     match v {
         Verdict::Green => "green",
         Verdict::Amber => "amber",
@@ -320,12 +323,12 @@ fn with_unit(v: f64, unit: &str) -> String {
 }
 
 /// "1 234 567 €".
-fn euros(v: f64) -> String {
+pub(crate) fn euros(v: f64) -> String {
     format!("{}\u{A0}€", french::number(v, 0))
 }
 
 /// 0.125 → "+12,5 %", -0.03 → "−3,0 %".
-fn signed_percent(share: f64) -> String {
+pub(crate) fn signed_percent(share: f64) -> String {
     let text = french::number((share * 100.0).abs(), 1);
     let sign = if share > 0.0 {
         "+"

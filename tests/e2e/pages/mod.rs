@@ -13,6 +13,8 @@ use pilote_store::{
 
 use crate::helpers::{Server, add_user, pilote};
 
+mod account;
+mod browser;
 mod client;
 mod forms;
 
@@ -265,6 +267,10 @@ fn pages_sessions_csrf_and_headers() {
         .expect("a cleared cookie");
     assert!(cleared.starts_with("pilote_session=;"), "{cleared}");
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    // The session ended on the server: a copy of the cookie, replayed, is anonymous.
+    let replayed = call(&server, "GET", "/", &session, None);
+    assert_eq!(replayed.status, 303);
+    assert_eq!(replayed.header("location"), Some("/connexion"));
 }
 
 /// Runs headless Chromium with `args` then `url`.
@@ -335,7 +341,8 @@ fn a_real_browser_renders_the_public_pages() {
             );
             let bytes = std::fs::read(&file).expect("a screenshot");
             assert!(bytes.starts_with(b"\x89PNG"), "{page} {device}: not a PNG");
-            if let Some(out) = std::env::var_os("PILOTE_SCREENSHOTS") {
+            // The stats page's screenshots come from browser/run.mjs (1920, 375, 320 px).
+            if let (Some(out), "connexion") = (std::env::var_os("PILOTE_SCREENSHOTS"), page) {
                 std::fs::copy(&file, Path::new(&out).join(file.file_name().expect("name")))
                     .expect("copy the screenshot");
             }

@@ -64,6 +64,7 @@ pub(crate) async fn user_from_jwt(
         ApiError::Unauthorized(INVALID)
     })?;
     let id = claims.user_id().ok_or(ApiError::Unauthorized(INVALID))?;
+    let generation = claims.sgen;
     let loaded = web::block(move || -> Result<_, StoreError> {
         let mut conn = db.get()?;
         transaction::read(&mut conn, |c| {
@@ -72,6 +73,13 @@ pub(crate) async fn user_from_jwt(
                 Err(StoreError::NotFound { .. }) => return Ok(None),
                 Err(e) => return Err(e),
             };
+            // A session cookie's token (wherever it is sent: cookie or Bearer) dies with its
+            // session: after a logout or a new password, the generation has moved on.
+            if let Some(generation) = generation
+                && users::session_generation(c, id)? != generation
+            {
+                return Ok(None);
+            }
             let grants = users::grants(c, id)?;
             Ok(Some((user, grants)))
         })

@@ -27,6 +27,11 @@ pub struct Claims {
     pub exp: i64,
     pub iss: String,
     pub aud: String,
+    /// Only in the pages' session cookie: the user's session generation when it was issued.
+    /// Such a token is refused once the generation has moved on (logout, new password);
+    /// tokens of `POST /api/v1/auth/login` have none and stay stateless.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sgen: Option<i64>,
 }
 
 impl Claims {
@@ -93,6 +98,26 @@ impl JwtConfig {
         user: UserId,
         email: &Email,
     ) -> Result<IssuedToken, jsonwebtoken::errors::Error> {
+        self.sign(user, email, None)
+    }
+
+    /// Signs a session cookie's token: [`JwtConfig::issue`]'s, bound to the user's session
+    /// `generation`.
+    pub fn issue_session(
+        &self,
+        user: UserId,
+        email: &Email,
+        generation: i64,
+    ) -> Result<IssuedToken, jsonwebtoken::errors::Error> {
+        self.sign(user, email, Some(generation))
+    }
+
+    fn sign(
+        &self,
+        user: UserId,
+        email: &Email,
+        sgen: Option<i64>,
+    ) -> Result<IssuedToken, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user.0.to_string(),
@@ -102,6 +127,7 @@ impl JwtConfig {
             exp: now.saturating_add(i64::try_from(self.ttl_secs).unwrap_or(i64::MAX)),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
+            sgen,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?;
         Ok(IssuedToken {
@@ -145,6 +171,7 @@ mod tests {
             exp: now + 600,
             iss: "pilote".to_owned(),
             aud: "pilote-api".to_owned(),
+            sgen: None,
         }
     }
 

@@ -17,7 +17,9 @@ use crate::{
     review_pack::ErrorPage,
 };
 
+mod account;
 mod charts;
+mod contract;
 mod decision;
 mod forms;
 mod measures;
@@ -70,12 +72,17 @@ pub fn configure(
             .service(portfolio::portfolio_page)
             .service(product::stats)
             .service(product::product_page)
+            .service(contract::contract_page)
             .service(measures::show)
             .service(measures::save)
             .service(measures_csv::upload)
             .service(measures_csv::confirm)
             .service(decision::show)
-            .service(decision::create);
+            .service(decision::create)
+            .service(account::show)
+            .service(account::change_password)
+            .service(account::create_token)
+            .service(account::revoke_token);
     }
 }
 

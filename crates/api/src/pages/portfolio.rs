@@ -1,5 +1,5 @@
 //! `/`: the portfolio at a glance, for signed-in people: counts per phase, the phases chart
-//! and the timeline, overdue products and late teams, filtered by incubator, phase and name.
+//! and the timeline, the drift scatter, overdue products and late teams, filtered by incubator, phase and name.
 
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
@@ -102,7 +102,7 @@ async fn build(
     let q = non_empty(filters.q).unwrap_or_default();
     let today = Utc::now().date_naive();
     let chosen = incubator.clone();
-    let (all_incubators, overviews, pulses, phases, timeline) = db::read(db, move |c| {
+    let (all_incubators, overviews, pulses, phases, timeline, drift) = db::read(db, move |c| {
         let all = incubators::list(c)?;
         let chosen = chosen.filter(|s| all.iter().any(|(_, i)| &i.slug == s));
         Ok((
@@ -111,6 +111,7 @@ async fn build(
             pulse::pulses(c, today)?,
             chart_data::portfolio_phases(c, chosen.as_ref(), today)?,
             chart_data::timeline(c, chosen.as_ref(), today)?,
+            chart_data::drift(c, chosen.as_ref(), today)?,
         ))
     })
     .await?;
@@ -200,6 +201,38 @@ async fn build(
             })
             .collect(),
     };
+    let drift_block = ChartBlock {
+        alt: format!(
+            "Nuage de points de {} produits sous contrat : en abscisse la dérive de calendrier \
+             en jours, en ordonnée la dérive budgétaire ; le tableau qui suit en donne les \
+             valeurs.",
+            drift.points.len()
+        ),
+        title: drift.title.clone(),
+        svg: svg(pilote_charts::drift_chart(
+            &drift,
+            size(900, 560)?,
+            pilote_charts::Format::Svg,
+        ))?,
+        headers: vec![
+            "Produit",
+            "Phase",
+            "Dérive de calendrier",
+            "Dérive budgétaire",
+        ],
+        rows: drift
+            .points
+            .iter()
+            .map(|p| {
+                vec![
+                    p.name.clone(),
+                    p.status.label_fr().to_owned(),
+                    format!("{}\u{A0}jours", french::number(p.schedule_days, 0)),
+                    french::percent(p.budget_drift),
+                ]
+            })
+            .collect(),
+    };
     let selected_incubator = incubator.map(|s| s.to_string()).unwrap_or_default();
     let selected_phase = phase.unwrap_or_default();
     Ok(PortfolioPage {
@@ -226,6 +259,6 @@ async fn build(
         rows,
         overdue,
         late,
-        charts: vec![phases_block, timeline_block],
+        charts: vec![phases_block, timeline_block, drift_block],
     })
 }

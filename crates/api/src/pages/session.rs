@@ -4,16 +4,19 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use askama::Template;
-use pilote_store::Database;
+use pilote_domain::Email;
+use pilote_store::{Database, UserId, repo::users};
 use serde::Deserialize;
 
 use super::{Nav, error_page, redirect};
 use crate::{
     auth::{
         JwtConfig,
+        jwt::IssuedToken,
         login::{Outcome, attempt},
         session::{self, MaybePageUser, NONCE_COOKIE, SESSION_COOKIE, SessionConfig},
     },
+    db,
     error::ApiError,
 };
 
@@ -104,6 +107,7 @@ pub async fn login(
     // The TCP peer, or the client a trusted reverse proxy names (see `client_ip`).
     let ip = crate::client_ip::client_ip(&req);
     let typed = email.clone();
+    let db_for_session = db.clone();
     let outcome = match web::block(move || attempt(&db, &typed, &password, &ip)).await {
         Ok(Ok(outcome)) => outcome,
         Ok(Err(e)) => return error_page(e.into()),
@@ -111,9 +115,9 @@ pub async fn login(
     };
     match outcome {
         Outcome::Accepted(user) => {
-            let issued = match jwt.issue(user.id, &user.email) {
+            let issued = match issue_session(&db_for_session, &jwt, user.id, &user.email).await {
                 Ok(issued) => issued,
-                Err(e) => return error_page(ApiError::Internal(Box::new(e))),
+                Err(e) => return error_page(e),
             };
             log::info!("user {} signed in to the pages", user.id);
             HttpResponse::SeeOther()
@@ -145,21 +149,39 @@ pub async fn login(
     }
 }
 
-/// Clears the session cookie, given the session's CSRF token; 403 without it. The JWT
-/// itself stays valid until it expires (it is stateless), but the browser no longer has it.
+/// Signs a session cookie's JWT, bound to the user's current session generation.
+pub(super) async fn issue_session(
+    db: &web::Data<Database>,
+    jwt: &JwtConfig,
+    user: UserId,
+    email: &Email,
+) -> Result<IssuedToken, ApiError> {
+    let generation = db::read(db, move |c| users::session_generation(c, user)).await?;
+    jwt.issue_session(user, email, generation)
+        .map_err(|e| ApiError::Internal(Box::new(e)))
+}
+
+/// Ends the session, given its CSRF token (403 without it): the user's session generation
+/// moves on, so that the cookie's JWT is refused from now on even if a copy of it survives,
+/// and the browser is told to forget it. The user's other browsers are signed out too: one
+/// generation per user is what keeps this stateless check to a single column.
 #[post("/deconnexion")]
 pub async fn logout(
     visitor: MaybePageUser,
+    db: web::Data<Database>,
     config: web::Data<SessionConfig>,
     form: Option<web::Form<CsrfForm>>,
 ) -> HttpResponse {
-    let valid = match (&visitor.0, &form) {
-        (Some(user), Some(form)) => config.check_csrf("session", &user.jwt, &form.csrf),
-        _ => false,
+    let user = match (&visitor.0, &form) {
+        (Some(user), Some(form)) if config.check_csrf("session", &user.jwt, &form.csrf) => {
+            user.user.id
+        }
+        _ => return error_page(ApiError::Forbidden("invalid CSRF token".to_owned())),
     };
-    if !valid {
-        return error_page(ApiError::Forbidden("invalid CSRF token".to_owned()));
+    if let Err(e) = db::write(&db, move |c| users::end_sessions(c, user)).await {
+        return error_page(e);
     }
+    log::info!("user {} signed out of the pages", user.0);
     HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, "/connexion"))
         .append_header((

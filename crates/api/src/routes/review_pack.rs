@@ -18,12 +18,13 @@ use pilote_store::{Database, ReviewId, transaction};
 use super::scope;
 use crate::{
     access,
-    auth::Principal,
+    auth::{Principal, session::MaybePageUser},
     error::ApiError,
     review_pack::{self, ErrorPage},
 };
 
-/// The pack of one review: any signed-in person may read it, like the review's JSON.
+/// The pack of one review: any signed-in person may read it, like the review's JSON, with a
+/// Bearer token or the pages' session cookie.
 #[get("/products/{slug}/reviews/{id}")]
 pub async fn page(req: HttpRequest, path: web::Path<(String, i64)>) -> HttpResponse {
     let (slug, id) = path.into_inner();
@@ -39,7 +40,16 @@ pub async fn page(req: HttpRequest, path: web::Path<(String, i64)>) -> HttpRespo
 }
 
 async fn pack(req: &HttpRequest, slug: &str, id: ReviewId) -> Result<String, ApiError> {
-    let principal = Principal::from_request(req, &mut Payload::None).await?;
+    // A script sends its Bearer token; a browser, following a link of the pages, its
+    // session cookie (a GET that changes nothing, so no CSRF token is needed).
+    let principal = if req.headers().contains_key(header::AUTHORIZATION) {
+        Principal::from_request(req, &mut Payload::None).await?
+    } else {
+        match MaybePageUser::from_request(req, &mut Payload::None).await? {
+            MaybePageUser(Some(visitor)) => Principal::User(visitor.user),
+            MaybePageUser(None) => Principal::from_request(req, &mut Payload::None).await?,
+        }
+    };
     access::person_allowed(&principal, Action::Read)?;
     let slug = scope::slug(slug, "product")?;
     let db = req

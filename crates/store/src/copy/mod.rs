@@ -234,6 +234,7 @@ tables! {
         password_hash: String,
         created_at: NaiveDateTime,
         disabled_at: Option<NaiveDateTime>,
+        session_generation: i64,
     }
     incubators (id) {
         id: i64,

@@ -104,6 +104,55 @@ pub fn get(conn: &mut DbConnection, id: UserId) -> StoreResult<User> {
         .into_domain()
 }
 
+/// The generation of the user's web sessions: a session cookie issued under another one is
+/// no longer valid (see `pilote_api::auth::session`).
+pub fn session_generation(conn: &mut DbConnection, id: UserId) -> StoreResult<i64> {
+    users::table
+        .find(id.0)
+        .select(users::session_generation)
+        .first(conn)
+        .not_found("user")
+}
+
+/// Ends every web session of the user (logging out): moves the generation on, and returns
+/// the new one.
+pub fn end_sessions(conn: &mut DbConnection, id: UserId) -> StoreResult<i64> {
+    diesel::update(users::table.find(id.0))
+        .set(users::session_generation.eq(users::session_generation + 1))
+        .returning(users::session_generation)
+        .get_result(conn)
+        .not_found("user")
+}
+
+/// Replaces the user's password hash (an argon2 PHC string) and ends their web sessions,
+/// in the caller's transaction; returns the new session generation, for the session that
+/// changed the password to carry on.
+pub fn set_password(
+    conn: &mut DbConnection,
+    id: UserId,
+    password_hash: &str,
+    actor: Actor,
+) -> StoreResult<i64> {
+    let user = get(conn, id)?;
+    diesel::update(users::table.find(id.0))
+        .set(users::password_hash.eq(password_hash))
+        .execute(conn)?;
+    let generation = end_sessions(conn, id)?;
+    audit::append(
+        conn,
+        audit::NewEntry {
+            actor,
+            action: "user.password",
+            entity: "user",
+            entity_key: user.email.to_string(),
+            // Never the hashes: only that it changed.
+            before: None,
+            after: None,
+        },
+    )?;
+    Ok(generation)
+}
+
 /// Gives a user a role (idempotent: granting twice is a `Conflict`).
 pub fn grant(
     conn: &mut DbConnection,

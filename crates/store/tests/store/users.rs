@@ -31,3 +31,19 @@ both_backends! {
         assert!(matches!(err, StoreError::NotFound { what: "product" }), "{err:?}");
     }
 }
+
+both_backends! {
+    fn logging_out_and_a_new_password_move_the_session_generation_on(db) {
+        let mut conn = db.conn();
+        let email = Email::parse("sessions@beta.gouv.fr").expect("email");
+        let id = users::insert(&mut conn, &email, "Sessions", "$argon2id$old", Actor::System).expect("insert");
+        assert_eq!(users::session_generation(&mut conn, id).expect("generation"), 0);
+        assert_eq!(users::end_sessions(&mut conn, id).expect("logout"), 1);
+        assert_eq!(users::set_password(&mut conn, id, "$argon2id$new", Actor::User(id)).expect("password"), 2);
+        assert_eq!(users::session_generation(&mut conn, id).expect("generation"), 2);
+        assert_eq!(users::get(&mut conn, id).expect("user").password_hash, "$argon2id$new");
+        let missing = pilote_store::UserId(id.0 + 1000);
+        assert!(matches!(users::end_sessions(&mut conn, missing), Err(StoreError::NotFound { what: "user" })));
+        assert!(matches!(users::session_generation(&mut conn, missing), Err(StoreError::NotFound { what: "user" })));
+    }
+}

@@ -1,0 +1,342 @@
+// Pilote's pages in a real browser: Debian's Chromium driven by playwright-core.
+//
+//   node browser/run.mjs [options] BASE_URL
+//   node browser/run.mjs --screenshots DIR [options] BASE_URL
+//
+// Options (or environment variables):
+//   --email E      PILOTE_EMAIL      an account that may write the product's measures and
+//                                    record its decisions (an admin, or the incubator's manager)
+//   --password P   PILOTE_PASSWORD
+//   --product S    PILOTE_PRODUCT    that product's slug (with indicators and a contract)
+//   --public S     PILOTE_PUBLIC     the slug of a published product (public stats page)
+//   --chromium X   PILOTE_CHROMIUM   the browser (default /usr/bin/chromium)
+//
+// The suite: log in, post this week's numbers through the form and see the product's chart
+// change, preview a CSV import, record a committee decision, log out (and the old session is
+// gone); the public stats page loads without login; axe-core on every page type (the review
+// pack included) reports no violation; every page fits 320 px and 1920 px wide (no horizontal
+// scrolling). It prints one line per check and ends with « N passed, N failed »; the exit code is 1 on any failure.
+//
+// --screenshots DIR instead signs in and writes PNGs of the portfolio, the product page and
+// the stats page at 1920 px (desktop) and at 375 px and 320 px (phone) into DIR.
+
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const LAUNCH_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function options(argv) {
+  const opts = {
+    email: process.env.PILOTE_EMAIL,
+    password: process.env.PILOTE_PASSWORD,
+    product: process.env.PILOTE_PRODUCT,
+    public: process.env.PILOTE_PUBLIC,
+    chromium: process.env.PILOTE_CHROMIUM || '/usr/bin/chromium',
+    screenshots: null,
+    base: null,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const flag = arg.startsWith('--') ? arg.slice(2) : null;
+    if (flag && flag in opts && flag !== 'base') {
+      opts[flag] = argv[++i];
+    } else if (flag) {
+      throw new Error(`unknown option ${arg}`);
+    } else {
+      opts.base = arg;
+    }
+  }
+  for (const required of ['base', 'email', 'password', 'product']) {
+    if (!opts[required]) throw new Error(`missing ${required} (see the head of run.mjs)`);
+  }
+  opts.base = opts.base.replace(/\/$/, '');
+  return opts;
+}
+
+const results = { passed: 0, failed: 0 };
+
+async function check(name, body) {
+  try {
+    await body();
+    results.passed++;
+    console.log(`ok   ${name}`);
+  } catch (error) {
+    results.failed++;
+    console.log(`FAIL ${name}\n     ${String(error && error.stack || error).split('\n').join('\n     ')}`);
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+/** Runs axe-core in the page (evaluated through the DevTools protocol, so the page's strict
+ *  CSP stays on) and fails with every violation, its rule, help and first targets. */
+async function axe(page) {
+  const violations = await page.evaluate(async (source) => {
+    if (!window.axe) {
+      // The library defines `axe` on the global object.
+      (0, eval)(source);
+    }
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary}`),
+    }));
+  }, AXE_SOURCE);
+  assert(
+    violations.length === 0,
+    `${violations.length} axe violation(s) on ${page.url()}:\n` +
+      violations
+        .map((v) => `  [${v.impact}] ${v.id}: ${v.help}\n    ${v.targets.join('\n    ')}`)
+        .join('\n'),
+  );
+}
+
+/** No horizontal scrolling at the page's current width. */
+async function fits(page) {
+  const { scroll, inner } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    inner: window.innerWidth,
+  }));
+  assert(scroll <= inner, `${page.url()} is ${scroll} px wide in a ${inner} px window`);
+}
+
+async function visit(page, url, status = 200) {
+  const response = await page.goto(url, { waitUntil: 'load' });
+  assert(response, `no response for ${url}`);
+  assert(response.status() === status, `${url}: HTTP ${response.status()}, expected ${status}`);
+  return response;
+}
+
+async function signIn(page, opts) {
+  await visit(page, `${opts.base}/connexion`);
+  await page.fill('#email', opts.email);
+  await page.fill('#password', opts.password);
+  await Promise.all([page.waitForURL(`${opts.base}/`), page.click('main button[type=submit]')]);
+}
+
+/** The dashboard chart of the product page: its SVG and its data table's text. */
+async function dashboard(page, opts) {
+  await visit(page, `${opts.base}/produits/${opts.product}`);
+  const figure = page.locator('figure.graphique').first();
+  return {
+    svg: await figure.locator('svg').first().innerHTML(),
+    table: await figure.locator('details table').innerText(),
+  };
+}
+
+async function suite(browser, opts) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+  // A generous ceiling, not a timing check: CI builds and tests on two shared cores.
+  context.setDefaultTimeout(120_000);
+  context.setDefaultNavigationTimeout(120_000);
+  const page = await context.newPage();
+  const product = `${opts.base}/produits/${opts.product}`;
+  // Every page type, as a signed-in person sees it (the URL, and its HTTP status).
+  const pages = [
+    ['portefeuille', `${opts.base}/`, 200],
+    ['produit', product, 200],
+    ['contrat', `${product}/contrat`, 200],
+    ['mesures', `${product}/mesures`, 200],
+    ['décision', `${product}/decisions/nouvelle`, 200],
+    ['compte', `${opts.base}/compte`, 200],
+    ['404', `${opts.base}/nulle-part`, 404],
+  ];
+  if (opts.public) pages.push(['statistiques', `${opts.base}/produits/${opts.public}/stats`, 200]);
+
+  await check('the login page passes axe and fits 320 px and 1920 px', async () => {
+    await visit(page, `${opts.base}/connexion`);
+    await axe(page);
+    for (const width of [320, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await visit(page, `${opts.base}/connexion`);
+      await fits(page);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  await check('signing in through the form leads to the portfolio', async () => {
+    await signIn(page, opts);
+    assert((await page.locator('h1').innerText()) === 'Portefeuille des produits', 'not the portfolio');
+  });
+
+  await check('the contract page links to review packs', async () => {
+    await visit(page, `${product}/contrat`);
+    const href = await page.locator('a[href*="/reviews/"]').first().getAttribute('href');
+    assert(href, 'no review pack link');
+    pages.push(['dossier de revue', `${opts.base}${href}`, 200]);
+  });
+
+  for (const [name, url, status] of pages) {
+    await check(`${name}: axe reports no violation`, async () => {
+      await visit(page, url, status);
+      await axe(page);
+    });
+  }
+  for (const width of [320, 1920]) {
+    await check(`every page fits ${width} px wide`, async () => {
+      await page.setViewportSize({ width, height: 900 });
+      for (const [, url, status] of pages) {
+        await visit(page, url, status);
+        await fits(page);
+      }
+    });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  await check("this week's numbers posted through the form change the product's chart", async () => {
+    const before = await dashboard(page, opts);
+    await visit(page, `${product}/mesures`);
+    const input = page.locator('input[id^="valeur-"]').first();
+    const current = await input.inputValue();
+    // A value that cannot be the one stored: the current one plus 7, or 7.
+    const number = Number((current || '0').replace(/\s/g, '').replace(',', '.'));
+    const value = String((Number.isFinite(number) ? Math.round(number) : 0) + 7);
+    await input.fill(value);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname.endsWith('/mesures')),
+      page.click('form[method=post][action$="/mesures"] button[type=submit]'),
+    ]);
+    const notice = await page.locator('.succes').innerText();
+    assert(notice.includes('Enregistré'), `no confirmation: ${notice}`);
+    await axe(page);
+    const after = await dashboard(page, opts);
+    assert(after.svg !== before.svg, 'the dashboard chart did not change');
+    assert(after.table !== before.table || after.svg !== before.svg, 'the data table did not change');
+  });
+
+  await check('a CSV upload shows its preview, which passes axe', async () => {
+    await visit(page, `${product}/mesures`);
+    const key = (await page.locator('input[id^="valeur-"]').first().getAttribute('id')).slice('valeur-'.length);
+    const week = await page.locator('input[type=hidden][name=semaine]').first().inputValue();
+    await page.setInputFiles('#fichier', {
+      name: 'mesures.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`indicator,period,value,comment\n${key},${week},42,essai du navigateur\n`),
+    });
+    await Promise.all([
+      page.waitForURL((url) => url.pathname.endsWith('/mesures/csv')),
+      page.click('form[enctype="multipart/form-data"] button[type=submit]'),
+    ]);
+    assert((await page.locator('h1').count()) === 1, 'no heading on the preview');
+    await axe(page);
+    await fits(page);
+  });
+
+  await check('a committee decision recorded through the form shows on the product page', async () => {
+    await visit(page, `${product}/decisions/nouvelle`);
+    const rationale = `Décision enregistrée par le navigateur (${new Date().toISOString()})`;
+    await page.selectOption('#kind', 'continue');
+    await page.fill('#rationale', rationale);
+    await Promise.all([
+      page.waitForURL(product),
+      page.click('main form button[type=submit]'),
+    ]);
+    assert((await page.content()).includes(rationale), 'the decision is not on the product page');
+  });
+
+  await check('a refused form announces its errors (and still passes axe)', async () => {
+    await visit(page, `${opts.base}/compte`);
+    await page.fill('#actuel', 'pas le bon mot de passe');
+    await page.fill('#nouveau', 'court');
+    await page.fill('#confirmation', 'court');
+    await Promise.all([
+      page.waitForURL(`${opts.base}/compte/mot-de-passe`),
+      page.click('form[action="/compte/mot-de-passe"] button[type=submit]'),
+    ]);
+    assert((await page.locator('[role=alert] a[href="#nouveau"]').count()) === 1, 'no summary link');
+    assert((await page.locator('#nouveau[aria-invalid=true]').count()) === 1, 'the field is not marked');
+    await axe(page);
+  });
+
+  await check('logging out ends the session', async () => {
+    await visit(page, `${opts.base}/`);
+    await Promise.all([
+      page.waitForURL(`${opts.base}/connexion`),
+      page.click('nav form[action="/deconnexion"] button'),
+    ]);
+    await visit(page, `${opts.base}/`);
+    assert(new URL(page.url()).pathname === '/connexion', `signed out, / shows ${page.url()}`);
+  });
+
+  if (opts.public) {
+    await check('the public stats page loads without login, passes axe and fits', async () => {
+      const anonymous = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      anonymous.setDefaultTimeout(120_000);
+      anonymous.setDefaultNavigationTimeout(120_000);
+      const visitor = await anonymous.newPage();
+      await visit(visitor, `${opts.base}/produits/${opts.public}/stats`);
+      assert((await visitor.locator('h1').count()) === 1, 'no heading');
+      assert((await visitor.locator('figure.graphique svg').count()) > 0, 'no chart');
+      await axe(visitor);
+      for (const width of [320, 1920]) {
+        await visitor.setViewportSize({ width, height: 900 });
+        await visitor.reload();
+        await fits(visitor);
+      }
+      await anonymous.close();
+    });
+  }
+  await context.close();
+}
+
+async function screenshots(browser, opts) {
+  mkdirSync(opts.screenshots, { recursive: true });
+  const shots = [
+    ['portefeuille', '/'],
+    ['produit', `/produits/${opts.product}`],
+  ];
+  if (opts.public) shots.push(['stats', `/produits/${opts.public}/stats`]);
+  for (const [device, width] of [['ordinateur', 1920], ['telephone-375', 375], ['telephone-320', 320]]) {
+    const context = await browser.newContext({ viewport: { width, height: 1000 }, deviceScaleFactor: 1 });
+    context.setDefaultTimeout(120_000);
+    context.setDefaultNavigationTimeout(120_000);
+    const page = await context.newPage();
+    await signIn(page, opts);
+    for (const [name, path] of shots) {
+      await check(`screenshot ${name}-${device}.png`, async () => {
+        await visit(page, `${opts.base}${path}`);
+        await page.screenshot({ path: join(opts.screenshots, `${name}-${device}.png`), fullPage: true });
+      });
+    }
+    await context.close();
+  }
+}
+
+async function main() {
+  const opts = options(process.argv.slice(2));
+  const browser = await chromium.launch({ executablePath: opts.chromium, args: LAUNCH_ARGS });
+  try {
+    if (opts.screenshots) {
+      await screenshots(browser, opts);
+    } else {
+      await suite(browser, opts);
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log(`${results.passed} passed, ${results.failed} failed`);
+  process.exitCode = results.failed === 0 ? 0 : 1;
+}
+
+main().catch((error) => {
+  console.error(error && error.stack || error);
+  process.exitCode = 2;
+});

@@ -1,0 +1,143 @@
+//! `/produits/{slug}/contrat`: the contrat de réussite of a product — objectives with their
+//! target, deadline and status, budget and schedule drift, doctrine commitments — and its
+//! reviews, each linking to its pack. Readable by whoever may read the contract's JSON
+//! (`GET /api/v1/products/{slug}/contract/status`: any signed-in person with a role).
+
+use actix_web::{HttpResponse, get, web};
+use askama::Template;
+use chrono::Utc;
+use pilote_charts::french;
+use pilote_domain::{ContractStatus, Slug, access::Action};
+use pilote_store::{
+    Database, StoreError,
+    repo::{contract_status, products, reviews},
+};
+
+use super::{Nav, error_page, redirect};
+use crate::{
+    access,
+    auth::session::{MaybePageUser, SessionConfig},
+    db,
+    error::ApiError,
+    review_pack::{
+        CommitmentRow, MilestoneRow, ObjectiveRow, commitment_row, euros, milestone_row,
+        objective_row, signed_percent, verdict_class,
+    },
+};
+
+/// One review of the contract, linking to its pack.
+struct ReviewLine {
+    on: String,
+    verdict: &'static str,
+    verdict_class: &'static str,
+    decision: &'static str,
+    signed: bool,
+    href: String,
+}
+
+/// The budget at the status date, formatted.
+struct Budget {
+    planned_total: String,
+    planned_to_date: String,
+    spent_to_date: String,
+    drift: String,
+}
+
+/// The contract's status, formatted.
+struct Contract {
+    objectives: Vec<ObjectiveRow>,
+    budget: Budget,
+    milestones: Vec<MilestoneRow>,
+    commitments: Vec<CommitmentRow>,
+    last_review: String,
+    next_review: String,
+    review_overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "contract.html")]
+struct ContractPage {
+    nav: Nav,
+    slug: String,
+    name: String,
+    today: String,
+    contract: Option<Contract>,
+    reviews: Vec<ReviewLine>,
+}
+
+fn contract(status: &ContractStatus) -> Contract {
+    let budget = &status.budget;
+    Contract {
+        objectives: status.objectives.iter().map(objective_row).collect(),
+        budget: Budget {
+            planned_total: euros(budget.planned_total as f64),
+            planned_to_date: euros(budget.planned_to_date as f64),
+            spent_to_date: euros(budget.spent_to_date as f64),
+            drift: budget
+                .drift
+                .map_or_else(|| "pas encore de budget prévu".to_owned(), signed_percent),
+        },
+        milestones: status.schedule.iter().map(milestone_row).collect(),
+        commitments: status.commitments.iter().map(commitment_row).collect(),
+        last_review: status
+            .last_review
+            .map_or_else(|| "aucune".to_owned(), french::date),
+        next_review: french::date(status.next_review),
+        review_overdue: status.review_overdue,
+    }
+}
+
+/// The contract page; anonymous visitors go to `/connexion`, people without a role get 403.
+#[get("/produits/{slug}/contrat")]
+pub async fn contract_page(
+    visitor: MaybePageUser,
+    db: web::Data<Database>,
+    config: web::Data<SessionConfig>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let Some(user) = visitor.0 else {
+        return redirect("/connexion");
+    };
+    if let Err(e) = access::require(&user.user, Action::Read) {
+        return error_page(e);
+    }
+    let nav = Nav::of(&user, &config);
+    let result = async {
+        let slug = Slug::parse(&path).map_err(|_| ApiError::NotFound("product"))?;
+        let today = Utc::now().date_naive();
+        let (product, status, records) = db::read(&db, move |c| {
+            let (id, product) = products::find(c, &slug)?;
+            let status = match contract_status::at(c, id, today) {
+                Ok(status) => Some(status),
+                Err(StoreError::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            };
+            Ok((product, status, reviews::list(c, id)?))
+        })
+        .await?;
+        let slug = product.slug.to_string();
+        Ok::<_, ApiError>(ContractPage {
+            nav,
+            today: french::date(today),
+            contract: status.as_ref().map(contract),
+            reviews: records
+                .iter()
+                .map(|r| ReviewLine {
+                    on: french::date(r.review.reviewed_on),
+                    verdict: r.review.verdict.label_fr(),
+                    verdict_class: verdict_class(r.review.verdict),
+                    decision: r.review.decision.kind.label_fr(),
+                    signed: r.signed_at.is_some(),
+                    href: format!("/products/{slug}/reviews/{}", r.id.0),
+                })
+                .collect(),
+            slug,
+            name: product.name,
+        })
+    }
+    .await;
+    match result {
+        Ok(page) => super::render(&page),
+        Err(e) => error_page(e),
+    }
+}
