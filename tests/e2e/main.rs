@@ -10,6 +10,7 @@ mod matrix;
 mod outage;
 mod pages;
 mod relay;
+mod reliability;
 mod replicas;
 mod review_pack;
 mod serve;

@@ -124,3 +124,27 @@ mod tests {
         }
     }
 }
+
+/// Timestamps as RFC 3339 in UTC (`2026-11-23T05:27:21.058815Z`), as the OpenAPI `date-time`
+/// format says: the store keeps naive UTC times, and without the `Z` a client could not tell
+/// their time zone (schemathesis found the mismatch).
+pub mod utc {
+    use chrono::{NaiveDateTime, SecondsFormat};
+    use serde::Serializer;
+
+    /// `#[serde(serialize_with = "crate::json::utc::serialize")]`
+    pub fn serialize<S: Serializer>(at: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&at.and_utc().to_rfc3339_opts(SecondsFormat::Micros, true))
+    }
+
+    /// The same for an optional timestamp.
+    pub fn serialize_option<S: Serializer>(
+        at: &Option<NaiveDateTime>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match at {
+            Some(at) => serialize(at, s),
+            None => s.serialize_none(),
+        }
+    }
+}

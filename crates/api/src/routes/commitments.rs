@@ -5,7 +5,10 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 use pilote_domain::access::Action;
 use pilote_store::{CommitmentId, Database, repo::commitments};
 
-use super::{contract_dto::CommitmentBody, products::scope_of};
+use super::{
+    contract_dto::{CommitmentBody, CommitmentItem},
+    products::scope_of,
+};
 use crate::{
     access,
     auth::Principal,
@@ -22,7 +25,7 @@ use crate::{
     security(("bearer" = [])),
     params(("slug" = String, Path, description = "The product's slug"), PageQuery),
     responses(
-        (status = 200, description = "A page of commitments", body = List<CommitmentBody>),
+        (status = 200, description = "A page of commitments", body = List<CommitmentItem>),
         (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
          headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "An API token", body = ErrorEnvelope),
@@ -37,14 +40,14 @@ pub async fn list(
     db: web::Data<Database>,
     path: web::Path<String>,
     page: web::Query<PageQuery>,
-) -> Result<web::Json<List<CommitmentBody>>, ApiError> {
+) -> Result<web::Json<List<CommitmentItem>>, ApiError> {
     access::person_allowed(&principal, Action::Read)?;
     let page = page.into_inner().page()?;
     let scope = scope_of(&db, &path).await?;
     let all = db::read(&db, move |c| commitments::list(c, scope.id)).await?;
     let items = all
         .into_iter()
-        .map(|(id, c)| CommitmentBody::from_domain(Some(id.0), c))
+        .map(|(id, c)| CommitmentItem::new(id.0, c))
         .collect();
     Ok(web::Json(List::paginate(items, page)))
 }
@@ -57,7 +60,7 @@ pub async fn list(
     params(("slug" = String, Path, description = "The product's slug")),
     request_body = CommitmentBody,
     responses(
-        (status = 201, description = "The commitment, with its id", body = CommitmentBody),
+        (status = 201, description = "The commitment, with its id", body = CommitmentItem),
         (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
         (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
          headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
@@ -85,7 +88,7 @@ pub async fn create(
         commitments::create(c, scope.id, &stored, actor)
     })
     .await?;
-    Ok(HttpResponse::Created().json(CommitmentBody::from_domain(Some(id.0), commitment)))
+    Ok(HttpResponse::Created().json(CommitmentItem::new(id.0, commitment)))
 }
 
 /// Replaces a commitment (the incubator's managers).
@@ -99,7 +102,7 @@ pub async fn create(
     ),
     request_body = CommitmentBody,
     responses(
-        (status = 200, description = "The commitment as stored", body = CommitmentBody),
+        (status = 200, description = "The commitment as stored", body = CommitmentItem),
         (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
         (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
          headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
@@ -116,7 +119,7 @@ pub async fn update(
     db: web::Data<Database>,
     path: web::Path<(String, i64)>,
     body: Json<CommitmentBody>,
-) -> Result<web::Json<CommitmentBody>, ApiError> {
+) -> Result<web::Json<CommitmentItem>, ApiError> {
     let (slug, id) = path.into_inner();
     let scope = scope_of(&db, &slug).await?;
     access::person_allowed(&principal, scope.manage())?;
@@ -128,7 +131,7 @@ pub async fn update(
         commitments::update(c, scope.id, CommitmentId(id), &stored, actor)
     })
     .await?;
-    Ok(web::Json(CommitmentBody::from_domain(Some(id), commitment)))
+    Ok(web::Json(CommitmentItem::new(id, commitment)))
 }
 
 /// Removes a commitment (the incubator's managers).

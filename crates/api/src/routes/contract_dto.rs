@@ -129,6 +129,33 @@ impl CommitmentBody {
     }
 }
 
+/// A stored commitment, as lists and answers show it: [`CommitmentBody`] with its `id` (a
+/// schema of its own, since the body's refuses unknown fields and must not take an `id`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommitmentItem {
+    pub id: i64,
+    #[schema(value_type = openapi::CommitmentArea)]
+    pub area: CommitmentArea,
+    #[schema(example = "RGAA 100 %")]
+    pub expected: String,
+    #[schema(example = "RGAA 74 %")]
+    pub current: String,
+    pub evidence_url: Option<String>,
+}
+
+impl CommitmentItem {
+    /// The answer for a stored commitment.
+    pub fn new(id: i64, c: Commitment) -> Self {
+        CommitmentItem {
+            id,
+            area: c.area,
+            expected: c.expected,
+            current: c.current,
+            evidence_url: c.evidence_url,
+        }
+    }
+}
+
 /// A value at a date.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PointItem {

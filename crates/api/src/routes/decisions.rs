@@ -89,6 +89,7 @@ pub struct DecisionItem {
     pub decided_on: NaiveDate,
     pub rationale: String,
     pub decided_by: Option<i64>,
+    #[serde(serialize_with = "crate::json::utc::serialize")]
     pub recorded_at: NaiveDateTime,
 }
 

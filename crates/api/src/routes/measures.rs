@@ -238,9 +238,11 @@ pub struct MeasureItem {
     /// `user:ID`, `token:ID` or `system`.
     #[schema(example = "token:1")]
     pub author: String,
+    #[serde(serialize_with = "crate::json::utc::serialize")]
     pub recorded_at: NaiveDateTime,
     /// For a replaced version: when it was replaced.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::json::utc::serialize_option")]
     pub replaced_at: Option<NaiveDateTime>,
 }
 

@@ -76,9 +76,11 @@ pub struct ReviewItem {
     pub snapshot: serde_json::Value,
     /// Whether it is signed, hence immutable.
     pub signed: bool,
+    #[serde(serialize_with = "crate::json::utc::serialize_option")]
     pub signed_at: Option<NaiveDateTime>,
     /// The committee decision an `advance` or `stop` review recorded when signed.
     pub decision_id: Option<i64>,
+    #[serde(serialize_with = "crate::json::utc::serialize")]
     pub created_at: NaiveDateTime,
 }
 

@@ -45,8 +45,11 @@ pub struct TokenItem {
     pub name: String,
     /// The first characters of the secret, to tell tokens apart.
     pub prefix: String,
+    #[serde(serialize_with = "crate::json::utc::serialize")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::json::utc::serialize_option")]
     pub last_used_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::json::utc::serialize_option")]
     pub revoked_at: Option<NaiveDateTime>,
 }
 
