@@ -9,6 +9,7 @@ use pilote_store::Database;
 mod demo;
 mod import;
 mod migrate_db;
+mod opendata;
 mod render;
 mod review_pack;
 mod serve;
@@ -43,6 +44,9 @@ pub enum Command {
     /// Import existing data (the beta.gouv.fr catalogue).
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Export data (the open data files).
+    #[command(subcommand)]
+    Export(opendata::ExportCommand),
     /// Manage users.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -88,6 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Render(args) => render::run(&settings, &args),
         Command::ReviewPack(args) => review_pack::run(&settings, &args),
         Command::Import(command) => import::run(&settings, command),
+        Command::Export(command) => opendata::run(&settings, command),
         Command::User(command) => user::run(&settings, command),
     }
 }

@@ -45,6 +45,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         perennisation_mode -> Nullable<Text>,
+        publish_efficiency -> Bool,
     }
 }
 
