@@ -80,6 +80,18 @@ fn fill(w: &World) {
     );
     let value = json!({"measures": [{"indicator": "secret", "period": month(1), "value": 424242}]});
     w.expect(200, "POST", &format!("{q}/measures"), manager, Some(&value));
+    // A stopped product: no matrix to keep up to date, no row.
+    let stopped = json!({"slug": "arrete", "name": "Arrêté", "pitch": "Fini",
+        "incubator": "dinum", "sponsor": "DINUM", "started_on": "2025-01-06"});
+    w.expect(201, "POST", "/api/v1/products", manager, Some(&stopped));
+    let stop = json!({"kind": "stop", "decided_on": month(1), "rationale": "Pas d'usage"});
+    w.expect(
+        201,
+        "POST",
+        "/api/v1/products/arrete/decisions",
+        manager,
+        Some(&stop),
+    );
 }
 
 fn slugs(matrix: &Value) -> Vec<&str> {
@@ -101,7 +113,7 @@ fn portfolio_matrix(w: &World) {
         (m["sort"].as_str(), m["order"].as_str()),
         (Some("completeness"), Some("asc"))
     );
-    // Least complete first by default.
+    // Least complete first by default; the stopped product has no row.
     assert_eq!(slugs(&m), ["usagers-co", "mon-produit"]);
     let row = &m["products"][1];
     assert_eq!(row["completeness"], 4);
