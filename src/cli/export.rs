@@ -38,6 +38,15 @@ Le même contenu donne toujours les mêmes octets, quel que soit le moteur (SQLi
 PostgreSQL). `pilote import all dump.json` le recharge dans une base vide. Codes de sortie :
 docs/usage.md.")]
     All(AllExportArgs),
+    /// Write the published products' measures as open data (CSV, JSON, Table Schema, Data
+    /// Package; Licence Ouverte 2.0, Etalab), ready for a data.gouv.fr upload.
+    #[command(after_help = "\
+Exemple :
+  pilote export opendata donnees-ouvertes/
+
+Seuls les produits publiés y figurent ; ni dépenses, ni commentaires, ni auteurs. Les mêmes
+fichiers sont servis sous /api/v1/opendata/. Codes de sortie : docs/usage.md.")]
+    Opendata(super::opendata::OpendataArgs),
 }
 
 /// Options of `pilote export measures`.
@@ -123,6 +132,7 @@ pub fn run(settings: &Settings, command: ExportCommand) -> anyhow::Result<()> {
             })?;
             emit(args.out.as_ref(), &text)
         }
+        ExportCommand::Opendata(args) => super::opendata::run(settings, &args),
         ExportCommand::All(args) => {
             let db = args.database.open(settings)?;
             let mut conn = db.get()?;

@@ -10,6 +10,7 @@ mod demo;
 mod export;
 mod import;
 mod migrate_db;
+mod opendata;
 pub mod progress;
 mod render;
 mod review_pack;
@@ -60,7 +61,7 @@ pub enum Command {
     /// Import data: the beta.gouv.fr catalogue, measures (CSV/JSON), a full dump.
     #[command(subcommand)]
     Import(import::ImportCommand),
-    /// Export data: measures (CSV/JSON), or the whole database as a JSON dump.
+    /// Export data: measures (CSV/JSON), or the whole database as a JSON dump, the open data files.
     #[command(subcommand)]
     Export(export::ExportCommand),
     /// Manage users.

@@ -44,7 +44,7 @@ pub struct RenderArgs {
     /// The product whose dashboard and indicator charts to write.
     #[arg(long, value_name = "SLUG")]
     pub product: Option<String>,
-    /// Write the portfolio charts (phases, timeline, drift) instead.
+    /// Write the portfolio charts (phases, timeline, drift, efficiency) instead.
     #[arg(long)]
     pub portfolio: bool,
     /// Only this incubator's products, with --portfolio.
@@ -97,11 +97,12 @@ pub fn run(settings: &Settings, args: &RenderArgs) -> anyhow::Result<()> {
         }
     } else {
         let incubator = args.incubator.as_deref().map(Slug::parse).transpose()?;
-        let (phases, timeline, drift) = transaction::read(&mut conn, |c| {
+        let (phases, timeline, drift, efficiency) = transaction::read(&mut conn, |c| {
             Ok((
                 chart_data::portfolio_phases(c, incubator.as_ref(), today)?,
                 chart_data::timeline(c, incubator.as_ref(), today)?,
                 chart_data::drift(c, incubator.as_ref(), today)?,
+                chart_data::efficiency(c, incubator.as_ref(), today)?,
             ))
         })?;
         let rows = u32::try_from(timeline.rows.len()).unwrap_or(u32::MAX);
@@ -114,6 +115,9 @@ pub fn run(settings: &Settings, args: &RenderArgs) -> anyhow::Result<()> {
             written.push(write(&args.out, "timeline", format, &bytes)?);
             let bytes = pilote_charts::drift_chart(&drift, Size::new(900, 600)?, format)?;
             written.push(write(&args.out, "drift", format, &bytes)?);
+            let size = Size::new(900, 600)?;
+            let bytes = pilote_charts::efficiency_chart(&efficiency, size, format)?;
+            written.push(write(&args.out, "efficiency", format, &bytes)?);
         }
     }
     for path in &written {

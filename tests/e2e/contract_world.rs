@@ -69,6 +69,21 @@ impl World {
         }
     }
 
+    /// The database's URL, for the CLI.
+    pub fn db_url(&self) -> &str {
+        self._db.url()
+    }
+
+    /// The server's working directory.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    /// Sends a request with headers (`If-None-Match`, ...).
+    pub fn send(&self, method: &str, path: &str, request: Request<'_>) -> Reply {
+        self.server.send(method, path, request)
+    }
+
     fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> Reply {
         match body {
             Some(body) => self.server.json_as(method, path, token, body),

@@ -6,6 +6,7 @@ mod cli;
 mod contract;
 mod contract_world;
 mod helpers;
+mod impact;
 mod matrix;
 mod outage;
 mod pages;

@@ -208,3 +208,39 @@ pub fn drift(
         points,
     })
 }
+
+/// Cost per active user against one-year growth of use, one dot per running product that
+/// has both figures (of one incubator, if given); the others are named apart.
+pub fn efficiency(
+    conn: &mut DbConnection,
+    incubator: Option<&Slug>,
+    today: NaiveDate,
+) -> StoreResult<pilote_charts::EfficiencyScatter> {
+    let running: Vec<_> = products::overviews(conn, incubator, today)?
+        .into_iter()
+        .filter(|o| o.status != ProductStatus::Stopped)
+        .collect();
+    let ids: Vec<ProductId> = running.iter().map(|o| o.id).collect();
+    let mut matrices = pilote_store::repo::matrix_portfolio::of_products(conn, &ids, today)?;
+    let mut points = Vec::new();
+    let mut without_figures = Vec::new();
+    for o in running {
+        let efficiency = matrices.remove(&o.id).map(|m| m.efficiency);
+        let figures = efficiency
+            .and_then(|e| Some((e.current.cost_per_active_user?, e.users_evolution_pct?)));
+        match figures {
+            Some((cost, growth)) => points.push(pilote_charts::EfficiencyPoint {
+                name: o.product.name,
+                status: o.status,
+                cost_per_active_user: cost,
+                users_growth_pct: growth,
+            }),
+            None => without_figures.push(o.product.name),
+        }
+    }
+    Ok(pilote_charts::EfficiencyScatter {
+        title: title(conn, incubator, "Efficience")?,
+        points,
+        without_figures,
+    })
+}

@@ -49,6 +49,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("GET", "/api/v1/incubators"),
     ("POST", "/api/v1/incubators"),
     ("GET", "/api/v1/portfolio"),
+    ("GET", "/api/v1/portfolio/matrix"),
+    ("GET", "/api/v1/opendata/{file}"),
     ("GET", "/api/v1/products"),
     ("POST", "/api/v1/products"),
     ("GET", "/api/v1/products/{slug}"),
@@ -106,6 +108,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/metrics"),
     ("GET", "/api/v1/openapi.json"),
     ("POST", "/api/v1/auth/login"),
+    ("GET", "/api/v1/opendata/{file}"),
 ];
 
 #[test]

@@ -9,6 +9,8 @@ mod axis;
 mod dashboard;
 mod drift;
 mod drift_draw;
+mod efficiency;
+mod efficiency_draw;
 mod error;
 mod font;
 pub mod french;
@@ -29,6 +31,7 @@ mod timeline_draw;
 
 pub use dashboard::{Dashboard, DashboardPanel};
 pub use drift::{DriftPoint, DriftScatter};
+pub use efficiency::{EfficiencyPoint, EfficiencyScatter};
 pub use error::ChartError;
 pub use indicator::IndicatorChart;
 pub use phases::PortfolioPhases;
@@ -70,6 +73,15 @@ pub fn timeline_chart(data: &Timeline, size: Size, format: Format) -> Result<Vec
 
 /// Renders budget drift against schedule drift, one dot per product.
 pub fn drift_chart(data: &DriftScatter, size: Size, format: Format) -> Result<Vec<u8>, ChartError> {
+    render::render(data, size, format)
+}
+
+/// Renders cost per active user against one-year growth of use, one dot per product.
+pub fn efficiency_chart(
+    data: &EfficiencyScatter,
+    size: Size,
+    format: Format,
+) -> Result<Vec<u8>, ChartError> {
     render::render(data, size, format)
 }
 

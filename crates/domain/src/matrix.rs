@@ -1,6 +1,6 @@
 //! The DINUM « matrice d'impact » of a product at a date: its indicators by principle, the
 //! state of the four mandatory slots, and the efficiency figures Pilote computes from spend and
-//! monthly active users. Every rule is in `docs/matrix.md`; nothing here does I/O.
+//! monthly active users. Every rule is in `docs/impact.md`; nothing here does I/O.
 
 use std::collections::BTreeMap;
 

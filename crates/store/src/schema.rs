@@ -46,6 +46,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         perennisation_mode -> Nullable<Text>,
+        publish_efficiency -> Bool,
     }
 }
 

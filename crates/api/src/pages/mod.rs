@@ -27,6 +27,7 @@ mod measures_csv;
 mod portfolio;
 mod product;
 mod session;
+mod stats;
 
 /// What every page's layout needs: who is signed in, and the logout form's CSRF token.
 #[derive(Clone, Debug, Default)]
@@ -70,7 +71,7 @@ pub fn configure(
             .service(session::login)
             .service(session::logout)
             .service(portfolio::portfolio_page)
-            .service(product::stats)
+            .service(stats::stats)
             .service(product::product_page)
             .service(contract::contract_page)
             .service(measures::show)

@@ -1,5 +1,5 @@
-//! `/produits/{slug}` (signed in: the whole product) and `/produits/{slug}/stats` (public,
-//! published products only: indicators and charts, nothing confidential).
+//! `/produits/{slug}` (signed in: the whole product); the public `/produits/{slug}/stats`
+//! is in `stats.rs`.
 
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
@@ -78,17 +78,6 @@ struct ProductPage {
     can_measure: bool,
     /// Whether the visitor may record a committee decision (managers, admins).
     can_decide: bool,
-}
-
-#[derive(Template)]
-#[template(path = "stats.html")]
-struct StatsPage {
-    nav: Nav,
-    product: Product,
-    incubator: String,
-    status: &'static str,
-    indicators: Vec<IndicatorRow>,
-    chart: Option<ChartBlock>,
 }
 
 /// What both pages read, in one transaction.
@@ -299,40 +288,5 @@ fn contract_row(status: &ContractStatus) -> ContractRow {
             .map_or_else(|| "pas encore de budget prévu".to_owned(), french::percent),
         next_review: french::date(status.next_review),
         review_overdue: status.review_overdue,
-    }
-}
-
-/// The public stats page of a published product; 404 for any other.
-#[get("/produits/{slug}/stats")]
-pub async fn stats(
-    visitor: MaybePageUser,
-    db: web::Data<Database>,
-    config: web::Data<SessionConfig>,
-    path: web::Path<String>,
-) -> HttpResponse {
-    let nav = visitor
-        .0
-        .as_ref()
-        .map_or_else(Nav::default, |u| Nav::of(u, &config));
-    let result = async {
-        let l = load(&db, &path, false).await?;
-        if !l.product.published {
-            return Err(ApiError::NotFound("product"));
-        }
-        let rows = indicators(&l.dashboard);
-        let chart = dashboard_block(&l.dashboard, &rows)?;
-        Ok(StatsPage {
-            nav,
-            status: l.history.status().label_fr(),
-            indicators: rows,
-            chart,
-            product: l.product,
-            incubator: l.incubator,
-        })
-    }
-    .await;
-    match result {
-        Ok(page) => super::render(&page),
-        Err(e) => error_page(e),
     }
 }

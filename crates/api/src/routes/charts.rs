@@ -231,14 +231,15 @@ pub struct PortfolioChartQuery {
 }
 
 /// The portfolio: `phases.svg` (products per phase), `timeline.svg` (every product's phases
-/// over time) or `drift.svg` (budget against schedule drift of products with a contract);
-/// `.png` for PNG. Anyone signed in.
+/// over time), `drift.svg` (budget against schedule drift of products with a contract) or
+/// `efficiency.svg` (cost per active user against one-year growth of use); `.png` for PNG.
+/// Anyone signed in.
 #[utoipa::path(
     operation_id = "charts_portfolio",
     tag = "charts",
     security(("bearer" = [])),
     params(
-        ("file" = String, Path, description = "`phases.svg`, `timeline.svg`, `drift.svg`, or `.png`"),
+        ("file" = String, Path, description = "`phases.svg`, `timeline.svg`, `drift.svg`, `efficiency.svg`, or `.png`"),
         PortfolioChartQuery,
     ),
     responses(
@@ -315,6 +316,21 @@ pub async fn portfolio(
             })
             .await?;
             respond(&req, &data, size, format, false, pilote_charts::drift_chart)
+        }
+        ("efficiency", format) => {
+            let size = sizes.size((900, 600))?;
+            let data = db::read(&db, move |c| {
+                chart_data::efficiency(c, incubator.as_ref(), today)
+            })
+            .await?;
+            respond(
+                &req,
+                &data,
+                size,
+                format,
+                false,
+                pilote_charts::efficiency_chart,
+            )
         }
         _ => Err(ApiError::NotFound("chart")),
     }

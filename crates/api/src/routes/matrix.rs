@@ -1,5 +1,5 @@
 //! `/api/v1/products/{slug}/matrix`: the DINUM « matrice d'impact » of a product, computed by
-//! `pilote_domain::matrix` (rules in `docs/matrix.md`).
+//! `pilote_domain::matrix` (rules in `docs/impact.md`).
 
 use actix_web::{get, web};
 use chrono::{NaiveDate, Utc};
@@ -251,7 +251,7 @@ impl From<Matrix> for MatrixItem {
 
 /// The product's « matrice d'impact » at a date: the five principles with their indicators
 /// (latest value, value a year before, evolution, objective status), the four mandatory slots
-/// (`ok`, `missing` or `stale`) and the efficiency figures. See `docs/matrix.md`.
+/// (`ok`, `missing` or `stale`) and the efficiency figures. See `docs/impact.md`.
 #[utoipa::path(
     operation_id = "product_matrix",
     tag = "indicators",

@@ -15,10 +15,12 @@ pub mod health;
 pub mod incubators;
 pub mod indicators;
 pub mod matrix;
+pub mod matrix_portfolio;
 pub mod me;
 pub mod measures;
 pub mod measures_csv;
 pub mod objectives;
+pub mod opendata;
 pub mod portfolio;
 pub mod products;
 pub mod review_dto;
@@ -48,10 +50,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                         .app_data(auth::json_config())
                         .service(auth::login),
                 )
+                .service(opendata::file)
                 .service(me::me)
                 .service(incubators::list)
                 .service(incubators::create)
                 .service(portfolio::summary)
+                .service(matrix_portfolio::portfolio)
                 .service(products::list)
                 .service(products::create)
                 // CSV routes before `/products/{slug}`-style patterns that could shadow them.

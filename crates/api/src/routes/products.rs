@@ -6,6 +6,7 @@ use pilote_domain::{Product, ProductStatus, access::Action};
 use pilote_store::{
     Database,
     repo::{
+        matrix_publication,
         products::{self, ProductFilter, ProductOverview},
         pulse::{self, NorthStar, Pulse},
     },
@@ -37,6 +38,9 @@ pub struct ProductItem {
     pub website: Option<String>,
     pub repository: Option<String>,
     pub published: bool,
+    /// Whether its public stats page shows its efficiency figures (budget, cost per active
+    /// user); off by default.
+    pub publish_efficiency: bool,
     pub created_on: NaiveDate,
     /// The current phase, or `stopped`.
     #[schema(value_type = openapi::ProductStatus)]
@@ -62,7 +66,7 @@ pub struct NorthStarItem {
 }
 
 impl ProductItem {
-    fn new(o: ProductOverview, pulse: Option<&Pulse>) -> Self {
+    fn new(o: ProductOverview, pulse: Option<&Pulse>, publish_efficiency: bool) -> Self {
         let pulse = pulse.cloned().unwrap_or_default();
         ProductItem {
             slug: o.product.slug.to_string(),
@@ -75,6 +79,7 @@ impl ProductItem {
             website: o.product.website,
             repository: o.product.repository,
             published: o.product.published,
+            publish_efficiency,
             created_on: o.product.created_on,
             phase: o.status.as_str(),
             phase_started_on: o.phase_started_on,
@@ -161,16 +166,18 @@ pub async fn list(
         query: query.q,
     };
     let today = Utc::now().date_naive();
-    let (listing, pulses) = db::read(&db, move |c| {
+    let (listing, pulses, efficiency) = db::read(&db, move |c| {
         Ok((
             products::list(c, &filter, page, today)?,
             pulse::pulses(c, today)?,
+            matrix_publication::publishing_efficiency(c)?,
         ))
     })
     .await?;
     Ok(web::Json(List::from_listing(listing, page, |o| {
         let p = pulses.get(&o.id);
-        ProductItem::new(o, p)
+        let publish = efficiency.contains(&o.id);
+        ProductItem::new(o, p, publish)
     })))
 }
 
@@ -207,16 +214,17 @@ async fn load_item(
     slug: pilote_domain::Slug,
 ) -> Result<ProductItem, ApiError> {
     let today = Utc::now().date_naive();
-    let (overview, pulse) = db::read(db, move |c| {
+    let (overview, pulse, publish) = db::read(db, move |c| {
         // One product's figures only, not the whole portfolio's.
         let id = products::id_of(c, &slug)?;
         Ok((
             products::overview(c, id, today)?,
             pulse::pulse(c, id, today)?,
+            matrix_publication::publishes_efficiency(c, id)?,
         ))
     })
     .await?;
-    Ok(ProductItem::new(overview, Some(&pulse)))
+    Ok(ProductItem::new(overview, Some(&pulse), publish))
 }
 
 /// The body of `POST /products`.
@@ -319,6 +327,9 @@ pub struct ProductPatch {
     pub repository: Option<Option<String>>,
     /// Publishing the public stats page is the incubator's call (its managers).
     pub published: Option<bool>,
+    /// Whether the public stats page shows the efficiency figures: the product's choice
+    /// (whoever may edit it).
+    pub publish_efficiency: Option<bool>,
 }
 
 /// Edits a product's description (its team and its incubator's managers); publishing is for
@@ -363,8 +374,12 @@ pub async fn update(
         if let Err(refused) = allowed(&user, &scope, &patch, &product) {
             return Ok(Err(refused));
         }
+        let publish_efficiency = patch.publish_efficiency;
         patch.apply(&mut product);
         products::update(c, scope.id, &product, actor)?;
+        if let Some(publish) = publish_efficiency {
+            matrix_publication::set_publish_efficiency(c, scope.id, publish, actor)?;
+        }
         Ok(Ok(()))
     })
     .await??;

@@ -22,7 +22,7 @@ use crate::{
 };
 
 /// Rows read and written per round trip: bounded memory on big tables, and well under both
-/// backends' limits on bound parameters (at most 14 columns × 500).
+/// backends' limits on bound parameters (at most 15 columns × 500).
 const BATCH: i64 = 500;
 
 /// One table's fingerprint: its row count and a SHA-256 of its rows in primary-key order, each
@@ -261,6 +261,7 @@ tables! {
         created_at: NaiveDateTime,
         updated_at: NaiveDateTime,
         perennisation_mode: Option<String>,
+        publish_efficiency: bool,
     }
     user_roles (id) {
         id: i64,

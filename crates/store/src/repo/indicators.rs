@@ -166,3 +166,27 @@ pub fn update(
         .execute(conn)?;
     Ok(())
 }
+
+/// The indicators of several products at once, each product's in [`list`]'s order: one query
+/// for a portfolio-wide computation instead of one per product.
+pub fn of_products(
+    conn: &mut DbConnection,
+    products: &[ProductId],
+) -> StoreResult<Vec<(ProductId, IndicatorId, Indicator)>> {
+    let ids: Vec<i64> = products.iter().map(|p| p.0).collect();
+    indicators::table
+        .filter(indicators::product_id.eq_any(ids))
+        .order((
+            indicators::product_id,
+            indicators::north_star.desc(),
+            indicators::id,
+        ))
+        .select((indicators::product_id, IndicatorRow::as_select()))
+        .load::<(i64, IndicatorRow)>(conn)?
+        .into_iter()
+        .map(|(product, row)| {
+            let (id, indicator) = row.into_domain()?;
+            Ok((ProductId(product), id, indicator))
+        })
+        .collect()
+}

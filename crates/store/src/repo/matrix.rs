@@ -19,6 +19,26 @@ use crate::{
 
 /// The product's matrix at `at`.
 pub fn at(conn: &mut DbConnection, product: ProductId, at: NaiveDate) -> StoreResult<Matrix> {
+    compute(conn, product, at, true)
+}
+
+/// The matrix as the public stats page may show it: without reading the spend unless the
+/// product publishes its efficiency figures (its efficiency block then has no budget).
+pub fn public_at(
+    conn: &mut DbConnection,
+    product: ProductId,
+    at: NaiveDate,
+    with_spend: bool,
+) -> StoreResult<Matrix> {
+    compute(conn, product, at, with_spend)
+}
+
+fn compute(
+    conn: &mut DbConnection,
+    product: ProductId,
+    at: NaiveDate,
+    with_spend: bool,
+) -> StoreResult<Matrix> {
     let statuses = objective_statuses(conn, product, at)?;
     // The efficiency figures need the 24 complete months before the month of `at`.
     let this_month = Period::containing(Periodicity::Month, at).start();
@@ -50,7 +70,11 @@ pub fn at(conn: &mut DbConnection, product: ProductId, at: NaiveDate) -> StoreRe
             measures: series,
         });
     }
-    let spend = spend::list(conn, product)?;
+    let spend = if with_spend {
+        spend::list(conn, product)?
+    } else {
+        Vec::new()
+    };
     Ok(matrix(&inputs, &spend, at))
 }
 

@@ -9,6 +9,7 @@ mod catalogue;
 mod contracts;
 mod copy;
 mod login_attempts;
+mod matrix;
 mod measures;
 mod phases;
 mod tokens;

@@ -1,0 +1,213 @@
+//! `/produits/{slug}/stats`: the public stats page of a published product, laid out like the
+//! DINUM « matrice d'impact » (a beta.gouv standard): its indicators under the five principles
+//! (Utilisable, Utilisé, Utile, Impactant, Efficient), and the efficiency figures only when the
+//! product chose to publish them. Nothing confidential is read otherwise (no spend).
+
+use actix_web::{HttpResponse, get, web};
+use askama::Template;
+use chrono::Utc;
+use pilote_charts::{Dashboard, Format, french};
+use pilote_domain::{Efficiency, IndicatorCell, Matrix, Product, Slug};
+use pilote_store::{
+    Database,
+    repo::{incubators, matrix, matrix_publication, phases, products},
+};
+
+use super::{
+    Nav,
+    charts::{ChartBlock, size, svg},
+    error_page,
+};
+use crate::{
+    auth::session::{MaybePageUser, SessionConfig},
+    chart_data, db,
+    error::ApiError,
+};
+
+/// One indicator under its principle.
+struct StatsRow {
+    label: String,
+    latest: String,
+    period: String,
+    evolution: String,
+    status: &'static str,
+}
+
+/// One of the five principles and its indicators.
+struct PrincipleBlock {
+    heading: &'static str,
+    rows: Vec<StatsRow>,
+}
+
+/// The efficiency figures, formatted, when published.
+struct EfficiencyBlock {
+    period: String,
+    budget: String,
+    users: String,
+    cost: String,
+    cost_before: String,
+    evolution: String,
+}
+
+#[derive(Template)]
+#[template(path = "stats.html")]
+struct StatsPage {
+    nav: Nav,
+    product: Product,
+    incubator: String,
+    status: &'static str,
+    principles: Vec<PrincipleBlock>,
+    /// `None` when the product does not publish its efficiency figures.
+    efficiency: Option<EfficiencyBlock>,
+    chart: Option<ChartBlock>,
+}
+
+fn with_unit(value: f64, unit: &str) -> String {
+    let n = french::number_auto(value);
+    match unit.trim() {
+        "" => n,
+        unit => format!("{n}\u{A0}{unit}"),
+    }
+}
+
+fn euros(value: Option<f64>) -> String {
+    value.map_or_else(|| "non calculable".to_owned(), |v| with_unit(v, "€"))
+}
+
+fn evolution(pct: Option<f64>) -> String {
+    pct.map_or_else(|| "—".to_owned(), |p| french::percent(p / 100.0))
+}
+
+fn row(cell: &IndicatorCell) -> StatsRow {
+    StatsRow {
+        label: cell.indicator.label.clone(),
+        latest: cell.latest.map_or_else(
+            || "—".to_owned(),
+            |l| with_unit(l.value, &cell.indicator.unit),
+        ),
+        period: cell
+            .latest
+            .map_or_else(String::new, |l| french::date(l.period)),
+        evolution: evolution(cell.evolution_pct),
+        status: cell
+            .objective
+            .map_or("Sans objectif", pilote_domain::ObjectiveStatus::label_fr),
+    }
+}
+
+fn efficiency_block(e: &Efficiency) -> EfficiencyBlock {
+    let (now, before) = (e.current, e.previous);
+    EfficiencyBlock {
+        period: format!(
+            "de {} {} à {} {}",
+            french::month(now.from),
+            now.from.format("%Y"),
+            french::month(now.to),
+            now.to.format("%Y")
+        ),
+        budget: now
+            .budget
+            .map_or_else(|| "non renseigné".to_owned(), |b| with_unit(b as f64, "€")),
+        users: now
+            .mean_monthly_active_users
+            .map_or_else(|| "non renseigné".to_owned(), |u| french::number(u, 0)),
+        cost: euros(now.cost_per_active_user),
+        cost_before: euros(before.cost_per_active_user),
+        evolution: evolution(e.cost_per_active_user_evolution_pct),
+    }
+}
+
+fn principles(m: &Matrix) -> Vec<PrincipleBlock> {
+    m.principles
+        .iter()
+        .map(|p| PrincipleBlock {
+            heading: p.principle.label_fr(),
+            rows: p.indicators.iter().map(row).collect(),
+        })
+        .collect()
+}
+
+/// The dashboard chart, unless there is no indicator to draw.
+fn chart(dashboard: &Dashboard, rows: &[PrincipleBlock]) -> Result<Option<ChartBlock>, ApiError> {
+    if dashboard.panels.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(ChartBlock {
+        title: "Tableau de bord des indicateurs".to_owned(),
+        alt: format!(
+            "Petits graphiques de l'évolution de {} indicateurs de {} ; les tableaux par \
+             principe en donnent les dernières valeurs.",
+            dashboard.panels.len(),
+            dashboard.product
+        ),
+        svg: svg(pilote_charts::dashboard_chart(
+            dashboard,
+            size(1000, 640)?,
+            Format::Svg,
+        ))?,
+        headers: vec!["Principe", "Indicateur", "Dernière valeur", "Période"],
+        rows: rows
+            .iter()
+            .flat_map(|p| {
+                p.rows.iter().map(|r| {
+                    vec![
+                        p.heading.to_owned(),
+                        r.label.clone(),
+                        r.latest.clone(),
+                        r.period.clone(),
+                    ]
+                })
+            })
+            .collect(),
+    }))
+}
+
+/// The public stats page of a published product; 404 for any other.
+#[get("/produits/{slug}/stats")]
+pub async fn stats(
+    visitor: MaybePageUser,
+    db: web::Data<Database>,
+    config: web::Data<SessionConfig>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let nav = visitor
+        .0
+        .as_ref()
+        .map_or_else(Nav::default, |u| Nav::of(u, &config));
+    let result = async {
+        let slug = Slug::parse(&path).map_err(|_| ApiError::NotFound("product"))?;
+        let today = Utc::now().date_naive();
+        let (product, incubator, status, matrix, publish, dashboard) = db::read(&db, move |c| {
+            let (id, product) = products::find(c, &slug)?;
+            if !product.published {
+                return Ok(None);
+            }
+            let incubator = incubators::find(c, &product.incubator)?.1.name;
+            let status = phases::history(c, id)?.status().label_fr();
+            let publish = matrix_publication::publishes_efficiency(c, id)?;
+            let matrix = matrix::public_at(c, id, today, publish)?;
+            let dashboard = chart_data::dashboard(c, id, today)?;
+            Ok(Some((
+                product, incubator, status, matrix, publish, dashboard,
+            )))
+        })
+        .await?
+        .ok_or(ApiError::NotFound("product"))?;
+        let principles = principles(&matrix);
+        let chart = chart(&dashboard, &principles)?;
+        Ok::<_, ApiError>(StatsPage {
+            nav,
+            product,
+            incubator,
+            status,
+            efficiency: publish.then(|| efficiency_block(&matrix.efficiency)),
+            principles,
+            chart,
+        })
+    }
+    .await;
+    match result {
+        Ok(page) => super::render(&page),
+        Err(e) => error_page(e),
+    }
+}

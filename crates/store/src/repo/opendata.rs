@@ -1,0 +1,50 @@
+//! What the open data export holds: every value of every indicator of the published products,
+//! with the indicator's public description, in one query. Nothing else: no spend, no review,
+//! no comment, no author (a comment may name a person, an author is one).
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::{
+    connection::DbConnection,
+    error::StoreResult,
+    schema::{incubators, indicators, measures, products},
+};
+
+/// One published value.
+#[derive(Clone, Debug, PartialEq, Queryable)]
+pub struct OpenMeasure {
+    pub product: String,
+    pub product_name: String,
+    pub incubator: String,
+    pub indicator: String,
+    pub indicator_label: String,
+    pub unit: String,
+    pub principle: String,
+    pub matrix_role: Option<String>,
+    pub periodicity: String,
+    pub period: NaiveDate,
+    pub value: f64,
+}
+
+/// Every value of the published products, by product, indicator and period.
+pub fn published_measures(conn: &mut DbConnection) -> StoreResult<Vec<OpenMeasure>> {
+    Ok(measures::table
+        .inner_join(indicators::table.inner_join(products::table.inner_join(incubators::table)))
+        .filter(products::published.eq(true))
+        .order((products::slug, indicators::key, measures::period))
+        .select((
+            products::slug,
+            products::name,
+            incubators::slug,
+            indicators::key,
+            indicators::label,
+            indicators::unit,
+            indicators::principle,
+            indicators::matrix_role,
+            indicators::periodicity,
+            measures::period,
+            measures::value,
+        ))
+        .load(conn)?)
+}

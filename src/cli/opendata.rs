@@ -1,0 +1,43 @@
+//! `pilote export opendata DIR`: the open data files the API serves under
+//! `/api/v1/opendata/` (measures of the published products as CSV and JSON, their Table
+//! Schema, the Data Package), written to a directory ready for a data.gouv.fr upload.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use pilote_api::{Settings, routes::opendata};
+use pilote_store::{repo, transaction};
+
+use super::DatabaseArgs;
+
+/// Options of `pilote export opendata`.
+#[derive(Debug, Args)]
+pub struct OpendataArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The directory to write into (created if needed; the four files are replaced).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// Runs `pilote export opendata DIR`.
+pub fn run(settings: &Settings, args: &OpendataArgs) -> anyhow::Result<()> {
+    let db = args.database.open(settings)?;
+    let mut conn = db.get()?;
+    let measures = transaction::read(&mut conn, repo::opendata::published_measures)
+        .context("cannot read the published measures")?;
+    let files = opendata::files(&measures).context("cannot build the open data files")?;
+    std::fs::create_dir_all(&args.dir)
+        .with_context(|| format!("cannot create {}", args.dir.display()))?;
+    for (name, bytes) in files {
+        let path = args.dir.join(name);
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    println!(
+        "Données ouvertes écrites dans {} : {} valeurs de produits publiés, sous Licence Ouverte 2.0.",
+        args.dir.display(),
+        measures.len()
+    );
+    Ok(())
+}
