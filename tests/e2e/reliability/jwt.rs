@@ -118,6 +118,7 @@ fn forged_tokens_are_refused_401_never_5xx() {
         exp: now + 600,
         iss: "pilote".to_owned(),
         aud: "pilote-api".to_owned(),
+        sgen: None,
     };
     // The control: a token forged with the right secret and claims is accepted, so each
     // refusal below is due to the one thing changed.
