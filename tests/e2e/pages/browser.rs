@@ -45,12 +45,7 @@ fn install(dir: &Path) {
 
 #[test]
 fn the_browser_suite_passes() {
-    let node = Command::new("node").arg("--version").output();
-    if !Path::new(CHROMIUM).exists() || node.is_err() {
-        eprintln!(
-            "SKIPPED: {CHROMIUM} or node is missing; scripts/ensure-chromium installs Chromium \
-             (`.ci/run` does)"
-        );
+    if !super::browser_available(true) {
         return;
     }
     let dir = tempfile::tempdir().expect("dir");

@@ -224,11 +224,7 @@ fn forms_write_through_the_api_code_with_csrf_and_roles() {
 
 #[test]
 fn a_real_browser_shows_the_measures_form_signed_in() {
-    if !std::path::Path::new(super::CHROMIUM).exists() {
-        eprintln!(
-            "SKIPPED: {} is missing; scripts/ensure-chromium installs it",
-            super::CHROMIUM
-        );
+    if !super::browser_available(false) {
         return;
     }
     let dir = tempfile::tempdir().expect("dir");
