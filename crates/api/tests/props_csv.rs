@@ -2,8 +2,15 @@
 //! never panics and every refusal names its line; well-formed files round-trip, whichever
 //! separator, line ending or byte-order mark they use.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
-use pilote_api::{ApiError, routes::measures_csv::parse_csv};
+use pilote_api::{
+    ApiError,
+    routes::{measures::check_rows, measures_csv::parse_csv},
+};
+use pilote_domain::Periodicity;
+use pilote_store::IndicatorId;
 use proptest::prelude::*;
 
 /// `lines[N]` or `lines[N].column`, N ≥ 1.
@@ -116,19 +123,29 @@ proptest! {
         count in 1_usize..30,
         bad in any::<proptest::sample::Index>(),
         column in prop_oneof![Just("period"), Just("value")],
-        junk in "[a-zA-Z/ ]{1,12}",
+        junk in prop_oneof![
+            "[a-zA-Z/ ]{1,12}",
+            Just("NaN".to_owned()),
+            Just("inf".to_owned()),
+            Just("-Infinity".to_owned()),
+        ],
     ) {
         let bad = bad.index(count);
         let mut text = "indicator,period,value,comment\n".to_owned();
         for i in 0..count {
+            // One week each: the rows' check refuses two values for one period.
+            let week = (NaiveDate::from_ymd_opt(2026, 1, 5).expect("date") + chrono::Days::new(7 * i as u64)).to_string();
             let (period, value) = match (i == bad, column) {
                 (true, "period") => (junk.clone(), "1".to_owned()),
-                (true, _) => ("2026-01-05".to_owned(), junk.clone()),
-                _ => ("2026-01-05".to_owned(), "1".to_owned()),
+                (true, _) => (week, junk.clone()),
+                _ => (week, "1".to_owned()),
             };
             text += &format!("visites,{period},{value},\n");
         }
-        match parse_csv(text.as_bytes()) {
+        // The whole way in: "NaN" or "inf" read as numbers, and the rows' check refuses them.
+        let indicators = HashMap::from([("visites".to_owned(), (IndicatorId(1), Periodicity::Week))]);
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+        match parse_csv(text.as_bytes()).and_then(|rows| check_rows(rows, &indicators, today)) {
             Err(ApiError::InvalidMany(problems)) => {
                 let fields: Vec<&str> = problems.iter().map(|(f, _)| f.as_str()).collect();
                 // The header is line 1.

@@ -9,7 +9,8 @@
 //! `negative_data_rejection` and `positive_data_acceptance`, which assume the schema states
 //! every rule (it cannot say "an indicator of this product" or "not in the future", so valid
 //! schema data is refused 422 by design); `ignored_auth` is covered by the e2e role tests.
-//! Phases: examples, coverage and fuzzing; the stateful phase is left out for time.
+//! Every phase runs: examples, coverage, fuzzing, and stateful (chains of calls following the
+//! document's links, which reach the resources earlier calls created).
 
 use std::{
     io::Read,
@@ -68,7 +69,6 @@ fn schemathesis_finds_no_server_error_and_no_schema_violation() {
             "--checks",
             "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
         ])
-        .args(["--phases", "examples,coverage,fuzzing"])
         .args(["--max-examples", EXAMPLES, "--seed", &seed.to_string()])
         .args(["--workers", "2", "--request-timeout", "30", "--no-color"])
         .stdout(Stdio::piped())
