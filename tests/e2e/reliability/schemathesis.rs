@@ -30,6 +30,8 @@ const EXAMPLES: &str = "10";
 const TIME_LIMIT: Duration = Duration::from_secs(240);
 /// The fewest generated cases the run must report.
 const AT_LEAST: u64 = 1_000;
+/// The seed CI runs with (see the test).
+const PINNED_SEED: u64 = 20_261_123;
 
 /// The venv's bin directory, installing the pinned tools if needed.
 fn venv_bin() -> String {
@@ -57,7 +59,13 @@ fn schemathesis_finds_no_server_error_and_no_schema_violation() {
     let site = Site::new(Backend::Sqlite);
     let server = site.start(&["--demo"]);
     let token = server.login(ADMIN, PASSWORD);
-    let seed = seed("schemathesis") % 1_000_000_000;
+    // A pinned seed by default: CI must not turn red on a case nobody has seen yet (the
+    // exploration is done by running with `RELIABILITY_SEED=random` or a number, and what it
+    // finds becomes a fix and, if need be, the new pinned seed).
+    let seed = match std::env::var("RELIABILITY_SEED").as_deref() {
+        Ok(_) => seed("schemathesis") % 1_000_000_000,
+        Err(_) => PINNED_SEED,
+    };
     // A directory of its own: no stray schemathesis.toml, reports stay out of the tree.
     let work = tempfile::tempdir().expect("dir");
     let mut child = Command::new(format!("{bin}/schemathesis"))
