@@ -83,6 +83,11 @@ impl World {
         }
     }
 
+    /// The running server, for requests `expect` does not make (CSV bodies).
+    pub fn server(&self) -> &Server {
+        &self.server
+    }
+
     /// Sends, asserts the status (and the error envelope for errors), returns the body.
     pub fn expect(
         &self,

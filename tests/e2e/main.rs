@@ -13,3 +13,4 @@ mod relay;
 mod replicas;
 mod review_pack;
 mod serve;
+mod suspect;

@@ -30,7 +30,7 @@ mod timeline_draw;
 pub use dashboard::{Dashboard, DashboardPanel};
 pub use drift::{DriftPoint, DriftScatter};
 pub use error::ChartError;
-pub use indicator::IndicatorChart;
+pub use indicator::{ForecastLine, IndicatorChart};
 pub use phases::PortfolioPhases;
 pub use size::{Format, Size};
 pub use sparkline::Sparkline;

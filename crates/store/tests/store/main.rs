@@ -11,5 +11,6 @@ mod copy;
 mod login_attempts;
 mod measures;
 mod phases;
+mod suspect;
 mod tokens;
 mod users;
