@@ -158,7 +158,10 @@ fn scenario(backend: Backend) {
         member,
         Some(&json!({"measures": rows})),
     );
-    assert_eq!(posted["warnings"], json!([]));
+    assert!(
+        posted.get("warnings").is_none(),
+        "no warning, no field: {posted}"
+    );
     let deadline = monday(1) + Days::new(70);
     let contract = json!({"signed_on": monday(20), "starts_on": monday(20),
         "ends_on": deadline + Days::new(30), "review_cadence_months": 3,

@@ -59,7 +59,10 @@ pub struct BatchOutcome {
     pub updated: u64,
     pub unchanged: u64,
     /// Values stored but flagged as suspect, far from their recent series: never a reason to
-    /// refuse them, a reason to look again. Empty when none.
+    /// refuse them, a reason to look again. Absent when none (as the error envelope's
+    /// `details`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
     pub warnings: Vec<Warning>,
 }
 
