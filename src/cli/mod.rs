@@ -7,6 +7,7 @@ use pilote_api::Settings;
 use pilote_store::Database;
 
 mod demo;
+mod digest;
 mod import;
 mod migrate_db;
 mod render;
@@ -38,6 +39,8 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Write a product's or the portfolio's charts as SVG/PNG files.
     Render(render::RenderArgs),
+    /// Print or post the weekly digest (late teams, suspect values, overdue products...).
+    Digest(digest::DigestArgs),
     /// Write a contract review's pack (printable French HTML, charts inlined) to a file.
     ReviewPack(review_pack::ReviewPackArgs),
     /// Import existing data (the beta.gouv.fr catalogue).
@@ -87,6 +90,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(&settings, &args),
         Command::Render(args) => render::run(&settings, &args),
         Command::ReviewPack(args) => review_pack::run(&settings, &args),
+        Command::Digest(args) => digest::run(&settings, &args),
         Command::Import(command) => import::run(&settings, command),
         Command::User(command) => user::run(&settings, command),
     }

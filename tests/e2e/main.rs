@@ -5,6 +5,7 @@ mod auth;
 mod cli;
 mod contract;
 mod contract_world;
+mod digest;
 mod helpers;
 mod matrix;
 mod outage;
