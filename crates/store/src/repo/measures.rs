@@ -154,6 +154,7 @@ pub fn upsert(
 /// A created or replaced value far from its recent series is stored flagged as suspect and
 /// reported in [`Posted::suspects`]; it is judged against the series as the batch leaves it
 /// (stored values and the batch's own earlier periods). An unchanged value keeps its flag.
+/// Imported and demo values are not judged: they are history loaded in bulk.
 pub fn post(
     conn: &mut DbConnection,
     product: ProductId,
@@ -193,7 +194,14 @@ pub fn post(
     }
 
     let existing = load_existing(conn, inputs)?;
-    let series = recent_series(conn, inputs)?;
+    // History loaded in bulk (an import, the demo's synthetic years) is not a team's fresh
+    // post: seasons and launches would flag hundreds of values nobody typed.
+    let judged = !matches!(source, MeasureSource::Import | MeasureSource::Demo);
+    let series = if judged {
+        recent_series(conn, inputs)?
+    } else {
+        Series::new()
+    };
     let now = clock::now();
     let mut counts = UpsertCounts::default();
     let mut suspects = Vec::new();
@@ -209,7 +217,8 @@ pub fn post(
         );
         let flag = match change {
             Change::Unchanged => None,
-            Change::Created | Change::Updated => judge(&series, input),
+            Change::Created | Change::Updated if judged => judge(&series, input),
+            Change::Created | Change::Updated => None,
         };
         if let Some(suspicion) = flag {
             suspects.push(SuspectValue { index, suspicion });
