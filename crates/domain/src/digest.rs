@@ -5,7 +5,9 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 
-use crate::{DomainError, DomainResult, ObjectiveStatus, Period, Periodicity, SlotState};
+use crate::{
+    DomainError, DomainResult, MatrixRole, ObjectiveStatus, Period, Periodicity, SlotState,
+};
 
 /// Parses an ISO week, `2026-W47` (Invalid, field "week", otherwise): the week from its Monday.
 pub fn parse_iso_week(text: &str) -> DomainResult<Period> {
@@ -88,7 +90,7 @@ pub struct IncompleteMatrix {
     /// How many of the four mandatory slots are `ok`.
     pub ok: usize,
     /// The slots that are not, with their state.
-    pub gaps: Vec<(String, SlotState)>,
+    pub gaps: Vec<(MatrixRole, SlotState)>,
 }
 
 /// How far ahead the digest looks for reviews.
@@ -212,7 +214,9 @@ impl Digest {
                 let gaps: Vec<String> = m
                     .gaps
                     .iter()
-                    .map(|(role, state)| format!("{role} {}", state.label_fr().to_lowercase()))
+                    .map(|(role, state)| {
+                        format!("{} : {}", role.label_fr(), state.label_fr().to_lowercase())
+                    })
                     .collect();
                 format!(
                     "{} : {}/4 cases renseignées ({})",

@@ -95,11 +95,11 @@ pub fn of_week(
     let mut incomplete_matrices = Vec::new();
     for o in &running {
         let m = matrix::at(conn, o.id, to)?;
-        let gaps: Vec<(String, SlotState)> = m
+        let gaps: Vec<_> = m
             .slots
             .iter()
             .filter(|s| s.state != SlotState::Ok)
-            .map(|s| (s.role.as_str().to_owned(), s.state))
+            .map(|s| (s.role, s.state))
             .collect();
         if !gaps.is_empty() {
             incomplete_matrices.push(IncompleteMatrix {
