@@ -23,7 +23,7 @@ use crate::{
     with_backend,
 };
 
-/// Rows per multi-row INSERT: 9 bound values each stays far below SQLite's 32 766 limit.
+/// Rows per multi-row INSERT: 10 bound values each stays far below SQLite's 32 766 limit.
 const CHUNK: usize = 1_000;
 
 /// One value to post.
