@@ -4,10 +4,12 @@ use std::{collections::BTreeSet, path::Path, time::Instant};
 
 use chrono::NaiveDate;
 use pilote::demo::{self, DemoSummary};
-use pilote_domain::{Period, Periodicity, Phase, ProductStatus, is_late};
+use pilote_domain::{Period, Periodicity, Phase, ProductStatus, SlotState, is_late};
 use pilote_store::{
     Database, DbConnection, StoreError,
-    repo::{contract_status, contracts, indicators, measures, phases, products, reviews, spend},
+    repo::{
+        contract_status, contracts, indicators, matrix, measures, phases, products, reviews, spend,
+    },
 };
 
 const SEED: u64 = 2024;
@@ -254,4 +256,57 @@ fn demo_is_deterministic_and_refuses_a_filled_database() {
         oa.iter().map(describe).collect::<Vec<_>>(),
         oc.iter().map(describe).collect::<Vec<_>>()
     );
+}
+
+/// The demo shows every case of the steering-by-impact views: a few suspect values, objectives
+/// that will and will not make their deadline, costs per active user falling and rising,
+/// complete and incomplete matrices.
+#[test]
+fn demo_shows_impact_in_every_shade() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = fresh_db(dir.path(), "impact.sqlite");
+    load(&db, SEED);
+    let mut conn = db.get().expect("connection");
+    let conn = &mut *conn;
+    let (mut suspects, mut meet, mut miss, mut falling, mut rising) = (0, 0, 0, 0, 0);
+    let (mut complete, mut incomplete) = (0, 0);
+    for o in products::overviews(conn, None, today()).expect("overviews") {
+        for (id, _) in indicators::list(conn, o.id).expect("indicators") {
+            let series = measures::series(conn, id, None).expect("series");
+            suspects += series.iter().filter(|m| m.suspect).count();
+        }
+        if o.status == ProductStatus::Stopped {
+            continue;
+        }
+        if contracts::find(conn, o.id).expect("contract").is_some() {
+            let status = contract_status::at(conn, o.id, today()).expect("status");
+            for line in status.objectives {
+                match line.forecast.will_meet_deadline {
+                    Some(true) => meet += 1,
+                    Some(false) => miss += 1,
+                    None => {}
+                }
+            }
+        }
+        let m = matrix::at(conn, o.id, today()).expect("matrix");
+        match m.efficiency.cost_grew_slower_than_use {
+            Some(true) => falling += 1,
+            Some(false) => rising += 1,
+            None => {}
+        }
+        if m.slots.iter().all(|s| s.state == SlotState::Ok) {
+            complete += 1;
+        } else {
+            incomplete += 1;
+        }
+    }
+    let figures = format!(
+        "suspects {suspects}, will meet {meet}, will miss {miss}, cost falling {falling}, \
+         rising {rising}, matrices complete {complete}, incomplete {incomplete}"
+    );
+    eprintln!("{figures}");
+    assert!((2..=6).contains(&suspects), "{figures}");
+    assert!(meet >= 2 && miss >= 2, "{figures}");
+    assert!(falling >= 2 && rising >= 1, "{figures}");
+    assert!(complete >= 2 && incomplete >= 2, "{figures}");
 }

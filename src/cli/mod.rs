@@ -7,6 +7,7 @@ use pilote_api::Settings;
 use pilote_store::Database;
 
 mod demo;
+mod digest;
 mod export;
 mod import;
 mod migrate_db;
@@ -56,6 +57,8 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Write a product's or the portfolio's charts as SVG/PNG files.
     Render(render::RenderArgs),
+    /// Print or post the weekly digest (late teams, suspect values, overdue products...).
+    Digest(digest::DigestArgs),
     /// Write a contract review's pack (printable French HTML, charts inlined) to a file.
     ReviewPack(review_pack::ReviewPackArgs),
     /// Import data: the beta.gouv.fr catalogue, measures (CSV/JSON), a full dump.
@@ -109,6 +112,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => demo::run(&settings, &args),
         Command::Render(args) => render::run(&settings, &args),
         Command::ReviewPack(args) => review_pack::run(&settings, &args),
+        Command::Digest(args) => digest::run(&settings, &args),
         Command::Import(command) => import::run(&settings, command),
         Command::Export(command) => export::run(&settings, command),
         Command::User(command) => user::run(&settings, command),

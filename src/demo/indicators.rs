@@ -2,10 +2,71 @@
 
 use chrono::{Datelike, NaiveDate};
 use pilote_domain::{
-    Aggregation, Direction, DomainResult, Indicator, MatrixRole, Periodicity, Principle, Slug,
+    Aggregation, Direction, DomainResult, Indicator, MatrixRole, MeasureSource, MeasureValue,
+    Periodicity, Principle, Slug,
+};
+use pilote_store::{
+    Actor, DbConnection, IndicatorId, ProductId, StoreResult,
+    repo::measures::{self, MeasureInput},
 };
 
 use super::Rng;
+
+/// Every how many products the team keeps the whole « matrice d'impact » filled: its north
+/// star and the four indicators of the mandatory slots, so that the portfolio shows complete
+/// matrices next to the many partial ones. `nth` is the product's position, from 1.
+pub(super) fn fill_matrix(chosen: &mut Vec<&'static Template>, nth: usize) {
+    if nth % 4 != 1 {
+        return;
+    }
+    chosen.truncate(1);
+    chosen.extend(POOL.iter().filter(|t| t.role.is_some()));
+}
+
+/// Every how many products one gets a typo in its latest north-star value, and which one of
+/// them: a few suspect values in a portfolio of about forty, chosen by position so that the
+/// generator's sequence (and so the rest of the demo) is unchanged.
+const TYPO_EVERY: usize = 12;
+const TYPO_AT: usize = 5;
+
+/// For one product in [`TYPO_EVERY`], re-posts its north star's latest value ten times too
+/// large, as a form would (a slipped decimal point): stored and flagged as suspect, for the
+/// digest and the series to show. `nth` is the product's position, from 1. Returns how many
+/// values were flagged.
+pub(super) fn typo(
+    c: &mut DbConnection,
+    (product, nth): (ProductId, usize),
+    created: &[(IndicatorId, &'static Template)],
+    posted: &[MeasureInput],
+    today: NaiveDate,
+) -> StoreResult<usize> {
+    let Some((north_star, _)) = created.first() else {
+        return Ok(0);
+    };
+    let series: Vec<&MeasureInput> = posted
+        .iter()
+        .filter(|m| m.indicator == *north_star)
+        .collect();
+    let Some(latest) = series
+        .last()
+        .filter(|_| nth % TYPO_EVERY == TYPO_AT && series.len() > 8)
+    else {
+        return Ok(0);
+    };
+    let slipped = MeasureInput {
+        value: MeasureValue::new(latest.value.get() * 10.0 + 10.0)?,
+        ..(*latest).clone()
+    };
+    let posted = measures::post(
+        c,
+        product,
+        &[slipped],
+        MeasureSource::Form,
+        Actor::System,
+        today,
+    )?;
+    Ok(posted.suspects.len())
+}
 
 /// How a template's values are scaled, rounded and bounded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -232,6 +232,13 @@ impl Loader {
             self.today,
         )?;
         self.summary.measures += counts.created;
+        indicators::typo(
+            c,
+            (id, self.summary.products),
+            &created,
+            &inputs,
+            self.today,
+        )?;
         // A product past investigation, so the correction bears on real volumes.
         let established = matches!(plan.target, Target::Running(p) if p != Phase::Investigation);
         if !self.corrected && established && !plan.late {
@@ -281,6 +288,7 @@ impl Loader {
         let extra = self.rng.between(1, 4) as usize;
         let mut chosen = vec![north_star];
         chosen.extend(pool.into_iter().take(extra));
+        indicators::fill_matrix(&mut chosen, self.summary.products);
         chosen
     }
 

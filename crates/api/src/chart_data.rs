@@ -5,10 +5,13 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use pilote_charts::{
-    Dashboard, DashboardPanel, DriftPoint, DriftScatter, IndicatorChart, PortfolioPhases, Timeline,
-    TimelineRow,
+    Dashboard, DashboardPanel, DriftPoint, DriftScatter, ForecastLine, IndicatorChart,
+    PortfolioPhases, Timeline, TimelineRow,
 };
-use pilote_domain::{Indicator, Objective, Period, PhaseHistory, ProductStatus, Slug};
+use pilote_domain::{
+    FORECAST_MIN_POINTS, Indicator, Objective, Period, PhaseHistory, ProductStatus, Slug,
+    forecast_points, theil_sen,
+};
 use pilote_store::{
     DbConnection, IncubatorId, IndicatorId, ProductId, StoreResult,
     repo::{contract_status, incubators, indicators, measures, objectives, phases, products},
@@ -65,6 +68,25 @@ fn indicator_chart(
         objective,
         phase_changes: phase_changes(history),
         today,
+        forecast: None,
+    })
+}
+
+/// The Theil–Sen trend of the chart's last values (as the contract status forecasts it),
+/// from the latest measure to the deadline; `None` without an objective, with too few values,
+/// or once the deadline is past the latest measure.
+fn forecast_line(chart: &IndicatorChart) -> Option<ForecastLine> {
+    let objective = chart.objective.as_ref()?;
+    let points = forecast_points(&chart.points, chart.today);
+    if points.len() < FORECAST_MIN_POINTS {
+        return None;
+    }
+    let trend = theil_sen(&points)?;
+    let (latest, _) = *points.last()?;
+    let deadline = objective.target.on;
+    (deadline > latest).then(|| ForecastLine {
+        from: (latest, trend.value_at(latest)),
+        to: (deadline, trend.value_at(deadline)),
     })
 }
 
@@ -78,7 +100,10 @@ pub fn indicator(
     let (id, indicator) = indicators::find(conn, product, key)?;
     let history = phases::history(conn, product)?;
     let objective = objectives_of(conn, product)?.remove(&id);
-    indicator_chart(conn, id, indicator, objective, &history, today)
+    let mut chart = indicator_chart(conn, id, indicator, objective, &history, today)?;
+    // Only the full chart draws the forecast: the dashboard's small panels stay as they were.
+    chart.forecast = forecast_line(&chart);
+    Ok(chart)
 }
 
 /// A product's indicators as small multiples, north star first.

@@ -68,6 +68,10 @@ const CONTRACT: &[(&str, &str)] = &[
         "GET",
         "/api/v1/products/{slug}/indicators/{key}/measures/{period}/history",
     ),
+    (
+        "POST",
+        "/api/v1/products/{slug}/indicators/{key}/measures/{period}/clear-suspect",
+    ),
     ("GET", "/api/v1/products/{slug}/matrix"),
     ("POST", "/api/v1/products/{slug}/measures.csv"),
     ("GET", "/api/v1/products/{slug}/measures.csv"),

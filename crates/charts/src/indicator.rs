@@ -4,10 +4,22 @@ use chrono::{Datelike, NaiveDate};
 use pilote_domain::{Direction, Objective, Period, Periodicity, ProductStatus};
 use plotters::{
     coord::Shift,
+    element::DashedPathElement,
     prelude::{DrawingArea, DrawingBackend},
+    style::Color,
 };
 
-use crate::{ChartError, Size, french, render::Chart, series};
+use crate::{ChartError, Size, axis, french, palette, plot::Frame, render::Chart, series};
+
+/// The trend of the series carried on to the objective's deadline (`pilote_domain::forecast`),
+/// drawn dotted from the latest measure's date.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ForecastLine {
+    /// Where it starts: the trend at the latest measure's period.
+    pub from: (NaiveDate, f64),
+    /// Where it ends: the trend at the deadline.
+    pub to: (NaiveDate, f64),
+}
 
 /// What an indicator chart shows. Plain data: the caller builds it from domain types.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,6 +40,8 @@ pub struct IndicatorChart {
     pub phase_changes: Vec<(NaiveDate, ProductStatus)>,
     /// Today: a line marks it when within the chart.
     pub today: NaiveDate,
+    /// The trend to the deadline, if one was forecast; `None` draws the chart as before.
+    pub forecast: Option<ForecastLine>,
 }
 
 impl IndicatorChart {
@@ -130,6 +144,13 @@ impl Chart for IndicatorChart {
                 french::date(o.target.on)
             ));
         }
+        if let Some(f) = &self.forecast {
+            d.push_str(&format!(
+                "Tendance prolongée en pointillés : {} le {}. ",
+                self.with_unit(f.to.1),
+                french::date(f.to.0)
+            ));
+        }
         for (on, status) in &self.phase_changes {
             d.push_str(&format!(
                 "Phase {} depuis le {}. ",
@@ -150,4 +171,28 @@ impl Chart for IndicatorChart {
     {
         crate::plot::draw_indicator(area, self, size.scale(), false)
     }
+}
+
+/// The forecast's dotted line, in the series' colour: short dashes, wide gaps.
+pub(crate) fn draw_forecast<DB: DrawingBackend>(
+    chart: &mut Frame<'_, DB>,
+    data: &IndicatorChart,
+    scale: f64,
+) -> Result<(), ChartError>
+where
+    DB::ErrorType: 'static,
+{
+    let Some(f) = &data.forecast else {
+        return Ok(());
+    };
+    let ends = [f.from, f.to].map(|(d, v)| (axis::x_of(d), axis::plottable(v)));
+    let stroke = palette::SERIES.stroke_width((2.0 * scale).round().max(1.0) as u32);
+    let (dot, gap) = ((2.0 * scale).max(1.0) as u32, (4.0 * scale).max(2.0) as u32);
+    chart.draw_series(std::iter::once(DashedPathElement::new(
+        ends.to_vec(),
+        dot,
+        gap,
+        stroke,
+    )))?;
+    Ok(())
 }

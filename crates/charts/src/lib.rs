@@ -33,7 +33,7 @@ pub use dashboard::{Dashboard, DashboardPanel};
 pub use drift::{DriftPoint, DriftScatter};
 pub use efficiency::{EfficiencyPoint, EfficiencyScatter};
 pub use error::ChartError;
-pub use indicator::IndicatorChart;
+pub use indicator::{ForecastLine, IndicatorChart};
 pub use phases::PortfolioPhases;
 pub use size::{Format, Size};
 pub use sparkline::Sparkline;

@@ -29,11 +29,15 @@ where
 {
     let points = series::clean(&data.points);
     let (x0, x1) = x_range(data, &points);
-    let values = points.iter().map(|(_, v)| *v).chain(
-        data.objective
-            .iter()
-            .flat_map(|o| [o.baseline.value, o.target.value]),
-    );
+    let values = points
+        .iter()
+        .map(|(_, v)| *v)
+        .chain(
+            data.objective
+                .iter()
+                .flat_map(|o| [o.baseline.value, o.target.value]),
+        )
+        .chain(data.forecast.iter().flat_map(|f| [f.from.1, f.to.1]));
     let (y0, y1) = axis::value_range(values);
 
     let (_, h) = area.dim_in_pixel();
@@ -86,6 +90,7 @@ where
     marks::draw_gaps(area, &mut chart, &points, (y0, y1), scale)?;
     marks::draw_phase_changes(area, &mut chart, data, (x0, x1, y0, y1), scale, compact)?;
     marks::draw_objective(area, &mut chart, data, scale, compact)?;
+    crate::indicator::draw_forecast(&mut chart, data, scale)?;
     marks::draw_today(
         area,
         &mut chart,
@@ -108,6 +113,7 @@ fn x_range(data: &IndicatorChart, points: &[(pilote_domain::Period, f64)]) -> (f
                 .iter()
                 .flat_map(|o| [o.baseline.on, o.target.on]),
         )
+        .chain(data.forecast.iter().flat_map(|f| [f.from.0, f.to.0]))
         .collect();
     let (first, last) = match (dates.iter().min(), dates.iter().max()) {
         (Some(a), Some(b)) => (*a, *b),

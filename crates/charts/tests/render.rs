@@ -217,3 +217,33 @@ fn dashboard_puts_the_north_star_first() {
     assert!(star < other);
     assert!(labels.iter().any(|t| t == "À risque"));
 }
+
+#[test]
+fn a_forecast_is_a_dotted_continuation_only_when_given() {
+    let mut data = common::indicator();
+    let series = palette::hex(palette::SERIES);
+    let without =
+        pilote_charts::indicator_chart(&data, Size::DEFAULT, Format::Svg).expect("renders");
+    let without = svg_text(&without);
+    data.forecast = Some(pilote_charts::ForecastLine {
+        from: (common::d(2025, 11, 17), 6_800.0),
+        to: (common::d(2025, 12, 31), 7_900.0),
+    });
+    let with = pilote_charts::indicator_chart(&data, Size::DEFAULT, Format::Svg).expect("renders");
+    let with = svg_text(&with);
+    let (a, b) = (
+        Document::parse(&without).expect("SVG"),
+        Document::parse(&with).expect("SVG"),
+    );
+    // Without: the two runs of the line and the legend's swatch, as before.
+    assert_eq!(count(&a, "polyline", "stroke", &series), 3);
+    // With: many short dashes in the series' colour on top.
+    assert!(count(&b, "polyline", "stroke", &series) > 6);
+    assert!(!without.contains("Tendance prolongée"));
+    assert!(
+        with.contains(
+            "Tendance prolongée en pointillés : 7\u{A0}900 démarches le 31 décembre 2025"
+        ),
+        "{with}"
+    );
+}

@@ -6,8 +6,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Commitment, Contract, Direction, Objective, ObjectiveStatus, Period, PhaseHistory, Point,
-    ScheduleDrift, Slug, Spend, budget_drift, schedule_drift,
+    Commitment, Contract, Direction, Forecast, Objective, ObjectiveStatus, Period, PhaseHistory,
+    Point, ScheduleDrift, Slug, Spend, budget_drift, forecast, forecast_points, schedule_drift,
 };
 
 /// An objective with what its status needs from its indicator and measures.
@@ -27,6 +27,9 @@ pub struct ObjectiveInput {
     pub objective: Objective,
     /// The latest measure whose period starts on or before the status date.
     pub latest: Option<(Period, f64)>,
+    /// The indicator's values up to the status date, at least the
+    /// [`crate::FORECAST_WINDOW`] periods ending with the latest one: the forecast's input.
+    pub recent: Vec<(Period, f64)>,
 }
 
 /// Everything a contract's status is computed from.
@@ -80,6 +83,10 @@ pub struct ObjectiveLine {
     pub latest: Option<LatestValue>,
     /// Where the objective stands.
     pub status: ObjectiveStatus,
+    /// Where its indicator's trend leads by the deadline. Absent from snapshots frozen before
+    /// forecasts existed: read as an empty forecast.
+    #[serde(default)]
+    pub forecast: Forecast,
 }
 
 /// Planned against spent, in whole euros.
@@ -131,7 +138,8 @@ impl ContractStatus {
 }
 
 /// Computes the status at `at`. Rules (see `docs/contract.md`):
-/// - each objective: expected value on the straight line, status by [`Objective::status`];
+/// - each objective: expected value on the straight line, status by [`Objective::status`],
+///   forecast by [`forecast`] from the Theil–Sen trend of its recent values;
 /// - budget: spend of the months from the contract's start month to its end month and no
 ///   later than `at`, against [`Contract::planned_to_date`] ([`budget_drift`]);
 /// - schedule: [`schedule_drift`] per milestone with `at` as "today"; a phase entered after
@@ -201,6 +209,7 @@ fn objective_line(input: &ObjectiveInput, at: NaiveDate) -> ObjectiveLine {
             value,
         }),
         status: o.status(input.direction, input.latest, at),
+        forecast: forecast(o, input.direction, &forecast_points(&input.recent, at)),
     }
 }
 

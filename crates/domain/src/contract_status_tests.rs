@@ -35,6 +35,7 @@ fn objective(
         unit: "démarches".to_owned(),
         direction,
         objective: Objective::new(baseline, target, Tolerance::default()).expect("objective"),
+        recent: latest.into_iter().collect(),
         latest,
     }
 }
@@ -289,4 +290,37 @@ fn statuses_sum_up_across_products() {
     assert_eq!(summary.objectives[&ObjectiveStatus::NoData], 0);
     assert_eq!(summary.reviews_overdue, 2);
     assert_eq!(summary.budget_drift.count, 2);
+}
+
+#[test]
+fn each_objective_carries_its_forecast() {
+    // Weekly 100, 110, 120, 130 from 2026-01-05: +10 a week. Deadline 2026-04-15 is 100 days
+    // after the first point: 100 + 100 × 10/7 ≈ 242.9, beyond a target of 200, reached after
+    // 70 days on 2026-03-16.
+    let mut input = objective(Direction::Increase, 100.0, 200.0, None);
+    input.recent = ["2026-01-05", "2026-01-12", "2026-01-19", "2026-01-26"]
+        .iter()
+        .zip([100.0, 110.0, 120.0, 130.0])
+        .map(|(w, v)| (week(w), v))
+        .collect();
+    input.latest = input.recent.last().copied();
+    let status = status(&[input], &[], "2026-02-02");
+    let f = status.objectives[0].forecast;
+    assert_eq!(f.points, 4);
+    assert_eq!(f.will_meet_deadline, Some(true));
+    assert_eq!(f.target_reached_on, Some(d("2026-03-16")));
+    let at_deadline = f.value_at_deadline.expect("a projection");
+    assert!((at_deadline - (100.0 + 1000.0 / 7.0)).abs() < 1e-9);
+}
+
+#[test]
+fn snapshots_frozen_before_forecasts_still_read() {
+    let mut json = serde_json::to_value(objective_line(
+        &objective(Direction::Increase, 100.0, 200.0, None),
+        d("2026-02-02"),
+    ))
+    .expect("json");
+    json.as_object_mut().expect("object").remove("forecast");
+    let line: ObjectiveLine = serde_json::from_value(json).expect("an old line");
+    assert_eq!(line.forecast, Forecast::default());
 }

@@ -137,6 +137,7 @@ diesel::table! {
         author_user_id -> Nullable<BigInt>,
         author_token_id -> Nullable<BigInt>,
         recorded_at -> Timestamp,
+        suspect -> Bool,
     }
 }
 
@@ -151,6 +152,7 @@ diesel::table! {
         author_token_id -> Nullable<BigInt>,
         recorded_at -> Timestamp,
         replaced_at -> Timestamp,
+        suspect -> Bool,
     }
 }
 

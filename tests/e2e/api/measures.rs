@@ -68,6 +68,16 @@ pub fn run(w: &World) {
             .all(|v| v.1.as_deref().is_some_and(|a| a.starts_with("user:")) && v.2)
     );
 
+    // Clearing a suspect flag: another incubator's manager may not; the team may (a value
+    // that is not flagged stays as it is).
+    let clear = format!("{p}/indicators/demarches/measures/2026-11-02/clear-suspect");
+    w.expect(403, "POST", &clear, other, None);
+    let cleared = w.expect(200, "POST", &clear, member, None);
+    assert_eq!(
+        (cleared["value"].as_f64(), cleared["suspect"].as_bool()),
+        (Some(110.0), Some(false))
+    );
+
     let bad_rows = json!({"measures": [
         {"indicator": "demarches", "period": "2026-10-05", "value": 1},
         {"indicator": "demarches", "period": "2026-10-12", "value": "beaucoup"}

@@ -100,14 +100,32 @@ fn forms_write_through_the_api_code_with_csrf_and_roles() {
         assert!(text(&forged).contains("Accès refusé"));
     }
 
-    // A good post, decimal comma: saved as the API would, seen through the API.
+    // A value far from the recent series (here of the other sign): the form comes back with
+    // the warning and a box to tick; nothing is written until it is ticked.
+    let suspect = post(&fields(&format!(
+        "csrf={csrf}&valeur-{}=-98765432",
+        keys[0]
+    )));
+    assert_eq!(suspect.status, 200, "{:?}", suspect.body);
+    let page = text(&suspect);
+    assert!(page.contains("semble suspecte"), "{page}");
+    assert!(page.contains("name=\"confirmer\""));
+    assert!(
+        page.contains("value=\"-98765432\""),
+        "what was typed is kept"
+    );
+    assert!(!exported(&server, &token, &slug).contains("-98765432"));
+
+    // A good post, decimal comma, confirmed (12 345,5 may be far from the demo's values too):
+    // saved as the API would, seen through the API.
     let saved = post(&fields(&format!(
-        "csrf={csrf}&valeur-{}=12345%2C5",
+        "csrf={csrf}&valeur-{}=12345%2C5&confirmer=oui",
         keys[0]
     )));
     assert_eq!(saved.status, 303, "{:?}", saved.body);
     let location = saved.header("location").expect("location").to_owned();
     assert!(location.contains("cree="), "{location}");
+    assert!(location.contains("suspecte="), "{location}");
     let after = call(&server, "GET", &location, &admin, None);
     assert!(text(&after).contains("Enregistré : "), "{:?}", after.body);
     assert!(text(&after).contains("value=\"12345,5\""));

@@ -1,6 +1,8 @@
 //! `/produits/{slug}/mesures`: the weekly form, one row per indicator for the chosen week
 //! (weekly indicators) and month (monthly ones), saved through the API's own batch code
-//! (`routes::measures::post_rows`, source `form`): all rows or none.
+//! (`routes::measures::post_rows`, source `form`): all rows or none. A value that would be
+//! flagged as suspect is not saved at once: the form comes back with a warning next to it and
+//! a box to tick to confirm (no script needed); confirmed, it is saved and flagged.
 
 use std::collections::HashMap;
 
@@ -8,7 +10,7 @@ use actix_web::{HttpResponse, get, http::StatusCode, post, web};
 use askama::Template;
 use chrono::{NaiveDate, Utc};
 use pilote_charts::french;
-use pilote_domain::{Indicator, MeasureSource, Period, Periodicity};
+use pilote_domain::{Indicator, MeasureSource, Period, Periodicity, SUSPECT_WINDOW, Suspicion};
 use pilote_store::{
     Database,
     repo::{indicators, measures, products},
@@ -28,7 +30,7 @@ use crate::{
     },
     db,
     error::ApiError,
-    routes::measures::{BatchOutcome, RawRow, post_rows},
+    routes::measures::{BatchOutcome, RawRow, post_rows, suspects_of},
 };
 
 /// One indicator's row of the form.
@@ -41,6 +43,8 @@ pub struct FieldRow {
     comment: String,
     value_error: Option<String>,
     comment_error: Option<String>,
+    /// Why the typed value looks suspect, while the form asks for confirmation.
+    warning: Option<String>,
 }
 
 #[derive(Template)]
@@ -55,6 +59,8 @@ struct MeasuresPage {
     month: String,
     rows: Vec<FieldRow>,
     errors: Vec<Problem>,
+    /// Values that would be flagged as suspect: saving them needs the confirmation box.
+    warnings: Vec<Problem>,
     success: Option<String>,
 }
 
@@ -66,6 +72,7 @@ pub struct PeriodQuery {
     cree: Option<u64>,
     modifie: Option<u64>,
     inchange: Option<u64>,
+    suspecte: Option<u64>,
 }
 
 /// The chosen week and month; each defaults to the last complete one (an unreadable date
@@ -151,6 +158,8 @@ enum Feedback<'a> {
     Saved(String),
     /// A refused post: what was typed, and what is wrong with it.
     Refused(&'a HashMap<String, String>, Vec<Problem>),
+    /// A post held back: what was typed, and which values look suspect.
+    Suspect(&'a HashMap<String, String>, Vec<Problem>),
 }
 
 /// Renders the form, pre-filled with what is stored or, after a refused post, what was typed.
@@ -162,10 +171,11 @@ async fn page(
     (week, month): (Period, Period),
     feedback: Feedback<'_>,
 ) -> HttpResponse {
-    let (typed, errors, success) = match feedback {
-        Feedback::None => (None, Vec::new(), None),
-        Feedback::Saved(message) => (None, Vec::new(), Some(message)),
-        Feedback::Refused(typed, errors) => (Some(typed), errors, None),
+    let (typed, errors, warnings, success) = match feedback {
+        Feedback::None => (None, Vec::new(), Vec::new(), None),
+        Feedback::Saved(message) => (None, Vec::new(), Vec::new(), Some(message)),
+        Feedback::Refused(typed, errors) => (Some(typed), errors, Vec::new(), None),
+        Feedback::Suspect(typed, warnings) => (Some(typed), Vec::new(), warnings, None),
     };
     let (name, known) = match known(db, scope, week, month).await {
         Ok(known) => known,
@@ -193,6 +203,10 @@ async fn page(
                     .unwrap_or(stored_comment),
                 value_error: error_of(&format!("valeur-{key}")),
                 comment_error: error_of(&format!("commentaire-{key}")),
+                warning: warnings
+                    .iter()
+                    .find(|w| w.id == format!("valeur-{key}"))
+                    .map(|w| w.message.clone()),
                 period: period_label(period),
                 label: indicator.label,
                 unit: indicator.unit,
@@ -214,6 +228,7 @@ async fn page(
         month: month.start().format("%Y-%m").to_string(),
         rows,
         errors,
+        warnings,
         success,
     });
     if response.status() == StatusCode::OK {
@@ -241,7 +256,18 @@ pub async fn show(
     let today = Utc::now().date_naive();
     let chosen = periods(query.semaine.as_deref(), query.mois.as_deref(), today);
     let feedback = match (query.cree, query.modifie, query.inchange) {
-        (Some(c), Some(m), Some(i)) => Feedback::Saved(saved_message(c, m, i)),
+        (Some(c), Some(m), Some(i)) => {
+            let mut message = saved_message(c, m, i);
+            if let Some(n) = query.suspecte.filter(|n| *n > 0) {
+                let n = usize::try_from(n).unwrap_or(usize::MAX);
+                message.push_str(&format!(
+                    " {} comme {} : à vérifier.",
+                    french::plural(n, "valeur signalée", "valeurs signalées"),
+                    if n == 1 { "suspecte" } else { "suspectes" },
+                ));
+            }
+            Feedback::Saved(message)
+        }
         _ => Feedback::None,
     };
     page(&db, &config, &user, &scope, chosen, feedback).await
@@ -264,8 +290,11 @@ pub fn saved_message(created: u64, updated: u64, unchanged: u64) -> String {
 /// Where to go after a save: the form again, with what the save did.
 pub fn after_save(slug: &str, query: &str, outcome: &BatchOutcome) -> HttpResponse {
     redirect(&format!(
-        "/produits/{slug}/mesures?{query}cree={}&modifie={}&inchange={}",
-        outcome.created, outcome.updated, outcome.unchanged
+        "/produits/{slug}/mesures?{query}cree={}&modifie={}&inchange={}&suspecte={}",
+        outcome.created,
+        outcome.updated,
+        outcome.unchanged,
+        outcome.warnings.len()
     ))
 }
 
@@ -343,6 +372,26 @@ pub async fn save(
             message: "Aucune valeur saisie : rien n'a été enregistré.".to_owned(),
         });
     }
+    let confirmed = field("confirmer") == Some("oui");
+    if errors.is_empty() && !confirmed {
+        match suspects_of(&db, &principal, scope.clone(), rows.clone()).await {
+            Ok(found) if !found.is_empty() => {
+                let warnings = found
+                    .iter()
+                    .map(|(key, suspicion)| Problem {
+                        id: format!("valeur-{key}"),
+                        label: labels.get(key).cloned().unwrap_or_else(|| key.clone()),
+                        message: french_suspicion(suspicion),
+                    })
+                    .collect();
+                let feedback = Feedback::Suspect(&form, warnings);
+                return page(&db, &config, &user, &scope, chosen, feedback).await;
+            }
+            // Rows the batch would refuse are reported by the save below, as ever.
+            Ok(_) | Err(ApiError::InvalidMany(_)) => {}
+            Err(e) => return error_page(e),
+        }
+    }
     if errors.is_empty() {
         match post_rows(&db, &principal, scope.clone(), rows, MeasureSource::Form).await {
             Ok(outcome) => {
@@ -381,4 +430,22 @@ fn row_problems(problems: &[(String, String)], labels: &HashMap<String, String>)
             }
         })
         .collect()
+}
+
+/// Why a value looks suspect, in French, for the confirmation step.
+fn french_suspicion(suspicion: &Suspicion) -> String {
+    match *suspicion {
+        Suspicion::FarFromMedian {
+            median, deviations, ..
+        } => format!(
+            "Valeur très éloignée des {SUSPECT_WINDOW} périodes précédentes (médiane {}, écart de \
+             {} fois l'écart absolu médian) : vérifiez-la.",
+            forms::decimal_text(median),
+            format!("{deviations:.1}").replace('.', ","),
+        ),
+        Suspicion::SignChange => format!(
+            "Le signe de cette valeur est l'inverse de celui des {SUSPECT_WINDOW} périodes \
+             précédentes : vérifiez-la."
+        ),
+    }
 }

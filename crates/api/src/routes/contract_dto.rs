@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use pilote_domain::{
-    Commitment, CommitmentArea, Contract, ContractStatus, Direction, DomainError, Milestone,
-    ObjectiveLine, ObjectiveStatus, Phase, Point, ScheduleDrift,
+    Commitment, CommitmentArea, Contract, ContractStatus, Direction, DomainError, Forecast,
+    Milestone, ObjectiveLine, ObjectiveStatus, Phase, Point, ScheduleDrift,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -198,6 +198,37 @@ pub struct ObjectiveStatusItem {
     pub latest: Option<LatestItem>,
     #[schema(value_type = openapi::ObjectiveStatus)]
     pub status: ObjectiveStatus,
+    /// Where the indicator's trend leads by the deadline.
+    pub forecast: ForecastItem,
+}
+
+/// The Theil–Sen trend of the indicator's last 12 periods (up to its latest value), projected
+/// to the deadline. Every figure is null with fewer than 4 values (`points`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ForecastItem {
+    /// How many values the trend was drawn from (at most 12).
+    pub points: usize,
+    /// The trend's change per day.
+    pub slope_per_day: Option<f64>,
+    /// The trend's value at the deadline (`target.on`).
+    pub value_at_deadline: Option<f64>,
+    /// The day the trend reaches the target; null when it is flat or moves away from it.
+    pub target_reached_on: Option<NaiveDate>,
+    /// Whether the trend's value at the deadline meets the target, in the indicator's
+    /// direction.
+    pub will_meet_deadline: Option<bool>,
+}
+
+impl From<Forecast> for ForecastItem {
+    fn from(f: Forecast) -> Self {
+        ForecastItem {
+            points: f.points,
+            slope_per_day: f.slope_per_day,
+            value_at_deadline: f.value_at_deadline,
+            target_reached_on: f.target_reached_on,
+            will_meet_deadline: f.will_meet_deadline,
+        }
+    }
 }
 
 impl From<ObjectiveLine> for ObjectiveStatusItem {
@@ -217,6 +248,7 @@ impl From<ObjectiveLine> for ObjectiveStatusItem {
                 value: l.value,
             }),
             status: o.status,
+            forecast: o.forecast.into(),
         }
     }
 }

@@ -8,13 +8,14 @@ use std::collections::HashMap;
 use actix_web::{get, post, web};
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use pilote_domain::{
-    DateRange, Indicator, MeasureSource, MeasureValue, Period, Periodicity, normalize_comment,
+    DateRange, Indicator, MeasureSource, MeasureValue, Period, Periodicity, Suspicion,
+    normalize_comment,
 };
 use pilote_store::{
     Database, DbConnection, IndicatorId, StoreResult,
     repo::{
         indicators,
-        measures::{self, MeasureInput, MeasureVersion, UpsertCounts},
+        measures::{self, MeasureInput, MeasureVersion, Posted},
     },
 };
 use serde::{Deserialize, Serialize};
@@ -57,14 +58,43 @@ pub struct BatchOutcome {
     pub created: u64,
     pub updated: u64,
     pub unchanged: u64,
+    /// Values stored but flagged as suspect, far from their recent series: never a reason to
+    /// refuse them, a reason to look again. Absent when none (as the error envelope's
+    /// `details`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
+    pub warnings: Vec<Warning>,
 }
 
-impl From<UpsertCounts> for BatchOutcome {
-    fn from(c: UpsertCounts) -> Self {
+/// A value stored with a doubt about it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({"field": "measures[3].value", "problem": "suspect: 300.0 median \
+    absolute deviations from the median (100) of the last 12 periods; stored and flagged"}))]
+pub struct Warning {
+    /// Where, as a path into the body: `measures[3].value`, `lines[4].value`.
+    pub field: String,
+    pub problem: String,
+}
+
+impl BatchOutcome {
+    /// The store's answer, each suspect value named by its row's field path.
+    fn of(posted: Posted, fields: &[String]) -> BatchOutcome {
+        let warnings = posted
+            .suspects
+            .iter()
+            .map(|s| Warning {
+                field: format!(
+                    "{}.value",
+                    fields.get(s.index).map_or("measures", String::as_str)
+                ),
+                problem: s.suspicion.problem(),
+            })
+            .collect();
         BatchOutcome {
-            created: c.created,
-            updated: c.updated,
-            unchanged: c.unchanged,
+            created: posted.counts.created,
+            updated: posted.counts.updated,
+            unchanged: posted.counts.unchanged,
+            warnings,
         }
     }
 }
@@ -73,7 +103,7 @@ impl From<UpsertCounts> for BatchOutcome {
 pub const MAX_ROWS: usize = 50_000;
 
 /// A row before checking, from JSON or CSV; `field` prefixes its error paths.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct RawRow {
     pub field: String,
     pub indicator: String,
@@ -159,6 +189,30 @@ pub fn indicator_index(
         .collect())
 }
 
+/// The rows posting would flag as suspect, by field, without storing anything (the web form's
+/// confirmation step). Refused as [`post_rows`] would refuse them.
+pub async fn suspects_of(
+    db: &web::Data<Database>,
+    principal: &Principal,
+    scope: ProductScope,
+    rows: Vec<RawRow>,
+) -> Result<Vec<(String, Suspicion)>, ApiError> {
+    access::measures_writer(principal, &scope)?;
+    let today = Utc::now().date_naive();
+    let fields: Vec<String> = rows.iter().map(|r| r.field.clone()).collect();
+    // The rows' own errors come out of the transaction as the outer result, store errors as
+    // the inner one.
+    let found = db::read(db, move |c| {
+        let index = indicator_index(c, &scope)?;
+        Ok(check_rows(rows, &index, today).map(|inputs| measures::suspects(c, &inputs)))
+    })
+    .await??;
+    Ok(found?
+        .into_iter()
+        .filter_map(|s| Some((fields.get(s.index)?.clone(), s.suspicion)))
+        .collect())
+}
+
 /// Checks and stores a batch in one transaction.
 pub async fn post_rows(
     db: &web::Data<Database>,
@@ -171,18 +225,22 @@ pub async fn post_rows(
     let today = Utc::now().date_naive();
     let lookup = scope.clone();
     let index = db::read(db, move |c| indicator_index(c, &lookup)).await?;
+    // A clean batch keeps its rows' order: a suspect input's index is its row's.
+    let fields: Vec<String> = rows.iter().map(|r| r.field.clone()).collect();
     let inputs = check_rows(rows, &index, today)?;
-    let counts = db::write(db, move |c| {
-        measures::upsert(c, scope.id, &inputs, source, actor, today)
+    let posted = db::write(db, move |c| {
+        measures::post(c, scope.id, &inputs, source, actor, today)
     })
     .await?;
+    let counts = posted.counts;
     crate::metrics::metrics().measures(counts.created, counts.updated, counts.unchanged);
-    Ok(counts.into())
+    Ok(BatchOutcome::of(posted, &fields))
 }
 
 /// Posts a batch of values (a product's API token, its team, its incubator's managers). All
 /// or nothing; a period that has a value is replaced and the old value kept in history; the
-/// same value again is `unchanged`.
+/// same value again is `unchanged`. A value far from its recent series is stored, flagged as
+/// suspect and named in `warnings`.
 #[utoipa::path(
     operation_id = "measures_create",
     tag = "measures",
@@ -191,7 +249,7 @@ pub async fn post_rows(
         ("slug" = String, Path, description = "The product's slug"),
     ),
     responses(
-        (status = 200, description = "What the batch did", body = BatchOutcome),
+        (status = 200, description = "What the batch did, with a warning per suspect value", body = BatchOutcome),
         (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
         (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
          headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
@@ -244,6 +302,8 @@ pub struct MeasureItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[serde(serialize_with = "crate::json::utc::serialize_option")]
     pub replaced_at: Option<NaiveDateTime>,
+    /// Far from its recent series when posted, and not cleared since.
+    pub suspect: bool,
 }
 
 impl From<MeasureVersion> for MeasureItem {
@@ -256,6 +316,7 @@ impl From<MeasureVersion> for MeasureItem {
             author: m.author.to_string(),
             recorded_at: m.recorded_at,
             replaced_at: m.replaced_at,
+            suspect: m.suspect,
         }
     }
 }
@@ -366,10 +427,7 @@ pub async fn history(
     let scope = scope_of(&db, &slug).await?;
     access::measures_reader(&principal, &scope)?;
     let page = page.into_inner().page()?;
-    let date: NaiveDate = period.parse().map_err(|_| ApiError::Invalid {
-        field: "period".to_owned(),
-        problem: "must be a date (YYYY-MM-DD)".to_owned(),
-    })?;
+    let date = period_date(&period)?;
     let key = scope::slug(&key, "indicator")?;
     let versions = db::read(&db, move |c| {
         let (id, indicator) = indicators::find(c, scope.id, &key)?;
@@ -378,4 +436,58 @@ pub async fn history(
     .await?;
     let items = versions.into_iter().map(MeasureItem::from).collect();
     Ok(web::Json(List::paginate(items, page)))
+}
+
+fn period_date(period: &str) -> Result<NaiveDate, ApiError> {
+    period.parse().map_err(|_| ApiError::Invalid {
+        field: "period".to_owned(),
+        problem: "must be a date (YYYY-MM-DD)".to_owned(),
+    })
+}
+
+/// Clears the suspect flag of one period's value: a person of the team (or a manager of its
+/// incubator) looked at it and vouches for it. Recorded in the audit log; clearing a value
+/// that is not flagged changes nothing. API tokens may not: the script that posted a value
+/// cannot vouch for it.
+#[utoipa::path(
+    operation_id = "measures_clear_suspect",
+    tag = "measures",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+        ("key" = String, Path, description = "The indicator's key"),
+        ("period" = String, Path, format = Date, description = "Any date inside the period"),
+    ),
+    responses(
+        (status = 200, description = "The current value, no longer suspect", body = MeasureItem),
+        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
+         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 403, description = "An API token, or a person not in the team nor a manager", body = ErrorEnvelope),
+        (status = 404, description = "Unknown product or indicator, or no value for that period", body = ErrorEnvelope),
+        (status = 422, description = "`period` is not a date", body = ErrorEnvelope),
+        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+    ),
+)]
+#[post("/products/{slug}/indicators/{key}/measures/{period}/clear-suspect")]
+pub async fn clear_suspect(
+    principal: Principal,
+    db: web::Data<Database>,
+    path: web::Path<(String, String, String)>,
+) -> Result<web::Json<MeasureItem>, ApiError> {
+    let (slug, key, period) = path.into_inner();
+    let scope = scope_of(&db, &slug).await?;
+    access::person_allowed(&principal, scope.contribute())?;
+    let actor = access::actor(&principal);
+    let date = period_date(&period)?;
+    let key = scope::slug(&key, "indicator")?;
+    let current = db::write(&db, move |c| {
+        let (id, indicator) = indicators::find(c, scope.id, &key)?;
+        let period = Period::containing(indicator.periodicity, date);
+        measures::clear_suspect(c, scope.id, id, period, actor)?;
+        Ok(measures::history(c, id, period)?.into_iter().next())
+    })
+    .await?;
+    current
+        .map(|m| web::Json(MeasureItem::from(m)))
+        .ok_or(ApiError::NotFound("measure"))
 }

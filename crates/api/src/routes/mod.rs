@@ -73,6 +73,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(measures::create)
                 .service(measures::series)
                 .service(measures::history)
+                .service(measures::clear_suspect)
                 .service(matrix::get)
                 .service(tokens::create)
                 .service(tokens::list)

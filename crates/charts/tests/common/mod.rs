@@ -56,6 +56,7 @@ pub fn indicator() -> IndicatorChart {
             (d(2025, 9, 1), ProductStatus::Active(Phase::Acceleration)),
         ],
         today: d(2025, 11, 24),
+        forecast: None,
     }
 }
 

@@ -331,6 +331,7 @@ tables! {
         author_user_id: Option<i64>,
         author_token_id: Option<i64>,
         recorded_at: NaiveDateTime,
+        suspect: bool,
     }
     measure_history (id) {
         id: i64,
@@ -342,6 +343,7 @@ tables! {
         author_token_id: Option<i64>,
         recorded_at: NaiveDateTime,
         replaced_at: NaiveDateTime,
+        suspect: bool,
     }
     contracts (id) {
         id: i64,

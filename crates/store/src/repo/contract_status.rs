@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use pilote_domain::{ContractStatus, ObjectiveInput, Period, StatusInputs, contract_status};
+use pilote_domain::{
+    ContractStatus, FORECAST_WINDOW, ObjectiveInput, Period, StatusInputs, contract_status,
+};
 
 use crate::{
     connection::DbConnection,
@@ -33,7 +35,8 @@ pub fn at(
                 "its indicator is another product's",
             )
         })?;
-        let latest = latest_at(conn, record.indicator_id, indicator.periodicity, at)?;
+        let recent = recent_at(conn, record.indicator_id, indicator.periodicity, at)?;
+        let latest = recent.last().copied();
         inputs.push(ObjectiveInput {
             id: record.id.0,
             indicator: indicator.key.clone(),
@@ -42,6 +45,7 @@ pub fn at(
             direction: indicator.direction,
             objective: record.objective,
             latest,
+            recent,
         });
     }
     let spend = spend::list(conn, product)?;
@@ -80,26 +84,30 @@ pub fn of_products(
     Ok(result)
 }
 
-/// The latest value of an indicator whose period starts on or before `at`.
-fn latest_at(
+/// The latest values of an indicator whose periods start on or before `at`, oldest first: at
+/// most [`FORECAST_WINDOW`] of them, which covers the forecast's window of that many periods
+/// (the last one is the latest value).
+fn recent_at(
     conn: &mut DbConnection,
     indicator: IndicatorId,
     periodicity: pilote_domain::Periodicity,
     at: NaiveDate,
-) -> StoreResult<Option<(Period, f64)>> {
-    let row: Option<(NaiveDate, f64)> = measures::table
+) -> StoreResult<Vec<(Period, f64)>> {
+    let rows: Vec<(NaiveDate, f64)> = measures::table
         .filter(measures::indicator_id.eq(indicator.0))
         .filter(measures::period.le(at))
         .order(measures::period.desc())
         .select((measures::period, measures::value))
-        .first(conn)
-        .optional()?;
-    row.map(|(start, value)| {
-        let period = Period::from_start(periodicity, start)
-            .map_err(|e| corrupt("measures", indicator, e))?;
-        Ok((period, value))
-    })
-    .transpose()
+        .limit(FORECAST_WINDOW as i64)
+        .load(conn)?;
+    rows.into_iter()
+        .rev()
+        .map(|(start, value)| {
+            let period = Period::from_start(periodicity, start)
+                .map_err(|e| corrupt("measures", indicator, e))?;
+            Ok((period, value))
+        })
+        .collect()
 }
 
 /// The date of the contract's last signed review on or before `at`.

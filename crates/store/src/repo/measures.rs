@@ -4,13 +4,13 @@
 //! value replaces it and copies the old version into `measure_history` in the same
 //! transaction; posting the same value again changes nothing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use pilote_domain::{
-    Change, DateRange, DomainError, MeasureSource, MeasureValue, Period, Periodicity,
-    classify_change,
+    Change, DateRange, DomainError, MeasureSource, MeasureValue, Period, Periodicity, Suspicion,
+    classify_change, suspicion, window_start,
 };
 
 use crate::{
@@ -23,7 +23,7 @@ use crate::{
     with_backend,
 };
 
-/// Rows per multi-row INSERT: 9 bound values each stays far below SQLite's 32 766 limit.
+/// Rows per multi-row INSERT: 10 bound values each stays far below SQLite's 32 766 limit.
 const CHUNK: usize = 1_000;
 
 /// One value to post.
@@ -44,6 +44,23 @@ pub struct UpsertCounts {
     pub unchanged: u64,
 }
 
+/// A value the batch stored but flagged as suspect (`pilote_domain::suspicion`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SuspectValue {
+    /// Its position in the batch's inputs.
+    pub index: usize,
+    /// Why it is suspect.
+    pub suspicion: Suspicion,
+}
+
+/// What a batch did, and which of its new values are suspect.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Posted {
+    pub counts: UpsertCounts,
+    /// Created or replaced values flagged as suspect, in batch order.
+    pub suspects: Vec<SuspectValue>,
+}
+
 /// A stored value with who posted it and when.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MeasureVersion {
@@ -55,6 +72,8 @@ pub struct MeasureVersion {
     pub recorded_at: NaiveDateTime,
     /// When a later post replaced this version; `None` for the current one.
     pub replaced_at: Option<NaiveDateTime>,
+    /// Flagged as far from its recent series, until a member clears it.
+    pub suspect: bool,
 }
 
 #[derive(Queryable, Selectable)]
@@ -69,6 +88,7 @@ struct MeasureRow {
     author_user_id: Option<i64>,
     author_token_id: Option<i64>,
     recorded_at: NaiveDateTime,
+    suspect: bool,
 }
 
 #[derive(Insertable)]
@@ -82,6 +102,7 @@ struct NewMeasureRow<'a> {
     author_user_id: Option<i64>,
     author_token_id: Option<i64>,
     recorded_at: NaiveDateTime,
+    suspect: bool,
 }
 
 /// A replaced version, as read back.
@@ -95,6 +116,7 @@ struct ReplacedRow {
     author_token_id: Option<i64>,
     recorded_at: NaiveDateTime,
     replaced_at: NaiveDateTime,
+    suspect: bool,
 }
 
 #[derive(Insertable)]
@@ -108,13 +130,10 @@ struct HistoryRow {
     author_token_id: Option<i64>,
     recorded_at: NaiveDateTime,
     replaced_at: NaiveDateTime,
+    suspect: bool,
 }
 
-/// Posts a batch of values for one product's indicators, all or nothing.
-///
-/// Refused (nothing written): an indicator of another product, a period of the wrong
-/// periodicity or in the future (after `today`), the same indicator and period twice.
-/// Field paths in errors are `measures[i]...`, in the order of `inputs`.
+/// Posts a batch, as [`post`] does, and says only what it did.
 pub fn upsert(
     conn: &mut DbConnection,
     product: ProductId,
@@ -123,6 +142,27 @@ pub fn upsert(
     actor: Actor,
     today: NaiveDate,
 ) -> StoreResult<UpsertCounts> {
+    post(conn, product, inputs, source, actor, today).map(|posted| posted.counts)
+}
+
+/// Posts a batch of values for one product's indicators, all or nothing.
+///
+/// Refused (nothing written): an indicator of another product, a period of the wrong
+/// periodicity or in the future (after `today`), the same indicator and period twice.
+/// Field paths in errors are `measures[i]...`, in the order of `inputs`.
+///
+/// A created or replaced value far from its recent series is stored flagged as suspect and
+/// reported in [`Posted::suspects`]; it is judged against the series as the batch leaves it
+/// (stored values and the batch's own earlier periods). An unchanged value keeps its flag.
+/// Imported and demo values are not judged: they are history loaded in bulk.
+pub fn post(
+    conn: &mut DbConnection,
+    product: ProductId,
+    inputs: &[MeasureInput],
+    source: MeasureSource,
+    actor: Actor,
+    today: NaiveDate,
+) -> StoreResult<Posted> {
     crate::transaction::lock_product(conn, product)?;
     let periodicities = periodicities(conn, product)?;
     let mut seen = HashMap::with_capacity(inputs.len());
@@ -154,18 +194,35 @@ pub fn upsert(
     }
 
     let existing = load_existing(conn, inputs)?;
+    // History loaded in bulk (an import, the demo's synthetic years) is not a team's fresh
+    // post: seasons and launches would flag hundreds of values nobody typed.
+    let judged = !matches!(source, MeasureSource::Import | MeasureSource::Demo);
+    let series = if judged {
+        recent_series(conn, inputs)?
+    } else {
+        Series::new()
+    };
     let now = clock::now();
     let mut counts = UpsertCounts::default();
+    let mut suspects = Vec::new();
     let mut new_rows = Vec::new();
     let mut history = Vec::new();
     let mut replaced = Vec::new();
-    for input in inputs {
+    for (index, input) in inputs.iter().enumerate() {
         let old = existing.get(&(input.indicator.0, input.period.start()));
         let change = classify_change(
             old.map(|row| (row.value, row.comment.as_deref())),
             input.value,
             input.comment.as_deref(),
         );
+        let flag = match change {
+            Change::Unchanged => None,
+            Change::Created | Change::Updated if judged => judge(&series, input),
+            Change::Created | Change::Updated => None,
+        };
+        if let Some(suspicion) = flag {
+            suspects.push(SuspectValue { index, suspicion });
+        }
         match (change, old) {
             (Change::Unchanged, _) => counts.unchanged += 1,
             (Change::Created, _) | (Change::Updated, None) => {
@@ -179,6 +236,7 @@ pub fn upsert(
                     author_user_id: actor.user_id(),
                     author_token_id: actor.token_id(),
                     recorded_at: now,
+                    suspect: flag.is_some(),
                 });
             }
             (Change::Updated, Some(row)) => {
@@ -192,8 +250,9 @@ pub fn upsert(
                     author_token_id: row.author_token_id,
                     recorded_at: row.recorded_at,
                     replaced_at: now,
+                    suspect: row.suspect,
                 });
-                replaced.push((MeasureId(row.id), input));
+                replaced.push((MeasureId(row.id), input, flag.is_some()));
             }
         }
     }
@@ -208,7 +267,7 @@ pub fn upsert(
             .values(chunk)
             .execute(c))?;
     }
-    for (id, input) in &replaced {
+    for (id, input, suspect) in &replaced {
         diesel::update(measures::table.find(id.0))
             .set((
                 measures::value.eq(input.value.get()),
@@ -217,6 +276,7 @@ pub fn upsert(
                 measures::author_user_id.eq(actor.user_id()),
                 measures::author_token_id.eq(actor.token_id()),
                 measures::recorded_at.eq(now),
+                measures::suspect.eq(*suspect),
             ))
             .execute(conn)?;
     }
@@ -226,7 +286,7 @@ pub fn upsert(
         let replaced: Vec<_> = history
             .iter()
             .zip(&replaced)
-            .map(|(old, (_, new))| {
+            .map(|(old, (_, new, _))| {
                 serde_json::json!({
                     "indicator_id": new.indicator.0,
                     "period": new.period.start(),
@@ -249,6 +309,7 @@ pub fn upsert(
                         "created": counts.created,
                         "updated": counts.updated,
                         "unchanged": counts.unchanged,
+                        "suspect": suspects.len(),
                         "replaced": replaced,
                     })
                     .to_string(),
@@ -256,7 +317,130 @@ pub fn upsert(
             },
         )?;
     }
-    Ok(counts)
+    Ok(Posted { counts, suspects })
+}
+
+/// Each indicator's values as the batch leaves them, by period start, over the batch's periods
+/// and the [`pilote_domain::SUSPECT_WINDOW`] periods before them: what suspicion is judged on.
+type Series = HashMap<IndicatorId, BTreeMap<NaiveDate, f64>>;
+
+fn recent_series(conn: &mut DbConnection, inputs: &[MeasureInput]) -> StoreResult<Series> {
+    let mut ranges: HashMap<IndicatorId, (Period, Period)> = HashMap::new();
+    for input in inputs {
+        ranges
+            .entry(input.indicator)
+            .and_modify(|(lo, hi)| {
+                *lo = (*lo).min(input.period);
+                *hi = (*hi).max(input.period);
+            })
+            .or_insert((input.period, input.period));
+    }
+    let mut series = Series::new();
+    for (indicator, (lo, hi)) in ranges {
+        let rows: Vec<(NaiveDate, f64)> = measures::table
+            .filter(measures::indicator_id.eq(indicator.0))
+            .filter(measures::period.between(window_start(lo).start(), hi.start()))
+            .select((measures::period, measures::value))
+            .load(conn)?;
+        series.insert(indicator, rows.into_iter().collect());
+    }
+    for input in inputs {
+        series
+            .entry(input.indicator)
+            .or_default()
+            .insert(input.period.start(), input.value.get());
+    }
+    Ok(series)
+}
+
+/// Whether `input` is suspect against the periods before it, by a range lookup so that a
+/// batch of years of values stays linear.
+fn judge(series: &Series, input: &MeasureInput) -> Option<Suspicion> {
+    let values = series.get(&input.indicator)?;
+    let from = window_start(input.period).start();
+    let recent: Vec<f64> = values
+        .range(from..input.period.start())
+        .map(|(_, v)| *v)
+        .collect();
+    suspicion(&recent, input.value.get())
+}
+
+/// Which of `inputs` posting would flag as suspect, without writing anything: what the web
+/// form asks people to confirm. Same rules as [`post`] (unchanged values are not judged); the
+/// inputs must already be checked against the product's indicators.
+pub fn suspects(
+    conn: &mut DbConnection,
+    inputs: &[MeasureInput],
+) -> StoreResult<Vec<SuspectValue>> {
+    let existing = load_existing(conn, inputs)?;
+    let series = recent_series(conn, inputs)?;
+    Ok(inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, input)| {
+            let old = existing.get(&(input.indicator.0, input.period.start()));
+            classify_change(
+                old.map(|row| (row.value, row.comment.as_deref())),
+                input.value,
+                input.comment.as_deref(),
+            ) != Change::Unchanged
+        })
+        .filter_map(|(index, input)| {
+            judge(&series, input).map(|suspicion| SuspectValue { index, suspicion })
+        })
+        .collect())
+}
+
+/// Clears the suspect flag of one period's value (a member looked at it and it is right),
+/// recorded in the audit log. Returns whether the value was flagged; clearing an unflagged value
+/// changes nothing and records nothing. NotFound ("measure") when the period has no value.
+pub fn clear_suspect(
+    conn: &mut DbConnection,
+    product: ProductId,
+    indicator: IndicatorId,
+    period: Period,
+    actor: Actor,
+) -> StoreResult<bool> {
+    crate::transaction::lock_product(conn, product)?;
+    let row: MeasureRow = measures::table
+        .filter(measures::indicator_id.eq(indicator.0))
+        .filter(measures::period.eq(period.start()))
+        .select(MeasureRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound { what: "measure" })?;
+    if !row.suspect {
+        return Ok(false);
+    }
+    diesel::update(measures::table.find(row.id))
+        .set(measures::suspect.eq(false))
+        .execute(conn)?;
+    let key: String = indicators::table
+        .find(indicator.0)
+        .select(indicators::key)
+        .first(conn)?;
+    let state = |suspect: bool| {
+        serde_json::json!({
+            "indicator": key,
+            "period": row.period,
+            "value": row.value,
+            "suspect": suspect,
+        })
+        .to_string()
+    };
+    let slug = products::get(conn, product)?.slug.to_string();
+    audit::append(
+        conn,
+        audit::NewEntry {
+            actor,
+            action: "measures.clear_suspect",
+            entity: "product",
+            entity_key: slug,
+            before: Some(state(true)),
+            after: Some(state(false)),
+        },
+    )?;
+    Ok(true)
 }
 
 fn periodicities(
@@ -368,6 +552,7 @@ pub fn history(
             author: Actor::from_columns(row.author_user_id, row.author_token_id),
             recorded_at: row.recorded_at,
             replaced_at: Some(row.replaced_at),
+            suspect: row.suspect,
         });
     }
     Ok(versions)
@@ -396,5 +581,6 @@ fn version(row: MeasureRow, replaced_at: Option<NaiveDateTime>) -> StoreResult<M
         author: Actor::from_columns(row.author_user_id, row.author_token_id),
         recorded_at: row.recorded_at,
         replaced_at,
+        suspect: row.suspect,
     })
 }

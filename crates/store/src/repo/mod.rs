@@ -5,6 +5,7 @@ pub mod audit;
 pub mod commitments;
 pub mod contract_status;
 pub mod contracts;
+pub mod digest;
 pub mod import;
 pub mod incubators;
 pub mod indicators;

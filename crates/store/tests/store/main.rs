@@ -12,5 +12,6 @@ mod login_attempts;
 mod matrix;
 mod measures;
 mod phases;
+mod suspect;
 mod tokens;
 mod users;

@@ -1,0 +1,141 @@
+//! Suspect values: stored but flagged, judged against the series as the batch leaves it,
+//! cleared by a member (audited), kept in history.
+
+use pilote_domain::{MeasureSource, MeasureValue, Period, Periodicity, Suspicion};
+use pilote_store::{
+    Actor, IndicatorId, ProductId, StoreError,
+    repo::{
+        audit, indicators,
+        measures::{self, MeasureInput, Posted},
+    },
+    transaction,
+};
+
+use crate::{
+    catalogue::indicator,
+    common::{date, seed},
+};
+
+const TODAY: &str = "2026-11-23";
+
+fn setup(conn: &mut pilote_store::DbConnection) -> (ProductId, IndicatorId) {
+    let (_, product) = seed(conn);
+    let id = indicators::insert(conn, product, &indicator("demarches", true)).expect("indicator");
+    (product, id)
+}
+
+/// The week `n` weeks after Monday 2026-06-01.
+fn week(n: u64) -> Period {
+    let monday = date("2026-06-01")
+        .checked_add_days(chrono::Days::new(7 * n))
+        .expect("date");
+    Period::containing(Periodicity::Week, monday)
+}
+
+fn input(indicator: IndicatorId, n: u64, value: f64) -> MeasureInput {
+    MeasureInput {
+        indicator,
+        period: week(n),
+        value: MeasureValue::new(value).expect("finite"),
+        comment: None,
+    }
+}
+
+fn post(
+    conn: &mut pilote_store::DbConnection,
+    product: ProductId,
+    batch: &[MeasureInput],
+) -> Posted {
+    transaction::write(conn, |c| {
+        measures::post(
+            c,
+            product,
+            batch,
+            MeasureSource::Api,
+            Actor::System,
+            date(TODAY),
+        )
+    })
+    .expect("posted")
+}
+
+fn flags(conn: &mut pilote_store::DbConnection, ind: IndicatorId) -> Vec<bool> {
+    measures::series(conn, ind, None)
+        .expect("series")
+        .iter()
+        .map(|m| m.suspect)
+        .collect()
+}
+
+both_backends! {
+    fn an_outlier_is_stored_and_flagged(db) {
+        let mut conn = db.conn();
+        let (product, ind) = setup(&mut conn);
+        // Eight weeks around 100 (median 100, MAD 2), then a tenfold typo in the same batch:
+        // it is judged against the batch's own earlier weeks.
+        let mut batch: Vec<_> = [100.0, 98.0, 102.0, 99.0, 101.0, 97.0, 103.0, 100.0]
+            .iter()
+            .enumerate()
+            .map(|(i, v)| input(ind, i as u64, *v))
+            .collect();
+        batch.push(input(ind, 8, 1000.0));
+        let posted = post(&mut conn, product, &batch);
+        assert_eq!(posted.counts.created, 9);
+        assert_eq!(posted.suspects.len(), 1);
+        assert_eq!(posted.suspects[0].index, 8);
+        assert!(matches!(posted.suspects[0].suspicion, Suspicion::FarFromMedian { .. }));
+        assert_eq!(flags(&mut conn, ind), [vec![false; 8], vec![true]].concat());
+
+        // The preview says the same without writing.
+        let again = [input(ind, 9, 2000.0)];
+        let preview = transaction::read(&mut conn, |c| measures::suspects(c, &again)).expect("preview");
+        assert_eq!(preview.len(), 1);
+        assert_eq!(flags(&mut conn, ind).len(), 9);
+
+        // Correcting the typo clears the flag; history keeps the flagged version.
+        let fixed = post(&mut conn, product, &[input(ind, 8, 104.0)]);
+        assert!(fixed.suspects.is_empty());
+        assert_eq!(fixed.counts.updated, 1);
+        let versions = measures::history(&mut conn, ind, week(8)).expect("history");
+        assert_eq!(
+            versions.iter().map(|v| (v.value, v.suspect)).collect::<Vec<_>>(),
+            [(104.0, false), (1000.0, true)]
+        );
+    }
+
+    fn a_member_clears_the_flag_and_the_audit_log_says_so(db) {
+        let mut conn = db.conn();
+        let (product, ind) = setup(&mut conn);
+        let batch: Vec<_> = [-5.0, -4.0, 3.0].iter().enumerate().map(|(i, v)| input(ind, i as u64, *v)).collect();
+        let posted = post(&mut conn, product, &batch);
+        // Too few weeks for the distance rule; the sign changed.
+        assert_eq!(posted.suspects.len(), 1);
+        assert_eq!(posted.suspects[0].suspicion, Suspicion::SignChange);
+
+        let cleared = transaction::write(&mut conn, |c| {
+            measures::clear_suspect(c, product, ind, week(2), Actor::System)
+        }).expect("cleared");
+        assert!(cleared);
+        assert_eq!(flags(&mut conn, ind), [false, false, false]);
+        // Clearing again changes nothing and records nothing.
+        let again = transaction::write(&mut conn, |c| {
+            measures::clear_suspect(c, product, ind, week(2), Actor::System)
+        }).expect("no-op");
+        assert!(!again);
+        let entries = audit::for_entity(&mut conn, "product", "mon-produit").expect("audit");
+        let cleared: Vec<_> = entries.iter().filter(|e| e.action == "measures.clear_suspect").collect();
+        assert_eq!(cleared.len(), 1);
+        assert!(cleared[0].before.as_deref().is_some_and(|b| b.contains("\"suspect\":true")));
+
+        // Re-posting the same value keeps it cleared.
+        let same = post(&mut conn, product, &[input(ind, 2, 3.0)]);
+        assert_eq!((same.counts.unchanged, same.suspects.len()), (1, 0));
+        assert_eq!(flags(&mut conn, ind), [false, false, false]);
+
+        // A period without a value: NotFound.
+        let missing = transaction::write(&mut conn, |c| {
+            measures::clear_suspect(c, product, ind, week(20), Actor::System)
+        });
+        assert!(matches!(missing, Err(StoreError::NotFound { what: "measure" })));
+    }
+}

@@ -1,0 +1,2 @@
+ALTER TABLE measure_history DROP COLUMN suspect;
+ALTER TABLE measures DROP COLUMN suspect;
