@@ -13,6 +13,7 @@ use pilote_domain::{Digest, Period, Periodicity, Slug, parse_iso_week};
 use pilote_store::{repo::digest, transaction};
 
 use super::DatabaseArgs;
+use crate::refusal::Refusal;
 
 /// How the digest is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -54,20 +55,22 @@ pub struct DigestArgs {
 /// error (non-zero exit).
 pub fn run(settings: &Settings, args: &DigestArgs) -> anyhow::Result<()> {
     let week = match &args.week {
-        Some(text) => parse_iso_week(text).context("--week")?,
+        Some(text) => parse_iso_week(text)
+            .map_err(|e| Refusal::Usage(format!("--week {text:?} : {e} (attendu : 2026-W47)")))?,
         None => Period::last_complete(Periodicity::Week, Utc::now().date_naive()),
     };
     let incubator = args
         .incubator
         .as_deref()
-        .map(Slug::parse)
-        .transpose()
-        .context("--incubator is not a slug")?;
+        .map(|text| {
+            Slug::parse(text).map_err(|e| Refusal::Usage(format!("--incubator {text:?} : {e}")))
+        })
+        .transpose()?;
     let db = args.database.open(settings)?;
     let mut conn = db.get()?;
     let digest: Digest =
         transaction::read(&mut conn, |c| digest::of_week(c, incubator.as_ref(), week))
-            .context("cannot compute the digest")?;
+            .context("impossible de calculer la synthèse")?;
     match &args.webhook {
         Some(url) => {
             let body = serde_json::json!({ "text": digest.to_markdown() }).to_string();
@@ -100,10 +103,13 @@ fn post_with_retries(url: &str, body: &str, retries: u32, delay: Duration) -> an
         match outcome {
             Ok(_) => return Ok(()),
             Err(e) if attempt > retries => {
-                anyhow::bail!("the webhook refused the digest after {attempt} attempts: {e}")
+                anyhow::bail!("le webhook a refusé la synthèse après {attempt} tentatives : {e}")
             }
             Err(e) => {
-                log::warn!("webhook attempt {attempt} failed ({e}); retrying in {wait:?}");
+                eprintln!(
+                    "tentative {attempt} d'envoi au webhook en échec ({e}) ; nouvel essai dans {} ms",
+                    wait.as_millis()
+                );
                 std::thread::sleep(wait);
                 wait = wait.saturating_mul(2);
             }

@@ -58,6 +58,15 @@ pub enum Command {
     /// Write a product's or the portfolio's charts as SVG/PNG files.
     Render(render::RenderArgs),
     /// Print or post the weekly digest (late teams, suspect values, overdue products...).
+    #[command(after_help = "\
+Exemples :
+  pilote digest                                   # la semaine dernière, en Markdown
+  pilote digest --incubator dinum --week 2026-W47 --format html > synthese.html
+  pilote digest --webhook https://mattermost.example.gouv.fr/hooks/xxx
+
+Le webhook reçoit {\"text\": ...} en Markdown (Mattermost, Slack) ; un envoi refusé est
+réessayé avec une attente qui double, puis la commande sort en erreur (code 1). Planifier la
+synthèse (cron, timer systemd, CronJob Kubernetes) : docs/digest.md.")]
     Digest(digest::DigestArgs),
     /// Write a contract review's pack (printable French HTML, charts inlined) to a file.
     ReviewPack(review_pack::ReviewPackArgs),

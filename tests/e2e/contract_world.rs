@@ -98,11 +98,6 @@ impl World {
         }
     }
 
-    /// The database's URL, for the commands run next to the server.
-    pub fn db_url(&self) -> &str {
-        self._db.url()
-    }
-
     /// The running server, for requests `expect` does not make (CSV bodies).
     pub fn server(&self) -> &Server {
         &self.server
