@@ -151,12 +151,12 @@ fn scenario(backend: Backend) {
     let (url, bodies) = receiver(vec![500]);
     let out = digest(&w, &["--webhook", &url, "--retries", "2"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("after 3 attempts"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("après 3 tentatives"));
     assert_eq!(bodies.try_iter().count(), 3);
 
     // A week that is not one: refused, naming the option.
     let out = digest(&w, &["--week", "2026-W99"]);
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), Some(2), "a usage error");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--week"));
 }
 
