@@ -11,5 +11,6 @@ mod copy;
 mod login_attempts;
 mod measures;
 mod phases;
+mod pulse;
 mod tokens;
 mod users;
