@@ -12,6 +12,7 @@ mod login_attempts;
 mod matrix;
 mod measures;
 mod phases;
+mod pulse;
 mod suspect;
 mod tokens;
 mod users;
