@@ -248,8 +248,8 @@ fn measures_round_trip(backend: Backend) {
     assert_eq!(refused.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&refused.stderr);
     for expected in [
-        "ligne 3, colonne value",
-        "ligne 4, colonne period",
+        "ligne 3, colonne value : \"12,5,3\" n'est pas un nombre",
+        "ligne 4, colonne period : \"pas-une-date\" n'est pas une date",
         "rien n'a été écrit",
     ] {
         assert!(stderr.contains(expected), "{expected}: {stderr}");

@@ -152,9 +152,21 @@ fn problems(error: ApiError, prefix: Option<&str>) -> Vec<Problem> {
         .into_iter()
         .map(|(field, problem)| Problem {
             location: location(&field, prefix),
-            problem,
+            problem: french(problem),
         })
         .collect()
+}
+
+/// The CSV parser's problems, which quote the cell (`"12,5,3" is not a number`), in French
+/// with the quote kept; other problems stay as the API words them.
+fn french(problem: String) -> String {
+    if let Some(quoted) = problem.strip_suffix(" is not a number") {
+        format!("{quoted} n'est pas un nombre")
+    } else if let Some(quoted) = problem.strip_suffix(" is not a date (YYYY-MM-DD)") {
+        format!("{quoted} n'est pas une date (AAAA-MM-JJ)")
+    } else {
+        problem
+    }
 }
 
 /// Reads a file's rows, by product; `product` is the `--product` option.
