@@ -295,6 +295,34 @@ fn measures_round_trip(backend: Backend) {
         Some("Corrigé après vérification")
     );
 
+    // A correction through a portfolio CSV (French Excel flavour) keeps history too.
+    let excel = format!(
+        "\u{feff}product;indicator;period;value;comment\r\n{first_product};{};{last};54321,5;Corrigé\r\n",
+        indicator.key
+    );
+    std::fs::write(d.join("excel-portfolio.csv"), excel).expect("write");
+    let fixed = ok(&pilote(
+        d,
+        &[
+            "import",
+            "measures",
+            &path(d, "excel-portfolio.csv"),
+            "--database-url",
+            csv_target.url(),
+        ],
+    ));
+    assert!(fixed.contains("1 corrigées"), "{fixed}");
+    let mut csv_conn = csv_target.conn();
+    let (csv_product, _) = products::find(&mut csv_conn, &slug).expect("product");
+    let (csv_indicator, _) = indicators::list(&mut csv_conn, csv_product)
+        .expect("indicators")
+        .into_iter()
+        .find(|(_, i)| i.key == indicator.key)
+        .expect("the indicator");
+    let versions = measures::history(&mut csv_conn, csv_indicator, period).expect("history");
+    assert_eq!(versions.len(), 2, "the replaced value is kept");
+    assert_eq!(versions[0].value, 54321.5);
+
     // Bad rows: every one reported with its line and column, nothing written, exit 3.
     let before = export(d, target.url(), &["--format", "json"], "before.json");
     let bad = format!(
