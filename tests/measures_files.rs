@@ -163,6 +163,75 @@ fn measures_round_trip(backend: Backend) {
         "the portfolio CSV too"
     );
 
+    // The whole portfolio as CSV (a leading `product` column) into a third database: a dry
+    // run writes nothing, then export → import → export again identical.
+    let portfolio_csv = export(d, &source, &[], "all.csv");
+    assert!(portfolio_csv.starts_with(b"product,indicator,period,value,comment\n"));
+    let csv_target = TestDb::new(backend);
+    ok(&pilote(
+        d,
+        &[
+            "import",
+            "all",
+            &path(d, "dump.json"),
+            "--database-url",
+            csv_target.url(),
+        ],
+    ));
+    let empty = export(d, csv_target.url(), &[], "empty.csv");
+    let dry = ok(&pilote(
+        d,
+        &[
+            "import",
+            "measures",
+            &path(d, "all.csv"),
+            "--dry-run",
+            "--database-url",
+            csv_target.url(),
+        ],
+    ));
+    assert!(dry.contains("Simulation"), "{dry}");
+    assert_eq!(
+        export(d, csv_target.url(), &[], "still-empty.csv"),
+        empty,
+        "a dry run writes nothing"
+    );
+    let report = ok(&pilote(
+        d,
+        &[
+            "import",
+            "measures",
+            &path(d, "all.csv"),
+            "--database-url",
+            csv_target.url(),
+        ],
+    ));
+    assert!(report.contains(&first_product), "{report}");
+    assert_eq!(
+        export(d, csv_target.url(), &[], "all-back-from-csv.csv"),
+        portfolio_csv,
+        "the portfolio CSV round-trips"
+    );
+    // `--product` picks one product out of it; the same values again change nothing.
+    let one = ok(&pilote(
+        d,
+        &[
+            "import",
+            "measures",
+            &path(d, "all.csv"),
+            "--product",
+            &first_product,
+            "--database-url",
+            csv_target.url(),
+        ],
+    ));
+    assert!(one.contains(" 0 créées, 0 corrigées"), "{one}");
+    assert_eq!(
+        one.lines().count(),
+        2,
+        "one product, then the totals: {one}"
+    );
+
     // A French Excel file corrects one value: the old one stays in history.
     let mut conn = target.conn();
     let slug = Slug::parse(&first_product).expect("slug");
@@ -226,6 +295,34 @@ fn measures_round_trip(backend: Backend) {
         Some("Corrigé après vérification")
     );
 
+    // A correction through a portfolio CSV (French Excel flavour) keeps history too.
+    let excel = format!(
+        "\u{feff}product;indicator;period;value;comment\r\n{first_product};{};{last};54321,5;Corrigé\r\n",
+        indicator.key
+    );
+    std::fs::write(d.join("excel-portfolio.csv"), excel).expect("write");
+    let fixed = ok(&pilote(
+        d,
+        &[
+            "import",
+            "measures",
+            &path(d, "excel-portfolio.csv"),
+            "--database-url",
+            csv_target.url(),
+        ],
+    ));
+    assert!(fixed.contains("1 corrigées"), "{fixed}");
+    let mut csv_conn = csv_target.conn();
+    let (csv_product, _) = products::find(&mut csv_conn, &slug).expect("product");
+    let (csv_indicator, _) = indicators::list(&mut csv_conn, csv_product)
+        .expect("indicators")
+        .into_iter()
+        .find(|(_, i)| i.key == indicator.key)
+        .expect("the indicator");
+    let versions = measures::history(&mut csv_conn, csv_indicator, period).expect("history");
+    assert_eq!(versions.len(), 2, "the replaced value is kept");
+    assert_eq!(versions[0].value, 54321.5);
+
     // Bad rows: every one reported with its line and column, nothing written, exit 3.
     let before = export(d, target.url(), &["--format", "json"], "before.json");
     let bad = format!(
@@ -248,8 +345,8 @@ fn measures_round_trip(backend: Backend) {
     assert_eq!(refused.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&refused.stderr);
     for expected in [
-        "ligne 3, colonne value",
-        "ligne 4, colonne period",
+        "ligne 3, colonne value : \"12,5,3\" n'est pas un nombre",
+        "ligne 4, colonne period : \"pas-une-date\" n'est pas une date",
         "rien n'a été écrit",
     ] {
         assert!(stderr.contains(expected), "{expected}: {stderr}");
@@ -271,6 +368,54 @@ fn measures_round_trip(backend: Backend) {
     assert_eq!(refused.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("ligne 2, colonne indicator"), "{stderr}");
+    // A portfolio CSV naming an unknown product: refused on that product's lines, with the
+    // other product's good row not written either.
+    let unknown_product = format!(
+        "product;indicator;period;value\r\n{first_product};{key};{last};7\r\ninconnu;{key};{last};1\r\ninconnu;{key};{last};2\r\n",
+        key = indicator.key
+    );
+    std::fs::write(d.join("bad3.csv"), unknown_product).expect("write");
+    let refused = pilote(
+        d,
+        &[
+            "import",
+            "measures",
+            &path(d, "bad3.csv"),
+            "--database-url",
+            target.url(),
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    for expected in [
+        "ligne 3, colonne product : produit inconnu : inconnu",
+        "ligne 4, colonne product : produit inconnu : inconnu",
+    ] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+    assert!(!stderr.contains("ligne 2"), "{stderr}");
+    // A bad cell in a portfolio CSV is named by its own line too.
+    let bad_cell = format!(
+        "product,indicator,period,value,comment\n{first_product},{key},{last},1,\"deux\nlignes\"\n{first_product},{key},{last},x,\n",
+        key = indicator.key
+    );
+    std::fs::write(d.join("bad4.csv"), bad_cell).expect("write");
+    let refused = pilote(
+        d,
+        &[
+            "import",
+            "measures",
+            &path(d, "bad4.csv"),
+            "--database-url",
+            target.url(),
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("ligne 4, colonne value : \"x\" n'est pas un nombre"),
+        "{stderr}"
+    );
     assert_eq!(
         export(d, target.url(), &["--format", "json"], "after.json"),
         before,

@@ -35,8 +35,10 @@ Exemples :
   pilote import measures mesures.csv --product dialogue             # export Excel français accepté
   pilote import measures mesures.csv --product dialogue --dry-run
   pilote import measures portefeuille.json                          # fichier de `export measures`
+  pilote import measures portefeuille.csv --dry-run                 # colonne product en tête
 
-CSV : colonnes indicator,period,value,comment (comment facultative), séparateur `,` ou `;`,
+CSV : colonnes indicator,period,value,comment (comment facultative), précédées de product pour
+un fichier de portefeuille (sinon --product est requis), séparateur `,` ou `;`,
 virgule décimale, BOM et fins de ligne Windows acceptés. Toutes les lignes sont vérifiées
 d'abord : une seule erreur et rien n'est écrit (chaque erreur citée avec sa ligne et sa
 colonne, code de sortie 3). Une valeur corrigée garde l'ancienne dans l'historique ; la même
@@ -77,8 +79,8 @@ pub struct MeasuresImportArgs {
     /// A `.csv` or `.json` file.
     #[arg(value_name = "FILE")]
     pub path: PathBuf,
-    /// The product the values belong to (required for CSV and one product's JSON; picks one
-    /// product out of a portfolio file).
+    /// The product the values belong to (required for one product's CSV or JSON; picks one
+    /// product out of a portfolio file, CSV with a `product` column or JSON).
     #[arg(long, value_name = "SLUG")]
     pub product: Option<String>,
     /// The file's format, when its name does not end in .csv or .json.

@@ -71,6 +71,9 @@ struct Group {
     product: String,
     /// Prefix of this product's error locations in a portfolio file.
     location: Option<String>,
+    /// In a portfolio CSV file, where each row names the product (`lines[7].product`): an
+    /// unknown product is refused on every line that names it.
+    product_fields: Vec<String>,
     rows: Vec<RawRow>,
 }
 
@@ -152,9 +155,21 @@ fn problems(error: ApiError, prefix: Option<&str>) -> Vec<Problem> {
         .into_iter()
         .map(|(field, problem)| Problem {
             location: location(&field, prefix),
-            problem,
+            problem: french(problem),
         })
         .collect()
+}
+
+/// The CSV parser's problems, which quote the cell (`"12,5,3" is not a number`), in French
+/// with the quote kept; other problems stay as the API words them.
+fn french(problem: String) -> String {
+    if let Some(quoted) = problem.strip_suffix(" is not a number") {
+        format!("{quoted} n'est pas un nombre")
+    } else if let Some(quoted) = problem.strip_suffix(" is not a date (YYYY-MM-DD)") {
+        format!("{quoted} n'est pas une date (AAAA-MM-JJ)")
+    } else {
+        problem
+    }
 }
 
 /// Reads a file's rows, by product; `product` is the `--product` option.
@@ -165,9 +180,12 @@ fn read(
 ) -> Result<Vec<Group>, anyhow::Error> {
     match format {
         FileFormat::Csv => {
+            if let Some(groups) = read_portfolio_csv(bytes, product) {
+                return Ok(groups?);
+            }
             let Some(product) = product else {
                 return Err(Refusal::Usage(
-                    "un fichier CSV de mesures est celui d'un produit : précisez --product SLUG"
+                    "ce fichier CSV est celui d'un produit (pas de colonne product) : précisez --product SLUG"
                         .to_owned(),
                 )
                 .into());
@@ -181,6 +199,7 @@ fn read(
             Ok(vec![Group {
                 product: product.to_owned(),
                 location: None,
+                product_fields: Vec::new(),
                 rows,
             }])
         }
@@ -211,6 +230,7 @@ fn read(
                 (Some(measures), None, Some(product)) => Ok(vec![Group {
                     product: product.to_owned(),
                     location: None,
+                    product_fields: Vec::new(),
                     rows: rows(measures),
                 }]),
                 (Some(_), None, None) => Err(Refusal::Usage(
@@ -225,6 +245,7 @@ fn read(
                     .map(|(i, p)| Group {
                         product: p.product,
                         location: Some(format!("products[{i}]")),
+                        product_fields: Vec::new(),
                         rows: rows(p.measures),
                     })
                     .collect()),
@@ -239,6 +260,108 @@ fn read(
             }
         }
     }
+}
+
+/// A portfolio CSV file (`product,indicator,period,value,comment`, as `pilote export measures`
+/// writes it), read by the API's parser: the `product` column is taken off every record and
+/// the rest handed to `parse_csv`, each record on the line it had, so that every error names
+/// the line a spreadsheet shows. `None` when the header has no leading `product` column.
+/// `wanted` (`--product`) keeps that product's rows only (every row is still parsed).
+fn read_portfolio_csv(bytes: &[u8], wanted: Option<&str>) -> Option<Result<Vec<Group>, Refusal>> {
+    // The parser's own reading of a spreadsheet's file: BOM, Windows line ends (the csv crate
+    // miscounts lines after them), `;` or `,` as the header line says.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let unix: Vec<u8> = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| !(b == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+        .map(|(_, &b)| b)
+        .collect();
+    let header_line = unix.split(|b| *b == b'\n').next().unwrap_or_default();
+    let delimiter = if header_line.contains(&b';') {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&unix[..]);
+    let mut records = reader.byte_records();
+    let header = records.next()?.ok()?;
+    if header.get(0).map(<[u8]>::trim_ascii) != Some(b"product".as_slice()) {
+        return None;
+    }
+    // One record, its first cell off, as CSV text ending in `\n`.
+    let without_product = |record: &csv::ByteRecord| -> Option<Vec<u8>> {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        writer
+            .write_byte_record(&record.iter().skip(1).collect::<csv::ByteRecord>())
+            .ok()?;
+        writer.into_inner().ok()
+    };
+    let mut text = without_product(&header)?;
+    let mut slugs = Vec::new();
+    let mut problems = Vec::new();
+    for record in records {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let at = e.position().map_or(0, csv::Position::line);
+                problems.push(Problem {
+                    location: format!("ligne {at}"),
+                    problem: format!("malformed CSV line: {e}"),
+                });
+                continue;
+            }
+        };
+        let at = record.position().map_or(0, csv::Position::line);
+        let Ok(slug) = std::str::from_utf8(record.get(0).unwrap_or_default()) else {
+            problems.push(Problem {
+                location: format!("ligne {at}, colonne product"),
+                problem: "is not UTF-8".to_owned(),
+            });
+            continue;
+        };
+        let slug = slug.trim();
+        // Every record written as read, line breaks inside a quoted comment included, so that
+        // `parse_csv` numbers it as this reader did (the csv crate skips blank lines without
+        // counting them: a record left out could not be made up for).
+        text.extend(without_product(&record)?);
+        slugs.push(slug.to_owned());
+    }
+    let refused = |problems| Refusal::invalid("fichier CSV refusé, rien n'a été écrit :", problems);
+    if !problems.is_empty() {
+        return Some(Err(refused(problems)));
+    }
+    let rows = match parse_csv(&text) {
+        Ok(rows) => rows,
+        Err(e) => return Some(Err(refused(self::problems(e, None)))),
+    };
+    let mut groups: Vec<Group> = Vec::new();
+    for (slug, row) in slugs.into_iter().zip(rows) {
+        let product_field = format!("{}.product", row.field);
+        match groups.iter_mut().find(|g| g.product == slug) {
+            Some(group) => {
+                group.product_fields.push(product_field);
+                group.rows.push(row);
+            }
+            None => groups.push(Group {
+                product: slug,
+                location: None,
+                product_fields: vec![product_field],
+                rows: vec![row],
+            }),
+        }
+    }
+    // `--product` picks one product: the whole file was read, only its rows are imported.
+    groups.retain(|g| wanted.is_none_or(|w| g.product == w));
+    Some(Ok(groups))
 }
 
 /// Imports a measures file: every row checked first (nothing written if any is wrong), then
@@ -272,23 +395,35 @@ pub fn import_measures(
     transaction::read(conn, |c| {
         for group in groups {
             let prefix = group.location.as_deref();
+            // Where a bad product is named: each of its lines in a portfolio CSV file.
+            let at_product = |problem: String| -> Vec<Problem> {
+                if group.product_fields.is_empty() {
+                    vec![Problem {
+                        location: location("product", prefix),
+                        problem,
+                    }]
+                } else {
+                    group
+                        .product_fields
+                        .iter()
+                        .map(|field| Problem {
+                            location: location(field, None),
+                            problem: problem.clone(),
+                        })
+                        .collect()
+                }
+            };
             let slug = match Slug::parse(&group.product) {
                 Ok(slug) => slug,
                 Err(e) => {
-                    all_problems.push(Problem {
-                        location: location("product", prefix),
-                        problem: e.to_string(),
-                    });
+                    all_problems.extend(at_product(e.to_string()));
                     continue;
                 }
             };
             let (id, found) = match products::find(c, &slug) {
                 Ok(found) => found,
                 Err(StoreError::NotFound { .. }) => {
-                    all_problems.push(Problem {
-                        location: location("product", prefix),
-                        problem: format!("produit inconnu : {slug}"),
-                    });
+                    all_problems.extend(at_product(format!("produit inconnu : {slug}")));
                     continue;
                 }
                 Err(e) => return Err(e),

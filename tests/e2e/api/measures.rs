@@ -154,6 +154,12 @@ pub fn run(w: &World) {
         error_fields(&bad.body),
         ["lines[3].period", "lines[4].value"]
     );
+    // The problem quotes the cell, so that a person finds it in the file.
+    assert_eq!(
+        bad.body["error"]["details"][1]["problem"], "\"abc\" is not a number",
+        "{:?}",
+        bad.body
+    );
     let semicolons = w.post_csv(
         member,
         "indicator;period;value;comment\ndemarches;2026-09-28;12,5;point-virgule\n",

@@ -80,6 +80,12 @@ pub fn french_problem(problem: &str) -> String {
         ("must not be empty", "Ce champ est obligatoire."),
         ("at most", "Le texte est trop long."),
         ("must be a date", "La date doit être au format AAAA-MM-JJ."),
+        // The CSV parser's wording, which quotes the cell.
+        ("is not a date", "La date doit être au format AAAA-MM-JJ."),
+        (
+            "is not a number",
+            "La valeur doit être un nombre (par exemple 12,5).",
+        ),
         (
             "must be a number",
             "La valeur doit être un nombre (par exemple 12,5).",

@@ -36,6 +36,23 @@ pub async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec
     Ok(body)
 }
 
+/// The longest part of a cell an error message quotes, in characters.
+const QUOTED_CHARS: usize = 40;
+
+/// A cell as an error message quotes it, so that a person finds it in the file: in double
+/// quotes, with quotes, backslashes and control characters escaped (the message goes into
+/// JSON, HTML and terminals), cut after `QUOTED_CHARS` characters with `…` (a cell may be a
+/// whole pasted paragraph).
+pub fn quote_cell(cell: &str) -> String {
+    let mut chars = cell.chars();
+    let head: String = chars.by_ref().take(QUOTED_CHARS).collect();
+    let more = if chars.next().is_some() { "…" } else { "" };
+    // Debug's quoting: `"` and `\` escaped, control characters as `\n`, `\u{1b}`.
+    let quoted = format!("{head:?}");
+    let open = quoted.strip_suffix('"').unwrap_or(&quoted);
+    format!("{open}{more}\"")
+}
+
 /// Parses CSV text into rows; every malformed line is reported as `lines[N].column`, N being
 /// the line number a spreadsheet shows (the header is line 1). Comma- or semicolon-separated,
 /// as the header line says; with commas, a decimal comma must be quoted (`"12,5"`).
@@ -101,14 +118,16 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<RawRow>, ApiError> {
         let period = cell(1).parse::<NaiveDate>().map_err(|_| {
             problems.push((
                 format!("{field}.period"),
-                "must be a date (YYYY-MM-DD)".to_owned(),
+                format!("{} is not a date (YYYY-MM-DD)", quote_cell(cell(1))),
             ))
         });
         // A French spreadsheet writes 12,5 for 12.5; thousands separators are not accepted.
-        let value = cell(2)
-            .replace(',', ".")
-            .parse::<f64>()
-            .map_err(|_| problems.push((format!("{field}.value"), "must be a number".to_owned())));
+        let value = cell(2).replace(',', ".").parse::<f64>().map_err(|_| {
+            problems.push((
+                format!("{field}.value"),
+                format!("{} is not a number", quote_cell(cell(2))),
+            ))
+        });
         if let (Ok(period), Ok(value)) = (period, value) {
             let comment = cell(3);
             rows.push(RawRow {
@@ -275,6 +294,40 @@ mod tests {
     fn comma_files_with_quoted_decimals_are_read() {
         let rows = parsed(b"indicator,period,value\ndelai,2026-11-01,\"12,5\"\n");
         assert_eq!(rows[0].2, 12.5);
+    }
+
+    #[test]
+    fn a_bad_cell_is_quoted_in_its_problem() {
+        let error = parse_csv(b"indicator;period;value\ndelai;hier;12,5,3\n").expect_err("bad");
+        let ApiError::InvalidMany(problems) = error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(
+            problems,
+            [
+                (
+                    "lines[2].period".to_owned(),
+                    "\"hier\" is not a date (YYYY-MM-DD)".to_owned()
+                ),
+                (
+                    "lines[2].value".to_owned(),
+                    "\"12,5,3\" is not a number".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn quoted_cells_are_escaped_and_cut() {
+        assert_eq!(quote_cell(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(quote_cell("l1\nl2"), r#""l1\nl2""#);
+        assert_eq!(quote_cell("éé"), "\"éé\"");
+        let long = "x".repeat(100);
+        assert_eq!(quote_cell(&long), format!("\"{}…\"", "x".repeat(40)));
+        assert_eq!(
+            quote_cell(&"y".repeat(40)),
+            format!("\"{}\"", "y".repeat(40))
+        );
     }
 
     #[test]
