@@ -3,14 +3,16 @@
 //! the flag but no form, and posting it anyway gets the French 403 page.
 
 use chrono::Utc;
-use pilote_domain::Period;
+use pilote_domain::{MeasureSource, MeasureValue, Period, Slug};
 use pilote_store::{
-    Database,
-    repo::{audit, indicators, measures, products},
+    Actor, Database,
+    repo::{audit, contract_status, indicators, measures, products},
+    transaction,
 };
 
 use super::{
     PASSWORD,
+    account::product_with_reviews,
     client::{call, csrf_field, text},
     forms::sign_in_as,
     sign_in, start,
@@ -90,5 +92,61 @@ fn the_product_page_shows_a_suspect_value_and_the_team_clears_it() {
     assert!(
         entries.iter().any(|e| e.action == "measures.clear_suspect"),
         "clearing is audited"
+    );
+}
+
+/// Slips a decimal point in the latest value of one of the contract's objectives (the first
+/// the suspicion rule can judge): flagged as suspect, as a form would.
+fn flag_an_objective(db: &Database, slug: &str) {
+    let mut c = db.get().expect("connection");
+    let today = Utc::now().date_naive();
+    let (product, _) = products::find(&mut c, &Slug::parse(slug).expect("slug")).expect("product");
+    let status = contract_status::at(&mut c, product, today).expect("status");
+    for o in &status.objectives {
+        let Some(latest) = o.latest else { continue };
+        let key = Slug::parse(&o.indicator).expect("key");
+        let (id, indicator) = indicators::find(&mut c, product, &key).expect("indicator");
+        let slipped = measures::MeasureInput {
+            indicator: id,
+            period: Period::containing(indicator.periodicity, latest.period),
+            value: MeasureValue::new(latest.value * 10.0 + 10.0).expect("value"),
+            comment: None,
+        };
+        let posted = transaction::write(&mut c, |c| {
+            measures::post(
+                c,
+                product,
+                &[slipped],
+                MeasureSource::Form,
+                Actor::System,
+                today,
+            )
+        })
+        .expect("post");
+        if posted.suspects.len() == 1 {
+            return;
+        }
+    }
+    panic!("the demo contract has an objective with enough history");
+}
+
+#[test]
+fn the_contract_page_flags_an_objective_with_a_suspect_value() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (server, _) = start(dir.path());
+    let url = format!("sqlite://{}", dir.path().join("pages.db").display());
+    let db = Database::open(&url, &Default::default()).expect("open");
+    let slug = product_with_reviews(&db);
+    let viewer = sign_in(&server);
+    let contrat = format!("/produits/{slug}/contrat");
+    let before = call(&server, "GET", &contrat, &viewer, None);
+    assert_eq!(before.status, 200);
+    let flags_before = text(&before).matches("valeur à vérifier").count();
+    flag_an_objective(&db, &slug);
+    let after = call(&server, "GET", &contrat, &viewer, None);
+    assert_eq!(
+        text(&after).matches("valeur à vérifier").count(),
+        flags_before + 1,
+        "the objective's latest value is flagged"
     );
 }
