@@ -82,6 +82,26 @@ fn markup_product(db: &Database) -> (String, ReviewId) {
     (slug.to_string(), record.id)
 }
 
+/// What the pack must say of each objective's forecast, from the frozen snapshot: « atteindra
+/// l'échéance : oui / non / données insuffisantes » and, when the trend reaches the target,
+/// that day in French.
+pub(crate) fn forecast_texts(objectives: &[pilote_domain::ObjectiveLine]) -> Vec<String> {
+    let mut texts = Vec::new();
+    for o in objectives {
+        let meets = match o.forecast.will_meet_deadline {
+            Some(true) => "oui",
+            Some(false) => "non",
+            None => "données insuffisantes",
+        };
+        texts.push(format!("atteindra l'échéance : {meets}"));
+        if let (Some(_), Some(day)) = (o.forecast.will_meet_deadline, o.forecast.target_reached_on)
+        {
+            texts.push(pilote_charts::french::date(day));
+        }
+    }
+    texts
+}
+
 fn html(reply: &crate::helpers::Reply) -> &str {
     reply.body.as_str().expect("a text body")
 }
@@ -147,6 +167,22 @@ fn the_review_pack_is_a_french_page_with_its_charts() {
         "Prochaine revue",
     ] {
         assert!(text.contains(expected), "{expected} missing from the page");
+    }
+
+    // Each objective's forecast, as the snapshot froze it.
+    let snapshot = reviews::get(&mut db.get().expect("connection"), id)
+        .expect("review")
+        .snapshot;
+    let snapshot: pilote_domain::ReviewSnapshot =
+        serde_json::from_str(&snapshot).expect("snapshot");
+    assert!(
+        !snapshot.status.objectives.is_empty(),
+        "the demo review has objectives"
+    );
+    assert!(text.contains("Prévisions à l'échéance"));
+    assert!(text.contains("Valeur projetée à l'échéance"));
+    for expected in forecast_texts(&snapshot.status.objectives) {
+        assert!(text.contains(&expected), "{expected} missing from the pack");
     }
 
     // Markup in a product's name, reviewers, rationale and notes is shown, never run.

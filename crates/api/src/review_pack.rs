@@ -23,6 +23,15 @@ pub struct ObjectiveRow {
     pub(crate) latest: String,
     pub(crate) status: &'static str,
     pub(crate) class: &'static str,
+    /// The trend's value at the deadline, or « — » with too few values.
+    pub(crate) projected: String,
+    /// The day the trend reaches the target, or why there is none.
+    pub(crate) reached_on: String,
+    /// « oui », « non » or « données insuffisantes ».
+    pub(crate) will_meet: &'static str,
+    /// Whether the latest value is flagged as suspect (the contract page sets it; a pack
+    /// shows the frozen snapshot, which does not carry the flag).
+    pub(crate) suspect: bool,
 }
 
 /// One milestone's schedule drift, formatted.
@@ -303,6 +312,21 @@ pub(crate) fn objective_row(o: &pilote_domain::ObjectiveLine) -> ObjectiveRow {
             ObjectiveStatus::OffTrack => "red",
             ObjectiveStatus::NoData => "grey",
         },
+        projected: o
+            .forecast
+            .value_at_deadline
+            .map_or_else(|| "—".to_owned(), value),
+        reached_on: match (o.forecast.will_meet_deadline, o.forecast.target_reached_on) {
+            (None, _) => "données insuffisantes".to_owned(),
+            (Some(_), Some(day)) => french::date(day),
+            (Some(_), None) => "la tendance ne va pas vers la cible".to_owned(),
+        },
+        will_meet: match o.forecast.will_meet_deadline {
+            Some(true) => "oui",
+            Some(false) => "non",
+            None => "données insuffisantes",
+        },
+        suspect: false,
     }
 }
 

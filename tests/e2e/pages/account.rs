@@ -95,6 +95,19 @@ fn contract_account_and_sessions_that_end() {
             "{expected} missing from the contract page"
         );
     }
+    // Each objective's forecast, as the contract status computes it.
+    let bearer = server.login(ADMIN, PASSWORD);
+    let status = server.get_as(&format!("/api/v1/products/{slug}/contract/status"), &bearer);
+    assert_eq!(status.status, 200);
+    let status: pilote_domain::ContractStatus =
+        serde_json::from_value(status.body.clone()).expect("contract status");
+    assert!(html.contains("Prévisions à l'échéance"));
+    for expected in crate::review_pack::forecast_texts(&status.objectives) {
+        assert!(
+            html.contains(&expected),
+            "{expected} missing from the contract page"
+        );
+    }
     let product_page = call(&server, "GET", &format!("/produits/{slug}"), &admin, None);
     assert!(text(&product_page).contains(&format!("href=\"{contrat}\"")));
 
@@ -106,7 +119,6 @@ fn contract_account_and_sessions_that_end() {
     assert_eq!(pack.status, 200, "{:?}", pack.body);
     assert!(text(&pack).contains("Verdict et décision"));
     assert_eq!(call(&server, "GET", &href, "", None).status, 401);
-    let bearer = server.login(ADMIN, PASSWORD);
     assert_eq!(
         server.get_as(&href, &bearer).status,
         200,

@@ -8,12 +8,58 @@ use std::{
     process::{Command, Output},
 };
 
-use pilote_store::Database;
+use chrono::Utc;
+use pilote_domain::{MeasureSource, MeasureValue, Period};
+use pilote_store::{
+    Actor, Database,
+    repo::{indicators, measures, products},
+    transaction,
+};
 
 use super::{CHROMIUM, PASSWORD, account::product_with_reviews, start};
 use crate::helpers::add_user;
 
 const ADMIN: &str = "admin-navigateur@test.gouv.fr";
+
+/// Slips a decimal point in the latest value of one of the product's indicators with enough
+/// history, as a form would: flagged as suspect, so that axe also checks the product page's
+/// « valeur à vérifier » and its clearing form. Not the first indicator: the suite changes
+/// that one through the weekly form, which would then ask to confirm a suspect value.
+fn flag_a_latest_value(db: &Database, slug: &str) {
+    let mut conn = db.get().expect("connection");
+    let slug = pilote_domain::Slug::parse(slug).expect("slug");
+    let (product, _) = products::find(&mut conn, &slug).expect("product");
+    for (id, indicator) in indicators::list(&mut conn, product)
+        .expect("indicators")
+        .into_iter()
+        .skip(1)
+    {
+        let series = measures::series(&mut conn, id, None).expect("series");
+        let Some(latest) = series.last().filter(|_| series.len() > 8) else {
+            continue;
+        };
+        let slipped = measures::MeasureInput {
+            indicator: id,
+            period: Period::containing(indicator.periodicity, latest.period),
+            value: MeasureValue::new(latest.value * 10.0 + 10.0).expect("value"),
+            comment: None,
+        };
+        let posted = transaction::write(&mut conn, |c| {
+            measures::post(
+                c,
+                product,
+                &[slipped],
+                MeasureSource::Form,
+                Actor::System,
+                Utc::now().date_naive(),
+            )
+        })
+        .expect("post");
+        assert_eq!(posted.suspects.len(), 1, "the slipped value is flagged");
+        return;
+    }
+    panic!("the product has a second indicator with history");
+}
 
 fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("browser")
@@ -60,6 +106,7 @@ fn the_browser_suite_passes() {
     assert!(added.status.success(), "{}", shown(&added));
     let db = Database::open(&url, &Default::default()).expect("open");
     let product = product_with_reviews(&db);
+    flag_a_latest_value(&db, &product);
 
     let browser = browser_dir();
     install(&browser);

@@ -17,6 +17,7 @@ mod account;
 mod browser;
 mod client;
 mod forms;
+mod suspect;
 
 use client::{call, cookie_pair, csrf_field, encode, set_cookies, text};
 

@@ -13,7 +13,11 @@ use pilote_store::{
     repo::{contract_status, products, reviews},
 };
 
-use super::{Nav, error_page, redirect};
+use super::{
+    Nav, error_page,
+    product::{SuspectFlag, latest_suspects},
+    redirect,
+};
 use crate::{
     access,
     auth::session::{MaybePageUser, SessionConfig},
@@ -65,10 +69,24 @@ struct ContractPage {
     reviews: Vec<ReviewLine>,
 }
 
-fn contract(status: &ContractStatus) -> Contract {
+/// The contract's rows; an objective whose latest value is flagged as suspect says so.
+fn contract(status: &ContractStatus, suspects: &[SuspectFlag]) -> Contract {
     let budget = &status.budget;
     Contract {
-        objectives: status.objectives.iter().map(objective_row).collect(),
+        objectives: status
+            .objectives
+            .iter()
+            .map(|o| {
+                let mut row = objective_row(o);
+                row.suspect = o.latest.is_some_and(|l| {
+                    let period = l.period.to_string();
+                    suspects
+                        .iter()
+                        .any(|s| s.key == o.indicator && s.period == period)
+                });
+                row
+            })
+            .collect(),
         budget: Budget {
             planned_total: euros(budget.planned_total as f64),
             planned_to_date: euros(budget.planned_to_date as f64),
@@ -105,21 +123,23 @@ pub async fn contract_page(
     let result = async {
         let slug = Slug::parse(&path).map_err(|_| ApiError::NotFound("product"))?;
         let today = Utc::now().date_naive();
-        let (product, status, records) = db::read(&db, move |c| {
+        let (product, status, records, suspects) = db::read(&db, move |c| {
             let (id, product) = products::find(c, &slug)?;
+            let suspects: Vec<SuspectFlag> =
+                latest_suspects(c, id)?.into_iter().flatten().collect();
             let status = match contract_status::at(c, id, today) {
                 Ok(status) => Some(status),
                 Err(StoreError::NotFound { .. }) => None,
                 Err(e) => return Err(e),
             };
-            Ok((product, status, reviews::list(c, id)?))
+            Ok((product, status, reviews::list(c, id)?, suspects))
         })
         .await?;
         let slug = product.slug.to_string();
         Ok::<_, ApiError>(ContractPage {
             nav,
             today: french::date(today),
-            contract: status.as_ref().map(contract),
+            contract: status.as_ref().map(|s| contract(s, &suspects)),
             reviews: records
                 .iter()
                 .map(|r| ReviewLine {

@@ -28,6 +28,7 @@ mod portfolio;
 mod product;
 mod session;
 mod stats;
+mod suspect;
 
 /// What every page's layout needs: who is signed in, and the logout form's CSRF token.
 #[derive(Clone, Debug, Default)]
@@ -78,6 +79,7 @@ pub fn configure(
             .service(measures::save)
             .service(measures_csv::upload)
             .service(measures_csv::confirm)
+            .service(suspect::clear)
             .service(decision::show)
             .service(decision::create)
             .service(account::show)

@@ -5,10 +5,13 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use chrono::Utc;
 use pilote_charts::{Dashboard, Format, french};
-use pilote_domain::{ContractStatus, ObjectiveStatus, Product, Slug, access::Action};
+use pilote_domain::{ContractStatus, ObjectiveStatus, Period, Product, Slug, access::Action};
 use pilote_store::{
     Database, StoreError,
-    repo::{contract_status, incubators, phases, products, reviews},
+    repo::{
+        contract_status, incubators, indicators as indicator_repo, measures, phases, products,
+        reviews,
+    },
 };
 
 use super::{
@@ -29,6 +32,16 @@ struct IndicatorRow {
     latest: String,
     period: String,
     status: &'static str,
+    /// Set when the latest value is flagged as suspect: what the « vérifiée » form posts.
+    suspect: Option<SuspectFlag>,
+}
+
+/// A latest value flagged as suspect (far from its recent series), for the form that clears it.
+pub(super) struct SuspectFlag {
+    /// The indicator's key.
+    pub(super) key: String,
+    /// The period's first day (`YYYY-MM-DD`), as the route takes it.
+    pub(super) period: String,
 }
 
 /// One phase of the history.
@@ -78,6 +91,8 @@ struct ProductPage {
     can_measure: bool,
     /// Whether the visitor may record a committee decision (managers, admins).
     can_decide: bool,
+    /// The CSRF token of the « valeur vérifiée » forms (shown to those who may measure).
+    csrf: String,
 }
 
 /// What both pages read, in one transaction.
@@ -90,6 +105,34 @@ struct Loaded {
     decisions: Vec<phases::DecisionRecord>,
     contract: Option<ContractStatus>,
     reviews: Vec<reviews::ReviewRecord>,
+    /// Each indicator's suspect latest value, in the dashboard's order (`indicators::list`).
+    suspects: Vec<Option<SuspectFlag>>,
+}
+
+/// Each indicator's latest value, if flagged as suspect, in `indicators::list` order (the
+/// dashboard's). The flag lives on the stored measure, not in the chart's series.
+pub(super) fn latest_suspects(
+    c: &mut pilote_store::DbConnection,
+    product: pilote_store::ProductId,
+) -> Result<Vec<Option<SuspectFlag>>, StoreError> {
+    let mut flags = Vec::new();
+    for (id, indicator) in indicator_repo::list(c, product)? {
+        let flag = match measures::latest(c, id)? {
+            Some((date, _)) => {
+                let period = Period::containing(indicator.periodicity, date);
+                measures::history(c, id, period)?
+                    .first()
+                    .filter(|m| m.suspect)
+                    .map(|_| SuspectFlag {
+                        key: indicator.key.to_string(),
+                        period: period.start().to_string(),
+                    })
+            }
+            None => None,
+        };
+        flags.push(flag);
+    }
+    Ok(flags)
 }
 
 async fn load(db: &web::Data<Database>, slug: &str, full: bool) -> Result<Loaded, ApiError> {
@@ -100,6 +143,7 @@ async fn load(db: &web::Data<Database>, slug: &str, full: bool) -> Result<Loaded
         let incubator = incubators::find(c, &product.incubator)?.1.name;
         let dashboard = chart_data::dashboard(c, id, today)?;
         let history = phases::history(c, id)?;
+        let suspects = latest_suspects(c, id)?;
         // The public page reads nothing confidential in the first place.
         let (decisions, contract, reviews) = if full {
             let contract = match contract_status::at(c, id, today) {
@@ -120,16 +164,19 @@ async fn load(db: &web::Data<Database>, slug: &str, full: bool) -> Result<Loaded
             decisions,
             contract,
             reviews,
+            suspects,
         })
     })
     .await
 }
 
-fn indicators(dashboard: &Dashboard) -> Vec<IndicatorRow> {
+fn indicators(dashboard: &Dashboard, suspects: Vec<Option<SuspectFlag>>) -> Vec<IndicatorRow> {
+    let mut suspects = suspects.into_iter();
     dashboard
         .panels
         .iter()
         .map(|p| {
+            let suspect = suspects.next().flatten();
             let latest = p.chart.latest();
             IndicatorRow {
                 label: p.chart.title.clone(),
@@ -147,6 +194,7 @@ fn indicators(dashboard: &Dashboard) -> Vec<IndicatorRow> {
                 ),
                 period: latest.map_or_else(String::new, |(period, _)| french::date(period.start())),
                 status: p.status.map_or("Sans objectif", ObjectiveStatus::label_fr),
+                suspect,
             }
         })
         .collect()
@@ -179,7 +227,11 @@ fn dashboard_block(
             .map(|r| {
                 vec![
                     r.label.clone(),
-                    r.latest.clone(),
+                    if r.suspect.is_some() {
+                        format!("{} (valeur à vérifier)", r.latest)
+                    } else {
+                        r.latest.clone()
+                    },
                     r.period.clone(),
                     r.status.to_owned(),
                 ]
@@ -205,7 +257,7 @@ pub async fn product_page(
     let nav = Nav::of(&user, &config);
     let result = async {
         let l = load(&db, &path, true).await?;
-        let rows = indicators(&l.dashboard);
+        let rows = indicators(&l.dashboard, l.suspects);
         let chart = dashboard_block(&l.dashboard, &rows)?;
         let slug = l.product.slug.to_string();
         let scope = access::ProductScope {
@@ -215,6 +267,7 @@ pub async fn product_page(
         };
         let principal = crate::auth::Principal::User(user.user.clone());
         Ok::<_, ApiError>(ProductPage {
+            csrf: nav.csrf.clone(),
             nav,
             can_measure: access::measures_writer(&principal, &scope).is_ok(),
             can_decide: access::require(&user.user, scope.manage()).is_ok(),
