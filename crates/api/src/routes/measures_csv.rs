@@ -53,6 +53,41 @@ pub fn quote_cell(cell: &str) -> String {
     format!("{open}{more}\"")
 }
 
+/// The spreadsheet line number of a record's byte offset. The csv crate's own count names the
+/// line above the record when blank lines precede it; counting the line ends before the
+/// record's first byte cannot be wrong. Offsets only grow, so each byte is counted once.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn at(&mut self, byte: u64) -> u64 {
+        let mut byte = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        // The crate gives a record's position from before the blank lines it skipped; a
+        // record never starts with a line end, so those belong before it.
+        while self.bytes.get(byte) == Some(&b'\n') {
+            byte += 1;
+        }
+        if let Some(between) = self.bytes.get(self.offset..byte) {
+            self.line += between.iter().filter(|b| **b == b'\n').count() as u64;
+            self.offset = byte;
+        }
+        self.line
+    }
+}
+
 /// Parses CSV text into rows; every malformed line is reported as `lines[N].column`, N being
 /// the line number a spreadsheet shows (the header is line 1). Comma- or semicolon-separated,
 /// as the header line says; with commas, a decimal comma must be quoted (`"12,5"`).
@@ -102,17 +137,18 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<RawRow>, ApiError> {
     }
     let mut rows = Vec::new();
     let mut problems = Vec::new();
+    let mut lines = LineCounter::new(bytes);
     for record in reader.records() {
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
+                let line = e.position().map_or(0, |p| lines.at(p.byte()));
                 problems.push((format!("lines[{line}]"), format!("malformed CSV line: {e}")));
                 continue;
             }
         };
         // Where the record starts: a quoted comment may span lines.
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         let field = format!("lines[{line}]");
         let cell = |n: usize| record.get(n).unwrap_or("");
         let period = cell(1).parse::<NaiveDate>().map_err(|_| {
@@ -315,6 +351,24 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn lines_are_counted_as_a_spreadsheet_shows_them() {
+        // A blank line (skipped by the csv crate, but a line in the spreadsheet), a comment
+        // spanning two lines, Windows line ends: the bad value is on line 7.
+        let text = b"indicator,period,value,comment\r\ndelai,2026-11-02,1,\r\n\r\n\
+                     delai,2026-11-09,2,\"deux\r\nlignes\"\r\ndelai,2026-11-16,3,\r\n\
+                     delai,2026-11-23,abc,\r\n";
+        let error = parse_csv(text).expect_err("bad");
+        let ApiError::InvalidMany(problems) = error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(problems[0].0, "lines[7].value");
+        let good =
+            parsed(b"indicator,period,value\n\ndelai,2026-11-02,1\n\n\ndelai,2026-11-09,2\n");
+        let fields: Vec<&str> = good.iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(fields, ["lines[3]", "lines[6]"]);
     }
 
     #[test]
