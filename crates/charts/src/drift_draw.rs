@@ -126,46 +126,12 @@ where
     }
     // Labels after all dots, so that no dot hides under a label; a label that fits nowhere is
     // left out (the description lists every product).
-    let label_style = style(12.0 * scale, palette::TEXT);
-    let (aw, ah) = area.dim_in_pixel();
-    let frame = Boxed {
-        x0: 0,
-        y0: 0,
-        x1: aw as i32,
-        y1: ah as i32,
-    };
-    let lh = (15.0 * scale) as i32;
-    for p in &pts {
+    let dots = pts.iter().map(|p| {
         let (x, y) = to_area(
             axis::plottable(p.schedule_days),
             axis::plottable(p.budget_drift),
         );
-        let name = text::fit(area, &p.name, &label_style, (160.0 * scale) as u32);
-        let w = text::width(area, &name, &label_style) as i32;
-        let g = r + (3.0 * scale) as i32;
-        let candidates = [
-            (x + g, y - lh / 2),
-            (x - g - w, y - lh / 2),
-            (x - w / 2, y - g - lh),
-            (x - w / 2, y + g),
-        ];
-        let spot = candidates
-            .into_iter()
-            .map(|(x0, y0)| Boxed {
-                x0,
-                y0,
-                x1: x0 + w,
-                y1: y0 + lh,
-            })
-            .find(|b| b.inside(&frame) && !placed.iter().any(|o| o.overlaps(b)));
-        if let Some(b) = spot {
-            area.draw(&Text::new(
-                name,
-                (b.x0, b.y0 + lh / 2),
-                label_style.pos(Pos::new(HPos::Left, VPos::Center)),
-            ))?;
-            placed.push(b);
-        }
-    }
-    Ok(())
+        ((x, y), p.name.as_str())
+    });
+    text::label_dots(area, dots, r, scale, &mut placed)
 }

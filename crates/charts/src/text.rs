@@ -2,11 +2,14 @@
 
 use plotters::{
     coord::Shift,
-    prelude::{DrawingArea, DrawingBackend},
-    style::{IntoFont, RGBColor, TextStyle},
+    prelude::{DrawingArea, DrawingBackend, Text},
+    style::{
+        IntoFont, RGBColor, TextStyle,
+        text_anchor::{HPos, Pos, VPos},
+    },
 };
 
-use crate::font::FAMILY;
+use crate::{ChartError, font::FAMILY, palette};
 
 /// The embedded font at `px` pixels, in `color`.
 pub(crate) fn style(px: f64, color: RGBColor) -> TextStyle<'static> {
@@ -76,4 +79,54 @@ impl Boxed {
     pub fn inside(&self, outer: &Boxed) -> bool {
         self.x0 >= outer.x0 && self.x1 <= outer.x1 && self.y0 >= outer.y0 && self.y1 <= outer.y1
     }
+}
+
+/// Puts each dot's label at the first free spot among right, left, above and below it, inside
+/// the area and over no dot or label already `placed`; a label that fits nowhere is left out
+/// (the charts' descriptions list every point). The scatter charts share it.
+pub(crate) fn label_dots<'a, DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    dots: impl Iterator<Item = ((i32, i32), &'a str)>,
+    r: i32,
+    scale: f64,
+    placed: &mut Vec<Boxed>,
+) -> Result<(), ChartError> {
+    let label_style = style(12.0 * scale, palette::TEXT);
+    let (aw, ah) = area.dim_in_pixel();
+    let frame = Boxed {
+        x0: 0,
+        y0: 0,
+        x1: aw as i32,
+        y1: ah as i32,
+    };
+    let lh = (15.0 * scale) as i32;
+    let g = r + (3.0 * scale) as i32;
+    for ((x, y), name) in dots {
+        let name = fit(area, name, &label_style, (160.0 * scale) as u32);
+        let w = width(area, &name, &label_style) as i32;
+        let candidates = [
+            (x + g, y - lh / 2),
+            (x - g - w, y - lh / 2),
+            (x - w / 2, y - g - lh),
+            (x - w / 2, y + g),
+        ];
+        let spot = candidates
+            .into_iter()
+            .map(|(x0, y0)| Boxed {
+                x0,
+                y0,
+                x1: x0 + w,
+                y1: y0 + lh,
+            })
+            .find(|b| b.inside(&frame) && !placed.iter().any(|o| o.overlaps(b)));
+        if let Some(b) = spot {
+            area.draw(&Text::new(
+                name,
+                (b.x0, b.y0 + lh / 2),
+                label_style.pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+            placed.push(b);
+        }
+    }
+    Ok(())
 }
