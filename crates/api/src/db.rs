@@ -2,7 +2,7 @@
 //! actix's blocking thread pool with a pooled connection, inside a transaction.
 
 use actix_web::web;
-use pilote_store::{Database, DbConnection, StoreResult, transaction};
+use pilote_store::{Database, DbConnection, StoreResult};
 
 use crate::error::ApiError;
 
@@ -13,11 +13,7 @@ where
     F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
 {
     let db = db.clone();
-    Ok(web::block(move || {
-        let mut conn = db.get()?;
-        transaction::read(&mut conn, f)
-    })
-    .await??)
+    Ok(web::block(move || db.read(f)).await??)
 }
 
 /// Runs `f` in a write transaction: all of it is committed, or none.
@@ -27,9 +23,5 @@ where
     F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
 {
     let db = db.clone();
-    Ok(web::block(move || {
-        let mut conn = db.get()?;
-        transaction::write(&mut conn, f)
-    })
-    .await??)
+    Ok(web::block(move || db.write(f)).await??)
 }

@@ -1,6 +1,9 @@
 //! Connections to either backend, chosen from the URL scheme, and the pool over them.
 
-use std::time::Duration;
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use diesel::{
     connection::SimpleConnection,
@@ -154,6 +157,9 @@ pub type PooledDbConnection = PooledConnection<ConnectionManager>;
 pub struct Database {
     url: DatabaseUrl,
     pool: Pool<ConnectionManager>,
+    /// SQLite only: the connection every write of this process goes through, one at a time
+    /// (see [`Database::write`]); opened on first use, like the pool's.
+    writer: Option<Arc<Mutex<Option<DbConnection>>>>,
 }
 
 impl std::fmt::Debug for Database {
@@ -174,10 +180,14 @@ impl Database {
             .max_size(options.max_size)
             .min_idle(Some(0))
             .connection_timeout(options.connection_timeout)
-            .test_on_check_out(true)
+            // A PostgreSQL connection can be lost (server restart, network); one that is gets
+            // replaced at checkout. A SQLite connection is a file handle in this process: the
+            // check would only cost a statement per request.
+            .test_on_check_out(url.backend() == Backend::Postgres)
             .error_handler(Box::new(r2d2::LoggingErrorHandler))
             .build_unchecked(ConnectionManager { url: url.clone() });
-        Ok(Database { url, pool })
+        let writer = (url.backend() == Backend::Sqlite).then(|| Arc::new(Mutex::new(None)));
+        Ok(Database { url, pool, writer })
     }
 
     /// The backend behind this pool.
@@ -188,6 +198,48 @@ impl Database {
     /// Checks a connection out of the pool.
     pub fn get(&self) -> StoreResult<PooledDbConnection> {
         Ok(self.pool.get()?)
+    }
+
+    /// Runs `f` in a write transaction ([`crate::transaction::write`]).
+    ///
+    /// On PostgreSQL, on a pooled connection: the server runs writers side by side and
+    /// [`crate::transaction::lock_product`] orders those that touch the same product.
+    ///
+    /// On SQLite, on the process's one writer connection, one write at a time. SQLite lets a
+    /// single writer in anyway, and left to compete for its lock, pooled writers poll: its busy
+    /// handler sleeps 1, 2, 5, 10… ms between tries, so under concurrent posts they mostly slept
+    /// while the lock was free. Queued on a mutex, the next write starts as soon as the previous
+    /// one commits, and on a connection whose page and statement caches stay warm: no other
+    /// connection of the process changes the file under it. Readers keep the pool; other
+    /// processes (the CLI) still wait on the busy timeout.
+    pub fn write<T>(&self, f: impl FnOnce(&mut DbConnection) -> StoreResult<T>) -> StoreResult<T> {
+        let Some(writer) = &self.writer else {
+            let mut conn = self.get()?;
+            return crate::transaction::write(&mut conn, f);
+        };
+        // A write that panicked poisoned the mutex; the connection it left is checked below.
+        let mut slot = writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // A connection left mid-transaction (its writer panicked) or with a failed rollback
+        // must not serve again: dropping it rolls back whatever it held.
+        if slot
+            .as_mut()
+            .is_some_and(diesel::r2d2::R2D2Connection::is_broken)
+        {
+            *slot = None;
+        }
+        let conn = match &mut *slot {
+            Some(conn) => conn,
+            empty => empty.insert(self.url.establish()?),
+        };
+        crate::transaction::write(conn, f)
+    }
+
+    /// Runs `f` in a read transaction ([`crate::transaction::read`]) on a pooled connection.
+    pub fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> StoreResult<T>) -> StoreResult<T> {
+        let mut conn = self.get()?;
+        crate::transaction::read(&mut conn, f)
     }
 
     /// Runs `SELECT 1`: the readiness probe.

@@ -13,7 +13,6 @@ use pilote_domain::{Email, Grant};
 use pilote_store::{
     Database, ProductId, StoreError, TokenId, UserId,
     repo::{tokens, users},
-    transaction,
 };
 
 use crate::{auth::jwt::JwtConfig, error::ApiError};
@@ -66,8 +65,7 @@ pub(crate) async fn user_from_jwt(
     let id = claims.user_id().ok_or(ApiError::Unauthorized(INVALID))?;
     let generation = claims.sgen;
     let loaded = web::block(move || -> Result<_, StoreError> {
-        let mut conn = db.get()?;
-        transaction::read(&mut conn, |c| {
+        db.read(|c| {
             let user = match users::get(c, id) {
                 Ok(user) => user,
                 Err(StoreError::NotFound { .. }) => return Ok(None),
@@ -98,11 +96,7 @@ pub(crate) async fn user_from_jwt(
 
 /// Checks an API token, recording its use.
 async fn token_principal(db: web::Data<Database>, token: String) -> Result<Principal, ApiError> {
-    let found = web::block(move || {
-        let mut conn = db.get()?;
-        transaction::write(&mut conn, |c| tokens::authenticate(c, &token))
-    })
-    .await??;
+    let found = web::block(move || db.write(|c| tokens::authenticate(c, &token))).await??;
     let (id, product) = found.ok_or(ApiError::Unauthorized(INVALID))?;
     Ok(Principal::Token { id, product })
 }

@@ -16,7 +16,6 @@ use pilote_store::{
         login_attempts::{self, Key},
         users::{self, User},
     },
-    transaction,
 };
 
 use crate::auth::password;
@@ -89,8 +88,7 @@ pub fn attempt(db: &Database, email: &str, password: &str, ip: &str) -> StoreRes
     let now = clock::now();
     let admitted = {
         // The connection goes back to the pool before the slow password check.
-        let mut conn = db.get()?;
-        transaction::write(&mut conn, |c| {
+        db.write(|c| {
             login_attempts::lock(c, &key, ip)?;
             let until = [
                 blocked_until(c, Key::Email(&key), MAX_FAILURES_PER_EMAIL, now)?,
@@ -135,8 +133,7 @@ pub fn attempt(db: &Database, email: &str, password: &str, ip: &str) -> StoreRes
     };
     match user.filter(|u| matches && !u.disabled) {
         Some(user) => {
-            let mut conn = db.get()?;
-            transaction::write(&mut conn, |c| login_attempts::mark_succeeded(c, attempt))?;
+            db.write(|c| login_attempts::mark_succeeded(c, attempt))?;
             Ok(Outcome::Accepted(user))
         }
         None => Ok(Outcome::Rejected),

@@ -13,7 +13,7 @@ use actix_web::{
 };
 use askama::Template;
 use pilote_domain::access::Action;
-use pilote_store::{Database, ReviewId, transaction};
+use pilote_store::{Database, ReviewId};
 
 use super::scope;
 use crate::{
@@ -57,11 +57,7 @@ async fn pack(req: &HttpRequest, slug: &str, id: ReviewId) -> Result<String, Api
         .cloned()
         .ok_or_else(|| ApiError::Internal("Database missing from app data".into()))?;
     // Reading in one transaction; drawing the charts and the page after, off the connection.
-    let data = web::block(move || {
-        let mut conn = db.get()?;
-        transaction::read(&mut conn, |c| review_pack::load(c, &slug, id))
-    })
-    .await??;
+    let data = web::block(move || db.read(|c| review_pack::load(c, &slug, id))).await??;
     web::block(move || review_pack::render(data)).await?
 }
 
