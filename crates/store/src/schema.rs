@@ -142,6 +142,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Derived: each indicator's latest value, kept by `repo::latest` (migration 000008).
+    measure_latest (indicator_id) {
+        indicator_id -> BigInt,
+        period -> Date,
+        value -> Double,
+    }
+}
+
+diesel::table! {
     measure_history (id) {
         id -> BigInt,
         measure_id -> BigInt,
@@ -269,6 +278,7 @@ diesel::joinable!(phases -> products (product_id));
 diesel::joinable!(decisions -> products (product_id));
 diesel::joinable!(indicators -> products (product_id));
 diesel::joinable!(measures -> indicators (indicator_id));
+diesel::joinable!(measure_latest -> indicators (indicator_id));
 diesel::joinable!(measure_history -> measures (measure_id));
 diesel::joinable!(api_tokens -> products (product_id));
 diesel::joinable!(user_roles -> users (user_id));
@@ -289,6 +299,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     phases,
     indicators,
     measures,
+    measure_latest,
     measure_history,
     contracts,
     contract_budgets,

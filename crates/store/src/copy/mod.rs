@@ -18,8 +18,13 @@ use canonical::Canonical;
 use crate::{
     connection::{Database, DbConnection},
     error::{StoreError, StoreResult},
+    repo::latest,
     transaction, with_backend,
 };
+
+/// Tables of derived data, neither copied nor dumped: they are rebuilt from the copied rows
+/// (`measure_latest`: each indicator's latest value, `repo::latest`).
+pub const DERIVED_TABLES: &[&str] = &["measure_latest"];
 
 /// Rows read and written per round trip: bounded memory on big tables, and well under both
 /// backends' limits on bound parameters (at most 15 columns × 500).
@@ -448,6 +453,7 @@ pub fn copy_database(from: &Database, to: &Database) -> StoreResult<Vec<TableChe
             }
             copy_rows(source, target)?;
             reset_sequences(target)?;
+            latest::rebuild(target)?;
             let copied = checksums(target)?;
             if let Some((want, got)) = expected.iter().zip(&copied).find(|(a, b)| a != b) {
                 return Err(StoreError::Corrupt {
@@ -511,6 +517,7 @@ pub fn import_dump(
         }
         load_rows(conn, dump, progress)?;
         reset_sequences(conn)?;
+        latest::rebuild(conn)?;
         checksums(conn)
     })
 }

@@ -1,7 +1,7 @@
 //! Loads what a contract's status is computed from and hands it to the domain's rule
 //! (`pilote_domain::contract_status`): the computation itself does no I/O.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -14,7 +14,7 @@ use crate::{
     error::{StoreResult, corrupt},
     ids::{ContractId, IndicatorId, ProductId},
     repo::{commitments, contracts, indicators, objectives, phases, spend},
-    schema::{measures, reviews},
+    schema::{self, measures, reviews},
 };
 
 /// The product's contract status at `at` (`NotFound("contract")` without a contract).
@@ -69,15 +69,22 @@ pub fn at(
 }
 
 /// The contract statuses at `at` of those of `products` that have a contract.
+///
+/// Which products have one is a single query: asking product by product cost the portfolio
+/// summary one round trip per product for the few that have a contract.
 pub fn of_products(
     conn: &mut DbConnection,
     products: &[ProductId],
     at_date: NaiveDate,
 ) -> StoreResult<Vec<(ProductId, ContractStatus)>> {
+    let with_contract: HashSet<i64> = schema::contracts::table
+        .select(schema::contracts::product_id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
     let mut result = Vec::new();
     for &product in products {
-        // One product at a time: a portfolio has tens of contracts, not thousands.
-        if contracts::find(conn, product)?.is_some() {
+        if with_contract.contains(&product.0) {
             result.push((product, at(conn, product, at_date)?));
         }
     }

@@ -9,6 +9,7 @@ pub mod digest;
 pub mod import;
 pub mod incubators;
 pub mod indicators;
+pub mod latest;
 pub mod login_attempts;
 pub mod matrix;
 pub mod matrix_portfolio;

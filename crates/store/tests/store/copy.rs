@@ -4,7 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use diesel::{prelude::*, sql_types::Text};
-use pilote_store::{copy::COLUMNS, with_backend};
+use pilote_store::{
+    copy::{COLUMNS, DERIVED_TABLES},
+    with_backend,
+};
 
 #[derive(QueryableByName)]
 struct Column {
@@ -31,7 +34,9 @@ both_backends! {
             with_backend!(&mut *conn, |c| diesel::sql_query(query).load(c)).expect("columns");
         let mut stored: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for column in columns {
-            if column.table_name != "__diesel_schema_migrations" {
+            if column.table_name != "__diesel_schema_migrations"
+                && !DERIVED_TABLES.contains(&column.table_name.as_str())
+            {
                 stored.entry(column.table_name).or_default().insert(column.column_name);
             }
         }

@@ -206,4 +206,76 @@ both_backends! {
         assert!(committed.load(Ordering::SeqCst), "the post went through while another writer held the product");
         holder.join().expect("holder thread");
     }
+
+    fn a_large_correction_batch_replaces_every_value_and_keeps_every_old_one(db) {
+        // Over a thousand rows: PostgreSQL copies and updates them in bulk (one COPY, one
+        // UPDATE … FROM unnest); every replaced value, its comment (some NULL), the new author
+        // and the suspect flag must land where they belong.
+        let mut conn = db.conn();
+        let (product, ind) = setup(&mut conn);
+        let monday = |week: u64| (date("2003-01-06") + chrono::Days::new(7 * week)).to_string();
+        let first: Vec<_> = (0..1_200)
+            .map(|w| input(ind, &monday(w), w as f64, (w % 2 == 0).then_some("premier envoi")))
+            .collect();
+        assert_eq!(post(&mut conn, product, &first).expect("first").created, 1_200);
+        let second: Vec<_> = (0..1_200)
+            .map(|w| input(ind, &monday(w), w as f64 + 0.5, (w % 3 == 0).then_some("corrigé")))
+            .collect();
+        let token_actor = Actor::System;
+        let counts = transaction::write(&mut conn, |c| {
+            measures::upsert(c, product, &second, MeasureSource::Csv, token_actor, date(TODAY))
+        })
+        .expect("corrections");
+        assert_eq!(counts, UpsertCounts { created: 0, updated: 1_200, unchanged: 0 });
+        let series = measures::series(&mut conn, ind, None).expect("series");
+        assert_eq!(series.len(), 1_200);
+        for (w, m) in series.iter().enumerate() {
+            assert_eq!(m.value, w as f64 + 0.5, "week {w}");
+            assert_eq!(m.comment.as_deref(), (w % 3 == 0).then_some("corrigé"), "week {w}");
+            assert_eq!(m.source, MeasureSource::Csv, "week {w}");
+            assert!(!m.suspect, "week {w}");
+        }
+        for w in [0_u64, 1, 599, 1_199] {
+            let period = Period::containing(Periodicity::Week, date(&monday(w)));
+            let versions = measures::history(&mut conn, ind, period).expect("history");
+            let values: Vec<_> = versions.iter().map(|v| v.value).collect();
+            assert_eq!(values, [w as f64 + 0.5, w as f64], "week {w}");
+            assert_eq!(versions[1].comment.as_deref(), (w % 2 == 0).then_some("premier envoi"));
+            assert_eq!(versions[1].source, MeasureSource::Api);
+        }
+    }
+
+    fn concurrent_writers_through_the_pool_all_commit(db) {
+        // `Database::write` queues SQLite's writers in the process instead of letting them
+        // poll the database's lock: 16 threads posting at once must all commit, and each
+        // (indicator, period) keep every accepted value in its history.
+        let mut conn = db.conn();
+        let (product, ind) = setup(&mut conn);
+        drop(conn);
+        let threads: Vec<_> = (0..16)
+            .map(|t| {
+                let pool = db.db.clone();
+                std::thread::spawn(move || {
+                    for round in 0..10 {
+                        let value = f64::from(t * 100 + round);
+                        let day = if t % 2 == 0 { "2026-11-02" } else { "2026-11-09" };
+                        pool.write(|c| {
+                            measures::upsert(c, product, &[input(ind, day, value, None)],
+                                MeasureSource::Api, Actor::System, date(TODAY))
+                        })
+                        .expect("concurrent post");
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().expect("writer thread");
+        }
+        let mut conn = db.conn();
+        for day in ["2026-11-02", "2026-11-09"] {
+            let period = Period::containing(Periodicity::Week, date(day));
+            let versions = measures::history(&mut conn, ind, period).expect("history");
+            assert_eq!(versions.len(), 80, "{day}: 8 threads × 10 values, each kept");
+        }
+    }
 }

@@ -94,4 +94,42 @@ both_backends! {
         assert!(later.values().all(|p| p.late));
         assert_eq!(later.get(&on_time).map(|p| p.last_posted), Some(Some(date("2026-11-16"))));
     }
+
+    fn a_correction_of_an_older_period_leaves_the_latest_value_alone(db) {
+        let mut conn = db.conn();
+        let (_, product) = seed(&mut conn);
+        let star = indicators::insert(&mut conn, product, &indicator("demarches", true)).expect("star");
+        post(&mut conn, product, &[(star, "2026-11-16", 150.0), (star, "2026-11-09", 120.0)]);
+        post(&mut conn, product, &[(star, "2026-11-02", 90.0), (star, "2026-11-09", 125.0)]);
+        let north_star = |conn: &mut pilote_store::DbConnection| {
+            pulse::pulse(conn, product, date(TODAY))
+                .expect("pulse")
+                .north_star
+                .map(|n| (n.period, n.value))
+        };
+        assert_eq!(north_star(&mut conn), Some((date("2026-11-16"), 150.0)));
+        assert_eq!(north_star(&mut conn), measures::latest(&mut conn, star).expect("latest"));
+    }
+
+    fn a_copy_rebuilds_the_latest_values_from_the_measures(db) {
+        let mut conn = db.conn();
+        let (_, product) = seed(&mut conn);
+        let star = indicators::insert(&mut conn, product, &indicator("demarches", true)).expect("star");
+        let other = indicators::insert(&mut conn, product, &indicator("usagers", false)).expect("other");
+        post(&mut conn, product, &[(star, "2026-11-16", 150.0), (other, "2026-11-09", 7.0)]);
+        post(&mut conn, product, &[(star, "2026-11-16", 151.0)]);
+        let before = pulse::pulses(&mut conn, date(TODAY)).expect("pulses");
+        drop(conn);
+
+        // The copy carries no `measure_latest` row: the target rebuilds them.
+        let target = pilote_store::testing::TestDb::new(db.db.backend());
+        pilote_store::copy::copy_database(&db.db, &target.db).expect("copy");
+        let copied = pulse::pulses(&mut target.conn(), date(TODAY)).expect("pulses");
+        assert_eq!(copied, before);
+
+        // Rebuilding in place gives the same values as the writes kept.
+        let mut conn = db.conn();
+        transaction::write(&mut conn, pilote_store::repo::latest::rebuild).expect("rebuild");
+        assert_eq!(pulse::pulses(&mut conn, date(TODAY)).expect("pulses"), before);
+    }
 }

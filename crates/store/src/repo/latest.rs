@@ -1,0 +1,88 @@
+//! Each indicator's latest value (`measure_latest`), kept by every write of measures in the
+//! same transaction, so that lists and summaries read the whole portfolio's latest values in
+//! one join whatever the number of measures (docs/benchmarks.md). Derived data: rebuilt from
+//! `measures` after a copy or an import, never dumped.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::{prelude::*, upsert::excluded};
+
+use crate::{
+    connection::DbConnection, error::StoreResult, ids::IndicatorId, schema::measure_latest,
+    with_backend,
+};
+
+/// Takes note of values a batch created or replaced, as `(indicator, period start, value)`:
+/// an indicator's latest value moves to the batch's last period when that is at or after the
+/// stored one (a correction of the latest period replaces its value; one of an older period
+/// changes nothing). Run it in the batch's transaction, under the product's lock.
+pub fn record(
+    conn: &mut DbConnection,
+    written: impl IntoIterator<Item = (IndicatorId, NaiveDate, f64)>,
+) -> StoreResult<()> {
+    let mut candidates: HashMap<i64, (NaiveDate, f64)> = HashMap::new();
+    for (indicator, period, value) in written {
+        candidates
+            .entry(indicator.0)
+            .and_modify(|last| {
+                if period > last.0 {
+                    *last = (period, value);
+                }
+            })
+            .or_insert((period, value));
+    }
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    let stored: HashMap<i64, NaiveDate> = measure_latest::table
+        .filter(measure_latest::indicator_id.eq_any(candidates.keys().copied()))
+        .select((measure_latest::indicator_id, measure_latest::period))
+        .load::<(i64, NaiveDate)>(conn)?
+        .into_iter()
+        .collect();
+    let mut moved: Vec<_> = candidates
+        .into_iter()
+        .filter(|(id, (period, _))| stored.get(id).is_none_or(|latest| period >= latest))
+        .collect();
+    if moved.is_empty() {
+        return Ok(());
+    }
+    // A stable order: concurrent batches of one product are serialised anyway, but rows locked
+    // in the same order can never deadlock.
+    moved.sort_unstable_by_key(|(id, _)| *id);
+    let rows: Vec<_> = moved
+        .into_iter()
+        .map(|(id, (period, value))| {
+            (
+                measure_latest::indicator_id.eq(id),
+                measure_latest::period.eq(period),
+                measure_latest::value.eq(value),
+            )
+        })
+        .collect();
+    with_backend!(conn, |c| diesel::insert_into(measure_latest::table)
+        .values(&rows)
+        .on_conflict(measure_latest::indicator_id)
+        .do_update()
+        .set((
+            measure_latest::period.eq(excluded(measure_latest::period)),
+            measure_latest::value.eq(excluded(measure_latest::value)),
+        ))
+        .execute(c))?;
+    Ok(())
+}
+
+/// Recomputes every indicator's latest value from `measures`: after rows were copied or
+/// loaded around the store's write path.
+pub fn rebuild(conn: &mut DbConnection) -> StoreResult<()> {
+    diesel::delete(measure_latest::table).execute(conn)?;
+    with_backend!(conn, |c| diesel::sql_query(
+        "INSERT INTO measure_latest (indicator_id, period, value) \
+         SELECT m.indicator_id, m.period, m.value FROM measures m \
+         JOIN (SELECT indicator_id, max(period) AS period FROM measures GROUP BY indicator_id) x \
+           ON x.indicator_id = m.indicator_id AND x.period = m.period"
+    )
+    .execute(c))?;
+    Ok(())
+}
