@@ -56,6 +56,11 @@ impl BenchDb {
 
 impl Drop for BenchDb {
     fn drop(&mut self) {
+        // For profiling a query against the bench's portfolio afterwards.
+        if std::env::var_os("PILOTE_BENCH_KEEP").is_some() {
+            eprintln!("kept: {}", self.url);
+            return;
+        }
         if let Some(path) = &self.file {
             remove_sqlite(path);
         }
