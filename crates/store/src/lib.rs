@@ -6,6 +6,7 @@
 //! - [`repo`]: repositories, which return `pilote_domain` types;
 //! - [`transaction`]: how callers open transactions (SQLite writers take the lock up front).
 
+mod bind;
 pub mod clock;
 pub mod connection;
 pub mod copy;

@@ -6,7 +6,12 @@ use diesel::{
     prelude::*,
 };
 
-use crate::{connection::DbConnection, error::StoreResult, ids::ProductId, schema::products};
+use crate::{
+    connection::DbConnection,
+    error::{NotFoundExt, StoreResult},
+    ids::ProductId,
+    schema::products,
+};
 
 /// Runs `f` in a transaction meant to write: committed if `f` returns `Ok`, rolled back otherwise.
 ///
@@ -69,6 +74,16 @@ pub fn lock_product(conn: &mut DbConnection, product: ProductId) -> StoreResult<
             .first::<i64>(pg)?;
     }
     Ok(())
+}
+
+/// [`lock_product`], reading the product's slug on the way: one statement on both backends.
+pub fn lock_product_slug(conn: &mut DbConnection, product: ProductId) -> StoreResult<String> {
+    let query = products::table.find(product.0).select(products::slug);
+    match conn {
+        DbConnection::Pg(pg) => query.for_update().first::<String>(pg),
+        DbConnection::Sqlite(lite) => query.first::<String>(lite),
+    }
+    .not_found("product")
 }
 
 /// Runs `f` as [`write`] would, then rolls everything back: what `f` would have done, with

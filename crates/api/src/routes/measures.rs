@@ -225,13 +225,14 @@ pub async fn post_rows(
     let today = Utc::now().date_naive();
     // A clean batch keeps its rows' order: a suspect input's index is its row's.
     let fields: Vec<String> = rows.iter().map(|r| r.field.clone()).collect();
-    // The indicators are read in the write transaction itself: one trip to the blocking pool
-    // and one transaction less per post, which matters most for single-value posts. Rows at
-    // fault come out as the outer result (nothing was written), store errors as the inner one.
+    // The indicators are read in the write transaction itself, under the product's lock: one
+    // trip to the blocking pool and one transaction less per post, which matters most for
+    // single-value posts, and the store checks the batch against the same read. Rows at fault
+    // come out as the outer result (nothing was written), store errors as the inner one.
     let posted = db::write(db, move |c| {
-        let index = indicator_index(c, &scope)?;
-        match check_rows(rows, &index, today) {
-            Ok(inputs) => measures::post(c, scope.id, &inputs, source, actor, today).map(Ok),
+        let target = measures::Target::lock(c, scope.id)?;
+        match check_rows(rows, &target.by_key(), today) {
+            Ok(inputs) => measures::post_to(c, &target, &inputs, source, actor, today).map(Ok),
             Err(refused) => Ok(Err(refused)),
         }
     })

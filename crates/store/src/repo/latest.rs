@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use diesel::{prelude::*, upsert::excluded};
+use diesel::{prelude::*, query_dsl::methods::FilterDsl, upsert::excluded};
 
 use crate::{
     connection::DbConnection, error::StoreResult, ids::IndicatorId, schema::measure_latest,
@@ -35,21 +35,9 @@ pub fn record(
     if candidates.is_empty() {
         return Ok(());
     }
-    let stored: HashMap<i64, NaiveDate> = measure_latest::table
-        .filter(measure_latest::indicator_id.eq_any(candidates.keys().copied()))
-        .select((measure_latest::indicator_id, measure_latest::period))
-        .load::<(i64, NaiveDate)>(conn)?
-        .into_iter()
-        .collect();
-    let mut moved: Vec<_> = candidates
-        .into_iter()
-        .filter(|(id, (period, _))| stored.get(id).is_none_or(|latest| period >= latest))
-        .collect();
-    if moved.is_empty() {
-        return Ok(());
-    }
     // A stable order: concurrent batches of one product are serialised anyway, but rows locked
     // in the same order can never deadlock.
+    let mut moved: Vec<_> = candidates.into_iter().collect();
     moved.sort_unstable_by_key(|(id, _)| *id);
     let rows: Vec<_> = moved
         .into_iter()
@@ -61,15 +49,34 @@ pub fn record(
             )
         })
         .collect();
-    with_backend!(conn, |c| diesel::insert_into(measure_latest::table)
-        .values(&rows)
-        .on_conflict(measure_latest::indicator_id)
-        .do_update()
-        .set((
-            measure_latest::period.eq(excluded(measure_latest::period)),
-            measure_latest::value.eq(excluded(measure_latest::value)),
-        ))
-        .execute(c))?;
+    // The row moves only when the batch's period is at or after the stored one: one statement
+    // for the batch on PostgreSQL; one cached statement per indicator on SQLite, whose diesel
+    // builds no multi-row upsert with a condition (and which has no round trip to save).
+    macro_rules! upsert {
+        ($c:expr, $rows:expr) => {{
+            let upsert = diesel::insert_into(measure_latest::table)
+                .values($rows)
+                .on_conflict(measure_latest::indicator_id)
+                .do_update()
+                .set((
+                    measure_latest::period.eq(excluded(measure_latest::period)),
+                    measure_latest::value.eq(excluded(measure_latest::value)),
+                ));
+            FilterDsl::filter(
+                upsert,
+                excluded(measure_latest::period).ge(measure_latest::period),
+            )
+            .execute($c)?;
+        }};
+    }
+    match conn {
+        DbConnection::Pg(pg) => upsert!(pg, &rows),
+        DbConnection::Sqlite(sqlite) => {
+            for row in &rows {
+                upsert!(sqlite, row);
+            }
+        }
+    }
     Ok(())
 }
 

@@ -209,16 +209,17 @@ both_backends! {
 
     fn a_large_correction_batch_replaces_every_value_and_keeps_every_old_one(db) {
         // Over a thousand rows: PostgreSQL copies and updates them in bulk (one COPY, one
-        // UPDATE … FROM unnest); every replaced value, its comment (some NULL), the new author
+        // UPDATE … FROM unnest), SQLite inserts them in statements of each fixed size (1 234 =
+        // 1 000 + 2 × 100 + 3 × 10 + 4 × 1); every replaced value, its comment (some NULL), the new author
         // and the suspect flag must land where they belong.
         let mut conn = db.conn();
         let (product, ind) = setup(&mut conn);
         let monday = |week: u64| (date("2003-01-06") + chrono::Days::new(7 * week)).to_string();
-        let first: Vec<_> = (0..1_200)
+        let first: Vec<_> = (0..1_234)
             .map(|w| input(ind, &monday(w), w as f64, (w % 2 == 0).then_some("premier envoi")))
             .collect();
-        assert_eq!(post(&mut conn, product, &first).expect("first").created, 1_200);
-        let second: Vec<_> = (0..1_200)
+        assert_eq!(post(&mut conn, product, &first).expect("first").created, 1_234);
+        let second: Vec<_> = (0..1_234)
             .map(|w| input(ind, &monday(w), w as f64 + 0.5, (w % 3 == 0).then_some("corrigé")))
             .collect();
         let token_actor = Actor::System;
@@ -226,22 +227,26 @@ both_backends! {
             measures::upsert(c, product, &second, MeasureSource::Csv, token_actor, date(TODAY))
         })
         .expect("corrections");
-        assert_eq!(counts, UpsertCounts { created: 0, updated: 1_200, unchanged: 0 });
+        assert_eq!(counts, UpsertCounts { created: 0, updated: 1_234, unchanged: 0 });
         let series = measures::series(&mut conn, ind, None).expect("series");
-        assert_eq!(series.len(), 1_200);
+        assert_eq!(series.len(), 1_234);
         for (w, m) in series.iter().enumerate() {
+            assert_eq!(m.period.to_string(), monday(w as u64), "week {w}");
             assert_eq!(m.value, w as f64 + 0.5, "week {w}");
             assert_eq!(m.comment.as_deref(), (w % 3 == 0).then_some("corrigé"), "week {w}");
             assert_eq!(m.source, MeasureSource::Csv, "week {w}");
             assert!(!m.suspect, "week {w}");
         }
-        for w in [0_u64, 1, 599, 1_199] {
+        for w in [0_u64, 1, 599, 1_233] {
             let period = Period::containing(Periodicity::Week, date(&monday(w)));
             let versions = measures::history(&mut conn, ind, period).expect("history");
             let values: Vec<_> = versions.iter().map(|v| v.value).collect();
             assert_eq!(values, [w as f64 + 0.5, w as f64], "week {w}");
             assert_eq!(versions[1].comment.as_deref(), (w % 2 == 0).then_some("premier envoi"));
             assert_eq!(versions[1].source, MeasureSource::Api);
+            // Timestamps written in bulk read back as timestamps, in order.
+            assert!(versions[1].recorded_at <= versions[0].recorded_at, "week {w}");
+            assert_eq!(versions[1].replaced_at, Some(versions[0].recorded_at), "week {w}");
         }
     }
 
