@@ -171,6 +171,11 @@ fn run(args: Args) -> anyhow::Result<()> {
             .context("no directory for this executable")?
             .join("pilote"),
     };
+    // The server runs in the work directory: a relative path (`bench/run` gives one) would
+    // name nothing there.
+    let server = server
+        .canonicalize()
+        .with_context(|| format!("no server binary at {}", server.display()))?;
     let repo = args
         .repo
         .clone()
@@ -308,6 +313,36 @@ impl Run {
                 stored.per_second() >= floor && ratio >= 0.5,
             ),
         );
+
+        if backend == Backend::Postgres {
+            // One backend process per connection: what the second core adds when two product
+            // batches are ingested at once (two teams, or an import split by product).
+            step(backend, "ingestion through the store, two writers");
+            let two_db = BenchDb::create(backend, "store2", &self.workdir, &self.postgres_url)?;
+            let two = {
+                let mut conn = two_db.db.get()?;
+                let products = portfolio::create(&mut conn, plan.products, plan.weeks, self.today)?;
+                let batches = portfolio::measures(&products, plan.weeks, 0, self.today, 1)?;
+                drop(conn);
+                ingest::store_parallel(&two_db.db, &batches, self.today, 2)?
+            };
+            self.figures.push(
+                Figure::new(
+                    name,
+                    format!(
+                        "ingestion through the store, two writers at once, {} measures (rows/s)",
+                        grouped(measures as f64)
+                    ),
+                )
+                .value(grouped(two.per_second()))
+                .baseline(grouped(stored.per_second()) + " (one writer)")
+                .ratio(percent(two.per_second() / stored.per_second()))
+                .target(
+                    format!("≥ {} /s", grouped(floor)),
+                    two.per_second() >= floor,
+                ),
+            );
+        }
 
         if self.chart.is_none() {
             let first = products.first().context("no product")?;
