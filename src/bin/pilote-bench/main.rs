@@ -266,6 +266,25 @@ fn step(backend: Backend, what: &str) {
     );
 }
 
+/// An ingestion rate next to the store's first one (`baseline`, with what it was), against the
+/// backend's floor in rows/s.
+fn ingestion_figure(
+    backend: &str,
+    what: String,
+    rate: ingest::Rate,
+    (baseline, label): (ingest::Rate, &str),
+    floor: f64,
+) -> Figure {
+    Figure::new(backend, what)
+        .value(grouped(rate.per_second()))
+        .baseline(format!("{} ({label})", grouped(baseline.per_second())))
+        .ratio(percent(rate.per_second() / baseline.per_second()))
+        .target(
+            format!("≥ {} /s", grouped(floor)),
+            rate.per_second() >= floor,
+        )
+}
+
 impl Run {
     fn backend(&mut self, backend: Backend) -> anyhow::Result<()> {
         let name = backend.as_str();
@@ -326,22 +345,16 @@ impl Run {
                 drop(conn);
                 ingest::store_parallel(&two_db.db, &batches, self.today, 2)?
             };
-            self.figures.push(
-                Figure::new(
-                    name,
-                    format!(
-                        "ingestion through the store, two writers at once, {} measures (rows/s)",
-                        grouped(measures as f64)
-                    ),
-                )
-                .value(grouped(two.per_second()))
-                .baseline(grouped(stored.per_second()) + " (one writer)")
-                .ratio(percent(two.per_second() / stored.per_second()))
-                .target(
-                    format!("≥ {} /s", grouped(floor)),
-                    two.per_second() >= floor,
+            self.figures.push(ingestion_figure(
+                name,
+                format!(
+                    "ingestion through the store, two writers at once, {} measures (rows/s)",
+                    grouped(measures as f64)
                 ),
-            );
+                two,
+                (stored, "one writer"),
+                floor,
+            ));
         }
 
         if self.chart.is_none() {
@@ -379,19 +392,16 @@ impl Run {
         let older = portfolio::measures(&products, plan.weeks, plan.weeks, self.today, 2)?;
         let doubled = ingest::store(&mut conn, &older, self.today)?;
         drop(older);
-        self.figures.push(
-            Figure::new(
-                name,
-                format!(
-                    "ingestion through the store into the populated portfolio, {} more measures (rows/s)",
-                    grouped(measures as f64)
-                ),
-            )
-            .value(grouped(doubled.per_second()))
-            .baseline(grouped(stored.per_second()) + " (into the empty one)")
-            .ratio(percent(doubled.per_second() / stored.per_second()))
-            .target(format!("≥ {} /s", grouped(floor)), doubled.per_second() >= floor),
-        );
+        self.figures.push(ingestion_figure(
+            name,
+            format!(
+                "ingestion through the store into the populated portfolio, {} more measures (rows/s)",
+                grouped(measures as f64)
+            ),
+            doubled,
+            (stored, "into the empty one"),
+            floor,
+        ));
 
         step(backend, "reads on the doubled portfolio");
         settle(&mut conn)?;
