@@ -1,9 +1,6 @@
 //! Connections to either backend, chosen from the URL scheme, and the pool over them.
 
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::time::Duration;
 
 use diesel::{
     connection::SimpleConnection,
@@ -11,7 +8,10 @@ use diesel::{
     r2d2::{self, ManageConnection, Pool, PooledConnection},
 };
 
-use crate::error::{StoreError, StoreResult};
+use crate::{
+    error::{StoreError, StoreResult},
+    writer::Writer,
+};
 
 /// One connection to SQLite or PostgreSQL. Repositories take `&mut DbConnection` and run the
 /// same diesel queries on both; the few backend-specific statements go through [`with_backend!`].
@@ -157,9 +157,9 @@ pub type PooledDbConnection = PooledConnection<ConnectionManager>;
 pub struct Database {
     url: DatabaseUrl,
     pool: Pool<ConnectionManager>,
-    /// SQLite only: the connection every write of this process goes through, one at a time
-    /// (see [`Database::write`]); opened on first use, like the pool's.
-    writer: Option<Arc<Mutex<Option<DbConnection>>>>,
+    /// SQLite only: the thread every write of this process goes through (see
+    /// [`Database::write`] and [`crate::writer`]).
+    writer: Option<Writer>,
 }
 
 impl std::fmt::Debug for Database {
@@ -186,7 +186,10 @@ impl Database {
             .test_on_check_out(url.backend() == Backend::Postgres)
             .error_handler(Box::new(r2d2::LoggingErrorHandler))
             .build_unchecked(ConnectionManager { url: url.clone() });
-        let writer = (url.backend() == Backend::Sqlite).then(|| Arc::new(Mutex::new(None)));
+        let writer = match url.backend() {
+            Backend::Sqlite => Some(Writer::start(url.clone())?),
+            Backend::Postgres => None,
+        };
         Ok(Database { url, pool, writer })
     }
 
@@ -200,40 +203,29 @@ impl Database {
         Ok(self.pool.get()?)
     }
 
-    /// Runs `f` in a write transaction ([`crate::transaction::write`]).
+    /// Runs `f` in a write transaction ([`crate::transaction::write`]): everything it wrote
+    /// is committed when this returns `Ok`, and nothing when it returns an error.
     ///
     /// On PostgreSQL, on a pooled connection: the server runs writers side by side and
     /// [`crate::transaction::lock_product`] orders those that touch the same product.
     ///
-    /// On SQLite, on the process's one writer connection, one write at a time. SQLite lets a
-    /// single writer in anyway, and left to compete for its lock, pooled writers poll: its busy
-    /// handler sleeps 1, 2, 5, 10… ms between tries, so under concurrent posts they mostly slept
-    /// while the lock was free. Queued on a mutex, the next write starts as soon as the previous
-    /// one commits, and on a connection whose page and statement caches stay warm: no other
-    /// connection of the process changes the file under it. Readers keep the pool; other
-    /// processes (the CLI) still wait on the busy timeout.
-    pub fn write<T>(&self, f: impl FnOnce(&mut DbConnection) -> StoreResult<T>) -> StoreResult<T> {
-        let Some(writer) = &self.writer else {
-            let mut conn = self.get()?;
-            return crate::transaction::write(&mut conn, f);
-        };
-        // A write that panicked poisoned the mutex; the connection it left is checked below.
-        let mut slot = writer
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        // A connection left mid-transaction (its writer panicked) or with a failed rollback
-        // must not serve again: dropping it rolls back whatever it held.
-        if slot
-            .as_mut()
-            .is_some_and(diesel::r2d2::R2D2Connection::is_broken)
-        {
-            *slot = None;
+    /// On SQLite, on the process's one writer thread ([`crate::writer`]), which runs writes
+    /// one after the other, in its own savepoint each, and commits them in groups. SQLite lets
+    /// a single writer in anyway; readers keep the pool, and other processes (the CLI) wait on
+    /// the busy timeout. `f` runs on that thread, hence `Send + 'static`; it must not call
+    /// `write` itself (it would wait for its own group).
+    pub fn write<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        match &self.writer {
+            Some(writer) => writer.write(f),
+            None => {
+                let mut conn = self.get()?;
+                crate::transaction::write(&mut conn, f)
+            }
         }
-        let conn = match &mut *slot {
-            Some(conn) => conn,
-            empty => empty.insert(self.url.establish()?),
-        };
-        crate::transaction::write(conn, f)
     }
 
     /// Runs `f` in a read transaction ([`crate::transaction::read`]) on a pooled connection.

@@ -4,7 +4,8 @@
 //! - [`connection`]: the two-backend connection, chosen from the URL scheme, and its pool;
 //! - [`migrations`]: the embedded migrations of each backend;
 //! - [`repo`]: repositories, which return `pilote_domain` types;
-//! - [`transaction`]: how callers open transactions (SQLite writers take the lock up front).
+//! - [`transaction`]: how callers open transactions (SQLite writers take the lock up front);
+//! - `writer`: SQLite's writer thread, which commits writes in groups.
 
 mod bind;
 pub mod clock;
@@ -19,6 +20,7 @@ pub mod schema;
 #[cfg(feature = "test-support")]
 pub mod testing;
 pub mod transaction;
+mod writer;
 
 pub use connection::{Backend, Database, DatabaseUrl, DbConnection, PoolOptions};
 pub use error::{StoreError, StoreResult};

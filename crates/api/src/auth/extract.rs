@@ -96,7 +96,7 @@ pub(crate) async fn user_from_jwt(
 
 /// Checks an API token, recording its use.
 async fn token_principal(db: web::Data<Database>, token: String) -> Result<Principal, ApiError> {
-    let found = web::block(move || db.write(|c| tokens::authenticate(c, &token))).await??;
+    let found = web::block(move || db.write(move |c| tokens::authenticate(c, &token))).await??;
     let (id, product) = found.ok_or(ApiError::Unauthorized(INVALID))?;
     Ok(Principal::Token { id, product })
 }

@@ -87,8 +87,10 @@ pub fn attempt(db: &Database, email: &str, password: &str, ip: &str) -> StoreRes
     let key = email_key(email);
     let now = clock::now();
     let admitted = {
-        // The connection goes back to the pool before the slow password check.
-        db.write(|c| {
+        // The write ends before the slow password check.
+        let (key, ip) = (key.clone(), ip.to_owned());
+        db.write(move |c| {
+            let ip = ip.as_str();
             login_attempts::lock(c, &key, ip)?;
             let until = [
                 blocked_until(c, Key::Email(&key), MAX_FAILURES_PER_EMAIL, now)?,
@@ -133,7 +135,7 @@ pub fn attempt(db: &Database, email: &str, password: &str, ip: &str) -> StoreRes
     };
     match user.filter(|u| matches && !u.disabled) {
         Some(user) => {
-            db.write(|c| login_attempts::mark_succeeded(c, attempt))?;
+            db.write(move |c| login_attempts::mark_succeeded(c, attempt))?;
             Ok(Outcome::Accepted(user))
         }
         None => Ok(Outcome::Rejected),

@@ -16,3 +16,4 @@ mod pulse;
 mod suspect;
 mod tokens;
 mod users;
+mod writes;

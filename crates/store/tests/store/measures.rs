@@ -264,7 +264,7 @@ both_backends! {
                     for round in 0..10 {
                         let value = f64::from(t * 100 + round);
                         let day = if t % 2 == 0 { "2026-11-02" } else { "2026-11-09" };
-                        pool.write(|c| {
+                        pool.write(move |c| {
                             measures::upsert(c, product, &[input(ind, day, value, None)],
                                 MeasureSource::Api, Actor::System, date(TODAY))
                         })
