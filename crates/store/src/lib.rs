@@ -17,6 +17,7 @@ pub mod migrations;
 pub mod page;
 pub mod repo;
 pub mod schema;
+mod sqlite_statements;
 #[cfg(feature = "test-support")]
 pub mod testing;
 pub mod transaction;

@@ -10,7 +10,7 @@ use diesel::{prelude::*, query_dsl::methods::FilterDsl, upsert::excluded};
 
 use crate::{
     connection::DbConnection, error::StoreResult, ids::IndicatorId, schema::measure_latest,
-    with_backend,
+    sqlite_statements::MoveLatest, with_backend,
 };
 
 /// Takes note of values a batch created or replaced, as `(indicator, period start, value)`:
@@ -39,23 +39,24 @@ pub fn record(
     // in the same order can never deadlock.
     let mut moved: Vec<_> = candidates.into_iter().collect();
     moved.sort_unstable_by_key(|(id, _)| *id);
-    let rows: Vec<_> = moved
-        .into_iter()
-        .map(|(id, (period, value))| {
-            (
-                measure_latest::indicator_id.eq(id),
-                measure_latest::period.eq(period),
-                measure_latest::value.eq(value),
-            )
-        })
-        .collect();
     // The row moves only when the batch's period is at or after the stored one: one statement
-    // for the batch on PostgreSQL; one cached statement per indicator on SQLite, whose diesel
-    // builds no multi-row upsert with a condition (and which has no round trip to save).
-    macro_rules! upsert {
-        ($c:expr, $rows:expr) => {{
+    // for the batch on PostgreSQL; on SQLite, whose diesel builds no multi-row upsert with a
+    // condition (and which has no round trip to save), one statement per indicator, written
+    // out so that it stays prepared (`crate::sqlite_statements`).
+    match conn {
+        DbConnection::Pg(pg) => {
+            let rows: Vec<_> = moved
+                .into_iter()
+                .map(|(id, (period, value))| {
+                    (
+                        measure_latest::indicator_id.eq(id),
+                        measure_latest::period.eq(period),
+                        measure_latest::value.eq(value),
+                    )
+                })
+                .collect();
             let upsert = diesel::insert_into(measure_latest::table)
-                .values($rows)
+                .values(&rows)
                 .on_conflict(measure_latest::indicator_id)
                 .do_update()
                 .set((
@@ -66,14 +67,16 @@ pub fn record(
                 upsert,
                 excluded(measure_latest::period).ge(measure_latest::period),
             )
-            .execute($c)?;
-        }};
-    }
-    match conn {
-        DbConnection::Pg(pg) => upsert!(pg, &rows),
+            .execute(pg)?;
+        }
         DbConnection::Sqlite(sqlite) => {
-            for row in &rows {
-                upsert!(sqlite, row);
+            for (indicator_id, (period, value)) in moved {
+                MoveLatest {
+                    indicator_id,
+                    period,
+                    value,
+                }
+                .execute(sqlite)?;
             }
         }
     }

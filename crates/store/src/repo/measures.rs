@@ -21,6 +21,7 @@ use crate::{
     ids::{Actor, IndicatorId, MeasureId, ProductId},
     repo::{audit, latest},
     schema::{indicators, measure_history, measures},
+    sqlite_statements::ReplaceMeasure,
 };
 
 /// Inserts rows on SQLite in multi-row statements of fixed sizes (1 000, 100, 10, 1 rows),
@@ -410,8 +411,9 @@ fn write_rows(
 /// Writes the replacing values over the stored rows (their old versions are in history already).
 /// On PostgreSQL one `UPDATE … FROM unnest(…)` for the whole batch: one statement per row
 /// meant one round trip per row, and a 1 000-row correction held its connection (and the
-/// product's lock) long enough to starve the pool under concurrent batches. On SQLite a cached
-/// single-row statement per value, which costs no round trip.
+/// product's lock) long enough to starve the pool under concurrent batches. On SQLite a
+/// single-row statement per value, which costs no round trip, written out so that it stays
+/// prepared (`crate::sqlite_statements`).
 fn replace_values(
     conn: &mut DbConnection,
     replaced: &[(MeasureId, &MeasureInput, bool)],
@@ -452,17 +454,17 @@ fn replace_values(
         }
         DbConnection::Sqlite(sqlite) => {
             for (id, input, suspect) in replaced {
-                diesel::update(measures::table.find(id.0))
-                    .set((
-                        measures::value.eq(input.value.get()),
-                        measures::comment.eq(input.comment.as_deref()),
-                        measures::source.eq(source.as_str()),
-                        measures::author_user_id.eq(actor.user_id()),
-                        measures::author_token_id.eq(actor.token_id()),
-                        measures::recorded_at.eq(now),
-                        measures::suspect.eq(*suspect),
-                    ))
-                    .execute(sqlite)?;
+                ReplaceMeasure {
+                    id: id.0,
+                    value: input.value.get(),
+                    comment: input.comment.as_deref(),
+                    source: source.as_str(),
+                    author_user_id: actor.user_id(),
+                    author_token_id: actor.token_id(),
+                    recorded_at: now,
+                    suspect: *suspect,
+                }
+                .execute(sqlite)?;
             }
         }
     }
