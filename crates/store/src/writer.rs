@@ -15,10 +15,12 @@
 //! `docs/operations.md`).
 //!
 //! What a group cannot survive: a write that panics, one that fails with an unexpected
-//! database error (its savepoint's rollback may have failed too) or after which the transaction
-//! is gone (SQLite rolls it back on a full disk or an I/O error), and a failed `COMMIT`. Then the whole transaction is rolled back, the connection replaced, the culprit
-//! gets its own panic or error, and the other writes of the group
-//! [`StoreError::Unavailable`] (nothing of theirs was kept).
+//! database error (its savepoint's rollback may have failed too; by type the two look the
+//! same) or after which the transaction is gone (SQLite rolls it back on a full disk or an I/O
+//! error), and a failed `COMMIT`. Then the transaction is rolled back, the connection
+//! replaced, the culprit gets its own panic or error, and the other writes of the group
+//! [`StoreError::Unavailable`]: nothing of theirs was kept, except after a failed `COMMIT`
+//! whose outcome SQLite cannot always tell (an I/O error), where they may have been.
 
 use std::{
     any::Any,

@@ -104,4 +104,69 @@ both_backends! {
         assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
         assert_eq!(incubators::list(&mut conn).expect("list").len(), 20);
     }
+
+    fn a_write_failing_in_the_database_gives_up_its_group_and_nothing_else(db) {
+        // A statement error is one SQLite's writer cannot tell from a failed rollback of the
+        // savepoint, so the group it ran in is given up. To make a group for sure, a first
+        // write holds the writer while six more queue behind it, the last one failing.
+        let holder = {
+            let db = db.db.clone();
+            std::thread::spawn(move || {
+                db.write(|c| {
+                    incubators::insert(c, &incubator("tient"))?;
+                    std::thread::sleep(std::time::Duration::from_millis(400));
+                    Ok(())
+                })
+            })
+        };
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        let writers: Vec<_> = (0..6)
+            .map(|i| {
+                let db = db.db.clone();
+                let writer = std::thread::spawn(move || {
+                    let broken = i == 5;
+                    let name = format!("db-{i}");
+                    let result = db.write(move |c| {
+                        incubators::insert(c, &incubator(&name))?;
+                        if broken {
+                            diesel::RunQueryDsl::execute(
+                                diesel::sql_query("UPDATE no_such_table SET x = 1"),
+                                c,
+                            )?;
+                        }
+                        Ok(())
+                    });
+                    (broken, result)
+                });
+                // Queued in this order.
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                writer
+            })
+            .collect();
+        holder.join().expect("holder thread").expect("the holder's write");
+        let results: Vec<_> = writers.into_iter().map(|w| w.join().expect("writer")).collect();
+        let mut conn = db.conn();
+        let mut unavailable = 0;
+        for (i, (broken, result)) in results.iter().enumerate() {
+            let name = format!("db-{i}");
+            let stored = incubators::find(&mut conn, &slug(&name)).is_ok();
+            match result {
+                Ok(()) => assert!(stored, "{name} acknowledged but not stored"),
+                Err(StoreError::Database(_)) if *broken => assert!(!stored, "{name}"),
+                Err(StoreError::Unavailable(_)) if !broken => {
+                    unavailable += 1;
+                    assert!(!stored, "{name} refused but stored");
+                }
+                other => panic!("{name}: unexpected {other:?}"),
+            }
+        }
+        match db.db.backend() {
+            // The writes queued before the failing one shared its group.
+            pilote_store::Backend::Sqlite => assert!(unavailable > 0, "no group was given up"),
+            // Each write has its own transaction.
+            pilote_store::Backend::Postgres => assert_eq!(unavailable, 0),
+        }
+        drop(conn);
+        insert_named(&db.db, "apres".to_owned(), false).expect("writes go on");
+    }
 }
