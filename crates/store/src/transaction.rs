@@ -1,7 +1,7 @@
 //! Transactions as the calling service opens them. Repository functions never commit.
 
 use diesel::{
-    Connection,
+    Connection, QueryResult, SqliteConnection,
     connection::{AnsiTransactionManager, TransactionManager},
     prelude::*,
 };
@@ -32,7 +32,7 @@ pub fn write<T>(
     {
         return conn.transaction(f);
     }
-    AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+    begin_immediate(inner)?;
     let result = f(conn);
     let DbConnection::Sqlite(inner) = conn else {
         // `f` cannot change which backend the connection is.
@@ -50,6 +50,12 @@ pub fn write<T>(
             Err(error)
         }
     }
+}
+
+/// Begins a SQLite transaction that takes the write lock up front (see [`write`]); SQLite's
+/// writer thread begins its groups so too.
+pub(crate) fn begin_immediate(conn: &mut SqliteConnection) -> QueryResult<()> {
+    AnsiTransactionManager::begin_transaction_sql(conn, "BEGIN IMMEDIATE")
 }
 
 /// Runs `f` in a read-only transaction, so that every query sees one snapshot.

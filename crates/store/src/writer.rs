@@ -24,6 +24,7 @@
 
 use std::{
     any::Any,
+    num::NonZeroU32,
     panic::{AssertUnwindSafe, catch_unwind, resume_unwind},
     sync::mpsc,
     time::{Duration, Instant},
@@ -85,7 +86,7 @@ where
             // file) may have come with a failed rollback of its savepoint, which would leave
             // its half-write in the group's transaction: the group is given up.
             Ok(Err(StoreError::Database(_) | StoreError::Unavailable(_))) => false,
-            Ok(_) => in_group_transaction(conn),
+            Ok(_) => open_transactions(conn) == Some(1),
         };
         self.outcome = Some(outcome);
         goes_on
@@ -182,7 +183,7 @@ fn run_group(
 ) -> bool {
     if let Err(error) = begin(conn) {
         fail_waiting(first, queue, &format!("cannot begin a write: {error}"));
-        return in_no_transaction(conn);
+        return open_transactions(conn) == Some(0);
     }
     let started = Instant::now();
     let mut group: Vec<Box<dyn Job>> = Vec::with_capacity(GROUP_MAX_WRITES);
@@ -231,28 +232,17 @@ fn fail_waiting(first: Box<dyn Job>, queue: &mpsc::Receiver<Box<dyn Job>>, why: 
     );
 }
 
-/// Whether the connection is still in the group's transaction, its write's savepoint closed.
-/// SQLite rolls a whole transaction back on some failures (a full disk, an I/O error); diesel
-/// then records that it is out of any transaction.
-fn in_group_transaction(conn: &mut DbConnection) -> bool {
+/// How many transactions are open on the connection: 1 in a group between writes (SQLite
+/// rolls the whole transaction back on some failures, a full disk or an I/O error, and diesel
+/// then counts 0), 0 between groups; `None` once diesel has marked its state broken.
+fn open_transactions(conn: &mut DbConnection) -> Option<u32> {
     let DbConnection::Sqlite(inner) = conn else {
-        return false;
+        return None;
     };
-    matches!(
-        AnsiTransactionManager::transaction_manager_status_mut(inner).transaction_depth(),
-        Ok(Some(depth)) if depth.get() == 1
-    )
-}
-
-/// Whether the connection is out of any transaction and fit for the next group.
-fn in_no_transaction(conn: &mut DbConnection) -> bool {
-    let DbConnection::Sqlite(inner) = conn else {
-        return false;
-    };
-    matches!(
-        AnsiTransactionManager::transaction_manager_status_mut(inner).transaction_depth(),
-        Ok(None)
-    )
+    let depth = AnsiTransactionManager::transaction_manager_status_mut(inner)
+        .transaction_depth()
+        .ok()?;
+    Some(depth.map_or(0, NonZeroU32::get))
 }
 
 fn begin(conn: &mut DbConnection) -> StoreResult<()> {
@@ -261,8 +251,7 @@ fn begin(conn: &mut DbConnection) -> StoreResult<()> {
             "the writer thread serves SQLite only".to_owned(),
         ));
     };
-    AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
-    Ok(())
+    Ok(crate::transaction::begin_immediate(inner)?)
 }
 
 fn commit(conn: &mut DbConnection) -> StoreResult<()> {
@@ -275,7 +264,7 @@ fn commit(conn: &mut DbConnection) -> StoreResult<()> {
 
 fn rollback(conn: &mut DbConnection) {
     // A failed `COMMIT` may have been rolled back already, by SQLite or by diesel.
-    if in_no_transaction(conn) {
+    if open_transactions(conn) == Some(0) {
         return;
     }
     if let DbConnection::Sqlite(inner) = conn
