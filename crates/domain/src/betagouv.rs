@@ -99,7 +99,8 @@ struct Kept {
 /// records are sorted by start (then phase order); a record of the phase just before is
 /// merged into it (several beta.gouv statuses map to perennisation); a phase going back is
 /// left out; skipped phases get a zero-length record on the day of the jump; every end is
-/// the next start (a different end is reported); a stop status ends the history on its start;
+/// the next start (a different end is reported); a stop status ends the history on its start,
+/// except an `abandon-investigation` before any phase, which is the investigation itself;
 /// a last phase with an end and nothing after means the product stopped that day.
 pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
     let mut out = RepairedHistory {
@@ -192,6 +193,23 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
             continue;
         }
         let phase = match item.status {
+            MappedStatus::Stop if kept.is_empty() && item.name == "abandon-investigation" => {
+                // beta.gouv writes an investigation stopped before any other phase as this one
+                // record: it is the investigation itself, stopped on its end (or its start when
+                // the end is missing or earlier). Not an anomaly, and not a separate stop.
+                let stop = item
+                    .end
+                    .filter(|end| *end >= item.start)
+                    .unwrap_or(item.start);
+                kept.push(Kept {
+                    index: item.index,
+                    phase: Phase::Investigation,
+                    start: item.start,
+                    end: Some(stop),
+                });
+                stopped_on = Some(stop);
+                continue;
+            }
             MappedStatus::Stop => {
                 if kept.is_empty() {
                     report(
@@ -313,6 +331,10 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
 mod tests {
     use super::*;
 
+    fn day(s: &str) -> NaiveDate {
+        parse_date(s).expect("test date")
+    }
+
     fn raw(name: &str, start: &str, end: Option<&str>) -> RawPhase {
         RawPhase {
             name: name.to_owned(),
@@ -334,6 +356,57 @@ mod tests {
         let history = r.history.expect("history");
         assert_eq!(history.records().len(), 2);
         assert!(history.current().is_some());
+    }
+
+    #[test]
+    fn abandon_investigation_alone_is_a_stopped_investigation() {
+        let r = repair_phases(
+            "candela",
+            &[raw(
+                "abandon-investigation",
+                "2021-07-09",
+                Some("2021-10-15"),
+            )],
+        );
+        assert!(r.anomalies.is_empty(), "{:?}", r.anomalies);
+        assert_eq!(r.stops, 0);
+        assert!(r.skipped.is_empty(), "{:?}", r.skipped);
+        let history = r.history.expect("history");
+        assert_eq!(
+            history.records(),
+            [PhaseRecord {
+                phase: Phase::Investigation,
+                started_on: day("2021-07-09"),
+                ended_on: Some(day("2021-10-15")),
+            }]
+        );
+        assert_eq!(history.stopped_on(), Some(day("2021-10-15")));
+    }
+
+    #[test]
+    fn abandon_investigation_alone_without_end_stops_on_its_start() {
+        for end in [None, Some("2021-01-01")] {
+            let r = repair_phases("x", &[raw("abandon-investigation", "2021-07-09", end)]);
+            let history = r.history.expect("history");
+            assert_eq!(history.records().len(), 1);
+            assert_eq!(history.records()[0].phase, Phase::Investigation);
+            assert_eq!(history.stopped_on(), Some(day("2021-07-09")));
+        }
+    }
+
+    #[test]
+    fn abandon_investigation_after_an_investigation_is_a_stop() {
+        let r = repair_phases(
+            "x",
+            &[
+                raw("investigation", "2021-01-04", None),
+                raw("abandon-investigation", "2021-07-09", None),
+            ],
+        );
+        assert_eq!(r.stops, 1);
+        let history = r.history.expect("history");
+        assert_eq!(history.records().len(), 1);
+        assert_eq!(history.stopped_on(), Some(day("2021-07-09")));
     }
 
     #[test]
