@@ -5,6 +5,7 @@
 //! rest of Pilote can read it; this module repairs what is unambiguous and reports the rest.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use chrono::NaiveDate;
 
@@ -61,6 +62,97 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
 }
 
+/// What was wrong with a phase record and what the import did about it. Its `Display` is the
+/// French message of the import report: the one place these messages are written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PhaseProblem {
+    /// A status name Pilote does not know (as written).
+    UnknownName(String),
+    /// No start date, or one that does not parse.
+    NoStart,
+    /// An end date that does not parse (as written).
+    InvalidEnd(String),
+    /// The same record as the one at this index.
+    Duplicate(usize),
+    /// Records not sorted by start date.
+    OutOfOrder,
+    /// A record after the stop.
+    AfterStop,
+    /// A stop status before any phase.
+    StopFirst,
+    /// The same phase as the record at this index, merged into it.
+    Repeats(Phase, usize),
+    /// A phase earlier than the one before it (from, to).
+    GoesBack(Phase, Phase),
+    /// A skipped phase, given a zero-length record on this day.
+    Skips(Phase, NaiveDate),
+    /// An end before the start; set to the next start when there is one, else left open.
+    EndBeforeStart(NaiveDate, Option<NaiveDate>),
+    /// An end that is not the next record's start (end, next start).
+    EndNotNextStart(NaiveDate, NaiveDate),
+    /// The last record has an end and nothing follows: the product stopped then.
+    LastEnds(NaiveDate),
+    /// The repaired history is still refused (the reason).
+    StillInvalid(String),
+}
+
+impl fmt::Display for PhaseProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = |day: &NaiveDate| day.format("%d/%m/%Y").to_string();
+        match self {
+            Self::UnknownName(name) => write!(f, "phase inconnue « {name} » : écartée"),
+            Self::NoStart => f.write_str("pas de date de début valide : écartée"),
+            Self::InvalidEnd(text) => write!(f, "date de fin invalide « {text} » : ignorée"),
+            Self::Duplicate(i) => write!(f, "doublon de phases[{i}] : supprimé"),
+            Self::OutOfOrder => f.write_str("phases dans le désordre : triées par date de début"),
+            Self::AfterStop => f.write_str("après l’arrêt du produit : écartée"),
+            Self::StopFirst => f.write_str("arrêt avant toute phase : écarté"),
+            Self::Repeats(phase, i) => write!(
+                f,
+                "répète la phase {} : fusionnée avec phases[{i}]",
+                phase.label_fr()
+            ),
+            Self::GoesBack(from, to) => write!(
+                f,
+                "retour de la phase {} à la phase {} : écarté",
+                from.label_fr(),
+                to.label_fr()
+            ),
+            Self::Skips(phase, on) => write!(
+                f,
+                "saute la phase {} : phase {} de durée nulle ajoutée le {}",
+                phase.label_fr(),
+                phase.label_fr(),
+                d(on)
+            ),
+            Self::EndBeforeStart(end, Some(next)) => write!(
+                f,
+                "finit le {}, avant son début : fin fixée au {}",
+                d(end),
+                d(next)
+            ),
+            Self::EndBeforeStart(end, None) => {
+                write!(f, "finit le {}, avant son début : laissée ouverte", d(end))
+            }
+            Self::EndNotNextStart(end, next) => write!(
+                f,
+                "finit le {} mais la suite commence le {} : fin fixée au {}",
+                d(end),
+                d(next),
+                d(next)
+            ),
+            Self::LastEnds(end) => write!(
+                f,
+                "la dernière phase finit le {} sans suite : produit arrêté ce jour-là",
+                d(end)
+            ),
+            Self::StillInvalid(reason) => {
+                write!(f, "historique encore invalide après réparation : {reason}")
+            }
+        }
+    }
+}
+
 /// A repaired phase history and what it took.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RepairedHistory {
@@ -111,11 +203,11 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
         stops: 0,
         anomalies: Vec::new(),
     };
-    let report = |out: &mut RepairedHistory, index: usize, problem: String| {
+    let report = |out: &mut RepairedHistory, index: usize, problem: PhaseProblem| {
         out.anomalies.push(Anomaly {
             subject: product.to_owned(),
             location: format!("phases[{index}]"),
-            problem,
+            problem: problem.to_string(),
         });
     };
     let skip = |out: &mut RepairedHistory, reason: &str| {
@@ -128,19 +220,19 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
             report(
                 &mut out,
                 index,
-                format!("unknown phase {:?}: left out", phase.name),
+                PhaseProblem::UnknownName(phase.name.clone()),
             );
             skip(&mut out, "unknown phase name");
             continue;
         };
         let Some(start) = phase.start.as_deref().and_then(parse_date) else {
-            report(&mut out, index, "no valid start date: left out".to_owned());
+            report(&mut out, index, PhaseProblem::NoStart);
             skip(&mut out, "no valid start date");
             continue;
         };
         let end = match phase.end.as_deref().map(|e| (e, parse_date(e))) {
             Some((text, None)) => {
-                report(&mut out, index, format!("invalid end {text:?}: ignored"));
+                report(&mut out, index, PhaseProblem::InvalidEnd(text.to_owned()));
                 None
             }
             Some((_, end)) => end,
@@ -150,8 +242,7 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
             .iter()
             .find(|i| i.name == phase.name.trim() && i.start == start && i.end == end);
         if let Some(first) = duplicate {
-            let problem = format!("duplicate of phases[{}]: dropped", first.index);
-            report(&mut out, index, problem);
+            report(&mut out, index, PhaseProblem::Duplicate(first.index));
             skip(&mut out, "exact duplicate");
             continue;
         }
@@ -172,11 +263,7 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
     let key = |i: &Item| (i.start, rank(i.status));
     if items.windows(2).any(|w| key(&w[0]) > key(&w[1])) {
         let index = items.first().map_or(0, |i| i.index);
-        report(
-            &mut out,
-            index,
-            "phases out of order: sorted by start date".to_owned(),
-        );
+        report(&mut out, index, PhaseProblem::OutOfOrder);
     }
     items.sort_by_key(key);
 
@@ -184,11 +271,7 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
     let mut stopped_on: Option<NaiveDate> = None;
     for item in items {
         if stopped_on.is_some() {
-            report(
-                &mut out,
-                item.index,
-                "after the product stopped: left out".to_owned(),
-            );
+            report(&mut out, item.index, PhaseProblem::AfterStop);
             skip(&mut out, "after the stop");
             continue;
         }
@@ -212,11 +295,7 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
             }
             MappedStatus::Stop => {
                 if kept.is_empty() {
-                    report(
-                        &mut out,
-                        item.index,
-                        "stop before any phase: left out".to_owned(),
-                    );
+                    report(&mut out, item.index, PhaseProblem::StopFirst);
                     skip(&mut out, "stop before any phase");
                 } else {
                     stopped_on = Some(item.start);
@@ -233,7 +312,7 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
             if last.phase == phase {
                 // consolidation → transfere is one perennisation in Pilote: not an anomaly.
                 if phase != Phase::Perennisation {
-                    let problem = format!("repeats {phase}: merged into phases[{}]", last.index);
+                    let problem = PhaseProblem::Repeats(phase, last.index);
                     report(&mut out, item.index, problem);
                 }
                 last.end = item.end;
@@ -244,17 +323,14 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
                 continue;
             }
             if last.phase > phase {
-                let problem = format!("goes back from {} to {phase}: left out", last.phase);
+                let problem = PhaseProblem::GoesBack(last.phase, phase);
                 report(&mut out, item.index, problem);
                 skip(&mut out, "phase going back");
                 continue;
             }
             let mut missing = last.phase.next();
             while let Some(between) = missing.filter(|p| *p < phase) {
-                let problem = format!(
-                    "skips {between}: zero-length {between} record added on {}",
-                    item.start
-                );
+                let problem = PhaseProblem::Skips(between, item.start);
                 report(&mut out, item.index, problem);
                 kept.push(Kept {
                     index: item.index,
@@ -284,23 +360,21 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
             (given, Some(next)) => {
                 if let Some(end) = given.filter(|end| *end != next) {
                     let problem = if end < k.start {
-                        format!("ends on {end}, before it starts: end set to {next}")
+                        PhaseProblem::EndBeforeStart(end, Some(next))
                     } else {
-                        format!(
-                            "ends on {end} but what follows starts on {next}: end set to {next}"
-                        )
+                        PhaseProblem::EndNotNextStart(end, next)
                     };
                     report(&mut out, k.index, problem);
                 }
                 Some(next)
             }
             (Some(end), None) if end < k.start => {
-                let problem = format!("ends on {end}, before it starts: kept open");
+                let problem = PhaseProblem::EndBeforeStart(end, None);
                 report(&mut out, k.index, problem);
                 None
             }
             (Some(end), None) => {
-                let problem = format!("last phase ends on {end} with nothing after: stopped then");
+                let problem = PhaseProblem::LastEnds(end);
                 report(&mut out, k.index, problem);
                 stopped_on = Some(end);
                 Some(end)
@@ -318,11 +392,7 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
     }
     match PhaseHistory::from_records(records, stopped_on) {
         Ok(history) => out.history = Some(history),
-        Err(e) => report(
-            &mut out,
-            0,
-            format!("history still invalid after repair: {e}"),
-        ),
+        Err(e) => report(&mut out, 0, PhaseProblem::StillInvalid(e.to_string())),
     }
     out
 }
@@ -407,6 +477,27 @@ mod tests {
         let history = r.history.expect("history");
         assert_eq!(history.records().len(), 1);
         assert_eq!(history.stopped_on(), Some(day("2021-07-09")));
+    }
+
+    #[test]
+    fn anomalies_are_written_in_french() {
+        let r = repair_phases(
+            "x",
+            &[
+                raw("investigation", "2020-01-06", None),
+                raw("construction", "2020-06-01", None),
+                raw("investigation", "2021-01-04", None),
+                raw("bogus", "2021-02-01", None),
+            ],
+        );
+        let problems: Vec<_> = r.anomalies.iter().map(|a| a.problem.as_str()).collect();
+        assert_eq!(
+            problems,
+            [
+                "phase inconnue « bogus » : écartée",
+                "retour de la phase Construction à la phase Investigation : écarté",
+            ]
+        );
     }
 
     #[test]
