@@ -6,6 +6,7 @@ mod bench;
 mod cli;
 mod contract;
 mod contract_world;
+mod demo_accounts;
 mod digest;
 mod helpers;
 mod impact;

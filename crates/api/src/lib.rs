@@ -6,6 +6,7 @@ pub mod auth;
 pub mod chart_data;
 pub mod client_ip;
 pub mod db;
+pub mod demo_accounts;
 pub mod error;
 pub mod json;
 pub mod list;

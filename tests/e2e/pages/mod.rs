@@ -15,7 +15,7 @@ use crate::helpers::{Server, add_user, pilote};
 
 mod account;
 mod browser;
-mod client;
+pub(crate) mod client;
 mod forms;
 mod suspect;
 
