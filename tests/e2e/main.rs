@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `pilote` binary, real databases, HTTP over loopback.
 
 mod api;
+mod assets;
 mod auth;
 mod bench;
 mod cli;

@@ -2,6 +2,7 @@
 //! Handlers stay thin: they extract, call the store, and render.
 
 pub mod access;
+pub mod assets;
 pub mod auth;
 pub mod chart_data;
 pub mod client_ip;

@@ -68,6 +68,7 @@ pub fn configure(
                         actix_web::error::InternalError::from_response(error, page).into()
                     }),
             )
+            .service(crate::assets::dsfr)
             .service(session::login_form)
             .service(session::login)
             .service(session::logout)
