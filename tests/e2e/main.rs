@@ -11,6 +11,7 @@ mod demo_accounts;
 mod digest;
 mod helpers;
 mod impact;
+mod legal_pages;
 mod matrix;
 mod outage;
 mod pages;

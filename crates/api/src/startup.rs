@@ -33,6 +33,7 @@ impl Application {
         db: Database,
         demo: Vec<DemoAccount>,
     ) -> std::io::Result<Application> {
+        pages::set_state_brand(settings.web.state_brand);
         let listener = TcpListener::bind(bind)?;
         let address = listener.local_addr()?;
         let port = address.port();
