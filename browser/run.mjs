@@ -157,6 +157,9 @@ async function suite(browser, opts) {
     ['mesures', `${product}/mesures`, 200],
     ['décision', `${product}/decisions/nouvelle`, 200],
     ['compte', `${opts.base}/compte`, 200],
+    ['accessibilité', `${opts.base}/accessibilite`, 200],
+    ['mentions légales', `${opts.base}/mentions-legales`, 200],
+    ['données personnelles', `${opts.base}/donnees-personnelles`, 200],
     ['404', `${opts.base}/nulle-part`, 404],
   ];
   if (opts.public) pages.push(['statistiques', `${opts.base}/produits/${opts.public}/stats`, 200]);

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Args;
-use pilote_api::Settings;
-use pilote_store::{Database, repo::products};
+use pilote_api::{Settings, demo_accounts::DemoAccount};
+use pilote_store::{Database, DbConnection, repo::products};
 
 use super::DatabaseArgs;
 use crate::refusal::Refusal;
@@ -67,6 +67,11 @@ pub fn run(settings: &Settings, args: &DemoArgs) -> anyhow::Result<()> {
             "Portefeuille de démonstration chargé depuis le catalogue beta.gouv.fr : {} incubateurs, {} produits (noms et historiques de phases réels), {} décisions de comité, {} indicateurs, {} mesures synthétiques.",
             s.incubators, s.products, s.decisions, s.indicators, s.measures
         );
+        let accounts = crate::demo::accounts::provision(&mut conn, true, today)
+            .context("impossible de créer les comptes de démonstration")?;
+        for account in &accounts {
+            println!("{}", crate::demo::accounts::line(account));
+        }
         if loaded.anomalies > 0 {
             println!(
                 "{} anomalies réparées dans le catalogue : `pilote import betagouv {} --dry-run` les détaille.",
@@ -88,18 +93,36 @@ pub fn run(settings: &Settings, args: &DemoArgs) -> anyhow::Result<()> {
         summary.contracts,
         summary.reviews
     );
+    let accounts = crate::demo::accounts::provision(&mut conn, true, today)
+        .context("impossible de créer les comptes de démonstration")?;
+    for account in &accounts {
+        println!("{}", crate::demo::accounts::line(account));
+    }
     Ok(())
 }
 
-/// Loads the demo at start-up when the database has no product yet.
-pub fn load_if_empty(db: &Database, seed: u64) -> anyhow::Result<()> {
+/// Loads the demo at start-up when the database has no product yet, then gives the demo
+/// accounts fresh passwords (creating them with a fresh demo) and logs them; returns them.
+/// A database with products but no demo account (real data) gets none.
+pub fn load_if_empty(db: &Database, seed: u64) -> anyhow::Result<Vec<DemoAccount>> {
     let mut conn = db.get()?;
-    if products::count(&mut conn)? > 0 {
-        return Ok(());
-    }
     let today = chrono::Utc::now().date_naive();
-    let summary = crate::demo::load(&mut conn, seed, today)
-        .context("impossible de charger la démonstration")?;
+    let fresh = products::count(&mut conn)? == 0;
+    if fresh {
+        load_portfolio(&mut conn, seed, today)?;
+    }
+    let accounts = crate::demo::accounts::provision(&mut conn, fresh, today)
+        .context("impossible de préparer les comptes de démonstration")?;
+    for account in &accounts {
+        // Demo passwords only, generated for this process: printing them is the point.
+        log::info!("{}", crate::demo::accounts::line(account));
+    }
+    Ok(accounts)
+}
+
+fn load_portfolio(conn: &mut DbConnection, seed: u64, today: NaiveDate) -> anyhow::Result<()> {
+    let summary =
+        crate::demo::load(conn, seed, today).context("impossible de charger la démonstration")?;
     log::info!(
         "demo portfolio loaded: {} products, {} measures",
         summary.products,

@@ -33,11 +33,13 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
         .check(bind)
         .map_err(|problem| anyhow::anyhow!("unsafe settings: {problem}"))?;
     let db = args.database.open(settings)?;
-    if args.demo {
-        demo::load_if_empty(&db, demo::DEFAULT_SEED)?;
-    }
+    let accounts = if args.demo {
+        demo::load_if_empty(&db, demo::DEFAULT_SEED)?
+    } else {
+        Vec::new()
+    };
     actix_web::rt::System::new().block_on(async move {
-        let app = Application::build(settings, bind, db)
+        let app = Application::build_with_demo(settings, bind, db, accounts)
             .with_context(|| format!("impossible d'écouter sur {bind}"))?;
         log::info!("Pilote listening on port {}", app.port());
         app.run_until_stopped()

@@ -5,6 +5,7 @@
 //! timestamps of the writes aside). Phase changes go through committee decisions and measures
 //! through the ordinary upsert, so the demo obeys every rule real data does.
 
+pub mod accounts;
 mod catalogue;
 mod contracts;
 pub mod from_betagouv;

@@ -128,7 +128,17 @@ fn migrate_then_demo_refuses_a_second_load() {
         "{}",
         String::from_utf8_lossy(&demo.stderr)
     );
-    assert!(String::from_utf8_lossy(&demo.stdout).contains("Portefeuille de démonstration chargé"));
+    let printed = String::from_utf8_lossy(&demo.stdout);
+    assert!(printed.contains("Portefeuille de démonstration chargé"));
+    // One account per role, its generated password printed once.
+    let accounts: Vec<&str> = printed
+        .lines()
+        .filter(|l| l.starts_with("compte de démonstration : "))
+        .collect();
+    assert_eq!(accounts.len(), 4, "{printed}");
+    assert!(
+        accounts[0].starts_with("compte de démonstration : administrateur@demo.pilote.example / ")
+    );
 
     // The review-pack charts, without a server.
     let out = dir.path().join("charts");

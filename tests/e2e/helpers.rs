@@ -4,7 +4,7 @@ use std::{
     io::{BufRead, BufReader, Write},
     path::Path,
     process::{Child, Command, Stdio},
-    sync::mpsc,
+    sync::{Arc, Mutex, mpsc},
     time::Duration,
 };
 
@@ -69,6 +69,8 @@ pub struct Request<'a> {
 pub struct Server {
     child: Child,
     pub base: String,
+    /// The lines the server logged so far.
+    pub log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -79,8 +81,14 @@ impl Server {
 
     /// Like [`Server::start`], with extra environment variables.
     pub fn start_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::start_on(dir, "127.0.0.1:0", args, env)
+    }
+
+    /// Like [`Server::start_with_env`], listening on `bind` (its port must be 0); requests
+    /// still go to 127.0.0.1.
+    pub fn start_on(dir: &Path, bind: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = pilote(dir)
-            .args(["serve", "--bind", "127.0.0.1:0"])
+            .args(["serve", "--bind", bind])
             .args(args)
             .envs(env.iter().copied())
             .stdout(Stdio::null())
@@ -89,8 +97,13 @@ impl Server {
             .expect("spawn pilote serve");
         let stderr = child.stderr.take().expect("stderr");
         let (tx, rx) = mpsc::channel();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let kept = log.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Ok(mut kept) = kept.lock() {
+                    kept.push(line.clone());
+                }
                 if std::env::var_os("TEST_LOG").is_some() {
                     eprintln!("[pilote] {line}");
                 }
@@ -110,6 +123,7 @@ impl Server {
         Server {
             child,
             base: format!("http://127.0.0.1:{port}"),
+            log,
         }
     }
 

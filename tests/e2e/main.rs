@@ -1,14 +1,17 @@
 //! End-to-end tests: the real `pilote` binary, real databases, HTTP over loopback.
 
 mod api;
+mod assets;
 mod auth;
 mod bench;
 mod cli;
 mod contract;
 mod contract_world;
+mod demo_accounts;
 mod digest;
 mod helpers;
 mod impact;
+mod legal_pages;
 mod matrix;
 mod outage;
 mod pages;

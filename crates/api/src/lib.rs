@@ -2,10 +2,12 @@
 //! Handlers stay thin: they extract, call the store, and render.
 
 pub mod access;
+pub mod assets;
 pub mod auth;
 pub mod chart_data;
 pub mod client_ip;
 pub mod db;
+pub mod demo_accounts;
 pub mod error;
 pub mod json;
 pub mod list;

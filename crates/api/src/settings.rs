@@ -28,6 +28,23 @@ pub struct Settings {
     /// when counting failed logins per address; empty: the TCP peer is the client.
     #[serde(default)]
     pub trusted_proxies: String,
+    /// The web pages' look.
+    #[serde(default)]
+    pub web: WebSettings,
+}
+
+/// The web pages' settings.
+#[derive(Clone, Debug, Deserialize)]
+pub struct WebSettings {
+    /// Whether the header shows the « République Française » brand block. Its use is reserved
+    /// to State services: deployments outside the State set it to false.
+    pub state_brand: bool,
+}
+
+impl Default for WebSettings {
+    fn default() -> WebSettings {
+        WebSettings { state_brand: true }
+    }
 }
 
 /// Development or production.

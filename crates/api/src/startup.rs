@@ -8,8 +8,9 @@ use pilote_store::Database;
 use utoipa_actix_web::AppExt;
 
 use crate::{
-    ApiError, Settings, auth, client_ip, json, metrics, openapi, pages, request_id,
-    security_headers,
+    ApiError, Settings, auth, client_ip,
+    demo_accounts::{DemoAccount, DemoAccounts},
+    json, metrics, openapi, pages, request_id, security_headers,
 };
 
 /// A bound, not yet running, server.
@@ -21,8 +22,26 @@ pub struct Application {
 impl Application {
     /// Binds `bind` (port 0 picks a free one) and prepares the server over `db`.
     pub fn build(settings: &Settings, bind: &str, db: Database) -> std::io::Result<Application> {
+        Application::build_with_demo(settings, bind, db, Vec::new())
+    }
+
+    /// Like [`Application::build`]; the login page lists `demo` (the demo accounts this
+    /// process generated) only if the server listens on the loopback address.
+    pub fn build_with_demo(
+        settings: &Settings,
+        bind: &str,
+        db: Database,
+        demo: Vec<DemoAccount>,
+    ) -> std::io::Result<Application> {
+        pages::set_state_brand(settings.web.state_brand);
         let listener = TcpListener::bind(bind)?;
-        let port = listener.local_addr()?.port();
+        let address = listener.local_addr()?;
+        let port = address.port();
+        let demo = web::Data::new(DemoAccounts(if address.ip().is_loopback() {
+            demo
+        } else {
+            Vec::new()
+        }));
         let data = web::Data::new(db);
         let auth = auth::configure(settings);
         let proxies = web::Data::new(
@@ -43,6 +62,7 @@ impl Application {
                 .app_data(web::PayloadConfig::new(json::LIMIT))
                 .app_data(data.clone())
                 .app_data(proxies.clone())
+                .app_data(demo.clone())
                 .app_data(web::QueryConfig::default().error_handler(|error, _| {
                     ApiError::Invalid {
                         field: "query".to_owned(),

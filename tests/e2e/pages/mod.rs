@@ -15,7 +15,7 @@ use crate::helpers::{Server, add_user, pilote};
 
 mod account;
 mod browser;
-mod client;
+pub(crate) mod client;
 mod forms;
 mod suspect;
 
@@ -100,7 +100,12 @@ fn start(dir: &Path) -> (Server, String) {
         String::from_utf8_lossy(&out.stderr)
     );
     let published = publish_a_demo_product(&db);
-    (Server::start(dir, &["--database-url", &url]), published)
+    // --demo: the demo accounts get fresh passwords and the login page lists them, so that the
+    // browser suite checks that list too.
+    (
+        Server::start(dir, &["--database-url", &url, "--demo"]),
+        published,
+    )
 }
 
 /// Signs in through the form: the session cookie's `name=value`.

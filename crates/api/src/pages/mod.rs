@@ -9,6 +9,8 @@ use actix_web::{
     http::{StatusCode, header},
     web,
 };
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use askama::Template;
 
 use crate::{
@@ -22,6 +24,7 @@ mod charts;
 mod contract;
 mod decision;
 mod forms;
+mod legal;
 mod measures;
 mod measures_csv;
 mod portfolio;
@@ -39,7 +42,22 @@ pub struct Nav {
     pub csrf: String,
 }
 
+/// Whether pages show the « République Française » brand block (`web.state_brand`). A
+/// process-wide switch set once at start-up: every page, error pages included, renders the
+/// layout, and most of them are built where no settings are at hand.
+static STATE_BRAND: AtomicBool = AtomicBool::new(true);
+
+/// Sets the brand switch (from `web.state_brand`), before the server starts.
+pub fn set_state_brand(on: bool) {
+    STATE_BRAND.store(on, Ordering::Relaxed);
+}
+
 impl Nav {
+    /// Whether the layout shows the « République Française » brand block.
+    pub fn state_brand(&self) -> bool {
+        STATE_BRAND.load(Ordering::Relaxed)
+    }
+
     /// The layout of a signed-in person's page.
     pub fn of(user: &PageUser, config: &SessionConfig) -> Nav {
         Nav {
@@ -68,6 +86,10 @@ pub fn configure(
                         actix_web::error::InternalError::from_response(error, page).into()
                     }),
             )
+            .service(crate::assets::dsfr)
+            .service(legal::accessibility)
+            .service(legal::legal_notice)
+            .service(legal::personal_data)
             .service(session::login_form)
             .service(session::login)
             .service(session::logout)

@@ -17,6 +17,7 @@ use crate::{
         session::{self, MaybePageUser, NONCE_COOKIE, SESSION_COOKIE, SessionConfig},
     },
     db,
+    demo_accounts::{DemoAccount, DemoAccounts},
     error::ApiError,
 };
 
@@ -28,6 +29,8 @@ struct LoginPage {
     csrf: String,
     email: String,
     error: Option<&'static str>,
+    /// The demo accounts, on a loopback `serve --demo` only.
+    demo: Vec<DemoAccount>,
 }
 
 /// The login form's fields.
@@ -51,16 +54,18 @@ pub async fn login_form(
     req: HttpRequest,
     visitor: MaybePageUser,
     config: web::Data<SessionConfig>,
+    demo: web::Data<DemoAccounts>,
 ) -> HttpResponse {
     if visitor.0.is_some() {
         return redirect("/");
     }
     let nonce = session::cookie(&req, NONCE_COOKIE).unwrap_or_else(session::nonce);
-    login_page(&config, &nonce, String::new(), None, StatusCode::OK)
+    login_page(&config, &demo, &nonce, String::new(), None, StatusCode::OK)
 }
 
 fn login_page(
     config: &SessionConfig,
+    demo: &DemoAccounts,
     nonce: &str,
     email: String,
     error: Option<&'static str>,
@@ -71,6 +76,7 @@ fn login_page(
         csrf: config.csrf("login", nonce),
         email,
         error,
+        demo: demo.0.clone(),
     };
     let mut response = super::render(&page);
     if response.status() == StatusCode::OK {
@@ -91,6 +97,7 @@ pub async fn login(
     db: web::Data<Database>,
     jwt: web::Data<JwtConfig>,
     config: web::Data<SessionConfig>,
+    demo: web::Data<DemoAccounts>,
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
     let LoginForm {
@@ -134,6 +141,7 @@ pub async fn login(
         }
         Outcome::Rejected => login_page(
             &config,
+            &demo,
             &nonce,
             email,
             Some("Adresse électronique ou mot de passe incorrect."),
@@ -141,6 +149,7 @@ pub async fn login(
         ),
         Outcome::Limited { .. } => login_page(
             &config,
+            &demo,
             &nonce,
             email,
             Some("Trop de tentatives ont échoué : patientez quelques minutes, puis réessayez."),
