@@ -5,6 +5,7 @@
 mod macros;
 
 pub mod access;
+mod batch;
 mod betagouv;
 mod commitment;
 mod contract;
@@ -33,6 +34,7 @@ mod slug;
 mod suspect;
 mod text;
 
+pub use batch::*;
 pub use betagouv::*;
 pub use commitment::*;
 pub use contract::*;

@@ -8,8 +8,7 @@ use std::collections::HashMap;
 use actix_web::{get, post, web};
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use pilote_domain::{
-    DateRange, Indicator, MeasureSource, MeasureValue, Period, Periodicity, Suspicion,
-    normalize_comment,
+    DateRange, Indicator, MeasureSource, Period, Periodicity, Suspicion, check_batch,
 };
 use pilote_store::{
     Database, DbConnection, IndicatorId, StoreResult,
@@ -100,82 +99,19 @@ impl BatchOutcome {
 }
 
 /// The most rows one batch may hold.
-pub const MAX_ROWS: usize = 50_000;
+pub const MAX_ROWS: usize = pilote_domain::MAX_BATCH_ROWS;
 
-/// A row before checking, from JSON or CSV; `field` prefixes its error paths.
-#[derive(Clone, Debug)]
-pub struct RawRow {
-    pub field: String,
-    pub indicator: String,
-    pub period: NaiveDate,
-    pub value: f64,
-    pub comment: Option<String>,
-}
+pub use pilote_domain::RawRow;
 
-/// Checks every row against the product's indicators and the domain's rules, reporting every
-/// problem at once; returns the store's inputs only if all rows are good.
+/// Checks every row against the product's indicators and the domain's rules
+/// ([`pilote_domain::check_batch`]), reporting every problem at once; returns the store's
+/// inputs only if all rows are good.
 pub fn check_rows(
     rows: Vec<RawRow>,
     indicators: &HashMap<String, (IndicatorId, Periodicity)>,
     today: NaiveDate,
 ) -> Result<Vec<MeasureInput>, ApiError> {
-    if rows.len() > MAX_ROWS {
-        return Err(ApiError::Invalid {
-            field: "measures".to_owned(),
-            problem: format!("at most {MAX_ROWS} rows per batch"),
-        });
-    }
-    let mut problems = Vec::new();
-    let mut inputs = Vec::with_capacity(rows.len());
-    let mut seen: HashMap<(IndicatorId, NaiveDate), String> = HashMap::new();
-    for row in rows {
-        let Some(&(id, periodicity)) = indicators.get(&row.indicator) else {
-            problems.push((
-                format!("{}.indicator", row.field),
-                format!("unknown indicator {:?}", row.indicator),
-            ));
-            continue;
-        };
-        let period = Period::containing(periodicity, row.period);
-        if period.ensure_not_future(today).is_err() {
-            problems.push((
-                format!("{}.period", row.field),
-                "is in the future".to_owned(),
-            ));
-        }
-        let value = MeasureValue::new(row.value).map_err(|e| {
-            problems.push((format!("{}.value", row.field), problem_of(e)));
-        });
-        let comment = normalize_comment(row.comment.as_deref()).map_err(|e| {
-            problems.push((format!("{}.comment", row.field), problem_of(e)));
-        });
-        if let Some(first) = seen.insert((id, period.start()), row.field.clone()) {
-            problems.push((
-                row.field.clone(),
-                format!("same indicator and period as {first}"),
-            ));
-        }
-        if let (Ok(value), Ok(comment)) = (value, comment) {
-            inputs.push(MeasureInput {
-                indicator: id,
-                period,
-                value,
-                comment,
-            });
-        }
-    }
-    if problems.is_empty() {
-        Ok(inputs)
-    } else {
-        Err(ApiError::InvalidMany(problems))
-    }
-}
-
-fn problem_of(error: pilote_domain::DomainError) -> String {
-    match error {
-        pilote_domain::DomainError::Invalid { problem, .. } => problem,
-        other => other.to_string(),
-    }
+    check_batch(rows, indicators, today).map_err(ApiError::InvalidMany)
 }
 
 /// The product's indicators by key.

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use pilote_domain::{
-    Change, DateRange, DomainError, MeasureSource, MeasureValue, Period, Periodicity, Suspicion,
-    classify_change, suspicion, window_start,
+    Change, DateRange, DomainError, MeasureSource, Period, Periodicity, Suspicion, classify_change,
+    suspicion, window_start,
 };
 
 use crate::{
@@ -51,15 +51,8 @@ macro_rules! insert_fixed_chunks {
     }};
 }
 
-/// One value to post.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MeasureInput {
-    pub indicator: IndicatorId,
-    pub period: Period,
-    pub value: MeasureValue,
-    /// Already normalised (`pilote_domain::normalize_comment`).
-    pub comment: Option<String>,
-}
+/// One value to post: a row checked by `pilote_domain::check_batch`, for a stored indicator.
+pub type MeasureInput = pilote_domain::MeasureInput<IndicatorId>;
 
 /// What a batch did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
