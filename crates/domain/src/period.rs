@@ -110,10 +110,7 @@ impl Period {
     /// A period whose start is after `today` is in the future and refused:
     /// Invalid{field:"period","is in the future"}. The period in progress is accepted.
     pub fn ensure_not_future(self, today: NaiveDate) -> DomainResult<()> {
-        if self.start > today {
-            return Err(DomainError::invalid("period", "is in the future"));
-        }
-        Ok(())
+        not_in_future("period", self.start, today)
     }
 
     /// The start of the next period, if the calendar has it.
@@ -171,4 +168,14 @@ impl DateRange {
     pub fn days(&self) -> i64 {
         (self.to - self.from).num_days() + 1
     }
+}
+
+/// The one rule "no date after today", for every dated thing people enter (a period's start,
+/// a decision, a review, a month of spend, a product's start): Invalid{field, "is in the
+/// future"} when `date` is after `today`. Today itself is accepted.
+pub fn not_in_future(field: &str, date: NaiveDate, today: NaiveDate) -> DomainResult<()> {
+    if date > today {
+        return Err(DomainError::invalid(field, "is in the future"));
+    }
+    Ok(())
 }

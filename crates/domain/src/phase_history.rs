@@ -177,9 +177,7 @@ impl PhaseHistory {
     /// → Conflict. On error the history is left unchanged.
     pub fn apply(&mut self, decision: &NewDecision, today: NaiveDate) -> DomainResult<Transition> {
         let on = decision.decided_on;
-        if on > today {
-            return Err(DomainError::invalid("decided_on", "is in the future"));
-        }
+        crate::not_in_future("decided_on", on, today)?;
         let current = match self.records.last_mut() {
             Some(record) if record.is_open() && self.stopped_on.is_none() => record,
             _ => {

@@ -51,9 +51,7 @@ impl NewReview {
     /// Checks: not dated after `today` ("reviewed_on"); 1 to 50 reviewers, each non-empty and
     /// at most 200 characters (`reviewers[2]`); notes at most 20 000 characters ("notes").
     pub fn validate(&self, today: NaiveDate) -> DomainResult<()> {
-        if self.reviewed_on > today {
-            return Err(DomainError::invalid("reviewed_on", "is in the future"));
-        }
+        crate::not_in_future("reviewed_on", self.reviewed_on, today)?;
         if self.reviewers.is_empty() {
             return Err(DomainError::invalid("reviewers", "must name someone"));
         }

@@ -282,12 +282,7 @@ pub async fn create(
     )?;
     let today = Utc::now().date_naive();
     let created_on = body.started_on.unwrap_or(today);
-    if created_on > today {
-        return Err(ApiError::Invalid {
-            field: "started_on".to_owned(),
-            problem: "is in the future".to_owned(),
-        });
-    }
+    pilote_domain::not_in_future("started_on", created_on, today)?;
     let product = Product {
         slug: pilote_domain::Slug::parse(&body.slug)?,
         name: body.name.trim().to_owned(),

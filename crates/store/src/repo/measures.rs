@@ -248,9 +248,11 @@ pub fn post_to(
             )
             .into());
         }
-        input.period.ensure_not_future(today).map_err(|_| {
-            DomainError::invalid(format!("measures[{i}].period"), "is in the future")
-        })?;
+        pilote_domain::not_in_future(
+            &format!("measures[{i}].period"),
+            input.period.start(),
+            today,
+        )?;
         if let Some(first) = seen.insert((input.indicator, input.period.start()), i) {
             return Err(DomainError::invalid(
                 format!("measures[{i}]"),

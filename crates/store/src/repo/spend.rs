@@ -37,9 +37,7 @@ pub fn upsert(
         return Err(DomainError::invalid("amount", "must not be negative").into());
     }
     let month = Period::containing(Periodicity::Month, entry.month).start();
-    if month > today {
-        return Err(DomainError::invalid("month", "is in the future").into());
-    }
+    pilote_domain::not_in_future("month", month, today)?;
     let entry = Spend {
         month,
         amount: entry.amount,
