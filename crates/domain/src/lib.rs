@@ -33,6 +33,7 @@ mod schedule;
 mod slug;
 mod suspect;
 mod text;
+mod token_name;
 
 pub use batch::*;
 pub use betagouv::*;
@@ -61,3 +62,4 @@ pub use role::*;
 pub use schedule::*;
 pub use slug::*;
 pub use suspect::*;
+pub use token_name::*;

@@ -6,7 +6,10 @@ use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
 use askama::Template;
 use chrono::{NaiveDateTime, Utc};
 use pilote_charts::french;
-use pilote_domain::access::{Action, allows};
+use pilote_domain::{
+    TokenName,
+    access::{Action, allows},
+};
 use pilote_store::{
     Actor, Database, TokenId,
     repo::{products, tokens, users},
@@ -30,9 +33,6 @@ use crate::{
     error::ApiError,
     routes::products::scope_of,
 };
-
-/// The longest token name the store takes.
-const MAX_TOKEN_NAME: usize = 100;
 
 /// A product whose tokens the visitor may manage.
 struct ProductChoice {
@@ -378,13 +378,12 @@ pub async fn create_token(
     if let Err(e) = access::require(&user.user, scope.contribute()) {
         return error_page(e);
     }
-    let name = form.nom.trim().to_owned();
-    let length = name.chars().count();
-    if length == 0 || length > MAX_TOKEN_NAME {
-        let message = if length == 0 {
+    let Ok(name) = TokenName::parse(&form.nom) else {
+        // The rule is the domain's; the page only chooses the words.
+        let message = if form.nom.trim().is_empty() {
             "Donnez un nom au jeton (par exemple « script hebdomadaire »).".to_owned()
         } else {
-            format!("Le nom compte au plus {MAX_TOKEN_NAME} caractères.")
+            format!("Le nom compte au plus {} caractères.", TokenName::MAX_LEN)
         };
         let slug = scope.slug.to_string();
         let result = page(&db, &config, &user, Some(slug)).await.map(|mut p| {
@@ -393,7 +392,8 @@ pub async fn create_token(
             p
         });
         return show_page(result, StatusCode::UNPROCESSABLE_ENTITY);
-    }
+    };
+    let name = name.to_string();
     let actor = Actor::User(user.user.id);
     let stored = name.clone();
     let product = scope.id;

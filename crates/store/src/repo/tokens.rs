@@ -8,7 +8,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use pilote_domain::DomainError;
 use sha2::{Digest, Sha256};
 
 use crate::{
@@ -26,8 +25,6 @@ pub const TOKEN_PREFIX: &str = "pil_";
 const SECRET_BYTES: usize = 32;
 /// Characters of the secret kept in clear, to tell tokens apart in lists.
 const DISPLAY_PREFIX_LENGTH: usize = 8;
-/// The longest token name.
-const MAX_NAME_LENGTH: usize = 100;
 
 /// A stored token as lists show it: never the secret, nor its hash.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,14 +93,8 @@ pub fn create(
     name: &str,
     created_by: Actor,
 ) -> StoreResult<(TokenId, String)> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME_LENGTH {
-        return Err(DomainError::invalid(
-            "name",
-            format!("must be between 1 and {MAX_NAME_LENGTH} characters"),
-        )
-        .into());
-    }
+    let name = pilote_domain::TokenName::parse(name)?;
+    let name = name.as_ref();
     let mut random = [0u8; SECRET_BYTES];
     getrandom::getrandom(&mut random)
         .map_err(|e| StoreError::Unavailable(format!("no randomness from the OS: {e}")))?;
