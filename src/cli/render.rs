@@ -105,8 +105,7 @@ pub fn run(settings: &Settings, args: &RenderArgs) -> anyhow::Result<()> {
                 chart_data::efficiency(c, incubator.as_ref(), today)?,
             ))
         })?;
-        let rows = u32::try_from(timeline.rows.len()).unwrap_or(u32::MAX);
-        let timeline_height = rows.saturating_mul(25).saturating_add(140).clamp(300, 4000);
+        let timeline_height = timeline.natural_height();
         for &format in args.format.list() {
             let bytes = pilote_charts::phases_chart(&phases, Size::new(800, 400)?, format)?;
             written.push(write(&args.out, "phases", format, &bytes)?);

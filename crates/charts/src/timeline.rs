@@ -84,6 +84,16 @@ impl TimelineRow {
 }
 
 impl Timeline {
+    /// The height, in pixels, that gives every row room (25 px each, plus title and axis),
+    /// kept between 300 and 4 000: what the API, the pages and `pilote render` ask for.
+    pub fn natural_height(&self) -> u32 {
+        u32::try_from(self.rows.len())
+            .unwrap_or(u32::MAX)
+            .saturating_mul(25)
+            .saturating_add(140)
+            .clamp(300, 4000)
+    }
+
     /// First and last dates shown.
     pub(crate) fn span(&self) -> (NaiveDate, NaiveDate) {
         let starts = self
@@ -171,5 +181,31 @@ impl Chart for Timeline {
     {
         let body = heading::draw(area, &self.title, &self.subtitle(), size.scale())?;
         crate::timeline_draw::draw(&body, self, size.scale())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timeline(rows: usize) -> Timeline {
+        Timeline {
+            title: String::new(),
+            today: NaiveDate::from_ymd_opt(2026, 12, 4).expect("date"),
+            rows: (0..rows)
+                .map(|n| TimelineRow {
+                    name: n.to_string(),
+                    segments: Vec::new(),
+                    stopped_on: None,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_natural_height_gives_each_row_25_px_within_bounds() {
+        assert_eq!(timeline(0).natural_height(), 300);
+        assert_eq!(timeline(20).natural_height(), 640);
+        assert_eq!(timeline(1000).natural_height(), 4000);
     }
 }

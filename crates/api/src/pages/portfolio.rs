@@ -172,11 +172,7 @@ async fn build(
             .map(|(label, n)| vec![(*label).to_owned(), n.to_string()])
             .collect(),
     };
-    let height = u32::try_from(timeline.rows.len())
-        .unwrap_or(u32::MAX)
-        .saturating_mul(25)
-        .saturating_add(140)
-        .clamp(300, 4000);
+    let height = timeline.natural_height();
     let timeline_block = ChartBlock {
         alt: format!(
             "Frise chronologique des phases de {} produits ; le tableau qui suit en donne la \

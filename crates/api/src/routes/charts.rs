@@ -296,10 +296,7 @@ pub async fn portfolio(
                 chart_data::timeline(c, incubator.as_ref(), today)
             })
             .await?;
-            // Tall enough for every row, within the bounds.
-            let rows = u32::try_from(data.rows.len()).unwrap_or(u32::MAX);
-            let height = rows.saturating_mul(25).saturating_add(140).clamp(300, 4000);
-            let size = sizes.size((1200, height))?;
+            let size = sizes.size((1200, data.natural_height()))?;
             respond(
                 &req,
                 &data,
