@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use pilote_api::{Settings, routes::opendata};
+use pilote_api::{Settings, service::opendata};
 use pilote_store::{repo, transaction};
 
 use super::DatabaseArgs;

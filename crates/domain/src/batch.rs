@@ -6,7 +6,7 @@ use std::{collections::HashMap, hash::Hash};
 
 use chrono::NaiveDate;
 
-use crate::{DomainError, MeasureValue, Period, Periodicity, normalize_comment};
+use crate::{DomainError, MeasureValue, Period, Periodicity, Problem, normalize_comment};
 
 /// The most rows one batch may hold.
 pub const MAX_BATCH_ROWS: usize = 50_000;
@@ -40,8 +40,8 @@ pub struct MeasureInput<Id> {
     pub comment: Option<String>,
 }
 
-/// One row's problem: where (a path into the body) and what, in English for the API.
-pub type BatchProblem = (String, String);
+/// One row's problem: where (a path into the body) and what.
+pub type BatchProblem = (String, Problem);
 
 /// Checks every row against the product's indicators (`index`: key → id and periodicity) and
 /// the domain's rules, reporting every problem at once (unknown indicator, period in the
@@ -55,7 +55,9 @@ pub fn check_batch<Id: Copy + Eq + Hash>(
     if rows.len() > MAX_BATCH_ROWS {
         return Err(vec![(
             "measures".to_owned(),
-            format!("at most {MAX_BATCH_ROWS} rows per batch"),
+            Problem::TooManyRows {
+                max: MAX_BATCH_ROWS,
+            },
         )]);
     }
     let mut problems = Vec::new();
@@ -65,7 +67,9 @@ pub fn check_batch<Id: Copy + Eq + Hash>(
         let Some(&(id, periodicity)) = index.get(&row.indicator) else {
             problems.push((
                 format!("{}.indicator", row.field),
-                format!("unknown indicator {:?}", row.indicator),
+                Problem::UnknownIndicator {
+                    key: row.indicator.clone(),
+                },
             ));
             continue;
         };
@@ -78,10 +82,7 @@ pub fn check_batch<Id: Copy + Eq + Hash>(
         let comment = normalize_comment(row.comment.as_deref())
             .map_err(|e| problems.push((format!("{}.comment", row.field), problem_of(e))));
         if let Some(first) = seen.insert((id, period.start()), row.field.clone()) {
-            problems.push((
-                row.field.clone(),
-                format!("same indicator and period as {first}"),
-            ));
+            problems.push((row.field.clone(), Problem::SamePeriodTwice { first }));
         }
         if let (Ok(value), Ok(comment)) = (value, comment) {
             inputs.push(MeasureInput {
@@ -100,10 +101,10 @@ pub fn check_batch<Id: Copy + Eq + Hash>(
 }
 
 /// The problem of a value's own rule, without the rule's field name (the row names it).
-fn problem_of(error: DomainError) -> String {
+fn problem_of(error: DomainError) -> Problem {
     match error {
         DomainError::Invalid { problem, .. } => problem,
-        other => other.to_string(),
+        DomainError::Conflict(conflict) => Problem::rule(conflict.to_string(), conflict.french()),
     }
 }
 
@@ -179,10 +180,12 @@ mod tests {
                 "measures[4].comment"
             ]
         );
-        assert_eq!(problems[0].1, "unknown indicator \"nope\"");
-        assert_eq!(problems[1].1, "is in the future");
-        assert_eq!(problems[2].1, "must be a finite number");
-        assert_eq!(problems[3].1, "same indicator and period as measures[2]");
+        let english: Vec<String> = problems.iter().map(|(_, p)| p.to_string()).collect();
+        assert_eq!(english[0], "unknown indicator \"nope\"");
+        assert_eq!(english[1], "is in the future");
+        assert_eq!(english[2], "must be a finite number");
+        assert_eq!(english[3], "same indicator and period as measures[2]");
+        assert_eq!(problems[1].1, Problem::InFuture);
     }
 
     #[test]
@@ -199,12 +202,8 @@ mod tests {
             .map(|n| row(n, "visits", "2026-11-02", 1.0))
             .collect();
         let problems = check_batch(many, &index(), date(TODAY)).expect_err("too many");
-        assert_eq!(
-            problems,
-            [(
-                "measures".to_owned(),
-                "at most 50000 rows per batch".to_owned()
-            )]
-        );
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, "measures");
+        assert_eq!(problems[0].1.to_string(), "at most 50000 rows per batch");
     }
 }

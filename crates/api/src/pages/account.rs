@@ -31,7 +31,7 @@ use crate::{
     },
     db,
     error::ApiError,
-    routes::products::scope_of,
+    service::scope::scope_of,
 };
 
 /// A product whose tokens the visitor may manage.

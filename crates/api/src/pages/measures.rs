@@ -30,7 +30,7 @@ use crate::{
     },
     db,
     error::ApiError,
-    routes::measures::{BatchOutcome, RawRow, post_rows, suspects_of},
+    service::measures::{BatchOutcome, RawRow, post_rows, suspects_of},
 };
 
 /// One indicator's row of the form.
@@ -193,7 +193,7 @@ async fn page(
             let key = indicator.key.to_string();
             let (stored_value, stored_comment) = current.map_or_else(
                 || (String::new(), String::new()),
-                |(v, c)| (forms::decimal_text(v), c.unwrap_or_default()),
+                |(v, c)| (french::decimal(v), c.unwrap_or_default()),
             );
             let typed_field = |field: &str| typed.and_then(|t| t.get(&format!("{field}-{key}")));
             FieldRow {
@@ -413,7 +413,10 @@ pub async fn save(
 }
 
 /// The batch's problems (`{key}.value`, `{key}.comment`, `{key}.period`) on the form's fields.
-fn row_problems(problems: &[(String, String)], labels: &HashMap<String, String>) -> Vec<Problem> {
+fn row_problems(
+    problems: &[(String, pilote_domain::Problem)],
+    labels: &HashMap<String, String>,
+) -> Vec<Problem> {
     problems
         .iter()
         .map(|(field, problem)| {
@@ -426,7 +429,7 @@ fn row_problems(problems: &[(String, String)], labels: &HashMap<String, String>)
             Problem {
                 id: format!("{input}-{key}"),
                 label: labels.get(key).cloned().unwrap_or_else(|| key.to_owned()),
-                message: forms::french_problem(problem),
+                message: problem.french(),
             }
         })
         .collect()
@@ -440,7 +443,7 @@ fn french_suspicion(suspicion: &Suspicion) -> String {
         } => format!(
             "Valeur très éloignée des {SUSPECT_WINDOW} périodes précédentes (médiane {}, écart de \
              {} fois l'écart absolu médian) : vérifiez-la.",
-            forms::decimal_text(median),
+            french::decimal(median),
             format!("{deviations:.1}").replace('.', ","),
         ),
         Suspicion::SignChange => format!(

@@ -12,13 +12,13 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, post, web};
 use askama::Template;
 use chrono::Utc;
 use pilote_charts::french;
-use pilote_domain::{Change, MeasureSource, classify_change};
+use pilote_domain::{Change, DomainError, MeasureSource, classify_change};
 use pilote_store::{
     Database,
     repo::{indicators, measures as stored},
 };
 
-use super::{Nav, error_page, forms, measures::after_save};
+use super::{Nav, error_page, forms, measures::after_save, multipart};
 use crate::{
     access::{self, ProductScope},
     auth::{
@@ -27,7 +27,7 @@ use crate::{
     },
     db,
     error::ApiError,
-    routes::{
+    service::{
         measures::{check_rows, indicator_index, post_rows},
         measures_csv::{LIMIT, parse_csv, read_limited},
     },
@@ -80,8 +80,8 @@ async fn checked_parts(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     // A body that is not multipart has no CSRF token either: refused like a forged form.
-    let parts = forms::multipart(content_type, &body).unwrap_or_default();
-    let token = forms::part_text(&parts, "csrf").unwrap_or_default();
+    let parts = multipart::multipart(content_type, &body).unwrap_or_default();
+    let token = multipart::part_text(&parts, "csrf").unwrap_or_default();
     forms::check_csrf(config, &user, &token).map_err(error_page)?;
     access::measures_writer(&Principal::User(user.user.clone()), &scope).map_err(error_page)?;
     Ok((user, scope, parts))
@@ -97,16 +97,25 @@ fn line_of(field: &str) -> String {
 
 fn line_errors(error: ApiError) -> Result<Vec<LineError>, ApiError> {
     let problems = match error {
-        ApiError::InvalidMany(problems) => problems,
-        ApiError::Invalid { field, problem } => vec![(field, problem)],
-        ApiError::BadRequest(problem) => vec![("fichier".to_owned(), problem)],
+        ApiError::InvalidMany(problems) => problems
+            .into_iter()
+            .map(|(field, problem)| (field, problem.french()))
+            .collect(),
+        ApiError::Refused(e @ DomainError::Invalid { .. }) => {
+            vec![(e.field().unwrap_or_default().to_owned(), e.french())]
+        }
+        // The parser's only 400: a header the csv crate cannot read.
+        ApiError::BadRequest(_) => vec![(
+            "fichier".to_owned(),
+            "Ligne illisible (guillemets ou nombre de colonnes).".to_owned(),
+        )],
         other => return Err(other),
     };
     Ok(problems
         .into_iter()
-        .map(|(field, problem)| LineError {
+        .map(|(field, message)| LineError {
             line: line_of(&field),
-            message: forms::french_problem(&problem),
+            message,
         })
         .collect())
 }
@@ -128,7 +137,7 @@ async fn preview(
             (
                 line_of(&r.field),
                 r.indicator.clone(),
-                forms::decimal_text(r.value),
+                french::decimal(r.value),
             )
         })
         .collect();
@@ -172,7 +181,7 @@ async fn preview(
                 value,
                 change: change.label_fr(),
                 old: match (change, current) {
-                    (Change::Updated, Some(m)) => forms::decimal_text(m.value),
+                    (Change::Updated, Some(m)) => french::decimal(m.value),
                     _ => String::new(),
                 },
             }
@@ -234,7 +243,7 @@ pub async fn upload(
             Ok(checked) => checked,
             Err(response) => return response,
         };
-    let csv = forms::part_text(&parts, "fichier").unwrap_or_default();
+    let csv = multipart::part_text(&parts, "fichier").unwrap_or_default();
     match preview(&db, &scope, csv.as_bytes()).await {
         Ok(shown) => preview_page(&config, &user, &scope, csv, shown),
         Err(e) => error_page(e),
@@ -257,7 +266,7 @@ pub async fn confirm(
             Ok(checked) => checked,
             Err(response) => return response,
         };
-    let csv = forms::part_text(&parts, "csv").unwrap_or_default();
+    let csv = multipart::part_text(&parts, "csv").unwrap_or_default();
     let written = match parse_csv(csv.as_bytes()) {
         Ok(rows) => {
             let principal = Principal::User(user.user.clone());

@@ -20,8 +20,9 @@ use super::{
 use crate::{
     access,
     auth::session::{MaybePageUser, SessionConfig},
-    chart_data, db,
+    db,
     error::ApiError,
+    service::chart_data,
 };
 
 /// `?incubateur=&phase=&q=`; empty values mean « all ».

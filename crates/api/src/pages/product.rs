@@ -22,8 +22,9 @@ use super::{
 use crate::{
     access,
     auth::session::{MaybePageUser, SessionConfig},
-    chart_data, db,
+    db,
     error::ApiError,
+    service::chart_data,
 };
 
 /// One indicator's latest value.

@@ -11,13 +11,14 @@ use pilote_store::{Database, repo::matrix};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{indicators::IndicatorItem, products::scope_of};
+use super::indicators::IndicatorItem;
 use crate::{
     access,
     auth::Principal,
     db,
     error::{ApiError, ErrorEnvelope},
     openapi,
+    service::scope::scope_of,
 };
 
 /// `?at=DATE`.

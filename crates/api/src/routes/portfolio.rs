@@ -12,7 +12,7 @@ use pilote_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::scope;
+use crate::service::scope;
 use crate::{
     access,
     auth::Principal,

@@ -14,15 +14,16 @@ use pilote_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::scope::{self, present};
 use crate::{
     access::{self, ProductScope},
     auth::{CurrentUser, Principal},
     db,
     error::{ApiError, ErrorEnvelope},
     json::Json,
+    json::present,
     list::{List, PageQuery},
     openapi,
+    service::scope,
 };
 
 /// A product as lists and `GET` show it.
@@ -420,10 +421,4 @@ impl ProductPatch {
             product.published = published;
         }
     }
-}
-
-/// Used by other product routes: the scope of the product a path names.
-pub async fn scope_of(db: &web::Data<Database>, slug: &str) -> Result<ProductScope, ApiError> {
-    let slug = scope::slug(slug, "product")?;
-    db::read(db, move |c| scope::product(c, &slug)).await
 }

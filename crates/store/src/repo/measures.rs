@@ -235,16 +235,21 @@ pub fn post_to(
     let mut seen = HashMap::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
         let Some(&(_, periodicity)) = target.indicators.get(&input.indicator) else {
-            return Err(DomainError::invalid(
+            return Err(DomainError::rule(
                 format!("measures[{i}].indicator"),
                 "is not an indicator of this product",
+                "Cet indicateur n'existe pas pour ce produit.",
             )
             .into());
         };
         if input.period.periodicity() != periodicity {
-            return Err(DomainError::invalid(
+            return Err(DomainError::rule(
                 format!("measures[{i}].period"),
                 format!("the indicator is reported by {periodicity}"),
+                format!(
+                    "L'indicateur a une périodicité {}.",
+                    periodicity.label_fr().to_lowercase()
+                ),
             )
             .into());
         }
@@ -256,7 +261,9 @@ pub fn post_to(
         if let Some(first) = seen.insert((input.indicator, input.period.start()), i) {
             return Err(DomainError::invalid(
                 format!("measures[{i}]"),
-                format!("same indicator and period as measures[{first}]"),
+                pilote_domain::Problem::SamePeriodTwice {
+                    first: format!("measures[{first}]"),
+                },
             )
             .into());
         }
