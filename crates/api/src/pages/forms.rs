@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use pilote_domain::{DomainError, DomainResult};
 use serde::{Deserialize, de::DeserializeOwned};
 
-use super::{Nav, error::render_error, error_page, redirect};
+use super::{Nav, error::render_error, redirect};
 use crate::{
     access::{self, ProductScope},
     auth::{
@@ -49,11 +49,22 @@ impl From<ApiError> for PageError {
     }
 }
 
-impl From<DomainError> for PageError {
-    fn from(error: DomainError) -> Self {
-        PageError::Error(error.into())
-    }
+/// Every error an `ApiError` comes from, for `?` in page handlers.
+macro_rules! page_error_from {
+    ($($error:ty),+) => {$(
+        impl From<$error> for PageError {
+            fn from(error: $error) -> Self {
+                PageError::Error(error.into())
+            }
+        }
+    )+};
 }
+
+page_error_from!(
+    DomainError,
+    pilote_store::StoreError,
+    actix_web::error::BlockingError
+);
 
 impl fmt::Display for PageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -283,6 +294,12 @@ impl FieldErrors {
     }
 }
 
+impl From<Vec<Problem>> for FieldErrors {
+    fn from(problems: Vec<Problem>) -> Self {
+        FieldErrors(problems)
+    }
+}
+
 impl<'a> IntoIterator for &'a FieldErrors {
     type Item = &'a Problem;
     type IntoIter = std::slice::Iter<'a, Problem>;
@@ -322,20 +339,6 @@ impl Choice {
             })
             .collect()
     }
-}
-
-/// The signed-in visitor and the product the path names; otherwise the answer to give (a
-/// redirect to the login page, or a French error page).
-pub async fn visitor_and_product(
-    visitor: MaybePageUser,
-    db: &web::Data<Database>,
-    slug: &str,
-) -> Result<(PageUser, ProductScope), HttpResponse> {
-    let Some(user) = visitor.0 else {
-        return Err(redirect("/connexion"));
-    };
-    let scope = scope_of(db, slug).await.map_err(error_page)?;
-    Ok((user, scope))
 }
 
 /// A number as people type it: `12,5` or `12.5`, spaces (thousands) ignored.

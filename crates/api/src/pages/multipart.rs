@@ -1,5 +1,54 @@
 //! A small `multipart/form-data` reader, for the CSV upload: the crate has no multipart
-//! dependency and the form needs only two text parts.
+//! dependency and the form needs only two text parts. [`CsrfParts`] is the form kit's
+//! extractor for such forms, as [`super::forms::CsrfForm`] is for the others.
+
+use std::{future::Future, pin::Pin};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+
+use super::forms::{PageError, SignedIn, check_csrf};
+use crate::{
+    auth::session::SessionConfig,
+    error::ApiError,
+    service::measures_csv::{LIMIT, read_limited},
+};
+
+/// The parts of a `multipart/form-data` form posted by the signed-in visitor (at most
+/// [`LIMIT`] bytes), its `csrf` part checked against the session (403 otherwise).
+pub struct CsrfParts {
+    pub user: SignedIn,
+    pub parts: Vec<(String, Vec<u8>)>,
+}
+
+impl FromRequest for CsrfParts {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, PageError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = SignedIn::from_request(req, payload);
+        let body = web::Payload::from_request(req, payload).into_inner();
+        let config = req.app_data::<web::Data<SessionConfig>>().cloned();
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        Box::pin(async move {
+            let user = user.await?;
+            let body = body.map_err(|e| ApiError::BadRequest(e.to_string()))?;
+            let body = read_limited(body, LIMIT).await?;
+            // A body that is not multipart has no CSRF token either: refused like a forged
+            // form.
+            let parts = multipart(&content_type, &body).unwrap_or_default();
+            let token = part_text(&parts, "csrf").unwrap_or_default();
+            let config =
+                config.ok_or_else(|| ApiError::Internal("SessionConfig missing".into()))?;
+            check_csrf(&config, &user.user, &token)?;
+            Ok(CsrfParts { user, parts })
+        })
+    }
+}
 
 /// The parts of a `multipart/form-data` body, by name, in order; `None` if the body is not
 /// one. Parts hold bytes: a file is not necessarily UTF-8.

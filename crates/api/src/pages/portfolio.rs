@@ -5,10 +5,14 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use chrono::Utc;
 use pilote_charts::french;
-use pilote_domain::{ProductStatus, Slug, access::Action};
+use pilote_domain::{GlanceEntry, ProductStatus, Slug, access::Action, glance};
 use pilote_store::{
     Database,
-    repo::{incubators, products, pulse},
+    repo::{
+        incubators,
+        products::{self, ProductOverview},
+        pulse,
+    },
 };
 use serde::Deserialize;
 
@@ -116,42 +120,35 @@ async fn build(
         ))
     })
     .await?;
-    let counts: Vec<(&'static str, usize)> = ProductStatus::ALL
+    let g = glance(overviews.iter().map(|o| GlanceEntry {
+        key: o,
+        status: o.status,
+        overdue_since: o.overdue_since,
+        late: pulses.get(&o.id).is_some_and(|p| p.late),
+    }));
+    let counts: Vec<(&'static str, usize)> = g
+        .by_status
         .iter()
-        .map(|s| {
-            (
-                s.label_fr(),
-                overviews.iter().filter(|o| o.status == *s).count(),
-            )
-        })
+        .map(|(s, n)| (s.label_fr(), *n))
         .collect();
+    let row = |o: &ProductOverview| Row {
+        slug: o.product.slug.to_string(),
+        name: o.product.name.clone(),
+        incubator: o.incubator_name.clone(),
+        phase: o.status.label_fr(),
+        since: french::date(o.phase_started_on),
+        overdue: o.overdue_since.map(french::date),
+        late: g.late.iter().any(|l| l.id == o.id),
+    };
+    let overdue: Vec<Row> = g.overdue.iter().map(|(o, _)| row(o)).collect();
+    let late: Vec<Row> = g.late.iter().map(|o| row(o)).collect();
     let needle = q.to_lowercase();
-    let mut rows = Vec::new();
-    let mut overdue = Vec::new();
-    let mut late = Vec::new();
-    for o in &overviews {
-        let is_late =
-            o.status != ProductStatus::Stopped && pulses.get(&o.id).is_some_and(|p| p.late);
-        let row = || Row {
-            slug: o.product.slug.to_string(),
-            name: o.product.name.clone(),
-            incubator: o.incubator_name.clone(),
-            phase: o.status.label_fr(),
-            since: french::date(o.phase_started_on),
-            overdue: o.overdue_since.map(french::date),
-            late: is_late,
-        };
-        if o.status != ProductStatus::Stopped && o.overdue_since.is_some() {
-            overdue.push(row());
-        }
-        if is_late {
-            late.push(row());
-        }
-        let phase_ok = phase.as_deref().is_none_or(|p| o.status.as_str() == p);
-        if phase_ok && o.product.name.to_lowercase().contains(&needle) {
-            rows.push(row());
-        }
-    }
+    let rows: Vec<Row> = overviews
+        .iter()
+        .filter(|o| phase.as_deref().is_none_or(|p| o.status.as_str() == p))
+        .filter(|o| o.product.name.to_lowercase().contains(&needle))
+        .map(row)
+        .collect();
     let phases_block = ChartBlock {
         alt: format!(
             "Diagramme en barres des produits par phase : {}.",

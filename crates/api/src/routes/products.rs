@@ -283,7 +283,7 @@ pub async fn create(
     )?;
     let today = Utc::now().date_naive();
     let created_on = body.started_on.unwrap_or(today);
-    pilote_domain::not_in_future("started_on", created_on, today)?;
+    // The domain checks the start (`started_on`) with the other fields, before any write.
     let product = Product {
         slug: pilote_domain::Slug::parse(&body.slug)?,
         name: body.name.trim().to_owned(),
