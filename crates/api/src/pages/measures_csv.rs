@@ -130,7 +130,7 @@ async fn preview(
             .map(|(id, i)| (id, i.label))
             .collect();
         let mut found = Vec::with_capacity(inputs.len());
-        for input in inputs {
+        for input in inputs.into_inputs() {
             let current = stored::history(c, input.indicator, input.period)?
                 .into_iter()
                 .next();

@@ -11,7 +11,7 @@ use pilote_store::{
     Database, DbConnection, IndicatorId, StoreResult,
     repo::{
         indicators,
-        measures::{self, MeasureInput, Posted},
+        measures::{self, CheckedBatch, Posted},
     },
 };
 use serde::{Deserialize, Serialize};
@@ -96,7 +96,7 @@ pub fn check_rows(
     rows: Vec<RawRow>,
     indicators: &HashMap<String, (IndicatorId, Periodicity)>,
     today: NaiveDate,
-) -> Result<Vec<MeasureInput>, ApiError> {
+) -> Result<CheckedBatch, ApiError> {
     check_batch(rows, indicators, today).map_err(ApiError::InvalidMany)
 }
 
@@ -126,7 +126,7 @@ pub async fn suspects_of(
     // the inner one.
     let found = db::read(db, move |c| {
         let index = indicator_index(c, &scope)?;
-        Ok(check_rows(rows, &index, today).map(|inputs| measures::suspects(c, &inputs)))
+        Ok(check_rows(rows, &index, today).map(|batch| measures::suspects(c, &batch)))
     })
     .await??;
     Ok(found?
@@ -154,7 +154,7 @@ pub async fn post_rows(
     let posted = db::write(db, move |c| {
         let target = measures::Target::lock(c, scope.id)?;
         match check_rows(rows, &target.by_key(), today) {
-            Ok(inputs) => measures::post_to(c, &target, &inputs, source, actor, today).map(Ok),
+            Ok(batch) => measures::post_to(c, &target, &batch, source, actor).map(Ok),
             Err(refused) => Ok(Err(refused)),
         }
     })
