@@ -273,7 +273,7 @@ async function suite(browser, opts) {
     await visit(page, `${opts.base}/`);
     await Promise.all([
       page.waitForURL(`${opts.base}/connexion`),
-      page.click('nav form[action="/deconnexion"] button'),
+      page.click('header form[action="/deconnexion"] button'),
     ]);
     await visit(page, `${opts.base}/`);
     assert(new URL(page.url()).pathname === '/connexion', `signed out, / shows ${page.url()}`);

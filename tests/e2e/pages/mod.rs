@@ -170,7 +170,7 @@ fn pages_sessions_csrf_and_headers() {
         "<details>",
         "<main",
         "<nav",
-        "<footer>",
+        "<footer",
     ] {
         assert!(
             html.contains(expected),

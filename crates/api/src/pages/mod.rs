@@ -52,6 +52,11 @@ pub fn set_state_brand(on: bool) {
 }
 
 impl Nav {
+    /// The vendored DSFR's version, which every asset URL carries.
+    pub fn dsfr(&self) -> &'static str {
+        crate::assets::DSFR_VERSION
+    }
+
     /// Whether the layout shows the « République Française » brand block.
     pub fn state_brand(&self) -> bool {
         STATE_BRAND.load(Ordering::Relaxed)
