@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Reply, Request, Server, add_user};
 
-const PASSWORD: &str = "un mot de passe assez long";
+pub(crate) const PASSWORD: &str = "un mot de passe assez long";
 
 /// A running server and a token per role.
 pub struct World {
