@@ -13,6 +13,7 @@ pub struct World {
     _db: TestDb,
     _dir: tempfile::TempDir,
     server: Server,
+    pub admin: String,
     pub manager: String,
     pub member: String,
     pub viewer: String,
@@ -61,6 +62,7 @@ impl World {
         World {
             token: reply.body["token"].as_str().expect("token").to_owned(),
             viewer: server.login("viewer@test.gouv.fr", PASSWORD),
+            admin,
             manager,
             member,
             server,

@@ -282,7 +282,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The certification level of a product's impact matrix (migration 210002).
+    matrix_certifications (product_id) {
+        product_id -> BigInt,
+        level -> Text,
+        certified_on -> Date,
+        set_by -> Nullable<BigInt>,
+        set_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(products -> incubators (incubator_id));
+diesel::joinable!(matrix_certifications -> products (product_id));
 diesel::joinable!(product_catalogue -> products (product_id));
 diesel::joinable!(product_events -> products (product_id));
 diesel::joinable!(phases -> products (product_id));
@@ -323,4 +335,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     product_events,
     product_catalogue,
+    matrix_certifications,
 );

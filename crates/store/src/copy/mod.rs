@@ -436,6 +436,13 @@ tables! {
         betagouv_id: String,
         outcome: Option<String>,
     }
+    matrix_certifications (product_id) {
+        product_id: i64,
+        level: String,
+        certified_on: NaiveDate,
+        set_by: Option<i64>,
+        set_at: NaiveDateTime,
+    }
 }
 
 /// Copies the whole of `from` into `to`: migrates `to`, refuses it unless every table is empty,
