@@ -43,6 +43,8 @@ pub struct Catalogue {
     pub phases_filled: usize,
     /// Stop statuses (`abandon`...): they end a history instead of becoming a record.
     pub phase_stops: usize,
+    /// Phases going back to an earlier one, kept as returns.
+    pub phase_returns: usize,
     pub events: Tally,
     pub anomalies: Vec<Anomaly>,
 }
@@ -187,8 +189,8 @@ impl std::fmt::Display for ImportReport {
             "",
         );
         let filled = format!(
-            ", arrêts {}, ajoutées de durée nulle {}",
-            c.phase_stops, c.phases_filled
+            ", arrêts {}, ajoutées de durée nulle {}, retours à une phase antérieure {}",
+            c.phase_stops, c.phases_filled, c.phase_returns
         );
         line(
             &mut out,

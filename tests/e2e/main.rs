@@ -4,6 +4,7 @@ mod api;
 mod assets;
 mod auth;
 mod bench;
+mod betagouv;
 mod cli;
 mod contract;
 mod contract_world;

@@ -73,6 +73,7 @@ const CONTRACT: &[(&str, &str)] = &[
         "/api/v1/products/{slug}/indicators/{key}/measures/{period}/clear-suspect",
     ),
     ("GET", "/api/v1/products/{slug}/matrix"),
+    ("PUT", "/api/v1/products/{slug}/matrix/certification"),
     ("POST", "/api/v1/products/{slug}/measures.csv"),
     ("GET", "/api/v1/products/{slug}/measures.csv"),
     ("POST", "/api/v1/products/{slug}/tokens"),
@@ -277,6 +278,14 @@ fn domain_enums_list_their_values() {
     );
     assert_eq!(values("Periodicity"), ["week", "month"]);
     assert!(values("ProductStatus").contains(&"stopped".to_owned()));
+    assert_eq!(
+        values("CertificationLevel"),
+        ["none", "published", "certified", "validated"]
+    );
+    assert_eq!(
+        values("Outcome"),
+        ["consolidation", "opere", "transfere", "abandon"]
+    );
     assert!(values("ErrorCode").contains(&"validation_failed".to_owned()));
     let indicator = &doc["components"]["schemas"]["IndicatorItem"]["properties"];
     assert_eq!(

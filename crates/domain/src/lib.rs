@@ -7,6 +7,7 @@ mod macros;
 pub mod access;
 mod batch;
 mod betagouv;
+mod certification;
 mod commitment;
 mod contract;
 mod contract_status;
@@ -40,6 +41,7 @@ mod token_name;
 
 pub use batch::*;
 pub use betagouv::*;
+pub use certification::*;
 pub use commitment::*;
 pub use contract::*;
 pub use contract_status::*;

@@ -15,6 +15,7 @@ pub mod health;
 pub mod incubators;
 pub mod indicators;
 pub mod matrix;
+pub mod matrix_certification;
 pub mod matrix_portfolio;
 pub mod me;
 pub mod measures;
@@ -70,6 +71,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(measures::history)
                 .service(measures::clear_suspect)
                 .service(matrix::get)
+                .service(matrix_certification::put)
                 .service(tokens::create)
                 .service(tokens::list)
                 .service(tokens::revoke)

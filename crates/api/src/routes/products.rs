@@ -54,6 +54,13 @@ pub struct ProductItem {
     pub late: bool,
     pub last_posted: Option<NaiveDate>,
     pub north_star: Option<NorthStarItem>,
+    /// Its id in the beta.gouv.fr catalogue, as written there (`données-et-territoires`,
+    /// whose slug is `donnees-et-territoires`); `null` for a product created in Pilote.
+    pub betagouv_id: Option<String>,
+    /// How it ended, as the catalogue says (`consolidation`, `opere`, `transfere`,
+    /// `abandon`); `null` while it runs or when it was not imported.
+    #[schema(value_type = Option<openapi::Outcome>)]
+    pub outcome: Option<&'static str>,
 }
 
 /// The north star's latest value.
@@ -88,6 +95,8 @@ impl ProductItem {
             overdue_since: o.overdue_since,
             late: pulse.late,
             last_posted: pulse.last_posted,
+            betagouv_id: o.betagouv_id,
+            outcome: o.outcome.map(pilote_domain::Outcome::as_str),
             north_star: pulse.north_star.map(|n: NorthStar| NorthStarItem {
                 indicator: n.key.to_string(),
                 label: n.label,

@@ -310,6 +310,7 @@ tables! {
         started_on: NaiveDate,
         ended_on: Option<NaiveDate>,
         decision_id: Option<i64>,
+        is_return: bool,
     }
     indicators (id) {
         id: i64,
@@ -429,6 +430,18 @@ tables! {
         happened_on: NaiveDate,
         comment: Option<String>,
         decision_id: Option<i64>,
+    }
+    product_catalogue (product_id) {
+        product_id: i64,
+        betagouv_id: String,
+        outcome: Option<String>,
+    }
+    matrix_certifications (product_id) {
+        product_id: i64,
+        level: String,
+        certified_on: NaiveDate,
+        set_by: Option<i64>,
+        set_at: NaiveDateTime,
     }
 }
 

@@ -12,6 +12,7 @@ pub mod indicators;
 pub mod latest;
 pub mod login_attempts;
 pub mod matrix;
+pub mod matrix_certification;
 pub mod matrix_portfolio;
 pub mod matrix_publication;
 pub mod measures;
