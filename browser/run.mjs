@@ -156,6 +156,8 @@ async function suite(browser, opts) {
     ['contrat', `${product}/contrat`, 200],
     ['mesures', `${product}/mesures`, 200],
     ['décision', `${product}/decisions/nouvelle`, 200],
+    ['nouveau produit', `${opts.base}/produits/nouveau`, 200],
+    ['fiche du produit', `${product}/modifier`, 200],
     ['compte', `${opts.base}/compte`, 200],
     ['accessibilité', `${opts.base}/accessibilite`, 200],
     ['mentions légales', `${opts.base}/mentions-legales`, 200],

@@ -17,6 +17,7 @@ mod account;
 mod browser;
 pub(crate) mod client;
 mod forms;
+mod product_form;
 mod suspect;
 
 use client::{call, cookie_pair, csrf_field, encode, set_cookies, text};

@@ -27,6 +27,7 @@ mod measures_csv;
 mod multipart;
 mod portfolio;
 mod product;
+mod product_form;
 mod review_pack;
 mod session;
 mod stats;
@@ -99,6 +100,11 @@ pub fn configure(
             .service(session::logout)
             .service(portfolio::portfolio_page)
             .service(stats::stats)
+            // Before `/produits/{slug}`, which would take « nouveau » for a slug.
+            .service(product_form::new_form)
+            .service(product_form::create)
+            .service(product_form::edit_form)
+            .service(product_form::update)
             .service(product::product_page)
             .service(contract::contract_page)
             .service(measures::show)
