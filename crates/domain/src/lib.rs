@@ -33,6 +33,7 @@ mod role;
 mod schedule;
 mod slug;
 mod suspect;
+mod sync;
 mod text;
 mod token_name;
 
@@ -64,4 +65,5 @@ pub use role::*;
 pub use schedule::*;
 pub use slug::*;
 pub use suspect::*;
+pub use sync::*;
 pub use token_name::*;

@@ -279,6 +279,7 @@ diesel::table! {
         product_id -> BigInt,
         betagouv_id -> Text,
         outcome -> Nullable<Text>,
+        synced -> Nullable<Text>,
     }
 }
 

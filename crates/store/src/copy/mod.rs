@@ -435,6 +435,7 @@ tables! {
         product_id: i64,
         betagouv_id: String,
         outcome: Option<String>,
+        synced: Option<String>,
     }
     matrix_certifications (product_id) {
         product_id: i64,

@@ -23,5 +23,6 @@ pub mod products;
 pub mod pulse;
 pub mod reviews;
 pub mod spend;
+pub mod sync;
 pub mod tokens;
 pub mod users;
