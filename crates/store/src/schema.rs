@@ -27,6 +27,7 @@ diesel::table! {
         construction_months -> Integer,
         acceleration_months -> Integer,
         created_at -> Timestamp,
+        committee_months -> Integer,
     }
 }
 

@@ -250,6 +250,7 @@ tables! {
         construction_months: i32,
         acceleration_months: i32,
         created_at: NaiveDateTime,
+        committee_months: i32,
     }
     products (id) {
         id: i64,

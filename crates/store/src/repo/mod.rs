@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod commitments;
+pub mod committees;
 pub mod contract_status;
 pub mod contracts;
 pub mod digest;
