@@ -204,7 +204,49 @@ macro_rules! both_backends {
     };
 }
 
+/// After `import`, a sync of the same catalogue has nothing to do; a product without a record
+/// of its last sync (imported by an older Pilote) is never overwritten: a difference is a
+/// conflict, reported once.
+fn a_sync_after_an_import_changes_nothing(backend: Backend) {
+    let db = TestDb::new(backend);
+    let mut conn = db.conn();
+    let sample = format!("{DATA}/startups.json");
+    run(&mut conn, &sample);
+    let catalogue = pilote::import::betagouv::read(Path::new(&sample)).expect("read");
+    let sync = |conn: &mut DbConnection, c: &pilote::import::Catalogue| {
+        pilote_store::transaction::write(conn, |t| {
+            pilote_store::repo::sync::apply(t, &c.incubators, &c.products_out)
+        })
+        .expect("sync")
+    };
+    let changes = sync(&mut conn, &catalogue);
+    assert!(!changes.changed(), "{changes:?}");
+    assert!(changes.conflicts.is_empty(), "{:?}", changes.conflicts);
+
+    diesel::sql_query("UPDATE product_catalogue SET synced = NULL")
+        .execute(&mut conn)
+        .expect("forget the base");
+    let mut renamed = pilote::import::betagouv::read(Path::new(&sample)).expect("read");
+    let agora = renamed
+        .products_out
+        .iter_mut()
+        .find(|p| p.betagouv_id == "agora")
+        .expect("agora");
+    agora.product.name = "Agora renommé".to_owned();
+    let changes = sync(&mut conn, &renamed);
+    assert_eq!(changes.conflicts.len(), 1, "{:?}", changes.conflicts);
+    assert_eq!(changes.conflicts[0].field, "name");
+    let (_, agora) = products::find(&mut conn, &Slug::parse("agora").expect("slug")).expect("a");
+    assert_eq!(agora.name, "Agora");
+    let changes = sync(&mut conn, &renamed);
+    assert!(
+        changes.conflicts.is_empty() && !changes.changed(),
+        "{changes:?}"
+    );
+}
+
 both_backends!(
+    a_sync_after_an_import_changes_nothing,
     keeps_a_product_stopped_during_its_investigation,
     keeps_the_sample_and_awkward_json,
     keeps_the_sample_and_awkward_content,

@@ -94,18 +94,27 @@ struct IncubatorFrontMatter {
 /// Reads `path`: a JSON file, or a directory holding `_startups/`.
 pub fn read(path: &Path) -> anyhow::Result<Catalogue> {
     let mut catalogue = Catalogue::default();
-    let startups = if path.is_dir() {
+    if path.is_dir() {
         read_incubator_files(&path.join("_incubators"), &mut catalogue)?;
-        read_startup_files(&path.join("_startups"))?
-    } else {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let file: ApiFile = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not a startups.json file", path.display()))?;
-        file.data.into_iter().map(from_api).collect()
-    };
+        let startups = read_startup_files(&path.join("_startups"))?;
+        return Ok(build(catalogue, startups, true));
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    read_json(&text, &path.display().to_string())
+}
+
+/// Reads the text of a `startups.json` (the public API's shape); `source` names it in errors.
+pub fn read_json(text: &str, source: &str) -> anyhow::Result<Catalogue> {
+    let file: ApiFile = serde_json::from_str(text)
+        .with_context(|| format!("{source} is not a startups.json file"))?;
+    let startups = file.data.into_iter().map(from_api).collect();
+    Ok(build(Catalogue::default(), startups, false))
+}
+
+/// Repairs and converts the startups read; `from_files` when incubators came from their files.
+fn build(mut catalogue: Catalogue, startups: Vec<RawStartup>, from_files: bool) -> Catalogue {
     // The JSON names incubators only by id: they are created from the products, not reported.
-    let from_files = path.is_dir();
     let mut known: BTreeSet<String> = catalogue
         .incubators
         .iter()
@@ -126,7 +135,7 @@ pub fn read(path: &Path) -> anyhow::Result<Catalogue> {
         let incubator = resolve_incubator(&startup, &mut catalogue, &mut known, from_files);
         convert(startup, incubator, &mut catalogue);
     }
-    Ok(catalogue)
+    catalogue
 }
 
 fn from_api(s: ApiStartup) -> RawStartup {

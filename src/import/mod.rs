@@ -14,6 +14,7 @@ use pilote_store::{
 
 pub mod betagouv;
 pub mod measures;
+pub mod sync;
 
 /// How many records of one kind the files held, and which were left out and why.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

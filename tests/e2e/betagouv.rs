@@ -28,7 +28,7 @@ fn import(w: &World, path: &str) -> String {
 }
 
 /// Signs `email` in through the login form: the session cookie's `name=value`.
-fn sign_in(w: &World, email: &str) -> String {
+pub(crate) fn sign_in(w: &World, email: &str) -> String {
     let form = call(w.server(), "GET", "/connexion", "", None);
     let nonce = cookie_pair(&form, "pilote_csrf").expect("nonce");
     let body = format!(

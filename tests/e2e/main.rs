@@ -6,6 +6,7 @@ mod auth;
 mod bench;
 mod betagouv;
 mod cli;
+mod committees;
 mod contract;
 mod contract_world;
 mod demo_accounts;

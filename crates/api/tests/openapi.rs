@@ -48,6 +48,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("GET", "/api/v1/me"),
     ("GET", "/api/v1/incubators"),
     ("POST", "/api/v1/incubators"),
+    ("PUT", "/api/v1/incubators/{slug}/committee-cadence"),
     ("GET", "/api/v1/portfolio"),
     ("GET", "/api/v1/portfolio/matrix"),
     ("GET", "/api/v1/opendata/{file}"),

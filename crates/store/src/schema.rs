@@ -27,6 +27,7 @@ diesel::table! {
         construction_months -> Integer,
         acceleration_months -> Integer,
         created_at -> Timestamp,
+        committee_months -> Integer,
     }
 }
 
@@ -279,6 +280,7 @@ diesel::table! {
         product_id -> BigInt,
         betagouv_id -> Text,
         outcome -> Nullable<Text>,
+        synced -> Nullable<Text>,
     }
 }
 

@@ -6,7 +6,11 @@
 CREATE TABLE product_catalogue (
     product_id INTEGER PRIMARY KEY REFERENCES products (id) ON DELETE CASCADE,
     betagouv_id TEXT NOT NULL CHECK (length(betagouv_id) > 0),
-    outcome TEXT CHECK (outcome IN ('consolidation', 'opere', 'transfere', 'abandon'))
+    outcome TEXT CHECK (outcome IN ('consolidation', 'opere', 'transfere', 'abandon')),
+    -- The catalogue's description and phases as last imported or synced (JSON): the base of
+    -- `pilote sync betagouv`'s three-way comparison, so that it never overwrites what was
+    -- entered in Pilote since.
+    synced TEXT
 );
 CREATE UNIQUE INDEX product_catalogue_betagouv_id_idx ON product_catalogue (betagouv_id);
 

@@ -13,7 +13,7 @@ use pilote_domain::{
 use pilote_store::{
     Database,
     repo::{
-        incubators,
+        committees, incubators,
         products::{self, ProductOverview},
         pulse,
     },
@@ -60,6 +60,8 @@ struct PortfolioPage {
     rows: Vec<Row>,
     overdue: Vec<Row>,
     late: Vec<Row>,
+    /// Committees to schedule within 30 days, or overdue: (slug, name, state, due on).
+    committees: Vec<(String, String, &'static str, String)>,
     charts: Vec<ChartBlock>,
 }
 
@@ -103,19 +105,21 @@ async fn build(
     let q = non_empty(filters.q).unwrap_or_default();
     let today = Utc::now().date_naive();
     let chosen = incubator.clone();
-    let (all_incubators, overviews, pulses, phases, timeline, drift) = db::read(db, move |c| {
-        let all = incubators::list(c)?;
-        let chosen = chosen.filter(|s| all.iter().any(|(_, i)| &i.slug == s));
-        Ok((
-            all,
-            products::overviews(c, chosen.as_ref(), today)?,
-            pulse::pulses(c, today)?,
-            chart_data::portfolio_phases(c, chosen.as_ref(), today)?,
-            chart_data::timeline(c, chosen.as_ref(), today)?,
-            chart_data::drift(c, chosen.as_ref(), today)?,
-        ))
-    })
-    .await?;
+    let (all_incubators, overviews, pulses, phases, timeline, drift, due) =
+        db::read(db, move |c| {
+            let all = incubators::list(c)?;
+            let chosen = chosen.filter(|s| all.iter().any(|(_, i)| &i.slug == s));
+            Ok((
+                all,
+                products::overviews(c, chosen.as_ref(), today)?,
+                pulse::pulses(c, today)?,
+                chart_data::portfolio_phases(c, chosen.as_ref(), today)?,
+                chart_data::timeline(c, chosen.as_ref(), today)?,
+                chart_data::drift(c, chosen.as_ref(), today)?,
+                committees::due(c, chosen.as_ref(), today)?,
+            ))
+        })
+        .await?;
     let g = glance(overviews.iter().map(|o| GlanceEntry {
         key: o,
         status: o.status,
@@ -246,6 +250,17 @@ async fn build(
         rows,
         overdue,
         late,
+        committees: due
+            .into_iter()
+            .map(|d| {
+                (
+                    d.slug.to_string(),
+                    d.name,
+                    d.state.label_fr(),
+                    french::date(d.due_on),
+                )
+            })
+            .collect(),
         charts: vec![phases_block, timeline_block, drift_block],
     })
 }

@@ -8,6 +8,7 @@ use crate::{error::ApiError, openapi};
 pub mod auth;
 pub mod charts;
 pub mod commitments;
+pub mod committee_cadence;
 pub mod contract;
 pub mod contract_dto;
 pub mod decisions;
@@ -50,6 +51,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(me::me)
                 .service(incubators::list)
                 .service(incubators::create)
+                .service(committee_cadence::put)
                 .service(portfolio::summary)
                 .service(matrix_portfolio::portfolio)
                 .service(products::list)

@@ -250,6 +250,7 @@ tables! {
         construction_months: i32,
         acceleration_months: i32,
         created_at: NaiveDateTime,
+        committee_months: i32,
     }
     products (id) {
         id: i64,
@@ -435,6 +436,7 @@ tables! {
         product_id: i64,
         betagouv_id: String,
         outcome: Option<String>,
+        synced: Option<String>,
     }
     matrix_certifications (product_id) {
         product_id: i64,

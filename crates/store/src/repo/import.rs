@@ -111,7 +111,7 @@ pub fn apply(
     Ok(out)
 }
 
-fn upsert_incubator(
+pub(crate) fn upsert_incubator(
     conn: &mut DbConnection,
     input: &IncubatorInput,
     changes: &mut Changes,
@@ -159,7 +159,7 @@ fn upsert_incubator(
     Ok(())
 }
 
-fn upsert_product(
+pub(crate) fn upsert_product(
     conn: &mut DbConnection,
     input: &ProductInput,
     out: &mut ImportChanges,
@@ -255,7 +255,7 @@ fn upsert_product(
 
 /// The stored product this input updates: the one holding its catalogue id, else the one of
 /// its slug, unless that one came from another catalogue id (then the slug is taken).
-fn find_product(
+pub(crate) fn find_product(
     conn: &mut DbConnection,
     input: &ProductInput,
 ) -> StoreResult<Option<(ProductId, Product)>> {
@@ -287,16 +287,18 @@ fn find_product(
     }
 }
 
-/// Makes the product's catalogue row say `input`'s id and outcome; returns what changed.
-fn sync_catalogue(
+/// Makes the product's catalogue row say `input`'s id and outcome, and records `input` as
+/// the base of the next sync; returns which of id and outcome changed.
+pub(crate) fn sync_catalogue(
     conn: &mut DbConnection,
     id: ProductId,
     input: &ProductInput,
 ) -> StoreResult<Option<&'static str>> {
     let outcome = input.outcome.map(Outcome::as_str);
-    let stored: Option<(String, Option<String>)> = cat::table
+    let synced = Some(super::sync::Synced::of(input).to_json());
+    let stored: Option<(String, Option<String>, Option<String>)> = cat::table
         .find(id.0)
-        .select((cat::betagouv_id, cat::outcome))
+        .select((cat::betagouv_id, cat::outcome, cat::synced))
         .first(conn)
         .optional()?;
     let changed = match stored {
@@ -306,11 +308,12 @@ fn sync_catalogue(
                     cat::product_id.eq(id.0),
                     cat::betagouv_id.eq(&input.betagouv_id),
                     cat::outcome.eq(outcome),
+                    cat::synced.eq(&synced),
                 ))
                 .execute(conn)?;
             Some("betagouv_id")
         }
-        Some((betagouv_id, stored_outcome)) => {
+        Some((betagouv_id, stored_outcome, stored_synced)) => {
             let changed = if betagouv_id != input.betagouv_id {
                 Some("betagouv_id")
             } else if stored_outcome.as_deref() != outcome {
@@ -318,11 +321,12 @@ fn sync_catalogue(
             } else {
                 None
             };
-            if changed.is_some() {
+            if changed.is_some() || stored_synced != synced {
                 diesel::update(cat::table.find(id.0))
                     .set((
                         cat::betagouv_id.eq(&input.betagouv_id),
                         cat::outcome.eq(outcome),
+                        cat::synced.eq(&synced),
                     ))
                     .execute(conn)?;
             }
@@ -371,14 +375,18 @@ fn product_differences(before: &Product, after: &Product) -> Vec<String> {
         .collect()
 }
 
-fn set_mode(conn: &mut DbConnection, id: ProductId, mode: Option<&str>) -> StoreResult<()> {
+pub(crate) fn set_mode(
+    conn: &mut DbConnection,
+    id: ProductId,
+    mode: Option<&str>,
+) -> StoreResult<()> {
     diesel::update(prod::table.find(id.0))
         .set(prod::perennisation_mode.eq(mode))
         .execute(conn)?;
     Ok(())
 }
 
-fn write_history(
+pub(crate) fn write_history(
     conn: &mut DbConnection,
     id: ProductId,
     history: &PhaseHistory,
@@ -389,12 +397,12 @@ fn write_history(
 }
 
 #[derive(Queryable)]
-struct EventRow {
-    id: i64,
-    name: String,
-    happened_on: NaiveDate,
-    comment: Option<String>,
-    decision_id: Option<i64>,
+pub(crate) struct EventRow {
+    pub(crate) id: i64,
+    pub(crate) name: String,
+    pub(crate) happened_on: NaiveDate,
+    pub(crate) comment: Option<String>,
+    pub(crate) decision_id: Option<i64>,
 }
 
 /// A product's stored events, oldest first.
@@ -410,7 +418,10 @@ pub fn events(conn: &mut DbConnection, product: ProductId) -> StoreResult<Vec<Ev
         .collect())
 }
 
-fn load_events(conn: &mut DbConnection, product: ProductId) -> StoreResult<Vec<EventRow>> {
+pub(crate) fn load_events(
+    conn: &mut DbConnection,
+    product: ProductId,
+) -> StoreResult<Vec<EventRow>> {
     Ok(product_events::table
         .filter(product_events::product_id.eq(product.0))
         .order((product_events::happened_on, product_events::id))
@@ -476,7 +487,7 @@ fn sync_events(
 
 /// A committee's event is a `continue` decision: it kept the product in its phase (phase
 /// changes come from the phase list itself, never from events).
-fn insert_committee_decision(
+pub(crate) fn insert_committee_decision(
     conn: &mut DbConnection,
     product: ProductId,
     event: &EventInput,

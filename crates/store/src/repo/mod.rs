@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod commitments;
+pub mod committees;
 pub mod contract_status;
 pub mod contracts;
 pub mod digest;
@@ -23,5 +24,6 @@ pub mod products;
 pub mod pulse;
 pub mod reviews;
 pub mod spend;
+pub mod sync;
 pub mod tokens;
 pub mod users;
