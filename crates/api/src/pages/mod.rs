@@ -22,6 +22,7 @@ mod decision;
 mod error;
 mod forms;
 mod indicator_form;
+mod journal;
 mod legal;
 mod measures;
 mod measures_csv;
@@ -110,6 +111,7 @@ pub fn configure(
             .service(indicator_form::create)
             .service(indicator_form::edit_form)
             .service(indicator_form::update)
+            .service(journal::journal)
             .service(product::product_page)
             .service(contract::contract_page)
             .service(measures::show)
