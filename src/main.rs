@@ -8,7 +8,8 @@ fn main() -> std::process::ExitCode {
     match pilote::cli::run(pilote::cli::Cli::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("{} {error:#}", pilote::cli::progress::red("pilote:"));
+            let message = pilote::refusal::french(&error);
+            eprintln!("{} {message}", pilote::cli::progress::red("pilote:"));
             // 1 for a failure, 3 for refused input, 4 for a database that is not empty
             // (docs/usage.md); clap exits with 2 on a usage error before getting here.
             std::process::ExitCode::from(pilote::refusal::exit_code(&error))

@@ -64,3 +64,57 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
         .find_map(|cause| cause.downcast_ref::<Refusal>())
         .map_or(1, Refusal::exit_code)
 }
+
+/// The error as a person reads it on a terminal: each cause of the chain, `: `-separated, a
+/// rule's refusal in its French words (the field, then what is wrong) rather than the API's
+/// English. Other causes keep their own text (ours are French; a library's are its own).
+pub fn french(error: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in error.chain() {
+        let domain = cause
+            .downcast_ref::<pilote_domain::DomainError>()
+            .or_else(|| match cause.downcast_ref::<pilote_store::StoreError>() {
+                Some(pilote_store::StoreError::Domain(e)) => Some(e),
+                _ => None,
+            })
+            .or_else(|| match cause.downcast_ref::<pilote_api::ApiError>() {
+                Some(pilote_api::ApiError::Refused(e)) => Some(e),
+                _ => None,
+            });
+        match domain {
+            Some(e) => {
+                parts.push(match e.field() {
+                    Some(field) => format!("{field} : {}", e.french()),
+                    None => e.french(),
+                });
+                // The French says it all: the English causes below it would repeat it.
+                break;
+            }
+            None => parts.push(cause.to_string()),
+        }
+    }
+    parts.join(" : ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_refusal_is_said_in_french_after_its_context() {
+        let refused: anyhow::Error = pilote_store::StoreError::Domain(
+            pilote_domain::DomainError::invalid("email", pilote_domain::Problem::Empty),
+        )
+        .into();
+        let error = refused.context("impossible de créer x@y.fr");
+        assert_eq!(
+            french(&error),
+            "impossible de créer x@y.fr : email : Ce champ est obligatoire."
+        );
+        let plain = anyhow::anyhow!("fichier introuvable").context("impossible de lire a.csv");
+        assert_eq!(
+            french(&plain),
+            "impossible de lire a.csv : fichier introuvable"
+        );
+    }
+}

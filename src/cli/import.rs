@@ -190,7 +190,7 @@ fn all(settings: &Settings, args: &AllImportArgs) -> anyhow::Result<()> {
                 ),
                 vec![Problem {
                     location: field,
-                    problem,
+                    problem: problem.french(),
                 }],
             )
             .into()
@@ -215,7 +215,7 @@ fn all(settings: &Settings, args: &AllImportArgs) -> anyhow::Result<()> {
                 format!("{} refusé, rien n'a été écrit :", args.path.display()),
                 vec![Problem {
                     location: field,
-                    problem,
+                    problem: problem.french(),
                 }],
             )
             .into()

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use pilote_api::{Settings, routes::opendata};
+use pilote_api::{Settings, service::opendata};
 use pilote_store::{repo, transaction};
 
 use super::DatabaseArgs;
@@ -26,13 +26,15 @@ pub fn run(settings: &Settings, args: &OpendataArgs) -> anyhow::Result<()> {
     let db = args.database.open(settings)?;
     let mut conn = db.get()?;
     let measures = transaction::read(&mut conn, repo::opendata::published_measures)
-        .context("cannot read the published measures")?;
-    let files = opendata::files(&measures).context("cannot build the open data files")?;
+        .context("impossible de lire les mesures publiées")?;
+    let files = opendata::files(&measures)
+        .context("impossible de produire les fichiers de données ouvertes")?;
     std::fs::create_dir_all(&args.dir)
-        .with_context(|| format!("cannot create {}", args.dir.display()))?;
+        .with_context(|| format!("impossible de créer {}", args.dir.display()))?;
     for (name, bytes) in files {
         let path = args.dir.join(name);
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, bytes)
+            .with_context(|| format!("impossible d'écrire {}", path.display()))?;
     }
     println!(
         "Données ouvertes écrites dans {} : {} valeurs de produits publiés, sous Licence Ouverte 2.0.",

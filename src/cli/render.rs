@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use pilote_api::{Settings, chart_data};
+use pilote_api::{Settings, service::chart_data};
 use pilote_charts::{Format, Size};
 use pilote_domain::Slug;
 use pilote_store::{repo::indicators, repo::products, transaction};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use pilote_api::{Settings, review_pack};
+use pilote_api::{Settings, service::review_pack};
 use pilote_domain::Slug;
 use pilote_store::ReviewId;
 

@@ -110,7 +110,9 @@ impl Loader {
         let north_star = catalogue::PRODUCTS
             .get(pick)
             .map(|entry| entry.north_star)
-            .ok_or_else(|| DomainError::invalid("north_star", "no template"))?;
+            .ok_or_else(|| {
+                DomainError::rule("north_star", "no template", "aucun modèle d'indicateur")
+            })?;
         let mut created = Vec::new();
         for (i, template) in self.pick_indicators(north_star).into_iter().enumerate() {
             let indicator = template.indicator(i == 0)?;

@@ -179,14 +179,17 @@ impl Loader {
         entry: &ProductEntry,
         plan: Plan,
     ) -> StoreResult<()> {
-        let (incubator, limits) = self
-            .limits
-            .get(entry.incubator)
-            .cloned()
-            .ok_or_else(|| DomainError::invalid("incubator", "is not in the demo catalogue"))?;
+        let (incubator, limits) = self.limits.get(entry.incubator).cloned().ok_or_else(|| {
+            DomainError::rule(
+                "incubator",
+                "is not in the demo catalogue",
+                "absent du catalogue de démonstration",
+            )
+        })?;
         let timeline = timeline(plan, &limits, self.today, &mut self.rng);
-        let slug = Slug::slugify(entry.name)
-            .ok_or_else(|| DomainError::invalid("name", "gives no slug"))?;
+        let slug = Slug::slugify(entry.name).ok_or_else(|| {
+            DomainError::rule("name", "gives no slug", "ne donne aucun identifiant")
+        })?;
         let investigating = plan.target == Target::Running(Phase::Investigation);
         // Young products rarely open a public page; a few mature ones keep theirs private too.
         let published = self.rng.chance(if investigating { 0.3 } else { 0.9 });

@@ -421,7 +421,7 @@ fn convert(s: RawStartup, incubator: Option<Slug>, catalogue: &mut Catalogue) {
     };
     // Bad links are dropped one at a time and reported; anything else leaves the product out.
     for _ in 0..3 {
-        match product.validate() {
+        match product.validate(chrono::Utc::now().date_naive()) {
             Ok(()) => break,
             Err(e) if e.field() == Some("website") && product.website.is_some() => {
                 let problem = "lien qui n’est pas une adresse http(s) valide : retiré";

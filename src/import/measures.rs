@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use pilote_api::{
     ApiError,
     access::ProductScope,
-    routes::{
+    service::{
         measures::{MeasureRow, RawRow, check_rows, indicator_index},
         measures_csv::parse_csv,
     },
@@ -147,29 +147,26 @@ fn location(field: &str, prefix: Option<&str>) -> String {
 /// The problems an API error lists, located for a person reading a file.
 fn problems(error: ApiError, prefix: Option<&str>) -> Vec<Problem> {
     let pairs = match error {
-        ApiError::InvalidMany(pairs) => pairs,
-        ApiError::Invalid { field, problem } => vec![(field, problem)],
+        ApiError::InvalidMany(pairs) => pairs
+            .into_iter()
+            .map(|(field, problem)| (field, problem.french()))
+            .collect(),
+        ApiError::Refused(e @ pilote_domain::DomainError::Invalid { .. }) => {
+            vec![(e.field().unwrap_or_default().to_owned(), e.french())]
+        }
+        ApiError::BadRequest(_) => vec![(
+            "fichier".to_owned(),
+            "illisible en CSV (guillemets ou nombre de colonnes)".to_owned(),
+        )],
         other => vec![("fichier".to_owned(), other.to_string())],
     };
     pairs
         .into_iter()
         .map(|(field, problem)| Problem {
             location: location(&field, prefix),
-            problem: french(problem),
+            problem,
         })
         .collect()
-}
-
-/// The CSV parser's problems, which quote the cell (`"12,5,3" is not a number`), in French
-/// with the quote kept; other problems stay as the API words them.
-fn french(problem: String) -> String {
-    if let Some(quoted) = problem.strip_suffix(" is not a number") {
-        format!("{quoted} n'est pas un nombre")
-    } else if let Some(quoted) = problem.strip_suffix(" is not a date (YYYY-MM-DD)") {
-        format!("{quoted} n'est pas une date (AAAA-MM-JJ)")
-    } else {
-        problem
-    }
 }
 
 /// Reads a file's rows, by product; `product` is the `--product` option.

@@ -70,7 +70,10 @@ fn user_add_reads_the_password_from_stdin_and_stores_a_hash(backend: Backend) {
         "court",
     );
     assert!(!short.status.success());
-    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+    assert!(
+        String::from_utf8_lossy(&short.stderr)
+            .contains("password : Le mot de passe doit compter au moins 12 caractères.")
+    );
 
     let unscoped = add_user(
         dir.path(),

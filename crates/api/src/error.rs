@@ -5,7 +5,7 @@ use actix_web::{
     HttpResponse, ResponseError,
     http::{StatusCode, header},
 };
-use pilote_domain::DomainError;
+use pilote_domain::{Conflict, DomainError, Problem};
 use pilote_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -20,8 +20,9 @@ pub enum ApiError {
     #[error("the body is larger than {0} bytes")]
     PayloadTooLarge(usize),
     /// Several values are invalid (422): every field at fault, e.g. each bad row of a batch.
+    /// Typed, like [`ApiError::Refused`].
     #[error("{} invalid values", .0.len())]
-    InvalidMany(Vec<(String, String)>),
+    InvalidMany(Vec<(String, Problem)>),
     /// Missing or invalid credentials (401, with `WWW-Authenticate: Bearer`).
     #[error("{0}")]
     Unauthorized(&'static str),
@@ -31,15 +32,18 @@ pub enum ApiError {
     /// Too many attempts (429, with `Retry-After` in seconds).
     #[error("too many attempts, retry in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
-    /// Well-formed but invalid (422), with the field at fault.
+    /// A domain rule refused the request: 422 for a value (with its field), 409 for a
+    /// conflict with what is stored. The problem stays typed, so that pages and the CLI say it
+    /// in French ([`DomainError::french`]) and the API in the contract's English.
+    #[error(transparent)]
+    Refused(DomainError),
+    /// The request's own shape is wrong (422): a path or query value the HTTP layer reads
+    /// (a date in a path, paging, a filter), in English for API clients only.
     #[error("{field}: {problem}")]
     Invalid { field: String, problem: String },
     /// Unknown resource (404).
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// Conflicts with the current state (409).
-    #[error("{0}")]
-    Conflict(String),
     /// The database is out of reach (503).
     #[error("database unavailable")]
     Unavailable(#[source] StoreError),
@@ -50,10 +54,7 @@ pub enum ApiError {
 
 impl From<DomainError> for ApiError {
     fn from(error: DomainError) -> Self {
-        match error {
-            DomainError::Invalid { field, problem } => ApiError::Invalid { field, problem },
-            DomainError::Conflict(message) => ApiError::Conflict(message),
-        }
+        ApiError::Refused(error)
     }
 }
 
@@ -65,9 +66,7 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(constraint) => {
                 // The constraint names the schema: the log gets it, the client a plain sentence.
                 log::info!("conflict on {constraint}");
-                ApiError::Conflict(
-                    "conflicts with stored data (a slug, key or period already taken)".to_owned(),
-                )
+                ApiError::Refused(DomainError::Conflict(Conflict::Taken))
             }
             e @ StoreError::Unavailable(_) => ApiError::Unavailable(e),
             other => ApiError::Internal(Box::new(other)),
@@ -135,9 +134,11 @@ impl ApiError {
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::TooManyRequests { .. } => "too_many_requests",
-            ApiError::Invalid { .. } | ApiError::InvalidMany(_) => "validation_failed",
+            ApiError::Invalid { .. }
+            | ApiError::InvalidMany(_)
+            | ApiError::Refused(DomainError::Invalid { .. }) => "validation_failed",
+            ApiError::Refused(DomainError::Conflict(_)) => "conflict",
             ApiError::NotFound(_) => "not_found",
-            ApiError::Conflict(_) => "conflict",
             ApiError::Unavailable(_) => "database_unavailable",
             ApiError::Internal(_) => "internal_error",
         }
@@ -152,9 +153,11 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Invalid { .. } | ApiError::InvalidMany(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Invalid { .. }
+            | ApiError::InvalidMany(_)
+            | ApiError::Refused(DomainError::Invalid { .. }) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Refused(DomainError::Conflict(_)) => StatusCode::CONFLICT,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -166,11 +169,15 @@ impl ResponseError for ApiError {
                 field: field.clone(),
                 problem: problem.clone(),
             }],
+            ApiError::Refused(DomainError::Invalid { field, problem }) => vec![ErrorDetail {
+                field: field.clone(),
+                problem: problem.to_string(),
+            }],
             ApiError::InvalidMany(all) => all
                 .iter()
                 .map(|(field, problem)| ErrorDetail {
                     field: field.clone(),
-                    problem: problem.clone(),
+                    problem: problem.to_string(),
                 })
                 .collect(),
             _ => Vec::new(),
@@ -203,12 +210,12 @@ mod tests {
     fn every_error_maps_to_its_status_and_code() {
         let cases: Vec<(ApiError, u16, &str)> = vec![
             (
-                DomainError::invalid("slug", "must not be empty").into(),
+                DomainError::invalid("slug", Problem::Empty).into(),
                 422,
                 "validation_failed",
             ),
             (
-                DomainError::Conflict("illegal".into()).into(),
+                DomainError::Conflict(Conflict::Stopped).into(),
                 409,
                 "conflict",
             ),
@@ -255,7 +262,8 @@ mod tests {
                 problem: String::new(),
             },
             ApiError::NotFound(""),
-            ApiError::Conflict(String::new()),
+            ApiError::Refused(DomainError::Conflict(Conflict::Taken)),
+            ApiError::Refused(DomainError::invalid("x", Problem::Empty)),
             ApiError::Unavailable(StoreError::Unavailable("down".into())),
             ApiError::Internal("boom".into()),
         ];

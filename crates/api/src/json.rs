@@ -148,3 +148,13 @@ pub mod utc {
         }
     }
 }
+
+/// `Some(x)` for a present key, even when its value is `null`: PATCH tells "set to null"
+/// (`Some(None)`) from "leave alone" (`None`).
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}

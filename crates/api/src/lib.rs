@@ -1,10 +1,11 @@
-//! Pilote's HTTP layer on actix-web: the route table, JSON errors, authentication and settings.
-//! Handlers stay thin: they extract, call the store, and render.
+//! Pilote's HTTP layer on actix-web: the application layer ([`service`]) that the JSON routes
+//! ([`routes`]), the web pages ([`pages`]) and the command line share; JSON errors,
+//! authentication and settings. Handlers stay thin: they extract, call the service layer or
+//! the store, and render.
 
 pub mod access;
 pub mod assets;
 pub mod auth;
-pub mod chart_data;
 pub mod client_ip;
 pub mod db;
 pub mod demo_accounts;
@@ -15,9 +16,9 @@ pub mod metrics;
 pub mod openapi;
 pub mod pages;
 pub mod request_id;
-pub mod review_pack;
 pub mod routes;
 pub mod security_headers;
+pub mod service;
 pub mod settings;
 pub mod startup;
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use pilote_api::{
     ApiError,
-    routes::{measures::check_rows, measures_csv::parse_csv},
+    service::{measures::check_rows, measures_csv::parse_csv},
 };
 use pilote_domain::Periodicity;
 use pilote_store::IndicatorId;
@@ -27,7 +27,10 @@ fn names_a_line(field: &str) -> bool {
 
 fn check_refusal(error: &ApiError) -> Result<(), TestCaseError> {
     match error {
-        ApiError::Invalid { field, .. } => prop_assert!(names_a_line(field), "{field}"),
+        ApiError::Refused(refused) => {
+            let field = refused.field().unwrap_or_default();
+            prop_assert!(names_a_line(field), "{field}")
+        }
         ApiError::InvalidMany(problems) => {
             prop_assert!(!problems.is_empty());
             for (field, _) in problems {

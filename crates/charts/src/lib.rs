@@ -13,7 +13,8 @@ mod efficiency;
 mod efficiency_draw;
 mod error;
 mod font;
-pub mod french;
+/// French formatting lives in the domain, shared with the pages and the CLI.
+pub use pilote_domain::french;
 mod heading;
 mod indicator;
 mod marks;

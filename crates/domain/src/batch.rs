@@ -6,7 +6,7 @@ use std::{collections::HashMap, hash::Hash};
 
 use chrono::NaiveDate;
 
-use crate::{DomainError, MeasureValue, Period, Periodicity, normalize_comment};
+use crate::{DomainError, MeasureValue, Period, Periodicity, Problem, normalize_comment};
 
 /// The most rows one batch may hold.
 pub const MAX_BATCH_ROWS: usize = 50_000;
@@ -40,8 +40,114 @@ pub struct MeasureInput<Id> {
     pub comment: Option<String>,
 }
 
-/// One row's problem: where (a path into the body) and what, in English for the API.
-pub type BatchProblem = (String, String);
+/// One row's problem: where (a path into the body) and what.
+pub type BatchProblem = (String, Problem);
+
+/// A batch every rule accepted: only [`check_batch`] and [`CheckedBatch::check`] make one, so
+/// whoever holds one (the store's write path) knows its values were checked, in this order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckedBatch<Id>(Vec<MeasureInput<Id>>);
+
+impl<Id> std::ops::Deref for CheckedBatch<Id> {
+    type Target = [MeasureInput<Id>];
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl<Id: Copy + Eq + Hash> CheckedBatch<Id> {
+    /// Checks values a program built (the demo, the benchmarks, an import of history) against
+    /// the product's indicators (`periodicities`, by id): each indicator the product's, each
+    /// period of its indicator's periodicity and not after `today`, no indicator and period
+    /// twice, at most [`MAX_BATCH_ROWS`]. Paths are `measures[i]…`, in the inputs' order.
+    pub fn check(
+        inputs: Vec<MeasureInput<Id>>,
+        periodicities: &HashMap<Id, Periodicity>,
+        today: NaiveDate,
+    ) -> Result<Self, Vec<BatchProblem>> {
+        too_many(inputs.len())?;
+        let mut problems = Vec::new();
+        let mut seen = HashMap::new();
+        for (i, input) in inputs.iter().enumerate() {
+            let field = format!("measures[{i}]");
+            let Some(&periodicity) = periodicities.get(&input.indicator) else {
+                problems.push((
+                    format!("{field}.indicator"),
+                    Problem::rule(
+                        "is not an indicator of this product",
+                        "Cet indicateur n'existe pas pour ce produit.",
+                    ),
+                ));
+                continue;
+            };
+            if input.period.periodicity() != periodicity {
+                problems.push((
+                    format!("{field}.period"),
+                    Problem::rule(
+                        format!("the indicator is reported by {periodicity}"),
+                        format!(
+                            "L'indicateur a une périodicité {}.",
+                            periodicity.label_fr().to_lowercase()
+                        ),
+                    ),
+                ));
+            }
+            not_future(&field, input.period, today, &mut problems);
+            not_twice(
+                &field,
+                input.indicator,
+                input.period,
+                &mut seen,
+                &mut problems,
+            );
+        }
+        if problems.is_empty() {
+            Ok(CheckedBatch(inputs))
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The values, in order.
+    pub fn into_inputs(self) -> Vec<MeasureInput<Id>> {
+        self.0
+    }
+}
+
+/// Refuses a batch over [`MAX_BATCH_ROWS`], whatever its rows.
+fn too_many(rows: usize) -> Result<(), Vec<BatchProblem>> {
+    if rows > MAX_BATCH_ROWS {
+        return Err(vec![(
+            "measures".to_owned(),
+            Problem::TooManyRows {
+                max: MAX_BATCH_ROWS,
+            },
+        )]);
+    }
+    Ok(())
+}
+
+/// A row's period must not be after `today`, whoever built the row.
+fn not_future(field: &str, period: Period, today: NaiveDate, problems: &mut Vec<BatchProblem>) {
+    if let Err(e) = period.ensure_not_future(today) {
+        problems.push((format!("{field}.period"), problem_of(e)));
+    }
+}
+
+/// Nor the same indicator and period as an earlier row (`seen`: the first row's path by
+/// indicator and period).
+fn not_twice<Id: Copy + Eq + Hash>(
+    field: &str,
+    indicator: Id,
+    period: Period,
+    seen: &mut HashMap<(Id, NaiveDate), String>,
+    problems: &mut Vec<BatchProblem>,
+) {
+    if let Some(first) = seen.insert((indicator, period.start()), field.to_owned()) {
+        problems.push((field.to_owned(), Problem::SamePeriodTwice { first }));
+    }
+}
 
 /// Checks every row against the product's indicators (`index`: key → id and periodicity) and
 /// the domain's rules, reporting every problem at once (unknown indicator, period in the
@@ -51,38 +157,28 @@ pub fn check_batch<Id: Copy + Eq + Hash>(
     rows: Vec<RawRow>,
     index: &HashMap<String, (Id, Periodicity)>,
     today: NaiveDate,
-) -> Result<Vec<MeasureInput<Id>>, Vec<BatchProblem>> {
-    if rows.len() > MAX_BATCH_ROWS {
-        return Err(vec![(
-            "measures".to_owned(),
-            format!("at most {MAX_BATCH_ROWS} rows per batch"),
-        )]);
-    }
+) -> Result<CheckedBatch<Id>, Vec<BatchProblem>> {
+    too_many(rows.len())?;
     let mut problems = Vec::new();
     let mut inputs = Vec::with_capacity(rows.len());
-    let mut seen: HashMap<(Id, NaiveDate), String> = HashMap::new();
+    let mut seen = HashMap::new();
     for row in rows {
         let Some(&(id, periodicity)) = index.get(&row.indicator) else {
             problems.push((
                 format!("{}.indicator", row.field),
-                format!("unknown indicator {:?}", row.indicator),
+                Problem::UnknownIndicator {
+                    key: row.indicator.clone(),
+                },
             ));
             continue;
         };
         let period = Period::containing(periodicity, row.period);
-        if let Err(e) = period.ensure_not_future(today) {
-            problems.push((format!("{}.period", row.field), problem_of(e)));
-        }
+        not_future(&row.field, period, today, &mut problems);
         let value = MeasureValue::new(row.value)
             .map_err(|e| problems.push((format!("{}.value", row.field), problem_of(e))));
         let comment = normalize_comment(row.comment.as_deref())
             .map_err(|e| problems.push((format!("{}.comment", row.field), problem_of(e))));
-        if let Some(first) = seen.insert((id, period.start()), row.field.clone()) {
-            problems.push((
-                row.field.clone(),
-                format!("same indicator and period as {first}"),
-            ));
-        }
+        not_twice(&row.field, id, period, &mut seen, &mut problems);
         if let (Ok(value), Ok(comment)) = (value, comment) {
             inputs.push(MeasureInput {
                 indicator: id,
@@ -93,17 +189,17 @@ pub fn check_batch<Id: Copy + Eq + Hash>(
         }
     }
     if problems.is_empty() {
-        Ok(inputs)
+        Ok(CheckedBatch(inputs))
     } else {
         Err(problems)
     }
 }
 
 /// The problem of a value's own rule, without the rule's field name (the row names it).
-fn problem_of(error: DomainError) -> String {
+fn problem_of(error: DomainError) -> Problem {
     match error {
         DomainError::Invalid { problem, .. } => problem,
-        other => other.to_string(),
+        DomainError::Conflict(conflict) => Problem::rule(conflict.to_string(), conflict.french()),
     }
 }
 
@@ -179,10 +275,12 @@ mod tests {
                 "measures[4].comment"
             ]
         );
-        assert_eq!(problems[0].1, "unknown indicator \"nope\"");
-        assert_eq!(problems[1].1, "is in the future");
-        assert_eq!(problems[2].1, "must be a finite number");
-        assert_eq!(problems[3].1, "same indicator and period as measures[2]");
+        let english: Vec<String> = problems.iter().map(|(_, p)| p.to_string()).collect();
+        assert_eq!(english[0], "unknown indicator \"nope\"");
+        assert_eq!(english[1], "is in the future");
+        assert_eq!(english[2], "must be a finite number");
+        assert_eq!(english[3], "same indicator and period as measures[2]");
+        assert_eq!(problems[1].1, Problem::InFuture);
     }
 
     #[test]
@@ -199,12 +297,52 @@ mod tests {
             .map(|n| row(n, "visits", "2026-11-02", 1.0))
             .collect();
         let problems = check_batch(many, &index(), date(TODAY)).expect_err("too many");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, "measures");
+        assert_eq!(problems[0].1.to_string(), "at most 50000 rows per batch");
+    }
+
+    #[test]
+    fn values_a_program_built_are_checked_against_the_indicators_by_id() {
+        let periodicities = HashMap::from([(1, Periodicity::Week), (2, Periodicity::Month)]);
+        let input = |indicator, periodicity, day: &str| MeasureInput {
+            indicator,
+            period: Period::containing(periodicity, date(day)),
+            value: MeasureValue::new(1.0).expect("finite"),
+            comment: None,
+        };
+        let good = vec![
+            input(1, Periodicity::Week, "2026-11-16"),
+            input(2, Periodicity::Month, "2026-10-01"),
+        ];
+        let checked = CheckedBatch::check(good.clone(), &periodicities, date(TODAY));
+        assert_eq!(checked.map(CheckedBatch::into_inputs), Ok(good));
+        let problems = CheckedBatch::check(
+            vec![
+                input(9, Periodicity::Week, "2026-11-16"),
+                input(1, Periodicity::Month, "2026-10-01"),
+                input(1, Periodicity::Week, "2026-12-07"),
+                input(2, Periodicity::Month, "2026-09-01"),
+                input(2, Periodicity::Month, "2026-09-15"),
+            ],
+            &periodicities,
+            date(TODAY),
+        )
+        .expect_err("refused");
+        let paths: Vec<&str> = problems.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(
-            problems,
-            [(
-                "measures".to_owned(),
-                "at most 50000 rows per batch".to_owned()
-            )]
+            paths,
+            [
+                "measures[0].indicator",
+                "measures[1].period",
+                "measures[2].period",
+                "measures[4]"
+            ]
         );
+        assert_eq!(
+            problems[1].1.to_string(),
+            "the indicator is reported by week"
+        );
+        assert_eq!(problems[2].1, Problem::InFuture);
     }
 }

@@ -21,9 +21,10 @@ impl CommitteeCadence {
     pub fn new(months: i64) -> DomainResult<Self> {
         match u32::try_from(months) {
             Ok(m @ 1..=24) => Ok(CommitteeCadence(m)),
-            _ => Err(DomainError::invalid(
+            _ => Err(DomainError::rule(
                 "committee_months",
                 "must be between 1 and 24",
+                "Le nombre de mois entre deux comités doit être compris entre 1 et 24.",
             )),
         }
     }

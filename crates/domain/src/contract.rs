@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::{DomainError, DomainResult, Phase};
+use crate::{DomainError, DomainResult, Phase, Problem};
 
 /// When a product is planned to enter a phase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -43,50 +43,59 @@ impl Contract {
     /// earlier one (`milestones[1].planned_on`).
     pub fn validate(&self) -> DomainResult<()> {
         if self.starts_on >= self.ends_on {
-            return Err(DomainError::invalid(
+            return Err(DomainError::rule(
                 "ends_on",
                 "must be after the start date",
+                "La date de fin doit être après la date de début.",
             ));
         }
         if !(1..=24).contains(&self.review_cadence_months) {
-            return Err(DomainError::invalid(
+            return Err(DomainError::rule(
                 "review_cadence_months",
                 "must be between 1 and 24",
+                "La fréquence des revues doit être comprise entre 1 et 24 mois.",
             ));
         }
         let years = self.starts_on.year()..=self.ends_on.year();
         for (&year, &amount) in &self.budget_per_year {
             let field = format!("budget_per_year.{year}");
             if amount < 0 {
-                return Err(DomainError::invalid(field, "must not be negative"));
+                return Err(DomainError::invalid(field, Problem::Negative));
             }
             if !years.contains(&year) {
-                return Err(DomainError::invalid(
+                return Err(DomainError::rule(
                     field,
                     "is outside the contract period",
+                    "Cette année est hors de la période du contrat.",
                 ));
             }
         }
         for (i, m) in self.milestones.iter().enumerate() {
             if m.planned_on < self.starts_on || m.planned_on > self.ends_on {
-                return Err(DomainError::invalid(
+                return Err(DomainError::rule(
                     format!("milestones[{i}].planned_on"),
                     "is outside the contract period",
+                    "Cette date est hors de la période du contrat.",
                 ));
             }
             for other in &self.milestones[..i] {
                 if other.phase == m.phase {
-                    return Err(DomainError::invalid(
+                    return Err(DomainError::rule(
                         format!("milestones[{i}].phase"),
                         "already has a milestone",
+                        "Cette phase a déjà un jalon.",
                     ));
                 }
                 let out_of_order = (other.phase < m.phase && other.planned_on > m.planned_on)
                     || (other.phase > m.phase && other.planned_on < m.planned_on);
                 if out_of_order {
-                    return Err(DomainError::invalid(
+                    return Err(DomainError::rule(
                         format!("milestones[{i}].planned_on"),
                         format!("is out of order with the {} milestone", other.phase),
+                        format!(
+                            "Ce jalon est dans le désordre par rapport à celui de la phase {}.",
+                            other.phase.label_fr()
+                        ),
                     ));
                 }
             }

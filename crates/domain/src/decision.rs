@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Problem};
 
 /// The longest rationale accepted, in characters.
 pub const RATIONALE_MAX_LEN: usize = 10_000;
@@ -34,7 +34,7 @@ impl Rationale {
     pub fn parse(s: &str) -> DomainResult<Rationale> {
         let text = s.trim();
         if text.is_empty() {
-            return Err(DomainError::invalid("rationale", "must not be empty"));
+            return Err(DomainError::invalid("rationale", Problem::Empty));
         }
         crate::text::check_max_len("rationale", text, RATIONALE_MAX_LEN)?;
         Ok(Rationale(text.to_owned()))
@@ -103,14 +103,14 @@ mod tests {
         assert_eq!(r.to_string(), "Usage en forte hausse.");
         assert_eq!(
             Rationale::parse(" \n\t "),
-            Err(DomainError::invalid("rationale", "must not be empty"))
+            Err(DomainError::invalid("rationale", Problem::Empty))
         );
         assert!(Rationale::parse(&"é".repeat(RATIONALE_MAX_LEN)).is_ok());
         assert_eq!(
             Rationale::parse(&"é".repeat(RATIONALE_MAX_LEN + 1)),
             Err(DomainError::invalid(
                 "rationale",
-                "must be at most 10000 characters"
+                Problem::TooLong { max: 10000 }
             ))
         );
     }

@@ -6,12 +6,18 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 
 use crate::{
-    DomainError, DomainResult, MatrixRole, ObjectiveStatus, Period, Periodicity, SlotState,
+    DomainError, DomainResult, MatrixRole, ObjectiveStatus, Period, Periodicity, SlotState, french,
 };
 
 /// Parses an ISO week, `2026-W47` (Invalid, field "week", otherwise): the week from its Monday.
 pub fn parse_iso_week(text: &str) -> DomainResult<Period> {
-    let invalid = || DomainError::invalid("week", "must be an ISO week such as 2026-W47");
+    let invalid = || {
+        DomainError::rule(
+            "week",
+            "must be an ISO week such as 2026-W47",
+            "La semaine doit être au format ISO, par exemple 2026-W47.",
+        )
+    };
     let (year, week) = text.trim().split_once("-W").ok_or_else(invalid)?;
     let year: i32 = year.parse().map_err(|_| invalid())?;
     let week: u32 = week.parse().map_err(|_| invalid())?;
@@ -134,18 +140,6 @@ pub struct Digest {
     pub committees: Vec<CommitteeEntry>,
 }
 
-fn number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{v:.0}")
-    } else {
-        format!("{v}").replace('.', ",")
-    }
-}
-
-fn french_date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
-
 impl Digest {
     /// Whether there is nothing to report.
     pub fn is_empty(&self) -> bool {
@@ -187,8 +181,8 @@ impl Digest {
                     "{} — {} : {} (période du {})",
                     s.product.name,
                     s.indicator,
-                    number(s.value),
-                    french_date(s.period)
+                    french::decimal(s.value),
+                    french::numeric_date(s.period)
                 )
             })
             .collect();
@@ -201,7 +195,7 @@ impl Digest {
                     o.product.name,
                     o.product.slug,
                     o.phase,
-                    french_date(o.overdue_since)
+                    french::numeric_date(o.overdue_since)
                 )
             })
             .collect();
@@ -217,7 +211,7 @@ impl Digest {
                     } else {
                         "prévue"
                     },
-                    french_date(r.due_on)
+                    french::numeric_date(r.due_on)
                 )
             })
             .collect();
@@ -249,7 +243,7 @@ impl Digest {
                     c.product.name,
                     c.product.slug,
                     c.state.label_fr(),
-                    french_date(c.due_on)
+                    french::numeric_date(c.due_on)
                 )
             })
             .collect();
@@ -272,8 +266,8 @@ impl Digest {
         format!(
             "Pilote : synthèse de la semaine {} (du {} au {}){scope}",
             self.week,
-            french_date(self.from),
-            french_date(self.to)
+            french::numeric_date(self.from),
+            french::numeric_date(self.to)
         )
     }
 

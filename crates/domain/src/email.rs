@@ -4,7 +4,7 @@ use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Problem};
 
 /// The longest address accepted, in characters.
 pub const EMAIL_MAX_LEN: usize = 254;
@@ -20,34 +20,55 @@ pub struct Email(String);
 impl Email {
     /// Trims, lowercases and checks `s` (field "email").
     pub fn parse(s: &str) -> DomainResult<Email> {
-        let invalid = |problem: &str| Err(DomainError::invalid("email", problem));
+        let invalid = |en: &'static str, fr: &'static str| Err(DomainError::rule("email", en, fr));
         let email = s.trim().to_lowercase();
         if email.is_empty() {
-            return invalid("must not be empty");
+            return Err(DomainError::invalid("email", Problem::Empty));
         }
         if email.chars().count() > EMAIL_MAX_LEN {
-            return invalid("must be at most 254 characters");
+            return Err(DomainError::invalid(
+                "email",
+                Problem::TooLong { max: EMAIL_MAX_LEN },
+            ));
         }
         if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return invalid("must not contain spaces");
+            return invalid(
+                "must not contain spaces",
+                "L'adresse ne doit pas contenir d'espace.",
+            );
         }
         let Some((local, domain)) = email.split_once('@') else {
-            return invalid("must contain an @");
+            return invalid("must contain an @", "L'adresse doit contenir un @.");
         };
         if domain.contains('@') {
-            return invalid("must contain a single @");
+            return invalid(
+                "must contain a single @",
+                "L'adresse doit contenir un seul @.",
+            );
         }
         if local.is_empty() {
-            return invalid("must have a name before the @");
+            return invalid(
+                "must have a name before the @",
+                "L'adresse doit avoir un nom avant le @.",
+            );
         }
         if domain.is_empty() {
-            return invalid("must have a domain after the @");
+            return invalid(
+                "must have a domain after the @",
+                "L'adresse doit avoir un domaine après le @.",
+            );
         }
         if !domain.contains('.') {
-            return invalid("must have a dot in its domain");
+            return invalid(
+                "must have a dot in its domain",
+                "Le domaine de l'adresse doit contenir un point.",
+            );
         }
         if domain.split('.').any(str::is_empty) {
-            return invalid("must not have an empty label in its domain");
+            return invalid(
+                "must not have an empty label in its domain",
+                "Le domaine de l'adresse est mal formé.",
+            );
         }
         Ok(Email(email))
     }
@@ -98,7 +119,7 @@ mod tests {
 
     fn problem(s: &str) -> String {
         match Email::parse(s) {
-            Err(DomainError::Invalid { field, problem }) if field == "email" => problem,
+            Err(DomainError::Invalid { field, problem }) if field == "email" => problem.to_string(),
             other => panic!("expected an invalid email for {s:?}, got {other:?}"),
         }
     }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    DomainError, DomainResult, Periodicity, Slug,
+    Conflict, DomainError, DomainResult, Periodicity, Slug,
     text::{check_max_len, check_required},
 };
 
@@ -145,9 +145,13 @@ impl Indicator {
         if let Some(role) = self.matrix_role
             && role.principle() != self.principle
         {
-            return Err(DomainError::invalid(
+            return Err(DomainError::rule(
                 "matrix_role",
                 format!("belongs to the {} principle", role.principle()),
+                format!(
+                    "Ce rôle appartient au principe « {} ».",
+                    role.principle().label_fr()
+                ),
             ));
         }
         Ok(())
@@ -163,15 +167,19 @@ pub fn validate_indicator_set(indicators: &[Indicator]) -> DomainResult<()> {
     for indicator in indicators {
         indicator.validate()?;
         if !keys.insert(&indicator.key) {
-            return Err(DomainError::conflict(format!(
-                "the key {} is used by two indicators",
-                indicator.key
+            return Err(DomainError::Conflict(Conflict::rule(
+                format!("the key {} is used by two indicators", indicator.key),
+                format!(
+                    "La clé {} est utilisée par deux indicateurs.",
+                    indicator.key
+                ),
             )));
         }
         if indicator.north_star {
             if let Some(other) = north_star {
-                return Err(DomainError::conflict(format!(
-                    "{other} is already the north star; a product has only one"
+                return Err(DomainError::Conflict(Conflict::rule(
+                    format!("{other} is already the north star; a product has only one"),
+                    format!("{other} est déjà l'étoile polaire : un produit n'en a qu'une."),
                 )));
             }
             north_star = Some(&indicator.key);
@@ -179,8 +187,12 @@ pub fn validate_indicator_set(indicators: &[Indicator]) -> DomainResult<()> {
         if let Some(role) = indicator.matrix_role
             && let Some(other) = roles.insert(role, &indicator.key)
         {
-            return Err(DomainError::conflict(format!(
-                "{other} already fills the {role} slot of the matrix"
+            return Err(DomainError::Conflict(Conflict::rule(
+                format!("{other} already fills the {role} slot of the matrix"),
+                format!(
+                    "{other} occupe déjà la case « {} » de la matrice.",
+                    role.label_fr()
+                ),
             )));
         }
     }

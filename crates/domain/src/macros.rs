@@ -48,10 +48,11 @@ macro_rules! str_enum {
                     .into_iter()
                     .find(|v| v.as_str() == wanted)
                     .ok_or_else(|| {
-                        let names: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
                         $crate::DomainError::invalid(
                             $field,
-                            format!("must be one of: {}", names.join(", ")),
+                            $crate::Problem::NotOneOf {
+                                allowed: Self::ALL.iter().map(|v| v.as_str()).collect(),
+                            },
                         )
                     })
             }

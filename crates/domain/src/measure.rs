@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{DomainError, DomainResult, text::check_max_len};
+use crate::{DomainError, DomainResult, Problem, text::check_max_len};
 
 /// The longest comment accepted, in characters.
 pub const COMMENT_MAX_LEN: usize = 2000;
@@ -16,7 +16,7 @@ impl MeasureValue {
     /// Invalid (field "value", "must be a finite number") for NaN and infinities.
     pub fn new(v: f64) -> DomainResult<Self> {
         if !v.is_finite() {
-            return Err(DomainError::invalid("value", "must be a finite number"));
+            return Err(DomainError::invalid("value", Problem::NotFinite));
         }
         Ok(MeasureValue(v + 0.0))
     }

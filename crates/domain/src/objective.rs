@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{Direction, DomainError, DomainResult, Period};
+use crate::{Direction, DomainError, DomainResult, Period, Problem};
 
 /// A value at a date.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -24,10 +24,14 @@ impl Tolerance {
     /// Checks that `v` is a finite number between 0 and 1.
     pub fn new(v: f64) -> DomainResult<Self> {
         if !v.is_finite() {
-            return Err(DomainError::invalid("tolerance", "must be a finite number"));
+            return Err(DomainError::invalid("tolerance", Problem::NotFinite));
         }
         if !(0.0..=1.0).contains(&v) {
-            return Err(DomainError::invalid("tolerance", "must be between 0 and 1"));
+            return Err(DomainError::rule(
+                "tolerance",
+                "must be between 0 and 1",
+                "La tolérance doit être comprise entre 0 et 1.",
+            ));
         }
         Ok(Tolerance(v))
     }
@@ -90,21 +94,16 @@ impl Objective {
     /// deadline is after the baseline date (field "target.by").
     pub fn new(baseline: Point, target: Point, tolerance: Tolerance) -> DomainResult<Objective> {
         if !baseline.value.is_finite() {
-            return Err(DomainError::invalid(
-                "baseline.value",
-                "must be a finite number",
-            ));
+            return Err(DomainError::invalid("baseline.value", Problem::NotFinite));
         }
         if !target.value.is_finite() {
-            return Err(DomainError::invalid(
-                "target.value",
-                "must be a finite number",
-            ));
+            return Err(DomainError::invalid("target.value", Problem::NotFinite));
         }
         if target.on <= baseline.on {
-            return Err(DomainError::invalid(
+            return Err(DomainError::rule(
                 "target.by",
                 "must be after the baseline date",
+                "L'échéance doit être après la date de référence.",
             ));
         }
         Ok(Objective {

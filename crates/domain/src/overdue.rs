@@ -48,9 +48,10 @@ impl PhaseDurations {
         ];
         for (field, months) in fields {
             if !(1..=120).contains(&months) {
-                return Err(DomainError::invalid(
+                return Err(DomainError::rule(
                     field,
                     "must be between 1 and 120 months",
+                    "La durée doit être comprise entre 1 et 120 mois.",
                 ));
             }
         }

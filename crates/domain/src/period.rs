@@ -3,7 +3,7 @@
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Problem};
 
 str_enum! {
     /// How often an indicator is measured.
@@ -55,11 +55,11 @@ impl Period {
             Periodicity::Month => start.day() == 1,
         };
         if !aligned {
-            let problem = match periodicity {
-                Periodicity::Week => "must be a Monday",
-                Periodicity::Month => "must be the 1st of a month",
+            let (en, fr) = match periodicity {
+                Periodicity::Week => ("must be a Monday", "La semaine commence un lundi."),
+                Periodicity::Month => ("must be the 1st of a month", "Le mois commence le 1er."),
             };
-            return Err(DomainError::invalid("period", problem));
+            return Err(DomainError::rule("period", en, fr));
         }
         Ok(Period { start, periodicity })
     }
@@ -107,8 +107,8 @@ impl Period {
         Period::containing(periodicity, today).prev()
     }
 
-    /// A period whose start is after `today` is in the future and refused:
-    /// Invalid{field:"period","is in the future"}. The period in progress is accepted.
+    /// A period whose start is after `today` is refused ([`Problem::InFuture`], field
+    /// "period"); the period in progress is accepted.
     pub fn ensure_not_future(self, today: NaiveDate) -> DomainResult<()> {
         not_in_future("period", self.start, today)
     }
@@ -141,9 +141,10 @@ impl DateRange {
     /// Checks `from` ≤ `to` (Invalid, field "from", otherwise).
     pub fn new(from: NaiveDate, to: NaiveDate) -> DomainResult<DateRange> {
         if from > to {
-            return Err(DomainError::invalid(
+            return Err(DomainError::rule(
                 "from",
                 "must not be after the end date",
+                "La date de début ne peut pas être après la date de fin.",
             ));
         }
         Ok(DateRange { from, to })
@@ -175,7 +176,7 @@ impl DateRange {
 /// future"} when `date` is after `today`. Today itself is accepted.
 pub fn not_in_future(field: &str, date: NaiveDate, today: NaiveDate) -> DomainResult<()> {
     if date > today {
-        return Err(DomainError::invalid(field, "is in the future"));
+        return Err(DomainError::invalid(field, Problem::InFuture));
     }
     Ok(())
 }

@@ -4,7 +4,7 @@ use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Problem};
 
 str_enum! {
     /// A phase of the beta.gouv method, in the order a product goes through them.
@@ -86,10 +86,9 @@ impl ProductStatus {
             return Ok(ProductStatus::Stopped);
         }
         Phase::parse(s).map(ProductStatus::Active).map_err(|_| {
-            DomainError::invalid(
-                "status",
-                "must be one of: investigation, construction, acceleration, perennisation, stopped",
-            )
+            let mut allowed: Vec<&'static str> = Phase::ALL.iter().map(|p| p.as_str()).collect();
+            allowed.push("stopped");
+            DomainError::invalid("status", Problem::NotOneOf { allowed })
         })
     }
 }

@@ -3,7 +3,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{DecisionKind, DomainError, DomainResult, NewDecision, Phase, ProductStatus};
+use crate::{
+    Conflict, DecisionKind, DomainError, DomainResult, NewDecision, Phase, Problem, ProductStatus,
+};
 
 /// One phase of a product, the half-open date interval `[started_on, ended_on)`.
 ///
@@ -116,14 +118,15 @@ impl PhaseHistory {
         records.sort_by_key(chronological);
         let mut found = Vec::new();
         let Some(last) = records.last().copied() else {
-            return Err(DomainError::invalid("phases", "must not be empty"));
+            return Err(DomainError::invalid("phases", Problem::Empty));
         };
         let last_index = records.len() - 1;
         for (i, record) in records.iter().enumerate() {
             if record.ended_on.is_some_and(|end| end < record.started_on) {
-                return Err(DomainError::invalid(
+                return Err(DomainError::rule(
                     format!("phases[{i}].ended_on"),
                     "must not be before the phase's start",
+                    "La fin d'une phase ne peut pas précéder son début.",
                 ));
             }
             let Some(next) = records.get(i + 1) else {
@@ -131,15 +134,17 @@ impl PhaseHistory {
             };
             match record.ended_on {
                 None => {
-                    return Err(DomainError::invalid(
+                    return Err(DomainError::rule(
                         format!("phases[{i}].ended_on"),
                         "only the last phase may be open",
+                        "Seule la dernière phase peut rester ouverte.",
                     ));
                 }
                 Some(end) if end != next.started_on => {
-                    return Err(DomainError::invalid(
+                    return Err(DomainError::rule(
                         format!("phases[{i}].ended_on"),
                         "must be the day the next phase started",
+                        "Une phase se termine le jour où commence la suivante.",
                     ));
                 }
                 Some(_) => {}
@@ -154,33 +159,41 @@ impl PhaseHistory {
                 continue;
             }
             if record.phase.next() != Some(next.phase) {
-                return Err(DomainError::invalid(
+                return Err(DomainError::rule(
                     format!("phases[{}].phase", i + 1),
                     format!("must be the phase after {}", record.phase),
+                    format!(
+                        "Cette phase doit être celle qui suit « {} ».",
+                        record.phase.label_fr()
+                    ),
                 ));
             }
         }
         match (stopped_on, last.ended_on) {
-            (None, Some(_)) => Err(DomainError::invalid(
+            (None, Some(_)) => Err(DomainError::rule(
                 format!("phases[{last_index}].ended_on"),
                 "must be open while the product runs",
+                "La dernière phase reste ouverte tant que le produit continue.",
             )),
-            (Some(_), None) => Err(DomainError::invalid(
+            (Some(_), None) => Err(DomainError::rule(
                 format!("phases[{last_index}].ended_on"),
                 "must be the day the product stopped",
+                "La dernière phase se termine le jour de l'arrêt du produit.",
             )),
-            (Some(stop), Some(end)) if stop != end => Err(DomainError::invalid(
+            (Some(stop), Some(end)) if stop != end => Err(DomainError::rule(
                 "stopped_on",
                 "must be the day the last phase ended",
+                "L'arrêt tombe le jour où la dernière phase s'est terminée.",
             )),
             _ => {
                 if let Some(i) = returns
                     .iter()
                     .position(|(on, to)| !found.iter().any(|f| f.on == *on && f.to == *to))
                 {
-                    return Err(DomainError::invalid(
+                    return Err(DomainError::rule(
                         format!("returns[{i}]"),
                         "must be a record that goes back to an earlier phase",
+                        "Un retour doit mener à une phase antérieure.",
                     ));
                 }
                 Ok(PhaseHistory {
@@ -253,16 +266,14 @@ impl PhaseHistory {
         let current = match self.records.last_mut() {
             Some(record) if record.is_open() && self.stopped_on.is_none() => record,
             _ => {
-                return Err(DomainError::conflict(
-                    "the product is stopped; no further decision can be recorded",
-                ));
+                return Err(DomainError::Conflict(Conflict::Stopped));
             }
         };
         if on < current.started_on {
-            return Err(DomainError::conflict(format!(
-                "a decision cannot be dated before the current phase ({}) began on {}",
-                current.phase, current.started_on
-            )));
+            return Err(DomainError::Conflict(Conflict::BeforePhaseStart {
+                phase: current.phase,
+                started_on: current.started_on,
+            }));
         }
         let phase = current.phase;
         match decision.kind {
@@ -273,9 +284,7 @@ impl PhaseHistory {
             }),
             DecisionKind::Advance => {
                 let Some(next) = phase.next() else {
-                    return Err(DomainError::conflict(format!(
-                        "{phase} is the last phase; there is no phase to advance to"
-                    )));
+                    return Err(DomainError::Conflict(Conflict::LastPhase { phase }));
                 };
                 current.ended_on = Some(on);
                 let closed = *current;

@@ -58,9 +58,12 @@ pub struct Product {
 
 impl Product {
     /// Checks name (non-empty, ≤ 200 chars, "name"), pitch (≤ 1000, "pitch"), problem
-    /// (≤ 10 000, "problem"), sponsor (≤ 200, "sponsor"), and that website and repository
-    /// are http(s) URLs of at most 500 characters ("website", "repository").
-    pub fn validate(&self) -> DomainResult<()> {
+    /// (≤ 10 000, "problem"), sponsor (≤ 200, "sponsor"), that website and repository
+    /// are http(s) URLs of at most 500 characters ("website", "repository"), and that the
+    /// product does not start after `today` ("started_on", its name in the API: a product's
+    /// creation is the start of its investigation).
+    pub fn validate(&self, today: NaiveDate) -> DomainResult<()> {
+        crate::not_in_future("started_on", self.created_on, today)?;
         check_required("name", &self.name, 200)?;
         check_max_len("pitch", &self.pitch, 1000)?;
         if let Some(problem) = &self.problem {

@@ -53,12 +53,17 @@ impl NewReview {
     pub fn validate(&self, today: NaiveDate) -> DomainResult<()> {
         crate::not_in_future("reviewed_on", self.reviewed_on, today)?;
         if self.reviewers.is_empty() {
-            return Err(DomainError::invalid("reviewers", "must name someone"));
+            return Err(DomainError::rule(
+                "reviewers",
+                "must name someone",
+                "Nommez au moins une personne.",
+            ));
         }
         if self.reviewers.len() > MAX_REVIEWERS {
-            return Err(DomainError::invalid(
+            return Err(DomainError::rule(
                 "reviewers",
                 format!("must name at most {MAX_REVIEWERS} people"),
+                format!("Nommez {MAX_REVIEWERS} personnes au plus."),
             ));
         }
         for (i, reviewer) in self.reviewers.iter().enumerate() {

@@ -4,7 +4,7 @@ use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Problem};
 
 /// The longest slug accepted, in characters.
 pub const SLUG_MAX_LEN: usize = 100;
@@ -28,27 +28,40 @@ fn is_alnum(c: char) -> bool {
 impl Slug {
     /// Checks `s` against the slug rules (field "slug"); it is taken as is, not trimmed.
     pub fn parse(s: &str) -> DomainResult<Slug> {
-        let invalid = |problem: &str| Err(DomainError::invalid("slug", problem));
+        let invalid = |en: &'static str, fr: &'static str| Err(DomainError::rule("slug", en, fr));
         if s.is_empty() {
-            return invalid("must not be empty");
+            return Err(DomainError::invalid("slug", Problem::Empty));
         }
         if s.chars().count() > SLUG_MAX_LEN {
-            return invalid("must be at most 100 characters");
+            return Err(DomainError::invalid(
+                "slug",
+                Problem::TooLong { max: SLUG_MAX_LEN },
+            ));
         }
         if !s.chars().all(|c| is_alnum(c) || is_separator(c)) {
-            return invalid("may only contain lowercase letters, digits, '-', '_' and '.'");
+            return invalid(
+                "may only contain lowercase letters, digits, '-', '_' and '.'",
+                "L'identifiant ne peut contenir que des minuscules sans accent, des chiffres, \
+                 « - », « _ » et « . ».",
+            );
         }
         let starts_well = s.chars().next().is_some_and(is_alnum);
         let ends_well = s.chars().next_back().is_some_and(is_alnum);
         if !starts_well || !ends_well {
-            return invalid("must start and end with a letter or a digit");
+            return invalid(
+                "must start and end with a letter or a digit",
+                "L'identifiant doit commencer et finir par une lettre ou un chiffre.",
+            );
         }
         let doubled = s
             .as_bytes()
             .windows(2)
             .any(|w| is_separator(char::from(w[0])) && is_separator(char::from(w[1])));
         if doubled {
-            return invalid("must not contain two separators in a row");
+            return invalid(
+                "must not contain two separators in a row",
+                "L'identifiant ne doit pas contenir deux séparateurs de suite.",
+            );
         }
         Ok(Slug(s.to_owned()))
     }
@@ -143,7 +156,7 @@ mod tests {
 
     fn problem(s: &str) -> String {
         match Slug::parse(s) {
-            Err(DomainError::Invalid { field, problem }) if field == "slug" => problem,
+            Err(DomainError::Invalid { field, problem }) if field == "slug" => problem.to_string(),
             other => panic!("expected an invalid slug for {s:?}, got {other:?}"),
         }
     }

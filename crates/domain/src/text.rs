@@ -1,14 +1,11 @@
 //! Shared checks for free text and links.
 
-use crate::{DomainError, DomainResult};
+use crate::{DomainError, DomainResult, Problem};
 
 /// Checks that `value` is at most `max` characters long.
 pub(crate) fn check_max_len(field: &str, value: &str, max: usize) -> DomainResult<()> {
     if value.chars().count() > max {
-        return Err(DomainError::invalid(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        return Err(DomainError::invalid(field, Problem::TooLong { max }));
     }
     Ok(())
 }
@@ -16,7 +13,7 @@ pub(crate) fn check_max_len(field: &str, value: &str, max: usize) -> DomainResul
 /// Checks that `value` is not blank once trimmed and is at most `max` characters long.
 pub(crate) fn check_required(field: &str, value: &str, max: usize) -> DomainResult<()> {
     if value.trim().is_empty() {
-        return Err(DomainError::invalid(field, "must not be empty"));
+        return Err(DomainError::invalid(field, Problem::Empty));
     }
     check_max_len(field, value, max)
 }
@@ -27,13 +24,27 @@ pub(crate) fn check_http_url(field: &str, value: &str, max: usize) -> DomainResu
     let rest = value
         .strip_prefix("https://")
         .or_else(|| value.strip_prefix("http://"))
-        .ok_or_else(|| DomainError::invalid(field, "must start with http:// or https://"))?;
+        .ok_or_else(|| {
+            DomainError::rule(
+                field,
+                "must start with http:// or https://",
+                "L'adresse doit commencer par http:// ou https://.",
+            )
+        })?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if host.is_empty() {
-        return Err(DomainError::invalid(field, "must name a host"));
+        return Err(DomainError::rule(
+            field,
+            "must name a host",
+            "L'adresse doit nommer un site.",
+        ));
     }
     if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(DomainError::invalid(field, "must not contain spaces"));
+        return Err(DomainError::rule(
+            field,
+            "must not contain spaces",
+            "L'adresse ne doit pas contenir d'espace.",
+        ));
     }
     Ok(())
 }

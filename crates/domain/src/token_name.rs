@@ -15,9 +15,10 @@ impl TokenName {
     pub fn parse(text: &str) -> DomainResult<TokenName> {
         let name = text.trim();
         if name.is_empty() || name.chars().count() > Self::MAX_LEN {
-            return Err(DomainError::invalid(
+            return Err(DomainError::rule(
                 "name",
                 format!("must be between 1 and {} characters", Self::MAX_LEN),
+                format!("Le nom compte de 1 à {} caractères.", Self::MAX_LEN),
             ));
         }
         Ok(TokenName(name.to_owned()))
@@ -50,9 +51,10 @@ mod tests {
         for bad in ["", "   ", &"é".repeat(TokenName::MAX_LEN + 1)] {
             assert_eq!(
                 TokenName::parse(bad),
-                Err(DomainError::invalid(
+                Err(DomainError::rule(
                     "name",
-                    "must be between 1 and 100 characters"
+                    "must be between 1 and 100 characters",
+                    "Le nom compte de 1 à 100 caractères."
                 ))
             );
         }

@@ -57,11 +57,11 @@ fn incubators_check_their_fields() {
 #[test]
 fn products_check_their_fields() {
     let today = d("2025-03-01");
-    assert_eq!(product(today).validate(), Ok(()));
+    assert_eq!(product(today).validate(today), Ok(()));
     let field = |change: fn(&mut Product)| {
         let mut p = product(d("2025-03-01"));
         change(&mut p);
-        invalid_field(p.validate())
+        invalid_field(p.validate(d("2025-03-01")))
     };
     assert_eq!(field(|p| p.name = String::new()), "name");
     assert_eq!(field(|p| p.pitch = "x".repeat(1001)), "pitch");
@@ -79,11 +79,13 @@ fn products_check_their_fields() {
     let long = format!("https://example.org/{}", "x".repeat(481));
     let mut p = product(today);
     p.website = Some(long);
-    assert_eq!(invalid_field(p.validate()), "website");
+    assert_eq!(invalid_field(p.validate(today)), "website");
     p.website = None;
     p.repository = None;
     p.pitch = String::new();
-    assert_eq!(p.validate(), Ok(()));
+    assert_eq!(p.validate(today), Ok(()));
+    // A product starts at the latest today: the day it is created.
+    assert_eq!(invalid_field(p.validate(d("2025-02-28"))), "started_on");
 }
 
 #[test]

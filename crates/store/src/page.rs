@@ -18,12 +18,17 @@ impl Page {
     /// Checks the bounds: `page` ≥ 1, `per_page` in 1..=500.
     pub fn new(number: u32, per_page: u32) -> DomainResult<Page> {
         if number == 0 {
-            return Err(DomainError::invalid("page", "must be at least 1"));
+            return Err(DomainError::rule(
+                "page",
+                "must be at least 1",
+                "Les pages se comptent à partir de 1.",
+            ));
         }
         if per_page == 0 || per_page > Self::MAX_PER_PAGE {
-            return Err(DomainError::invalid(
+            return Err(DomainError::rule(
                 "per_page",
                 "must be between 1 and 500",
+                "Une page compte de 1 à 500 lignes.",
             ));
         }
         Ok(Page { number, per_page })

@@ -362,7 +362,7 @@ impl Run {
             let key = Slug::parse(portfolio::indicator_keys().next().unwrap_or_default())?;
             let today = self.today;
             self.chart = Some(transaction::read(&mut conn, |c| {
-                pilote_api::chart_data::indicator(c, first.id, &key, today)
+                pilote_api::service::chart_data::indicator(c, first.id, &key, today)
             })?);
         }
 

@@ -16,15 +16,17 @@ pub const MAX_LENGTH: usize = 1024;
 pub fn check_strength(password: &str) -> DomainResult<()> {
     let length = password.chars().count();
     if length < MIN_LENGTH {
-        return Err(DomainError::invalid(
+        return Err(DomainError::rule(
             "password",
             format!("must be at least {MIN_LENGTH} characters long"),
+            format!("Le mot de passe doit compter au moins {MIN_LENGTH} caractères."),
         ));
     }
     if length > MAX_LENGTH {
-        return Err(DomainError::invalid(
+        return Err(DomainError::rule(
             "password",
             format!("must be at most {MAX_LENGTH} characters long"),
+            format!("Le mot de passe compte {MAX_LENGTH} caractères au plus."),
         ));
     }
     Ok(())

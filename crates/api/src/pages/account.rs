@@ -2,7 +2,7 @@
 //! the products they may contribute to (list, create with the secret shown once, revoke),
 //! through the same store code as `/api/v1/products/{slug}/tokens`.
 
-use actix_web::{HttpRequest, HttpResponse, get, http::StatusCode, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
 use askama::Template;
 use chrono::{NaiveDateTime, Utc};
 use pilote_charts::french;
@@ -17,21 +17,19 @@ use pilote_store::{
 use serde::Deserialize;
 
 use super::{
-    Nav, error_page,
-    forms::{Problem, check_csrf},
+    Nav,
+    forms::{CsrfForm, FieldErrors, Need, PageResult, SignedIn, form_page},
     redirect,
 };
 use crate::{
-    access,
     auth::{
         JwtConfig,
         login::{Outcome, attempt},
         password,
-        session::{MaybePageUser, PageUser, SessionConfig},
+        session::SessionConfig,
     },
     db,
     error::ApiError,
-    routes::products::scope_of,
 };
 
 /// A product whose tokens the visitor may manage.
@@ -55,11 +53,10 @@ struct TokenLine {
 #[template(path = "account.html")]
 struct AccountPage {
     nav: Nav,
-    csrf: String,
     name: String,
     email: String,
     notice: Option<&'static str>,
-    errors: Vec<Problem>,
+    errors: FieldErrors,
     products: Vec<ProductChoice>,
     /// The product whose tokens are shown: slug and name.
     chosen: Option<(String, String)>,
@@ -67,16 +64,6 @@ struct AccountPage {
     token_name: String,
     /// A token just created: its name and secret, shown this once.
     secret: Option<(String, String)>,
-}
-
-impl AccountPage {
-    /// The error shown next to the field `id`, if any.
-    fn error_of(&self, id: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.message.as_str())
-    }
 }
 
 /// `?produit=<slug>&fait=<what>`.
@@ -88,37 +75,27 @@ pub struct AccountQuery {
 
 /// The password form.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct PasswordForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     actuel: String,
-    #[serde(default)]
     nouveau: String,
-    #[serde(default)]
     confirmation: String,
 }
 
 /// The new-token form.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct TokenForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     produit: String,
-    #[serde(default)]
     nom: String,
 }
 
-/// The revoke form.
+/// The revoke form (the id as text: form fields are read as text).
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct RevokeForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     produit: String,
-    #[serde(default)]
-    id: i64,
+    id: String,
 }
 
 fn moment(at: NaiveDateTime) -> String {
@@ -128,11 +105,10 @@ fn moment(at: NaiveDateTime) -> String {
 /// The page for `user`, with the tokens of `chosen` (or of the first product they may manage).
 async fn page(
     db: &web::Data<Database>,
-    config: &SessionConfig,
-    user: &PageUser,
+    user: &SignedIn,
     chosen: Option<String>,
 ) -> Result<AccountPage, ApiError> {
-    let grants = user.user.grants.clone();
+    let grants = user.user.user.grants.clone();
     let today = Utc::now().date_naive();
     let (manageable, tokens) = db::read(db, move |c| {
         let manageable: Vec<_> = products::overviews(c, None, today)?
@@ -164,12 +140,11 @@ async fn page(
         .find(|o| Some(o.product.slug.to_string()) == shown_slug)
         .map(|o| (o.product.slug.to_string(), o.product.name.clone()));
     Ok(AccountPage {
-        nav: Nav::of(user, config),
-        csrf: config.csrf("session", &user.jwt),
-        name: user.user.name.clone(),
-        email: user.user.email.to_string(),
+        nav: user.nav.clone(),
+        name: user.user.user.name.clone(),
+        email: user.user.user.email.to_string(),
         notice: None,
-        errors: Vec::new(),
+        errors: FieldErrors::default(),
         products: manageable
             .iter()
             .map(|o| ProductChoice {
@@ -197,50 +172,23 @@ async fn page(
     })
 }
 
-fn show_page(result: Result<AccountPage, ApiError>, status: StatusCode) -> HttpResponse {
-    match result {
-        Ok(page) => {
-            let mut response = super::render(&page);
-            if response.status() == StatusCode::OK {
-                *response.status_mut() = status;
-            }
-            response
-        }
-        Err(e) => error_page(e),
-    }
-}
-
 /// The account page.
 #[get("/compte")]
 pub async fn show(
-    visitor: MaybePageUser,
+    user: SignedIn,
     db: web::Data<Database>,
-    config: web::Data<SessionConfig>,
     query: web::Query<AccountQuery>,
-) -> HttpResponse {
-    let Some(user) = visitor.0 else {
-        return redirect("/connexion");
-    };
+) -> PageResult {
     let AccountQuery { produit, fait } = query.into_inner();
-    let result = page(&db, &config, &user, produit).await.map(|mut p| {
-        p.notice = match fait.as_deref() {
-            Some("mot-de-passe") => {
-                Some("Votre mot de passe a été modifié. Vos autres sessions ont été fermées.")
-            }
-            Some("jeton-revoque") => Some("Le jeton a été révoqué : il ne fonctionne plus."),
-            _ => None,
-        };
-        p
-    });
-    show_page(result, StatusCode::OK)
-}
-
-fn problem(id: &str, label: &str, message: &str) -> Problem {
-    Problem {
-        id: id.to_owned(),
-        label: label.to_owned(),
-        message: message.to_owned(),
-    }
+    let mut page = page(&db, &user, produit).await?;
+    page.notice = match fait.as_deref() {
+        Some("mot-de-passe") => {
+            Some("Votre mot de passe a été modifié. Vos autres sessions ont été fermées.")
+        }
+        Some("jeton-revoque") => Some("Le jeton a été révoqué : il ne fonctionne plus."),
+        _ => None,
+    };
+    Ok(form_page(&page, &page.errors))
 }
 
 /// Changes the password: the current one is checked like a login (same rate limits), the new
@@ -249,135 +197,81 @@ fn problem(id: &str, label: &str, message: &str) -> Problem {
 #[post("/compte/mot-de-passe")]
 pub async fn change_password(
     req: HttpRequest,
-    visitor: MaybePageUser,
+    CsrfForm { user, fields: form }: CsrfForm<PasswordForm>,
     db: web::Data<Database>,
     jwt: web::Data<JwtConfig>,
     config: web::Data<SessionConfig>,
-    form: web::Form<PasswordForm>,
-) -> HttpResponse {
-    let Some(user) = visitor.0 else {
-        return redirect("/connexion");
-    };
-    let form = form.into_inner();
-    if let Err(e) = check_csrf(&config, &user, &form.csrf) {
-        return error_page(e);
-    }
-    let mut errors = Vec::new();
+) -> PageResult {
+    let mut errors = FieldErrors::default();
     if form.actuel.is_empty() {
-        errors.push(problem(
-            "actuel",
-            "Mot de passe actuel",
-            "Saisissez votre mot de passe actuel.",
-        ));
+        let message = "Saisissez votre mot de passe actuel.";
+        errors.add("actuel", "Mot de passe actuel", message);
     }
-    if password::check_strength(&form.nouveau).is_err() {
-        let message = if form.nouveau.chars().count() < password::MIN_LENGTH {
-            format!(
-                "Le nouveau mot de passe doit compter au moins {} caractères.",
-                password::MIN_LENGTH
-            )
-        } else {
-            format!(
-                "Le nouveau mot de passe doit compter au plus {} caractères.",
-                password::MAX_LENGTH
-            )
-        };
-        errors.push(problem("nouveau", "Nouveau mot de passe", &message));
-    } else if form.confirmation != form.nouveau {
-        errors.push(problem(
-            "confirmation",
-            "Confirmation",
-            "La confirmation ne correspond pas au nouveau mot de passe.",
-        ));
+    let strong = password::check_strength(&form.nouveau);
+    if errors
+        .check("nouveau", "Nouveau mot de passe", strong)
+        .is_some()
+        && form.confirmation != form.nouveau
+    {
+        let message = "La confirmation ne correspond pas au nouveau mot de passe.";
+        errors.add("confirmation", "Confirmation", message);
     }
     // The current password is checked last, and only for an otherwise valid form: each
     // check counts as a login attempt.
     if errors.is_empty() {
-        let ip = crate::client_ip::client_ip(&req);
-        let email = user.user.email.to_string();
-        let current = form.actuel.clone();
-        let checker = db.clone();
-        let outcome = match web::block(move || attempt(&checker, &email, &current, &ip)).await {
-            Ok(Ok(outcome)) => outcome,
-            Ok(Err(e)) => return error_page(e.into()),
-            Err(e) => return error_page(e.into()),
+        let (ip, email) = (
+            crate::client_ip::client_ip(&req),
+            user.user.user.email.to_string(),
+        );
+        let (current, checker) = (form.actuel.clone(), db.clone());
+        let outcome = web::block(move || attempt(&checker, &email, &current, &ip)).await??;
+        let refused = match outcome {
+            Outcome::Accepted(_) => None,
+            Outcome::Rejected => Some("Le mot de passe actuel est incorrect."),
+            Outcome::Limited { .. } => {
+                Some("Trop de tentatives ont échoué : patientez quelques minutes, puis réessayez.")
+            }
         };
-        match outcome {
-            Outcome::Accepted(_) => {}
-            Outcome::Rejected => errors.push(problem(
-                "actuel",
-                "Mot de passe actuel",
-                "Le mot de passe actuel est incorrect.",
-            )),
-            Outcome::Limited { .. } => errors.push(problem(
-                "actuel",
-                "Mot de passe actuel",
-                "Trop de tentatives ont échoué : patientez quelques minutes, puis réessayez.",
-            )),
+        if let Some(message) = refused {
+            errors.add("actuel", "Mot de passe actuel", message);
         }
     }
     if !errors.is_empty() {
-        let result = page(&db, &config, &user, None).await.map(|mut p| {
-            p.errors = errors;
-            p
-        });
-        return show_page(result, StatusCode::UNPROCESSABLE_ENTITY);
+        let mut page = page(&db, &user, None).await?;
+        page.errors = errors;
+        return Ok(form_page(&page, &page.errors));
     }
     let new_password = form.nouveau;
-    let hashed = match web::block(move || password::hash(&new_password)).await {
-        Ok(Ok(hashed)) => hashed,
-        Ok(Err(e)) => return error_page(ApiError::Internal(e.to_string().into())),
-        Err(e) => return error_page(e.into()),
-    };
-    let id = user.user.id;
-    let generation = match db::write(&db, move |c| {
+    let hashed = web::block(move || password::hash(&new_password))
+        .await?
+        .map_err(|e| ApiError::Internal(e.to_string().into()))?;
+    let id = user.user.user.id;
+    let generation = db::write(&db, move |c| {
         users::set_password(c, id, &hashed, Actor::User(id))
     })
-    .await
-    {
-        Ok(generation) => generation,
-        Err(e) => return error_page(e),
-    };
-    let issued = match jwt.issue_session(id, &user.user.email, generation) {
-        Ok(issued) => issued,
-        Err(e) => return error_page(ApiError::Internal(Box::new(e))),
-    };
+    .await?;
+    let issued = jwt
+        .issue_session(id, &user.user.user.email, generation)
+        .map_err(|e| ApiError::Internal(Box::new(e)))?;
     log::info!("user {} changed their password", id.0);
-    HttpResponse::SeeOther()
-        .insert_header((
-            actix_web::http::header::LOCATION,
-            "/compte?fait=mot-de-passe",
-        ))
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/compte?fait=mot-de-passe"))
         .append_header((
-            actix_web::http::header::SET_COOKIE,
+            header::SET_COOKIE,
             config.session_cookie(&issued.token, issued.expires_in),
         ))
-        .finish()
+        .finish())
 }
 
 /// Creates an API token for a product the visitor may contribute to; the page shows its
 /// secret this once (a page, not a redirect: the secret must not travel in a URL).
 #[post("/compte/jetons")]
 pub async fn create_token(
-    visitor: MaybePageUser,
+    CsrfForm { user, fields: form }: CsrfForm<TokenForm>,
     db: web::Data<Database>,
-    config: web::Data<SessionConfig>,
-    form: web::Form<TokenForm>,
-) -> HttpResponse {
-    let Some(user) = visitor.0 else {
-        return redirect("/connexion");
-    };
-    let form = form.into_inner();
-    if let Err(e) = check_csrf(&config, &user, &form.csrf) {
-        return error_page(e);
-    }
-    let scope = match scope_of(&db, &form.produit).await {
-        Ok(scope) => scope,
-        Err(e) => return error_page(e),
-    };
-    if let Err(e) = access::require(&user.user, scope.contribute()) {
-        return error_page(e);
-    }
+) -> PageResult {
+    let scope = user.product(&db, &form.produit, Need::Contribute).await?;
+    let slug = Some(scope.slug.to_string());
     let Ok(name) = TokenName::parse(&form.nom) else {
         // The rule is the domain's; the page only chooses the words.
         let message = if form.nom.trim().is_empty() {
@@ -385,66 +279,41 @@ pub async fn create_token(
         } else {
             format!("Le nom compte au plus {} caractères.", TokenName::MAX_LEN)
         };
-        let slug = scope.slug.to_string();
-        let result = page(&db, &config, &user, Some(slug)).await.map(|mut p| {
-            p.errors = vec![problem("nom", "Nom du jeton", &message)];
-            p.token_name = form.nom;
-            p
-        });
-        return show_page(result, StatusCode::UNPROCESSABLE_ENTITY);
+        let mut page = page(&db, &user, slug).await?;
+        page.errors.add("nom", "Nom du jeton", message);
+        page.token_name = form.nom;
+        return Ok(form_page(&page, &page.errors));
     };
-    let name = name.to_string();
-    let actor = Actor::User(user.user.id);
+    let (name, actor, product) = (name.to_string(), Actor::User(user.user.user.id), scope.id);
     let stored = name.clone();
-    let product = scope.id;
-    let secret = match db::write(&db, move |c| tokens::create(c, product, &stored, actor)).await {
-        Ok((_, secret)) => secret,
-        Err(e) => return error_page(e),
-    };
-    let result = page(&db, &config, &user, Some(scope.slug.to_string()))
-        .await
-        .map(|mut p| {
-            p.secret = Some((name, secret));
-            p
-        });
-    let mut response = show_page(result, StatusCode::OK);
+    let (_, secret) = db::write(&db, move |c| tokens::create(c, product, &stored, actor)).await?;
+    let mut page = page(&db, &user, slug).await?;
+    page.secret = Some((name, secret));
+    let mut response = form_page(&page, &page.errors);
     // The secret is in this page only: not for any cache, not even the browser's.
     response.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
-        actix_web::http::header::HeaderValue::from_static("no-store"),
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
     );
-    response
+    Ok(response)
 }
 
 /// Revokes one of the product's tokens: it stops working at once.
 #[post("/compte/jetons/revoquer")]
 pub async fn revoke_token(
-    visitor: MaybePageUser,
+    CsrfForm { user, fields: form }: CsrfForm<RevokeForm>,
     db: web::Data<Database>,
-    config: web::Data<SessionConfig>,
-    form: web::Form<RevokeForm>,
-) -> HttpResponse {
-    let Some(user) = visitor.0 else {
-        return redirect("/connexion");
-    };
-    let form = form.into_inner();
-    if let Err(e) = check_csrf(&config, &user, &form.csrf) {
-        return error_page(e);
-    }
-    let scope = match scope_of(&db, &form.produit).await {
-        Ok(scope) => scope,
-        Err(e) => return error_page(e),
-    };
-    if let Err(e) = access::require(&user.user, scope.contribute()) {
-        return error_page(e);
-    }
-    let actor = Actor::User(user.user.id);
-    let (product, id) = (scope.id, TokenId(form.id));
-    if let Err(e) = db::write(&db, move |c| tokens::revoke(c, product, id, actor)).await {
-        return error_page(e);
-    }
-    redirect(&format!(
+) -> PageResult {
+    let scope = user.product(&db, &form.produit, Need::Contribute).await?;
+    let id = form
+        .id
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::NotFound("token"))?;
+    let (actor, product, id) = (Actor::User(user.user.user.id), scope.id, TokenId(id));
+    db::write(&db, move |c| tokens::revoke(c, product, id, actor)).await?;
+    Ok(redirect(&format!(
         "/compte?produit={}&fait=jeton-revoque",
         scope.slug
-    ))
+    )))
 }

@@ -23,7 +23,7 @@ use crate::{
     auth::session::{MaybePageUser, SessionConfig},
     db,
     error::ApiError,
-    review_pack::{
+    service::review_pack::{
         CommitmentRow, MilestoneRow, ObjectiveRow, commitment_row, euros, milestone_row,
         objective_row, signed_percent, verdict_class,
     },

@@ -1,17 +1,209 @@
-//! What the pages' forms share: the signed-in visitor of a product, the CSRF check, field
-//! errors in French, numbers typed the French way, and a small `multipart/form-data` reader
-//! (for the CSV upload; the crate has no multipart dependency and needs only two text parts).
+//! The form kit: what every page with a form shares, so that a new form is its fields, its
+//! template and the service call it makes.
+//!
+//! - [`PageError`]: page handlers return `Result<HttpResponse, PageError>` and use `?`; an
+//!   [`ApiError`] becomes the French error page, a missing session the login page.
+//! - [`SignedIn`] and [`CsrfForm`]: extractors for "signed in" and "signed in, with a form
+//!   whose CSRF token is the session's".
+//! - [`FieldErrors`]: the problems of a form, in French, each on its field; a form shown with
+//!   errors answers 422 ([`form_page`]).
+//! - `templates/_form.html`: the markup of a field (label, hint, error, `aria-describedby`).
 
-use actix_web::{HttpResponse, web};
+use std::{fmt, future::Future, pin::Pin};
+
+use actix_web::{
+    FromRequest, HttpRequest, HttpResponse, ResponseError, dev::Payload, http::StatusCode, web,
+};
+use askama::Template;
+use chrono::NaiveDate;
+use pilote_domain::{DomainError, DomainResult};
+use serde::{Deserialize, de::DeserializeOwned};
+
+use super::{Nav, error::render_error, redirect};
+use crate::{
+    access::{self, ProductScope},
+    auth::{
+        Principal,
+        session::{MaybePageUser, PageUser, SessionConfig},
+    },
+    error::ApiError,
+    service::scope::scope_of,
+};
 use pilote_store::Database;
 
-use super::{error_page, redirect};
-use crate::{
-    access::ProductScope,
-    auth::session::{MaybePageUser, PageUser, SessionConfig},
-    error::ApiError,
-    routes::products::scope_of,
-};
+/// Why a page handler stops: to the login page, or a French error page.
+#[derive(Debug)]
+pub enum PageError {
+    /// Nobody is signed in: to the login page.
+    SignIn,
+    /// The French error page of this error, with its status.
+    Error(ApiError),
+}
+
+/// What page handlers return.
+pub type PageResult = Result<HttpResponse, PageError>;
+
+impl From<ApiError> for PageError {
+    fn from(error: ApiError) -> Self {
+        PageError::Error(error)
+    }
+}
+
+/// Every error an `ApiError` comes from, for `?` in page handlers.
+macro_rules! page_error_from {
+    ($($error:ty),+) => {$(
+        impl From<$error> for PageError {
+            fn from(error: $error) -> Self {
+                PageError::Error(error.into())
+            }
+        }
+    )+};
+}
+
+page_error_from!(
+    DomainError,
+    pilote_store::StoreError,
+    actix_web::error::BlockingError
+);
+
+impl fmt::Display for PageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PageError::SignIn => f.write_str("not signed in"),
+            PageError::Error(error) => error.fmt(f),
+        }
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            PageError::SignIn => StatusCode::SEE_OTHER,
+            PageError::Error(error) => error.status_code(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            PageError::SignIn => redirect("/connexion"),
+            PageError::Error(error) => render_error(error, super::error::Subject::Page),
+        }
+    }
+}
+
+/// The signed-in visitor, with the layout's header (which carries the session's CSRF token,
+/// for the page's forms too); anyone else goes to the login page.
+pub struct SignedIn {
+    pub user: PageUser,
+    pub nav: Nav,
+}
+
+/// What a page needs the visitor to be allowed on a product.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// Its team, its incubator's managers, admins.
+    Contribute,
+    /// Its incubator's managers, admins.
+    Manage,
+}
+
+impl SignedIn {
+    /// The visitor as the service layer knows callers.
+    pub fn principal(&self) -> Principal {
+        Principal::User(self.user.user.clone())
+    }
+
+    /// The product `slug` names, if the visitor may do what `need` says on it (404 for an
+    /// unknown product, 403 otherwise).
+    pub async fn product(
+        &self,
+        db: &web::Data<Database>,
+        slug: &str,
+        need: Need,
+    ) -> Result<ProductScope, ApiError> {
+        let scope = scope_of(db, slug).await?;
+        let action = match need {
+            Need::Contribute => scope.contribute(),
+            Need::Manage => scope.manage(),
+        };
+        access::require(&self.user.user, action)?;
+        Ok(scope)
+    }
+
+    async fn extract(
+        visitor: impl Future<Output = Result<MaybePageUser, ApiError>>,
+        config: Option<web::Data<SessionConfig>>,
+    ) -> Result<SignedIn, PageError> {
+        let user = visitor.await?.0.ok_or(PageError::SignIn)?;
+        let config = config.ok_or_else(|| ApiError::Internal("SessionConfig missing".into()))?;
+        Ok(SignedIn {
+            nav: Nav::of(&user, &config),
+            user,
+        })
+    }
+}
+
+impl FromRequest for SignedIn {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, PageError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let visitor = MaybePageUser::from_request(req, payload);
+        let config = req.app_data::<web::Data<SessionConfig>>().cloned();
+        Box::pin(SignedIn::extract(visitor, config))
+    }
+}
+
+/// A form's fields and the `csrf` field every form of the pages carries.
+#[derive(Deserialize)]
+struct WithCsrf<T> {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    fields: T,
+}
+
+/// A form posted by the signed-in visitor, its CSRF token checked against the session (403
+/// otherwise): the handler gets the person and the fields.
+pub struct CsrfForm<T> {
+    pub user: SignedIn,
+    pub fields: T,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, PageError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let visitor = MaybePageUser::from_request(req, payload);
+        let form = web::Form::<WithCsrf<T>>::from_request(req, payload);
+        let config = req.app_data::<web::Data<SessionConfig>>().cloned();
+        Box::pin(async move {
+            // Signed in first: an expired session goes to the login page, not to a 403.
+            let user = SignedIn::extract(visitor, config.clone()).await?;
+            let form = form
+                .await
+                .map_err(|e| ApiError::BadRequest(e.to_string()))?
+                .into_inner();
+            if let Some(config) = config {
+                check_csrf(&config, &user.user, &form.csrf)?;
+            }
+            Ok(CsrfForm {
+                user,
+                fields: form.fields,
+            })
+        })
+    }
+}
+
+/// 403 unless `token` is the session's CSRF token.
+pub fn check_csrf(config: &SessionConfig, user: &PageUser, token: &str) -> Result<(), ApiError> {
+    if config.check_csrf("session", &user.jwt, token) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("invalid CSRF token".to_owned()))
+    }
+}
 
 /// One field at fault: the `id` of the input it concerns (the summary links to it), the
 /// field's label and the problem, in French.
@@ -22,27 +214,139 @@ pub struct Problem {
     pub message: String,
 }
 
-/// The signed-in visitor and the product the path names; otherwise the answer to give (a
-/// redirect to the login page, or a French error page).
-pub async fn visitor_and_product(
-    visitor: MaybePageUser,
-    db: &web::Data<Database>,
-    slug: &str,
-) -> Result<(PageUser, ProductScope), HttpResponse> {
-    let Some(user) = visitor.0 else {
-        return Err(redirect("/connexion"));
-    };
-    let scope = scope_of(db, slug).await.map_err(error_page)?;
-    Ok((user, scope))
+/// The problems of a form, each on its field, in the order found.
+#[derive(Clone, Debug, Default)]
+pub struct FieldErrors(Vec<Problem>);
+
+impl FieldErrors {
+    /// A problem on the field `id` (labelled `label` in the summary).
+    pub fn add(&mut self, id: &str, label: &str, message: impl Into<String>) {
+        self.0.push(Problem {
+            id: id.to_owned(),
+            label: label.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// The value of a list the visitor chose, or `None` with `message` on the field.
+    pub fn choice<T>(
+        &mut self,
+        id: &str,
+        label: &str,
+        result: DomainResult<T>,
+        message: &str,
+    ) -> Option<T> {
+        result.map_err(|_| self.add(id, label, message)).ok()
+    }
+
+    /// The value a domain rule accepted, or `None` with the rule's French words on the field.
+    pub fn check<T>(&mut self, id: &str, label: &str, result: DomainResult<T>) -> Option<T> {
+        result.map_err(|e| self.add(id, label, e.french())).ok()
+    }
+
+    /// A date typed as `AAAA-MM-JJ` (what `<input type="date">` sends).
+    pub fn date(&mut self, id: &str, label: &str, text: &str) -> Option<NaiveDate> {
+        let parsed = text.trim().parse().ok();
+        if parsed.is_none() {
+            self.add(id, label, "Saisissez une date au format AAAA-MM-JJ.");
+        }
+        parsed
+    }
+
+    /// A write the rules refused, on the field it names among `fields` (`(id, label)`), or on
+    /// the first one; anything but a refusal is handed back, for the error page.
+    pub fn refused(&mut self, error: ApiError, fields: &[(&str, &str)]) -> Result<(), ApiError> {
+        let ApiError::Refused(refused) = error else {
+            return Err(error);
+        };
+        let named = match &refused {
+            DomainError::Invalid { field, .. } => Some(field.as_str()),
+            DomainError::Conflict(conflict) => conflict.field(),
+        };
+        let (id, label) = fields
+            .iter()
+            .find(|(id, _)| Some(*id) == named)
+            .or(fields.first())
+            .copied()
+            .unwrap_or(("formulaire", "Formulaire"));
+        self.add(id, label, refused.french());
+        Ok(())
+    }
+
+    /// The problem on the field `id`, if any.
+    pub fn of(&self, id: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.message.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Problem> {
+        self.0.iter()
+    }
 }
 
-/// 403 unless `token` is the session's CSRF token.
-pub fn check_csrf(config: &SessionConfig, user: &PageUser, token: &str) -> Result<(), ApiError> {
-    if config.check_csrf("session", &user.jwt, token) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden("invalid CSRF token".to_owned()))
+impl From<Vec<Problem>> for FieldErrors {
+    fn from(problems: Vec<Problem>) -> Self {
+        FieldErrors(problems)
     }
+}
+
+impl<'a> IntoIterator for &'a FieldErrors {
+    type Item = &'a Problem;
+    type IntoIter = std::slice::Iter<'a, Problem>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// A form's page: 200, or 422 when it comes back with errors.
+pub fn form_page(template: &impl Template, errors: &FieldErrors) -> HttpResponse {
+    let mut response = super::render(template);
+    if !errors.is_empty() && response.status() == StatusCode::OK {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
+}
+
+/// One choice of a `<select>`.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    /// The choices of a list, `(value, label)`, `chosen` selected.
+    pub fn list<V: Into<String>, L: Into<String>>(
+        all: impl IntoIterator<Item = (V, L)>,
+        chosen: &str,
+    ) -> Vec<Choice> {
+        all.into_iter()
+            .map(|(value, label)| {
+                let value = value.into();
+                Choice {
+                    selected: value == chosen,
+                    value,
+                    label: label.into(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// A text field left blank: no value (an optional field cleared).
+pub fn optional(text: &str) -> Option<String> {
+    Some(text.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
 /// A number as people type it: `12,5` or `12.5`, spaces (thousands) ignored.
@@ -56,107 +360,6 @@ pub fn parse_decimal(text: &str) -> Option<f64> {
     cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-/// A value as a French form shows it: a decimal comma, no thousands separator.
-pub fn decimal_text(value: f64) -> String {
-    value.to_string().replace('.', ",")
-}
-
-/// The domain's problems (English, for the API) said in French for the pages.
-pub fn french_problem(problem: &str) -> String {
-    let known = [
-        ("must be a finite number", "La valeur doit être un nombre."),
-        (
-            "is in the future",
-            "La période est dans le futur : elle ne peut pas encore être saisie.",
-        ),
-        (
-            "unknown indicator",
-            "Cet indicateur n'existe pas pour ce produit.",
-        ),
-        (
-            "same indicator and period",
-            "Cette période figure deux fois dans l'envoi.",
-        ),
-        ("must not be empty", "Ce champ est obligatoire."),
-        ("at most", "Le texte est trop long."),
-        ("must be a date", "La date doit être au format AAAA-MM-JJ."),
-        // The CSV parser's wording, which quotes the cell.
-        ("is not a date", "La date doit être au format AAAA-MM-JJ."),
-        (
-            "is not a number",
-            "La valeur doit être un nombre (par exemple 12,5).",
-        ),
-        (
-            "must be a number",
-            "La valeur doit être un nombre (par exemple 12,5).",
-        ),
-        (
-            "the header must be",
-            "La première ligne doit être indicator,period,value,comment.",
-        ),
-        (
-            "malformed CSV",
-            "Ligne illisible (guillemets ou nombre de colonnes).",
-        ),
-    ];
-    known
-        .iter()
-        .find(|(english, _)| problem.contains(english))
-        .map_or_else(
-            || format!("Valeur refusée ({problem})."),
-            |(_, fr)| (*fr).to_owned(),
-        )
-}
-
-/// The parts of a `multipart/form-data` body, by name, in order; `None` if the body is not
-/// one. Parts hold bytes: a file is not necessarily UTF-8.
-pub fn multipart(content_type: &str, body: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
-    let boundary = content_type
-        .split(';')
-        .map(str::trim)
-        .find_map(|p| p.strip_prefix("boundary="))?
-        .trim_matches('"');
-    if boundary.is_empty() {
-        return None;
-    }
-    // With a line end in front, the first delimiter looks like every other one.
-    let mut text = b"\r\n".to_vec();
-    text.extend_from_slice(body);
-    let delimiter = format!("\r\n--{boundary}").into_bytes();
-    let mut parts = Vec::new();
-    let mut rest = &text[find(&text, &delimiter)? + delimiter.len()..];
-    loop {
-        if rest.starts_with(b"--") {
-            return Some(parts);
-        }
-        let end = find(rest, &delimiter)?;
-        let part = rest[..end].strip_prefix(b"\r\n")?;
-        let split = find(part, b"\r\n\r\n")?;
-        let headers = String::from_utf8_lossy(&part[..split]);
-        let name = headers
-            .split(';')
-            .map(str::trim)
-            .find_map(|p| p.strip_prefix("name=\""))
-            .and_then(|p| p.split('"').next())?
-            .to_owned();
-        parts.push((name, part[split + 4..].to_vec()));
-        rest = &rest[end + delimiter.len()..];
-    }
-}
-
-/// The first position of `needle` in `hay`.
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// The text of the part `name`, if any (invalid UTF-8 replaced).
-pub fn part_text(parts: &[(String, Vec<u8>)], name: &str) -> Option<String> {
-    parts
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,20 +371,5 @@ mod tests {
         assert_eq!(parse_decimal("12.5"), Some(12.5));
         assert_eq!(parse_decimal("douze"), None);
         assert_eq!(parse_decimal("inf"), None);
-        assert_eq!(decimal_text(12.5), "12,5");
-    }
-
-    #[test]
-    fn multipart_bodies_are_split_by_name() {
-        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc\r\n\
-            --XyZ\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"m.csv\"\r\n\
-            Content-Type: text/csv\r\n\r\nindicator,period\r\nx,2026-01-05\r\n--XyZ--\r\n";
-        let parts = multipart("multipart/form-data; boundary=XyZ", body).expect("multipart");
-        assert_eq!(part_text(&parts, "csrf").as_deref(), Some("abc"));
-        assert_eq!(
-            part_text(&parts, "fichier").as_deref(),
-            Some("indicator,period\r\nx,2026-01-05")
-        );
-        assert!(multipart("text/plain", body).is_none());
     }
 }

@@ -1,12 +1,12 @@
 //! `/produits/{slug}/mesures`: the weekly form, one row per indicator for the chosen week
 //! (weekly indicators) and month (monthly ones), saved through the API's own batch code
-//! (`routes::measures::post_rows`, source `form`): all rows or none. A value that would be
+//! (`service::measures::post_rows`, source `form`): all rows or none. A value that would be
 //! flagged as suspect is not saved at once: the form comes back with a warning next to it and
 //! a box to tick to confirm (no script needed); confirmed, it is saved and flagged.
 
 use std::collections::HashMap;
 
-use actix_web::{HttpResponse, get, http::StatusCode, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use chrono::{NaiveDate, Utc};
 use pilote_charts::french;
@@ -18,19 +18,15 @@ use pilote_store::{
 use serde::Deserialize;
 
 use super::{
-    Nav, error_page,
-    forms::{self, Problem},
+    Nav,
+    forms::{self, CsrfForm, FieldErrors, Need, PageResult, Problem, SignedIn, form_page},
     redirect,
 };
 use crate::{
-    access::{self, ProductScope},
-    auth::{
-        Principal,
-        session::{MaybePageUser, PageUser, SessionConfig},
-    },
+    access::ProductScope,
     db,
     error::ApiError,
-    routes::measures::{BatchOutcome, RawRow, post_rows, suspects_of},
+    service::measures::{BatchOutcome, RawRow, post_rows, suspects_of},
 };
 
 /// One indicator's row of the form.
@@ -51,7 +47,6 @@ pub struct FieldRow {
 #[template(path = "measures.html")]
 struct MeasuresPage {
     nav: Nav,
-    csrf: String,
     slug: String,
     name: String,
     /// The chosen week's Monday and month (`YYYY-MM`), as the period form shows them.
@@ -109,14 +104,6 @@ fn period_label(period: Period) -> String {
     }
 }
 
-/// 403 unless the person may post this product's measures (its team, its incubator's
-/// managers, admins): the API's own rule.
-fn may_write(user: &PageUser, scope: &ProductScope) -> Result<Principal, ApiError> {
-    let principal = Principal::User(user.user.clone());
-    access::measures_writer(&principal, scope)?;
-    Ok(principal)
-}
-
 /// The product's name and, per indicator, its period and what is stored for it.
 type Known = (
     String,
@@ -165,22 +152,18 @@ enum Feedback<'a> {
 /// Renders the form, pre-filled with what is stored or, after a refused post, what was typed.
 async fn page(
     db: &web::Data<Database>,
-    config: &SessionConfig,
-    user: &PageUser,
+    user: &SignedIn,
     scope: &ProductScope,
     (week, month): (Period, Period),
     feedback: Feedback<'_>,
-) -> HttpResponse {
+) -> PageResult {
     let (typed, errors, warnings, success) = match feedback {
         Feedback::None => (None, Vec::new(), Vec::new(), None),
         Feedback::Saved(message) => (None, Vec::new(), Vec::new(), Some(message)),
         Feedback::Refused(typed, errors) => (Some(typed), errors, Vec::new(), None),
         Feedback::Suspect(typed, warnings) => (Some(typed), Vec::new(), warnings, None),
     };
-    let (name, known) = match known(db, scope, week, month).await {
-        Ok(known) => known,
-        Err(e) => return error_page(e),
-    };
+    let (name, known) = known(db, scope, week, month).await?;
     let error_of = |id: &str| {
         errors
             .iter()
@@ -193,7 +176,7 @@ async fn page(
             let key = indicator.key.to_string();
             let (stored_value, stored_comment) = current.map_or_else(
                 || (String::new(), String::new()),
-                |(v, c)| (forms::decimal_text(v), c.unwrap_or_default()),
+                |(v, c)| (french::decimal(v), c.unwrap_or_default()),
             );
             let typed_field = |field: &str| typed.and_then(|t| t.get(&format!("{field}-{key}")));
             FieldRow {
@@ -214,45 +197,32 @@ async fn page(
             }
         })
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let mut response = super::render(&MeasuresPage {
-        nav: Nav::of(user, config),
-        csrf: config.csrf("session", &user.jwt),
-        slug: scope.slug.to_string(),
-        name,
-        week: week.start().to_string(),
-        month: month.start().format("%Y-%m").to_string(),
-        rows,
-        errors,
-        warnings,
-        success,
-    });
-    if response.status() == StatusCode::OK {
-        *response.status_mut() = status;
-    }
-    response
+    let refused = FieldErrors::from(errors.clone());
+    Ok(form_page(
+        &MeasuresPage {
+            nav: user.nav.clone(),
+            slug: scope.slug.to_string(),
+            name,
+            week: week.start().to_string(),
+            month: month.start().format("%Y-%m").to_string(),
+            rows,
+            errors,
+            warnings,
+            success,
+        },
+        &refused,
+    ))
 }
 
 /// The weekly form.
 #[get("/produits/{slug}/mesures")]
 pub async fn show(
-    visitor: MaybePageUser,
+    user: SignedIn,
     db: web::Data<Database>,
-    config: web::Data<SessionConfig>,
     path: web::Path<String>,
     query: web::Query<PeriodQuery>,
-) -> HttpResponse {
-    let (user, scope) = match forms::visitor_and_product(visitor, &db, &path).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    if let Err(e) = may_write(&user, &scope) {
-        return error_page(e);
-    }
+) -> PageResult {
+    let scope = user.product(&db, &path, Need::Contribute).await?;
     let today = Utc::now().date_naive();
     let chosen = periods(query.semaine.as_deref(), query.mois.as_deref(), today);
     let feedback = match (query.cree, query.modifie, query.inchange) {
@@ -270,7 +240,7 @@ pub async fn show(
         }
         _ => Feedback::None,
     };
-    page(&db, &config, &user, &scope, chosen, feedback).await
+    page(&db, &user, &scope, chosen, feedback).await
 }
 
 /// "Enregistré : 2 valeurs créées, 1 modifiée, 0 inchangée."
@@ -302,32 +272,16 @@ pub fn after_save(slug: &str, query: &str, outcome: &BatchOutcome) -> HttpRespon
 /// their fields and summarised at the top, 422).
 #[post("/produits/{slug}/mesures")]
 pub async fn save(
-    visitor: MaybePageUser,
+    CsrfForm { user, fields: form }: CsrfForm<HashMap<String, String>>,
     db: web::Data<Database>,
-    config: web::Data<SessionConfig>,
     path: web::Path<String>,
-    form: web::Form<HashMap<String, String>>,
-) -> HttpResponse {
-    let (user, scope) = match forms::visitor_and_product(visitor, &db, &path).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    let form = form.into_inner();
-    let token = form.get("csrf").map_or("", String::as_str);
-    if let Err(e) = forms::check_csrf(&config, &user, token) {
-        return error_page(e);
-    }
-    let principal = match may_write(&user, &scope) {
-        Ok(principal) => principal,
-        Err(e) => return error_page(e),
-    };
+) -> PageResult {
+    let scope = user.product(&db, &path, Need::Contribute).await?;
+    let principal = user.principal();
     let today = Utc::now().date_naive();
     let field = |name: &str| form.get(name).map(String::as_str);
     let chosen = periods(field("semaine"), field("mois"), today);
-    let (_, known) = match known(&db, &scope, chosen.0, chosen.1).await {
-        Ok(known) => known,
-        Err(e) => return error_page(e),
-    };
+    let (_, known) = known(&db, &scope, chosen.0, chosen.1).await?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut labels = HashMap::new();
@@ -385,11 +339,11 @@ pub async fn save(
                     })
                     .collect();
                 let feedback = Feedback::Suspect(&form, warnings);
-                return page(&db, &config, &user, &scope, chosen, feedback).await;
+                return page(&db, &user, &scope, chosen, feedback).await;
             }
             // Rows the batch would refuse are reported by the save below, as ever.
             Ok(_) | Err(ApiError::InvalidMany(_)) => {}
-            Err(e) => return error_page(e),
+            Err(e) => return Err(e.into()),
         }
     }
     if errors.is_empty() {
@@ -400,20 +354,23 @@ pub async fn save(
                     chosen.0.start(),
                     chosen.1.start().format("%Y-%m")
                 );
-                return after_save(scope.slug.as_ref(), &query, &outcome);
+                return Ok(after_save(scope.slug.as_ref(), &query, &outcome));
             }
             Err(ApiError::InvalidMany(problems)) => {
                 errors = row_problems(&problems, &labels);
             }
-            Err(e) => return error_page(e),
+            Err(e) => return Err(e.into()),
         }
     }
     let feedback = Feedback::Refused(&form, errors);
-    page(&db, &config, &user, &scope, chosen, feedback).await
+    page(&db, &user, &scope, chosen, feedback).await
 }
 
 /// The batch's problems (`{key}.value`, `{key}.comment`, `{key}.period`) on the form's fields.
-fn row_problems(problems: &[(String, String)], labels: &HashMap<String, String>) -> Vec<Problem> {
+fn row_problems(
+    problems: &[(String, pilote_domain::Problem)],
+    labels: &HashMap<String, String>,
+) -> Vec<Problem> {
     problems
         .iter()
         .map(|(field, problem)| {
@@ -426,7 +383,7 @@ fn row_problems(problems: &[(String, String)], labels: &HashMap<String, String>)
             Problem {
                 id: format!("{input}-{key}"),
                 label: labels.get(key).cloned().unwrap_or_else(|| key.to_owned()),
-                message: forms::french_problem(problem),
+                message: problem.french(),
             }
         })
         .collect()
@@ -440,7 +397,7 @@ fn french_suspicion(suspicion: &Suspicion) -> String {
         } => format!(
             "Valeur très éloignée des {SUSPECT_WINDOW} périodes précédentes (médiane {}, écart de \
              {} fois l'écart absolu médian) : vérifiez-la.",
-            forms::decimal_text(median),
+            french::decimal(median),
             format!("{deviations:.1}").replace('.', ","),
         ),
         Suspicion::SignChange => format!(

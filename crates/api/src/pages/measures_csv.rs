@@ -8,28 +8,29 @@
 //! never write rows that were not checked: if the data changed in between, the errors are
 //! shown again instead.
 
-use actix_web::{HttpRequest, HttpResponse, http::StatusCode, post, web};
+use actix_web::{HttpResponse, http::StatusCode, post, web};
 use askama::Template;
 use chrono::Utc;
 use pilote_charts::french;
-use pilote_domain::{Change, MeasureSource, classify_change};
+use pilote_domain::{Change, DomainError, MeasureSource, classify_change};
 use pilote_store::{
     Database,
     repo::{indicators, measures as stored},
 };
 
-use super::{Nav, error_page, forms, measures::after_save};
+use super::{
+    Nav,
+    forms::{Need, PageResult, SignedIn},
+    measures::after_save,
+    multipart::{CsrfParts, part_text},
+};
 use crate::{
-    access::{self, ProductScope},
-    auth::{
-        Principal,
-        session::{MaybePageUser, PageUser, SessionConfig},
-    },
+    access::ProductScope,
     db,
     error::ApiError,
-    routes::{
+    service::{
         measures::{check_rows, indicator_index, post_rows},
-        measures_csv::{LIMIT, parse_csv, read_limited},
+        measures_csv::parse_csv,
     },
 };
 
@@ -53,38 +54,12 @@ struct LineError {
 #[template(path = "measures_preview.html")]
 struct PreviewPage {
     nav: Nav,
-    csrf: String,
     slug: String,
     rows: Vec<PreviewRow>,
     errors: Vec<LineError>,
     counts: String,
     /// The file's text, carried back by the confirmation form.
     csv: String,
-}
-
-/// The upload's or the confirmation's parts, once the session, CSRF token and role are
-/// checked.
-async fn checked_parts(
-    req: &HttpRequest,
-    visitor: MaybePageUser,
-    db: &web::Data<Database>,
-    config: &SessionConfig,
-    slug: &str,
-    payload: web::Payload,
-) -> Result<(PageUser, ProductScope, Vec<(String, Vec<u8>)>), HttpResponse> {
-    let (user, scope) = forms::visitor_and_product(visitor, db, slug).await?;
-    let body = read_limited(payload, LIMIT).await.map_err(error_page)?;
-    let content_type = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    // A body that is not multipart has no CSRF token either: refused like a forged form.
-    let parts = forms::multipart(content_type, &body).unwrap_or_default();
-    let token = forms::part_text(&parts, "csrf").unwrap_or_default();
-    forms::check_csrf(config, &user, &token).map_err(error_page)?;
-    access::measures_writer(&Principal::User(user.user.clone()), &scope).map_err(error_page)?;
-    Ok((user, scope, parts))
 }
 
 /// `lines[4].value` → "ligne 4".
@@ -97,16 +72,25 @@ fn line_of(field: &str) -> String {
 
 fn line_errors(error: ApiError) -> Result<Vec<LineError>, ApiError> {
     let problems = match error {
-        ApiError::InvalidMany(problems) => problems,
-        ApiError::Invalid { field, problem } => vec![(field, problem)],
-        ApiError::BadRequest(problem) => vec![("fichier".to_owned(), problem)],
+        ApiError::InvalidMany(problems) => problems
+            .into_iter()
+            .map(|(field, problem)| (field, problem.french()))
+            .collect(),
+        ApiError::Refused(e @ DomainError::Invalid { .. }) => {
+            vec![(e.field().unwrap_or_default().to_owned(), e.french())]
+        }
+        // The parser's only 400: a header the csv crate cannot read.
+        ApiError::BadRequest(_) => vec![(
+            "fichier".to_owned(),
+            "Ligne illisible (guillemets ou nombre de colonnes).".to_owned(),
+        )],
         other => return Err(other),
     };
     Ok(problems
         .into_iter()
-        .map(|(field, problem)| LineError {
+        .map(|(field, message)| LineError {
             line: line_of(&field),
-            message: forms::french_problem(&problem),
+            message,
         })
         .collect())
 }
@@ -128,7 +112,7 @@ async fn preview(
             (
                 line_of(&r.field),
                 r.indicator.clone(),
-                forms::decimal_text(r.value),
+                french::decimal(r.value),
             )
         })
         .collect();
@@ -146,7 +130,7 @@ async fn preview(
             .map(|(id, i)| (id, i.label))
             .collect();
         let mut found = Vec::with_capacity(inputs.len());
-        for input in inputs {
+        for input in inputs.into_inputs() {
             let current = stored::history(c, input.indicator, input.period)?
                 .into_iter()
                 .next();
@@ -172,7 +156,7 @@ async fn preview(
                 value,
                 change: change.label_fr(),
                 old: match (change, current) {
-                    (Change::Updated, Some(m)) => forms::decimal_text(m.value),
+                    (Change::Updated, Some(m)) => french::decimal(m.value),
                     _ => String::new(),
                 },
             }
@@ -182,8 +166,7 @@ async fn preview(
 }
 
 fn preview_page(
-    config: &SessionConfig,
-    user: &PageUser,
+    user: &SignedIn,
     scope: &ProductScope,
     csv: String,
     (rows, errors): (Vec<PreviewRow>, Vec<LineError>),
@@ -205,8 +188,7 @@ fn preview_page(
     );
     let refused = !errors.is_empty();
     let mut response = super::render(&PreviewPage {
-        nav: Nav::of(user, config),
-        csrf: config.csrf("session", &user.jwt),
+        nav: user.nav.clone(),
         slug: scope.slug.to_string(),
         rows,
         errors,
@@ -222,54 +204,44 @@ fn preview_page(
 /// Step 1: the uploaded file (`fichier`), previewed. Writes nothing.
 #[post("/produits/{slug}/mesures/csv")]
 pub async fn upload(
-    req: HttpRequest,
-    visitor: MaybePageUser,
+    CsrfParts { user, parts }: CsrfParts,
     db: web::Data<Database>,
-    config: web::Data<SessionConfig>,
     path: web::Path<String>,
-    payload: web::Payload,
-) -> HttpResponse {
-    let (user, scope, parts) =
-        match checked_parts(&req, visitor, &db, &config, &path, payload).await {
-            Ok(checked) => checked,
-            Err(response) => return response,
-        };
-    let csv = forms::part_text(&parts, "fichier").unwrap_or_default();
-    match preview(&db, &scope, csv.as_bytes()).await {
-        Ok(shown) => preview_page(&config, &user, &scope, csv, shown),
-        Err(e) => error_page(e),
-    }
+) -> PageResult {
+    let scope = user.product(&db, &path, Need::Contribute).await?;
+    let csv = part_text(&parts, "fichier").unwrap_or_default();
+    let shown = preview(&db, &scope, csv.as_bytes()).await?;
+    Ok(preview_page(&user, &scope, csv, shown))
 }
 
 /// Step 2: the confirmed text (`csv`), parsed and checked again, then written in one
 /// transaction; back to the form with what it did.
 #[post("/produits/{slug}/mesures/csv/confirmer")]
 pub async fn confirm(
-    req: HttpRequest,
-    visitor: MaybePageUser,
+    CsrfParts { user, parts }: CsrfParts,
     db: web::Data<Database>,
-    config: web::Data<SessionConfig>,
     path: web::Path<String>,
-    payload: web::Payload,
-) -> HttpResponse {
-    let (user, scope, parts) =
-        match checked_parts(&req, visitor, &db, &config, &path, payload).await {
-            Ok(checked) => checked,
-            Err(response) => return response,
-        };
-    let csv = forms::part_text(&parts, "csv").unwrap_or_default();
+) -> PageResult {
+    let scope = user.product(&db, &path, Need::Contribute).await?;
+    let csv = part_text(&parts, "csv").unwrap_or_default();
     let written = match parse_csv(csv.as_bytes()) {
         Ok(rows) => {
-            let principal = Principal::User(user.user.clone());
-            post_rows(&db, &principal, scope.clone(), rows, MeasureSource::Csv).await
+            post_rows(
+                &db,
+                &user.principal(),
+                scope.clone(),
+                rows,
+                MeasureSource::Csv,
+            )
+            .await
         }
         Err(e) => Err(e),
     };
     match written {
-        Ok(outcome) => after_save(scope.slug.as_ref(), "", &outcome),
-        Err(e) => match line_errors(e) {
-            Ok(errors) => preview_page(&config, &user, &scope, csv, (Vec::new(), errors)),
-            Err(e) => error_page(e),
-        },
+        Ok(outcome) => Ok(after_save(scope.slug.as_ref(), "", &outcome)),
+        Err(e) => {
+            let errors = line_errors(e)?;
+            Ok(preview_page(&user, &scope, csv, (Vec::new(), errors)))
+        }
     }
 }

@@ -3,12 +3,7 @@
 //!
 //! Pages read the session cookie ([`MaybePageUser`]); the API never does.
 
-use actix_web::{
-    HttpRequest, HttpResponse, ResponseError,
-    body::BoxBody,
-    http::{StatusCode, header},
-    web,
-};
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use askama::Template;
@@ -16,19 +11,24 @@ use askama::Template;
 use crate::{
     auth::session::{PageUser, SessionConfig},
     error::ApiError,
-    review_pack::ErrorPage,
 };
+
+pub use error::error_page;
 
 mod account;
 mod charts;
 mod contract;
 mod decision;
+mod error;
 mod forms;
 mod legal;
 mod measures;
 mod measures_csv;
+mod multipart;
 mod portfolio;
 mod product;
+mod product_form;
+mod review_pack;
 mod session;
 mod stats;
 mod suspect;
@@ -53,6 +53,11 @@ pub fn set_state_brand(on: bool) {
 }
 
 impl Nav {
+    /// The vendored DSFR's version, which every asset URL carries.
+    pub fn dsfr(&self) -> &'static str {
+        crate::assets::DSFR_VERSION
+    }
+
     /// Whether the layout shows the « République Française » brand block.
     pub fn state_brand(&self) -> bool {
         STATE_BRAND.load(Ordering::Relaxed)
@@ -95,6 +100,11 @@ pub fn configure(
             .service(session::logout)
             .service(portfolio::portfolio_page)
             .service(stats::stats)
+            // Before `/produits/{slug}`, which would take « nouveau » for a slug.
+            .service(product_form::new_form)
+            .service(product_form::create)
+            .service(product_form::edit_form)
+            .service(product_form::update)
             .service(product::product_page)
             .service(contract::contract_page)
             .service(measures::show)
@@ -102,6 +112,7 @@ pub fn configure(
             .service(measures_csv::upload)
             .service(measures_csv::confirm)
             .service(suspect::clear)
+            .service(review_pack::page)
             .service(decision::show)
             .service(decision::create)
             .service(account::show)
@@ -132,62 +143,6 @@ pub fn redirect(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .finish()
-}
-
-/// The error as a French page with the error's status. The error stays attached to the
-/// response, so that the request-id middleware logs a 5xx cause.
-pub fn error_page(error: ApiError) -> HttpResponse {
-    let status = error.status_code();
-    let (title, message) = texts(status);
-    let page = ErrorPage {
-        status: status.as_u16(),
-        title,
-        message,
-    };
-    // The template has no failing part; should it fail, the status still says it all.
-    let body = page.render().unwrap_or_default();
-    let mut response = HttpResponse::from_error(error).set_body(BoxBody::new(body));
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    response
-}
-
-fn texts(status: StatusCode) -> (&'static str, &'static str) {
-    match status.as_u16() {
-        400 | 422 => (
-            "Demande invalide",
-            "Le formulaire envoyé est incomplet ou mal formé.",
-        ),
-        401 => (
-            "Connexion requise",
-            "Cette page n'est accessible qu'aux personnes connectées à Pilote.",
-        ),
-        403 => (
-            "Accès refusé",
-            "Votre compte ne permet pas cette action, ou le formulaire a expiré : \
-             rechargez la page, puis réessayez.",
-        ),
-        404 => (
-            "Page introuvable",
-            "L'adresse demandée ne correspond à aucune page de Pilote. Vérifiez-la, ou \
-             repartez de l'accueil.",
-        ),
-        429 => (
-            "Trop de tentatives",
-            "Trop de tentatives de connexion ont échoué. Patientez quelques minutes, puis \
-             réessayez.",
-        ),
-        503 => (
-            "Service momentanément indisponible",
-            "La base de données ne répond pas. Réessayez dans quelques instants.",
-        ),
-        _ => (
-            "Erreur interne",
-            "La page n'a pas pu être produite. L'incident est consigné.",
-        ),
-    }
 }
 
 /// Whether an unknown path should be answered with a French page: outside the API and the

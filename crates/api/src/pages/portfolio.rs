@@ -1,28 +1,31 @@
 //! `/`: the portfolio at a glance, for signed-in people: counts per phase, the phases chart
 //! and the timeline, the drift scatter, overdue products and late teams, filtered by incubator, phase and name.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{get, web};
 use askama::Template;
 use chrono::Utc;
 use pilote_charts::french;
-use pilote_domain::{ProductStatus, Slug, access::Action};
+use pilote_domain::{
+    GlanceEntry, ProductStatus, Slug,
+    access::{Action, allows},
+    glance,
+};
 use pilote_store::{
     Database,
-    repo::{committees, incubators, products, pulse},
+    repo::{
+        committees, incubators,
+        products::{self, ProductOverview},
+        pulse,
+    },
 };
 use serde::Deserialize;
 
 use super::{
     Nav,
     charts::{ChartBlock, size, svg},
-    error_page, redirect,
+    forms::{Choice, PageResult, SignedIn},
 };
-use crate::{
-    access,
-    auth::session::{MaybePageUser, SessionConfig},
-    chart_data, db,
-    error::ApiError,
-};
+use crate::{access, db, error::ApiError, service::chart_data};
 
 /// `?incubateur=&phase=&q=`; empty values mean « all ».
 #[derive(Debug, Default, Deserialize)]
@@ -30,13 +33,6 @@ pub struct Filters {
     incubateur: Option<String>,
     phase: Option<String>,
     q: Option<String>,
-}
-
-/// A choice of a `<select>`.
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
 }
 
 /// One product line.
@@ -54,6 +50,8 @@ struct Row {
 #[template(path = "portfolio.html")]
 struct PortfolioPage {
     nav: Nav,
+    /// Manages an incubator: may create products there.
+    can_create: bool,
     incubators: Vec<Choice>,
     phases: Vec<Choice>,
     q: String,
@@ -70,22 +68,25 @@ struct PortfolioPage {
 /// The portfolio page; anonymous visitors go to `/connexion`.
 #[get("/")]
 pub async fn portfolio_page(
-    visitor: MaybePageUser,
+    user: SignedIn,
     db: web::Data<Database>,
-    config: web::Data<SessionConfig>,
     filters: web::Query<Filters>,
-) -> HttpResponse {
-    let Some(user) = visitor.0 else {
-        return redirect("/connexion");
-    };
-    if let Err(e) = access::require(&user.user, Action::Read) {
-        return error_page(e);
-    }
-    let nav = Nav::of(&user, &config);
-    match build(&db, filters.into_inner(), nav).await {
-        Ok(page) => super::render(&page),
-        Err(e) => error_page(e),
-    }
+) -> PageResult {
+    access::require(&user.user.user, Action::Read)?;
+    let grants = user.user.user.grants.clone();
+    let mut page = build(&db, filters.into_inner(), user.nav).await?;
+    // Any incubator the visitor manages (the choices list every incubator).
+    page.can_create = page.incubators.iter().any(|c| {
+        Slug::parse(&c.value).is_ok_and(|incubator| {
+            allows(
+                &grants,
+                Action::Manage {
+                    incubator: &incubator,
+                },
+            )
+        })
+    });
+    Ok(super::render(&page))
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
@@ -119,42 +120,35 @@ async fn build(
             ))
         })
         .await?;
-    let counts: Vec<(&'static str, usize)> = ProductStatus::ALL
+    let g = glance(overviews.iter().map(|o| GlanceEntry {
+        key: o,
+        status: o.status,
+        overdue_since: o.overdue_since,
+        late: pulses.get(&o.id).is_some_and(|p| p.late),
+    }));
+    let counts: Vec<(&'static str, usize)> = g
+        .by_status
         .iter()
-        .map(|s| {
-            (
-                s.label_fr(),
-                overviews.iter().filter(|o| o.status == *s).count(),
-            )
-        })
+        .map(|(s, n)| (s.label_fr(), *n))
         .collect();
+    let row = |o: &ProductOverview| Row {
+        slug: o.product.slug.to_string(),
+        name: o.product.name.clone(),
+        incubator: o.incubator_name.clone(),
+        phase: o.status.label_fr(),
+        since: french::date(o.phase_started_on),
+        overdue: o.overdue_since.map(french::date),
+        late: g.late.iter().any(|l| l.id == o.id),
+    };
+    let overdue: Vec<Row> = g.overdue.iter().map(|(o, _)| row(o)).collect();
+    let late: Vec<Row> = g.late.iter().map(|o| row(o)).collect();
     let needle = q.to_lowercase();
-    let mut rows = Vec::new();
-    let mut overdue = Vec::new();
-    let mut late = Vec::new();
-    for o in &overviews {
-        let is_late =
-            o.status != ProductStatus::Stopped && pulses.get(&o.id).is_some_and(|p| p.late);
-        let row = || Row {
-            slug: o.product.slug.to_string(),
-            name: o.product.name.clone(),
-            incubator: o.incubator_name.clone(),
-            phase: o.status.label_fr(),
-            since: french::date(o.phase_started_on),
-            overdue: o.overdue_since.map(french::date),
-            late: is_late,
-        };
-        if o.status != ProductStatus::Stopped && o.overdue_since.is_some() {
-            overdue.push(row());
-        }
-        if is_late {
-            late.push(row());
-        }
-        let phase_ok = phase.as_deref().is_none_or(|p| o.status.as_str() == p);
-        if phase_ok && o.product.name.to_lowercase().contains(&needle) {
-            rows.push(row());
-        }
-    }
+    let rows: Vec<Row> = overviews
+        .iter()
+        .filter(|o| phase.as_deref().is_none_or(|p| o.status.as_str() == p))
+        .filter(|o| o.product.name.to_lowercase().contains(&needle))
+        .map(row)
+        .collect();
     let phases_block = ChartBlock {
         alt: format!(
             "Diagramme en barres des produits par phase : {}.",
@@ -237,22 +231,19 @@ async fn build(
     let selected_phase = phase.unwrap_or_default();
     Ok(PortfolioPage {
         nav,
-        incubators: all_incubators
-            .into_iter()
-            .map(|(_, i)| Choice {
-                selected: i.slug.as_ref() == selected_incubator,
-                value: i.slug.to_string(),
-                label: i.name,
-            })
-            .collect(),
-        phases: ProductStatus::ALL
-            .iter()
-            .map(|s| Choice {
-                value: s.as_str().to_owned(),
-                label: s.label_fr().to_owned(),
-                selected: s.as_str() == selected_phase,
-            })
-            .collect(),
+        can_create: false,
+        incubators: Choice::list(
+            all_incubators
+                .into_iter()
+                .map(|(_, i)| (i.slug.to_string(), i.name)),
+            &selected_incubator,
+        ),
+        phases: Choice::list(
+            ProductStatus::ALL
+                .iter()
+                .map(|s| (s.as_str(), s.label_fr())),
+            &selected_phase,
+        ),
         q,
         total: overviews.len(),
         counts,

@@ -22,8 +22,9 @@ use super::{
 use crate::{
     access,
     auth::session::{MaybePageUser, SessionConfig},
-    chart_data, db,
+    db,
     error::ApiError,
+    service::chart_data,
 };
 
 /// One indicator's latest value.
@@ -102,6 +103,8 @@ struct ProductPage {
     can_measure: bool,
     /// Whether the visitor may record a committee decision (managers, admins).
     can_decide: bool,
+    /// May edit the product's sheet (its team, its managers).
+    can_edit: bool,
     /// The CSRF token of the « valeur vérifiée » forms (shown to those who may measure).
     csrf: String,
 }
@@ -285,6 +288,7 @@ pub async fn product_page(
             nav,
             can_measure: access::measures_writer(&principal, &scope).is_ok(),
             can_decide: access::require(&user.user, scope.manage()).is_ok(),
+            can_edit: access::require(&user.user, scope.contribute()).is_ok(),
             status: l.history.status().label_fr(),
             phases: l
                 .history

@@ -20,8 +20,9 @@ use super::{
 };
 use crate::{
     auth::session::{MaybePageUser, SessionConfig},
-    chart_data, db,
+    db,
     error::ApiError,
+    service::chart_data,
 };
 
 /// One indicator under its principle.

@@ -15,12 +15,12 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use utoipa::IntoParams;
 
-use super::scope;
 use crate::{
     access::{self, ProductScope},
     auth::MaybePrincipal,
-    chart_data, db,
+    db,
     error::{ApiError, ErrorEnvelope},
+    service::{chart_data, scope},
 };
 
 /// `?width=&height=` in pixels, 200 to 4000.

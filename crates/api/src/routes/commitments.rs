@@ -5,10 +5,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 use pilote_domain::access::Action;
 use pilote_store::{CommitmentId, Database, repo::commitments};
 
-use super::{
-    contract_dto::{CommitmentBody, CommitmentItem},
-    products::scope_of,
-};
+use super::contract_dto::{CommitmentBody, CommitmentItem};
 use crate::{
     access,
     auth::Principal,
@@ -16,6 +13,7 @@ use crate::{
     error::{ApiError, ErrorEnvelope},
     json::Json,
     list::{List, PageQuery},
+    service::scope::scope_of,
 };
 
 /// The commitments of the product's contract, oldest first.

@@ -10,16 +10,14 @@ use pilote_store::{
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{
-    contract_dto::{ContractBody, StatusItem},
-    products::scope_of,
-};
+use super::contract_dto::{ContractBody, StatusItem};
 use crate::{
     access,
     auth::Principal,
     db,
     error::{ApiError, ErrorEnvelope},
     json::Json,
+    service::scope::scope_of,
 };
 
 /// The product's contract: period, review cadence, budget per year, planned milestones.

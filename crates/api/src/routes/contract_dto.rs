@@ -43,7 +43,11 @@ impl ContractBody {
         let mut budget_per_year = BTreeMap::new();
         for (year, amount) in self.budget_per_year {
             let parsed: i32 = year.trim().parse().map_err(|_| {
-                DomainError::invalid(format!("budget_per_year.{year}"), "must be a year")
+                DomainError::rule(
+                    format!("budget_per_year.{year}"),
+                    "must be a year",
+                    "Saisissez une année, par exemple 2027.",
+                )
             })?;
             budget_per_year.insert(parsed, amount);
         }

@@ -2,16 +2,15 @@
 //! decisions that shape it.
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
 use pilote_domain::{DecisionKind, NewDecision, PhaseHistory, Rationale, access::Action};
 use pilote_store::{
-    Database, StoreError,
+    Database,
     repo::phases::{self, DecisionRecord},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::products::scope_of;
 use crate::{
     access,
     auth::Principal,
@@ -20,6 +19,7 @@ use crate::{
     json::Json,
     list::{List, PageQuery},
     openapi,
+    service::{decisions, scope::scope_of},
 };
 
 /// One phase record; `ended_on` is the day the next began (or the product stopped).
@@ -195,6 +195,7 @@ pub async fn create(
     body: Json<NewDecisionBody>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = scope_of(&db, &path).await?;
+    // Permission first: a viewer learns nothing from the body's problems.
     access::person_allowed(&principal, scope.manage())?;
     let body = body.0;
     let decision = NewDecision {
@@ -202,18 +203,7 @@ pub async fn create(
         decided_on: body.decided_on,
         rationale: Rationale::parse(&body.rationale)?,
     };
-    let actor = access::actor(&principal);
-    let today = Utc::now().date_naive();
-    let product = scope.id;
-    let (record, history) = db::write(&db, move |c| {
-        let (id, _) = phases::record_decision(c, product, &decision, actor, today)?;
-        let record = phases::decisions(c, product)?
-            .into_iter()
-            .find(|d| d.id == id)
-            .ok_or(StoreError::NotFound { what: "decision" })?;
-        Ok((record, phases::history(c, product)?))
-    })
-    .await?;
+    let (record, history) = decisions::record(&db, &principal, &scope, decision).await?;
     Ok(HttpResponse::Created().json(DecisionOutcome {
         decision: record.into(),
         phase: history.status().as_str(),

@@ -8,18 +8,15 @@ use pilote_store::{Database, repo::indicators};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{
-    products::scope_of,
-    scope::{self, present},
-};
 use crate::{
     access,
     auth::Principal,
     db,
     error::{ApiError, ErrorEnvelope},
-    json::Json,
+    json::{Json, present},
     list::{List, PageQuery},
     openapi,
+    service::scope::{self, scope_of},
 };
 
 /// An indicator as the API shows it.
@@ -179,13 +176,7 @@ pub async fn create(
     access::person_allowed(&principal, scope.contribute())?;
     let body = body.0;
     let indicator = Indicator {
-        key: Slug::parse(&body.key).map_err(|e| match e {
-            pilote_domain::DomainError::Invalid { problem, .. } => ApiError::Invalid {
-                field: "key".to_owned(),
-                problem,
-            },
-            other => other.into(),
-        })?,
+        key: Slug::parse(&body.key).map_err(|e| e.with_field("key"))?,
         label: body.label.trim().to_owned(),
         unit: body.unit.trim().to_owned(),
         direction: body.direction,

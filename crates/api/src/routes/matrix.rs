@@ -14,15 +14,14 @@ use pilote_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{
-    indicators::IndicatorItem, matrix_certification::CertificationItem, products::scope_of,
-};
+use super::{indicators::IndicatorItem, matrix_certification::CertificationItem};
 use crate::{
     access,
     auth::Principal,
     db,
     error::{ApiError, ErrorEnvelope},
     openapi,
+    service::scope::scope_of,
 };
 
 /// `?at=DATE`.

@@ -8,7 +8,7 @@ use pilote_store::{Database, repo::matrix_certification};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::products::scope_of;
+use crate::service::scope::scope_of;
 use crate::{
     access,
     auth::Principal,

@@ -15,13 +15,14 @@ use pilote_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{matrix::SlotStateItem, matrix_certification::CertificationItem, scope};
+use super::{matrix::SlotStateItem, matrix_certification::CertificationItem};
 use crate::{
     access,
     auth::Principal,
     db,
     error::{ApiError, ErrorEnvelope},
     openapi,
+    service::scope,
 };
 
 /// `?incubator=&phase=&sort=&order=&at=`.

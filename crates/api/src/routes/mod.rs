@@ -26,9 +26,7 @@ pub mod opendata;
 pub mod portfolio;
 pub mod products;
 pub mod review_dto;
-pub mod review_pack;
 pub mod reviews;
-pub mod scope;
 pub mod spend;
 pub mod tokens;
 
@@ -41,9 +39,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(charts::indicator)
         .service(charts::dashboard)
         .service(charts::portfolio)
-        // An HTML page, deliberately outside the OpenAPI document: registered on actix's own
-        // config so that utoipa does not collect it.
-        .map(|c| c.service(review_pack::page))
         .service(
             utoipa_actix_web::scope("/api/v1")
                 .service(openapi::serve)

@@ -10,7 +10,6 @@ use pilote_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{products::scope_of, scope};
 use crate::{
     access,
     auth::Principal,
@@ -18,6 +17,7 @@ use crate::{
     error::{ApiError, ErrorEnvelope},
     json::Json,
     list::{List, PageQuery},
+    service::scope::{self, scope_of},
 };
 
 /// Where an indicator stood (`on`).

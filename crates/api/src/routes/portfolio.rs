@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{get, web};
 use chrono::{NaiveDate, Utc};
-use pilote_domain::{ContractSummary, Phase, access::Action, summarize};
+use pilote_domain::{ContractSummary, GlanceEntry, access::Action, glance, summarize};
 use pilote_store::{
     Database,
     repo::{committees, contract_status, products, pulse},
@@ -12,7 +12,7 @@ use pilote_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::scope;
+use crate::service::scope;
 use crate::{
     access,
     auth::Principal,
@@ -174,39 +174,30 @@ pub async fn summary(
         Ok((overviews, pulse::pulses(c, today)?, statuses, committees))
     })
     .await?;
-    let mut phases: BTreeMap<&'static str, usize> = Phase::ALL
+    let g = glance(overviews.iter().map(|o| GlanceEntry {
+        key: o,
+        status: o.status,
+        overdue_since: o.overdue_since,
+        late: pulses.get(&o.id).is_some_and(|p| p.late),
+    }));
+    let phases: BTreeMap<&'static str, usize> =
+        g.by_status.iter().map(|(s, n)| (s.as_str(), *n)).collect();
+    let overdue = g
+        .overdue
         .iter()
-        .map(|p| (p.as_str(), 0))
-        .chain([("stopped", 0)])
+        .map(|(o, since)| OverdueItem {
+            slug: o.product.slug.to_string(),
+            name: o.product.name.clone(),
+            phase: o.status.as_str(),
+            phase_started_on: o.phase_started_on,
+            overdue_since: *since,
+        })
         .collect();
-    let mut overdue = Vec::new();
-    let mut teams = Teams {
-        up_to_date: 0,
-        late: 0,
-        late_products: Vec::new(),
+    let teams = Teams {
+        up_to_date: g.up_to_date,
+        late: g.late.len(),
+        late_products: g.late.iter().map(|o| o.product.slug.to_string()).collect(),
     };
-    for o in &overviews {
-        *phases.entry(o.status.as_str()).or_default() += 1;
-        if o.status == pilote_domain::ProductStatus::Stopped {
-            continue;
-        }
-        if let Some(since) = o.overdue_since {
-            overdue.push(OverdueItem {
-                slug: o.product.slug.to_string(),
-                name: o.product.name.clone(),
-                phase: o.status.as_str(),
-                phase_started_on: o.phase_started_on,
-                overdue_since: since,
-            });
-        }
-        if pulses.get(&o.id).is_some_and(|p| p.late) {
-            teams.late += 1;
-            teams.late_products.push(o.product.slug.to_string());
-        } else {
-            teams.up_to_date += 1;
-        }
-    }
-    overdue.sort_by_key(|o| o.overdue_since);
     Ok(web::Json(Portfolio {
         products: overviews.len(),
         phases,

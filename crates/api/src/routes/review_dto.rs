@@ -35,13 +35,8 @@ impl ReviewBody {
     /// The domain's review; its rationale is checked here (`decision.rationale`), the rest by
     /// the store with the date of the day.
     pub fn into_domain(self) -> Result<NewReview, ApiError> {
-        let rationale = Rationale::parse(&self.decision.rationale).map_err(|e| match e {
-            pilote_domain::DomainError::Invalid { problem, .. } => ApiError::Invalid {
-                field: "decision.rationale".to_owned(),
-                problem,
-            },
-            other => other.into(),
-        })?;
+        let rationale = Rationale::parse(&self.decision.rationale)
+            .map_err(|e| e.with_field("decision.rationale"))?;
         Ok(NewReview {
             reviewed_on: self.reviewed_on,
             reviewers: self

@@ -9,10 +9,7 @@ use pilote_store::{
     repo::{products, reviews},
 };
 
-use super::{
-    products::scope_of,
-    review_dto::{ReviewBody, ReviewItem},
-};
+use super::review_dto::{ReviewBody, ReviewItem};
 use crate::{
     access::{self, ProductScope},
     auth::Principal,
@@ -20,6 +17,7 @@ use crate::{
     error::{ApiError, ErrorEnvelope},
     json::Json,
     list::{List, PageQuery},
+    service::scope::scope_of,
 };
 
 /// Takes a review of the product's contract (the incubator's managers): the contract's status

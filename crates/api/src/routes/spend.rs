@@ -10,7 +10,7 @@ use pilote_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::products::scope_of;
+use crate::service::scope::scope_of;
 use crate::{
     access,
     auth::Principal,

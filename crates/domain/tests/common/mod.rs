@@ -21,7 +21,7 @@ pub fn decision(kind: DecisionKind, on: NaiveDate) -> NewDecision {
 /// The field and problem of an `Invalid` error; panics on anything else.
 pub fn invalid<T: std::fmt::Debug>(result: Result<T, DomainError>) -> (String, String) {
     match result {
-        Err(DomainError::Invalid { field, problem }) => (field, problem),
+        Err(DomainError::Invalid { field, problem }) => (field, problem.to_string()),
         other => panic!("expected Invalid, got {other:?}"),
     }
 }

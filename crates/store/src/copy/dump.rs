@@ -133,8 +133,12 @@ impl Dump {
     }
 }
 
+/// A dump at fault: the precise English for the API and logs, a plain French sentence for
+/// the CLI (these are format errors of a file a program wrote, not of anything typed).
 pub(super) fn invalid(field: impl Into<String>, problem: impl Into<String>) -> StoreError {
-    StoreError::Domain(DomainError::invalid(field, problem))
+    let field = field.into();
+    let fr = format!("Ce fichier n'est pas une sauvegarde Pilote valide (champ {field}).");
+    StoreError::Domain(DomainError::rule(field, problem.into(), fr))
 }
 
 /// Parses a dump and checks its format, version, tables and columns; rows are checked as

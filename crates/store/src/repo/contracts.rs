@@ -35,8 +35,13 @@ pub fn put(
     actor: Actor,
 ) -> StoreResult<ContractId> {
     contract.validate()?;
-    let cadence = i32::try_from(contract.review_cadence_months)
-        .map_err(|_| pilote_domain::DomainError::invalid("review_cadence_months", "too large"))?;
+    let cadence = i32::try_from(contract.review_cadence_months).map_err(|_| {
+        pilote_domain::DomainError::rule(
+            "review_cadence_months",
+            "too large",
+            "La fréquence des revues est trop grande.",
+        )
+    })?;
     let before = find(conn, product)?;
     let now = clock::now();
     let id = match &before {

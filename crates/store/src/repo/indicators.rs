@@ -132,7 +132,12 @@ pub fn update(
         return Err(crate::error::StoreError::NotFound { what: "indicator" });
     };
     if before.key != indicator.key {
-        return Err(pilote_domain::DomainError::invalid("key", "cannot be changed").into());
+        return Err(pilote_domain::DomainError::rule(
+            "key",
+            "cannot be changed",
+            "La clé d'un indicateur ne change pas.",
+        )
+        .into());
     }
     if before.periodicity != indicator.periodicity {
         let measured: i64 = crate::schema::measures::table
@@ -140,10 +145,13 @@ pub fn update(
             .count()
             .get_result(conn)?;
         if measured > 0 {
-            return Err(pilote_domain::DomainError::conflict(
-                "the periodicity of an indicator with measures cannot change",
-            )
-            .into());
+            return Err(
+                pilote_domain::DomainError::Conflict(pilote_domain::Conflict::rule(
+                    "the periodicity of an indicator with measures cannot change",
+                    "La périodicité d'un indicateur qui a des valeurs ne peut plus changer.",
+                ))
+                .into(),
+            );
         }
     }
     let set: Vec<Indicator> = current

@@ -54,6 +54,10 @@ macro_rules! insert_fixed_chunks {
 /// One value to post: a row checked by `pilote_domain::check_batch`, for a stored indicator.
 pub type MeasureInput = pilote_domain::MeasureInput<IndicatorId>;
 
+/// A batch the domain checked ([`pilote_domain::check_batch`] from rows as sent,
+/// [`Target::check`] for values a program built): the only kind [`post_to`] takes.
+pub type CheckedBatch = pilote_domain::CheckedBatch<IndicatorId>;
+
 /// What a batch did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct UpsertCounts {
@@ -191,6 +195,27 @@ impl Target {
         Ok(Self { slug, indicators })
     }
 
+    /// The product's indicators' periodicities, by id.
+    pub fn periodicities(&self) -> HashMap<IndicatorId, Periodicity> {
+        self.indicators
+            .iter()
+            .map(|(&id, (_, periodicity))| (id, *periodicity))
+            .collect()
+    }
+
+    /// Checks values a program built (the demo, an import of history, the benchmarks)
+    /// against this product's indicators, with the domain's rules
+    /// ([`pilote_domain::CheckedBatch::check`]); the first problem refuses them all.
+    pub fn check(&self, inputs: &[MeasureInput], today: NaiveDate) -> StoreResult<CheckedBatch> {
+        CheckedBatch::check(inputs.to_vec(), &self.periodicities(), today).map_err(|problems| {
+            let (field, problem) = problems
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| ("measures".to_owned(), pilote_domain::Problem::Empty));
+            DomainError::invalid(field, problem).into()
+        })
+    }
+
     /// The product's indicators by key, with their periodicity.
     pub fn by_key(&self) -> HashMap<String, (IndicatorId, Periodicity)> {
         self.indicators
@@ -211,14 +236,14 @@ pub fn post(
     today: NaiveDate,
 ) -> StoreResult<Posted> {
     let target = Target::lock(conn, product)?;
-    post_to(conn, &target, inputs, source, actor, today)
+    let batch = target.check(inputs, today)?;
+    post_to(conn, &target, &batch, source, actor)
 }
 
-/// Posts a batch of values for the target's indicators, all or nothing.
-///
-/// Refused (nothing written): an indicator of another product, a period of the wrong
-/// periodicity or in the future (after `today`), the same indicator and period twice.
-/// Field paths in errors are `measures[i]...`, in the order of `inputs`.
+/// Posts a batch of values for the target's indicators, all or nothing. Only a batch the
+/// domain checked comes in ([`CheckedBatch`]: known indicators, periods of their
+/// periodicity and not in the future, no indicator and period twice); against the target, the
+/// store checks only that the batch was checked for this product.
 ///
 /// A created or replaced value far from its recent series is stored flagged as suspect and
 /// reported in [`Posted::suspects`]; it is judged against the series as the batch leaves it
@@ -227,39 +252,23 @@ pub fn post(
 pub fn post_to(
     conn: &mut DbConnection,
     target: &Target,
-    inputs: &[MeasureInput],
+    batch: &CheckedBatch,
     source: MeasureSource,
     actor: Actor,
-    today: NaiveDate,
 ) -> StoreResult<Posted> {
-    let mut seen = HashMap::with_capacity(inputs.len());
-    for (i, input) in inputs.iter().enumerate() {
-        let Some(&(_, periodicity)) = target.indicators.get(&input.indicator) else {
-            return Err(DomainError::invalid(
-                format!("measures[{i}].indicator"),
-                "is not an indicator of this product",
-            )
-            .into());
-        };
-        if input.period.periodicity() != periodicity {
-            return Err(DomainError::invalid(
-                format!("measures[{i}].period"),
-                format!("the indicator is reported by {periodicity}"),
-            )
-            .into());
-        }
-        pilote_domain::not_in_future(
-            &format!("measures[{i}].period"),
-            input.period.start(),
-            today,
-        )?;
-        if let Some(first) = seen.insert((input.indicator, input.period.start()), i) {
-            return Err(DomainError::invalid(
-                format!("measures[{i}]"),
-                format!("same indicator and period as measures[{first}]"),
-            )
-            .into());
-        }
+    let inputs: &[MeasureInput] = batch;
+    // A batch checked against another product's indicators is the caller's mistake: refused
+    // like a foreign indicator, before anything is written.
+    if let Some(i) = inputs
+        .iter()
+        .position(|input| !target.indicators.contains_key(&input.indicator))
+    {
+        return Err(DomainError::rule(
+            format!("measures[{i}].indicator"),
+            "is not an indicator of this product",
+            "Cet indicateur n'existe pas pour ce produit.",
+        )
+        .into());
     }
 
     let existing = load_existing(conn, inputs)?;
@@ -514,10 +523,8 @@ fn judge(series: &Series, input: &MeasureInput) -> Option<Suspicion> {
 /// Which of `inputs` posting would flag as suspect, without writing anything: what the web
 /// form asks people to confirm. Same rules as [`post`] (unchanged values are not judged); the
 /// inputs must already be checked against the product's indicators.
-pub fn suspects(
-    conn: &mut DbConnection,
-    inputs: &[MeasureInput],
-) -> StoreResult<Vec<SuspectValue>> {
+pub fn suspects(conn: &mut DbConnection, batch: &CheckedBatch) -> StoreResult<Vec<SuspectValue>> {
+    let inputs: &[MeasureInput] = batch;
     let existing = load_existing(conn, inputs)?;
     let series = recent_series(conn, inputs)?;
     Ok(inputs

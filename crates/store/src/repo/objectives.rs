@@ -70,9 +70,12 @@ pub fn create(
 ) -> StoreResult<ObjectiveRecord> {
     let (contract, _) = contracts::get(conn, product)?;
     let (indicator_id, _) = indicators::find(conn, product, indicator).map_err(|e| match e {
-        StoreError::NotFound { .. } => {
-            DomainError::invalid("indicator", "is not an indicator of this product").into()
-        }
+        StoreError::NotFound { .. } => DomainError::rule(
+            "indicator",
+            "is not an indicator of this product",
+            "Cet indicateur n'existe pas pour ce produit.",
+        )
+        .into(),
         other => other,
     })?;
     let id = diesel::insert_into(objectives::table)

@@ -80,9 +80,9 @@ pub struct ProductFilter {
 
 /// Stores a new product, which starts in investigation on its creation date.
 pub fn insert(conn: &mut DbConnection, product: &Product, actor: Actor) -> StoreResult<ProductId> {
-    product.validate()?;
-    let (incubator_id, _) = incubators::find(conn, &product.incubator)?;
     let now = clock::now();
+    product.validate(now.date())?;
+    let (incubator_id, _) = incubators::find(conn, &product.incubator)?;
     let id = diesel::insert_into(products::table)
         .values((
             products::slug.eq(product.slug.as_ref()),
@@ -127,7 +127,7 @@ pub fn update(
     product: &Product,
     actor: Actor,
 ) -> StoreResult<()> {
-    product.validate()?;
+    product.validate(clock::now().date())?;
     let before = get(conn, id)?;
     let (incubator_id, _) = incubators::find(conn, &product.incubator)?;
     diesel::update(products::table.find(id.0))

@@ -212,7 +212,11 @@ pub fn sign(
 
 fn ensure_unsigned(record: &ReviewRecord) -> StoreResult<()> {
     if record.signed_at.is_some() {
-        return Err(DomainError::conflict("the review is signed: it can no longer change").into());
+        return Err(DomainError::Conflict(pilote_domain::Conflict::rule(
+            "the review is signed: it can no longer change",
+            "La revue est signée : elle ne peut plus changer.",
+        ))
+        .into());
     }
     Ok(())
 }

@@ -34,7 +34,7 @@ pub fn upsert(
     today: NaiveDate,
 ) -> StoreResult<(Spend, SpendChange)> {
     if entry.amount < 0 {
-        return Err(DomainError::invalid("amount", "must not be negative").into());
+        return Err(DomainError::invalid("amount", pilote_domain::Problem::Negative).into());
     }
     let month = Period::containing(Periodicity::Month, entry.month).start();
     pilote_domain::not_in_future("month", month, today)?;

@@ -54,9 +54,10 @@ pub fn insert(
 ) -> StoreResult<UserId> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(pilote_domain::DomainError::invalid(
+        return Err(pilote_domain::DomainError::rule(
             "name",
             "must be between 1 and 200 characters",
+            "Le nom compte de 1 à 200 caractères.",
         )
         .into());
     }

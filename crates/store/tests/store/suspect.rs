@@ -88,7 +88,10 @@ both_backends! {
 
         // The preview says the same without writing.
         let again = [input(ind, 9, 2000.0)];
-        let preview = transaction::read(&mut conn, |c| measures::suspects(c, &again)).expect("preview");
+        let periodicities = std::collections::HashMap::from([(ind, Periodicity::Week)]);
+        let batch = measures::CheckedBatch::check(again.to_vec(), &periodicities, date(TODAY))
+            .expect("checked");
+        let preview = transaction::read(&mut conn, |c| measures::suspects(c, &batch)).expect("preview");
         assert_eq!(preview.len(), 1);
         assert_eq!(flags(&mut conn, ind).len(), 9);
 

@@ -5,22 +5,20 @@
 
 use actix_web::{
     FromRequest, HttpRequest, HttpResponse, ResponseError,
-    body::BoxBody,
     dev::Payload,
     get,
     http::header::{self, ContentType},
     web,
 };
-use askama::Template;
 use pilote_domain::access::Action;
 use pilote_store::{Database, ReviewId};
 
-use super::scope;
+use super::error::{Subject, page_for};
 use crate::{
     access,
     auth::{Principal, session::MaybePageUser},
     error::ApiError,
-    review_pack::{self, ErrorPage},
+    service::{review_pack, scope},
 };
 
 /// The pack of one review: any signed-in person may read it, like the review's JSON, with a
@@ -35,7 +33,7 @@ pub async fn page(req: HttpRequest, path: web::Path<(String, i64)>) -> HttpRespo
             .insert_header((header::CACHE_CONTROL, "private, no-cache"))
             .body(html),
         Err(error) if wants_json(&req) => error.error_response(),
-        Err(error) => error_page(error),
+        Err(error) => page_for(error, Subject::ReviewPack),
     }
 }
 
@@ -67,49 +65,4 @@ fn wants_json(req: &HttpRequest) -> bool {
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json") && !v.contains("text/html"))
-}
-
-/// The error as a French page, with the status (and `WWW-Authenticate`) of the JSON answer.
-/// The error stays attached to the response so that a 5xx cause is still logged.
-fn error_page(error: ApiError) -> HttpResponse {
-    let status = error.status_code();
-    let (title, message) = match status.as_u16() {
-        401 => (
-            "Connexion requise",
-            "Ce dossier de revue n'est accessible qu'aux personnes connectées à Pilote. \
-             Connectez-vous, puis rouvrez ce lien.",
-        ),
-        403 => (
-            "Accès refusé",
-            "Votre compte ne permet pas de consulter ce dossier de revue.",
-        ),
-        404 => (
-            "Revue introuvable",
-            "Aucune revue ne correspond à cette adresse pour ce produit.",
-        ),
-        503 => (
-            "Service momentanément indisponible",
-            "La base de données ne répond pas. Réessayez dans quelques instants.",
-        ),
-        _ => (
-            "Erreur interne",
-            "Le dossier de revue n'a pas pu être produit. L'incident est consigné.",
-        ),
-    };
-    let error_page = ErrorPage {
-        status: status.as_u16(),
-        title,
-        message,
-    };
-    // The template has no failing part; should it fail, the status still says it all.
-    let body = error_page.render().unwrap_or_default();
-    // From the error, so that it stays attached (a 5xx cause is logged with the request id)
-    // and the headers are the JSON answer's (`WWW-Authenticate` on 401); only the body and
-    // its type change.
-    let mut response = HttpResponse::from_error(error).set_body(BoxBody::new(body));
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    response
 }

@@ -1,9 +1,11 @@
-//! Shared lookups for product routes.
+//! The product a path names, for permission checks: routes, pages and the review pack all
+//! start here.
 
+use actix_web::web;
 use pilote_domain::Slug;
-use pilote_store::{DbConnection, StoreResult, repo::products};
+use pilote_store::{Database, DbConnection, StoreResult, repo::products};
 
-use crate::{access::ProductScope, error::ApiError};
+use crate::{access::ProductScope, db, error::ApiError};
 
 /// A slug from the path: one that cannot be valid cannot exist either (404).
 pub fn slug(text: &str, what: &'static str) -> Result<Slug, ApiError> {
@@ -20,12 +22,8 @@ pub fn product(conn: &mut DbConnection, slug: &Slug) -> StoreResult<ProductScope
     })
 }
 
-/// `Some(x)` for a present key, even when its value is `null`: PATCH tells "set to null"
-/// (`Some(None)`) from "leave alone" (`None`).
-pub fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
+/// The scope of the product a path names (404 for a slug that cannot exist).
+pub async fn scope_of(db: &web::Data<Database>, slug: &str) -> Result<ProductScope, ApiError> {
+    let slug = self::slug(slug, "product")?;
+    db::read(db, move |c| product(c, &slug)).await
 }

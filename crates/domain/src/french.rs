@@ -1,4 +1,5 @@
-//! French formatting of numbers and dates, the way a French slide writes them.
+//! French formatting of numbers and dates, the way a French slide, page or terminal writes
+//! them: the one home of these rules for the charts, the pages, the CLI and the digest.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -39,6 +40,11 @@ pub fn month_short(d: NaiveDate) -> &'static str {
 /// "1er mars 2025", "12 mars 2025".
 pub fn date(d: NaiveDate) -> String {
     format!("{} {} {}", day(d), month(d), d.year())
+}
+
+/// "05/03/2025": a date in a list or an e-mail, where a short fixed width reads best.
+pub fn numeric_date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
 }
 
 /// "1er mars", "12 mars": for axis ticks less than a year apart.
@@ -117,6 +123,12 @@ fn trim_zeros(s: String) -> String {
     }
 }
 
+/// A value as a French form shows it, to be typed again: a decimal comma, every digit, no
+/// thousands separator (`1234,5`).
+pub fn decimal(v: f64) -> String {
+    v.to_string().replace('.', ",")
+}
+
 /// "1 produit", "3 produits".
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     let word = if n <= 1 { one } else { many };
@@ -145,6 +157,8 @@ mod tests {
         assert_eq!(percent(0.123), "+12\u{A0}%");
         assert_eq!(percent(-0.05), "−5\u{A0}%");
         assert_eq!(plural(1000, "produit", "produits"), "1\u{A0}000 produits");
+        assert_eq!(decimal(1234.5), "1234,5");
+        assert_eq!(decimal(12.0), "12");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use pilote_store::{
     transaction,
 };
 
-use crate::{chart_data, error::ApiError};
+use crate::{error::ApiError, service::chart_data};
 
 /// One objective's line of the snapshot, formatted.
 pub struct ObjectiveRow {
@@ -83,18 +83,6 @@ pub struct ReviewPack {
     next_review: String,
     review_overdue: bool,
     charts: Vec<ChartBlock>,
-}
-
-/// An error page in French, for the web route.
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage {
-    /// The HTTP status code.
-    pub status: u16,
-    /// The title, e.g. « Connexion requise ».
-    pub title: &'static str,
-    /// What to do about it.
-    pub message: &'static str,
 }
 
 /// What a pack is drawn from, read in one transaction by [`load`].

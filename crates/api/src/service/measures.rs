@@ -1,0 +1,165 @@
+//! Posting measures: what the JSON API, the web form, the CSV upload (page and API) and
+//! `pilote import measures` share. A batch is checked once, by the domain's
+//! [`pilote_domain::check_batch`], and stored in one transaction under the product's lock.
+
+use std::collections::HashMap;
+
+use actix_web::web;
+use chrono::{NaiveDate, Utc};
+use pilote_domain::{Indicator, MeasureSource, Periodicity, Suspicion, check_batch};
+use pilote_store::{
+    Database, DbConnection, IndicatorId, StoreResult,
+    repo::{
+        indicators,
+        measures::{self, CheckedBatch, Posted},
+    },
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{
+    access::{self, ProductScope},
+    auth::Principal,
+    db,
+    error::ApiError,
+};
+
+/// One row of a batch, as posted.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureRow {
+    /// The indicator's key.
+    pub indicator: String,
+    /// Any date inside the period: it files into its week (Monday) or month (the 1st).
+    pub period: NaiveDate,
+    pub value: f64,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// What a batch did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchOutcome {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Values stored but flagged as suspect, far from their recent series: never a reason to
+    /// refuse them, a reason to look again. Absent when none (as the error envelope's
+    /// `details`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(required = false)]
+    pub warnings: Vec<Warning>,
+}
+
+/// A value stored with a doubt about it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(example = json!({"field": "measures[3].value", "problem": "suspect: 300.0 median \
+    absolute deviations from the median (100) of the last 12 periods; stored and flagged"}))]
+pub struct Warning {
+    /// Where, as a path into the body: `measures[3].value`, `lines[4].value`.
+    pub field: String,
+    pub problem: String,
+}
+
+impl BatchOutcome {
+    /// The store's answer, each suspect value named by its row's field path.
+    fn of(posted: Posted, fields: &[String]) -> BatchOutcome {
+        let warnings = posted
+            .suspects
+            .iter()
+            .map(|s| Warning {
+                field: format!(
+                    "{}.value",
+                    fields.get(s.index).map_or("measures", String::as_str)
+                ),
+                problem: s.suspicion.problem(),
+            })
+            .collect();
+        BatchOutcome {
+            created: posted.counts.created,
+            updated: posted.counts.updated,
+            unchanged: posted.counts.unchanged,
+            warnings,
+        }
+    }
+}
+
+/// The most rows one batch may hold.
+pub const MAX_ROWS: usize = pilote_domain::MAX_BATCH_ROWS;
+
+pub use pilote_domain::RawRow;
+
+/// Checks every row against the product's indicators and the domain's rules
+/// ([`pilote_domain::check_batch`]), reporting every problem at once; returns the store's
+/// inputs only if all rows are good.
+pub fn check_rows(
+    rows: Vec<RawRow>,
+    indicators: &HashMap<String, (IndicatorId, Periodicity)>,
+    today: NaiveDate,
+) -> Result<CheckedBatch, ApiError> {
+    check_batch(rows, indicators, today).map_err(ApiError::InvalidMany)
+}
+
+/// The product's indicators by key.
+pub fn indicator_index(
+    conn: &mut DbConnection,
+    scope: &ProductScope,
+) -> StoreResult<HashMap<String, (IndicatorId, Periodicity)>> {
+    Ok(indicators::list(conn, scope.id)?
+        .into_iter()
+        .map(|(id, i): (IndicatorId, Indicator)| (i.key.to_string(), (id, i.periodicity)))
+        .collect())
+}
+
+/// The rows posting would flag as suspect, by field, without storing anything (the web form's
+/// confirmation step). Refused as [`post_rows`] would refuse them.
+pub async fn suspects_of(
+    db: &web::Data<Database>,
+    principal: &Principal,
+    scope: ProductScope,
+    rows: Vec<RawRow>,
+) -> Result<Vec<(String, Suspicion)>, ApiError> {
+    access::measures_writer(principal, &scope)?;
+    let today = Utc::now().date_naive();
+    let fields: Vec<String> = rows.iter().map(|r| r.field.clone()).collect();
+    // The rows' own errors come out of the transaction as the outer result, store errors as
+    // the inner one.
+    let found = db::read(db, move |c| {
+        let index = indicator_index(c, &scope)?;
+        Ok(check_rows(rows, &index, today).map(|batch| measures::suspects(c, &batch)))
+    })
+    .await??;
+    Ok(found?
+        .into_iter()
+        .filter_map(|s| Some((fields.get(s.index)?.clone(), s.suspicion)))
+        .collect())
+}
+
+/// Checks and stores a batch in one transaction.
+pub async fn post_rows(
+    db: &web::Data<Database>,
+    principal: &Principal,
+    scope: ProductScope,
+    rows: Vec<RawRow>,
+    source: MeasureSource,
+) -> Result<BatchOutcome, ApiError> {
+    let actor = access::measures_writer(principal, &scope)?;
+    let today = Utc::now().date_naive();
+    // A clean batch keeps its rows' order: a suspect input's index is its row's.
+    let fields: Vec<String> = rows.iter().map(|r| r.field.clone()).collect();
+    // The indicators are read in the write transaction itself, under the product's lock: one
+    // trip to the blocking pool and one transaction less per post, which matters most for
+    // single-value posts, and the store checks the batch against the same read. Rows at fault
+    // come out as the outer result (nothing was written), store errors as the inner one.
+    let posted = db::write(db, move |c| {
+        let target = measures::Target::lock(c, scope.id)?;
+        match check_rows(rows, &target.by_key(), today) {
+            Ok(batch) => measures::post_to(c, &target, &batch, source, actor).map(Ok),
+            Err(refused) => Ok(Err(refused)),
+        }
+    })
+    .await??;
+    let counts = posted.counts;
+    crate::metrics::metrics().measures(counts.created, counts.updated, counts.unchanged);
+    Ok(BatchOutcome::of(posted, &fields))
+}
