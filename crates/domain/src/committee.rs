@@ -24,7 +24,7 @@ impl CommitteeCadence {
             _ => Err(DomainError::rule(
                 "committee_months",
                 "must be between 1 and 24",
-                "Le nombre de mois entre deux comités doit être compris entre 1 et 24.",
+                "L'écart entre deux comités est de 1 à 24 mois.",
             )),
         }
     }

@@ -21,6 +21,7 @@ mod contract;
 mod decision;
 mod error;
 mod forms;
+mod indicator_form;
 mod legal;
 mod measures;
 mod measures_csv;
@@ -105,6 +106,10 @@ pub fn configure(
             .service(product_form::create)
             .service(product_form::edit_form)
             .service(product_form::update)
+            .service(indicator_form::new_form)
+            .service(indicator_form::create)
+            .service(indicator_form::edit_form)
+            .service(indicator_form::update)
             .service(product::product_page)
             .service(contract::contract_page)
             .service(measures::show)

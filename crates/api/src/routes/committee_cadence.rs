@@ -7,13 +7,13 @@ use pilote_store::{Database, repo::committees};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::service::scope;
 use crate::{
     access,
     auth::Principal,
     db,
     error::{ApiError, ErrorEnvelope},
     json::Json,
-    service::scope,
 };
 
 /// The incubator's committee cadence.
