@@ -10,6 +10,8 @@ use pilote_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub mod responses;
+
 /// What a request can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {

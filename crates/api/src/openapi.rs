@@ -23,7 +23,10 @@ use utoipa::{
 };
 use utoipa_actix_web::{AppExt, UtoipaApp};
 
-use crate::{error::ApiError, routes};
+use crate::{
+    error::{ApiError, ErrorEnvelope},
+    routes,
+};
 
 /// The name handlers use in `security(...)` for the bearer scheme.
 pub const BEARER: &str = "bearer";
@@ -38,6 +41,9 @@ pub const BEARER: &str = "bearer";
             code; every list is `{\"items\",\"page\",\"per_page\",\"total\"}`.",
     ),
     modifiers(&BearerScheme),
+    // The error responses routes share (`error::responses`) refer to the envelope without
+    // bringing its schema along, as a route's own `body = ErrorEnvelope` row does.
+    components(schemas(ErrorEnvelope)),
     tags(
         (name = "operations", description = "Probes and this document"),
         (name = "auth", description = "Login tokens and the signed-in user"),

@@ -12,7 +12,7 @@ use crate::{
     access,
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     json::{Json, present},
     list::{List, PageQuery},
     openapi,
@@ -70,12 +70,7 @@ impl From<Indicator> for IndicatorItem {
     ),
     responses(
         (status = 200, description = "A page of indicators", body = List<IndicatorItem>),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, UnknownProduct, InvalidPaging, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/indicators")]
@@ -104,11 +99,8 @@ pub async fn list(
     ),
     responses(
         (status = 200, description = "The indicator", body = IndicatorItem),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or indicator", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/indicators/{key}")]
@@ -157,15 +149,9 @@ pub struct NewIndicator {
     ),
     responses(
         (status = 201, description = "The indicator created", body = IndicatorItem),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "Not in the team nor a manager", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
         (status = 409, description = "The key is taken, a second north star, or a matrix role already filled", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
-        (status = 422, description = "Well-formed but invalid: every field at fault in `details`", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, UnknownProduct, InvalidFields, DatabaseDown,
     ),
 )]
 #[post("/products/{slug}/indicators")]
@@ -227,15 +213,10 @@ pub struct IndicatorPatch {
     ),
     responses(
         (status = 200, description = "The indicator as edited", body = IndicatorItem),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "Not in the team nor a manager", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or indicator", body = ErrorEnvelope),
         (status = 409, description = "A second north star or matrix role, or a new periodicity once measured", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
-        (status = 422, description = "Well-formed but invalid: every field at fault in `details`", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, InvalidFields, DatabaseDown,
     ),
 )]
 #[patch("/products/{slug}/indicators/{key}")]
