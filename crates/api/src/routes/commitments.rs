@@ -2,10 +2,12 @@
 //! source and data commitments of the contract.
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use pilote_domain::access::Action;
 use pilote_store::{CommitmentId, Database, repo::commitments};
 
-use super::contract_dto::{CommitmentBody, CommitmentItem};
+use super::{
+    contract_dto::{CommitmentBody, CommitmentItem},
+    product_rows,
+};
 use crate::{
     access,
     auth::Principal,
@@ -34,10 +36,7 @@ pub async fn list(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<List<CommitmentItem>>, ApiError> {
-    access::person_allowed(&principal, Action::Read)?;
-    let page = page.into_inner().page()?;
-    let scope = scope_of(&db, &path).await?;
-    let all = db::read(&db, move |c| commitments::list(c, scope.id)).await?;
+    let (all, page) = product_rows(&principal, &db, &path, page, commitments::list).await?;
     let items = all
         .into_iter()
         .map(|(id, c)| CommitmentItem::new(id.0, c))

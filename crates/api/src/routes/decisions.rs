@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{NaiveDate, NaiveDateTime};
-use pilote_domain::{DecisionKind, NewDecision, PhaseHistory, Rationale, access::Action};
+use pilote_domain::{DecisionKind, NewDecision, PhaseHistory, Rationale};
 use pilote_store::{
     Database,
     repo::phases::{self, DecisionRecord},
@@ -11,10 +11,10 @@ use pilote_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::product_rows;
 use crate::{
     access,
     auth::Principal,
-    db,
     error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     list::{List, PageQuery},
@@ -72,10 +72,7 @@ pub async fn phase_history(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<List<PhaseItem>>, ApiError> {
-    access::person_allowed(&principal, Action::Read)?;
-    let page = page.into_inner().page()?;
-    let scope = scope_of(&db, &path).await?;
-    let history = db::read(&db, move |c| phases::history(c, scope.id)).await?;
+    let (history, page) = product_rows(&principal, &db, &path, page, phases::history).await?;
     Ok(web::Json(List::paginate(phase_items(&history), page)))
 }
 
@@ -126,10 +123,7 @@ pub async fn list(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<List<DecisionItem>>, ApiError> {
-    access::person_allowed(&principal, Action::Read)?;
-    let page = page.into_inner().page()?;
-    let scope = scope_of(&db, &path).await?;
-    let records = db::read(&db, move |c| phases::decisions(c, scope.id)).await?;
+    let (records, page) = product_rows(&principal, &db, &path, page, phases::decisions).await?;
     let items = records.into_iter().map(DecisionItem::from).collect();
     Ok(web::Json(List::paginate(items, page)))
 }

@@ -8,6 +8,7 @@ use pilote_store::{Database, repo::indicators};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::product_rows;
 use crate::{
     access,
     auth::Principal,
@@ -80,10 +81,7 @@ pub async fn list(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<List<IndicatorItem>>, ApiError> {
-    access::person_allowed(&principal, Action::Read)?;
-    let page = page.into_inner().page()?;
-    let scope = scope_of(&db, &path).await?;
-    let all = db::read(&db, move |c| indicators::list(c, scope.id)).await?;
+    let (all, page) = product_rows(&principal, &db, &path, page, indicators::list).await?;
     let items = all.into_iter().map(|(_, i)| i.into()).collect();
     Ok(web::Json(List::paginate(items, page)))
 }

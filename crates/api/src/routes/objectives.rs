@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::NaiveDate;
-use pilote_domain::{DomainResult, Objective, Point, Tolerance, access::Action};
+use pilote_domain::{DomainResult, Objective, Point, Tolerance};
 use pilote_store::{
     Database, ObjectiveId,
     repo::objectives::{self, ObjectiveRecord},
@@ -10,6 +10,7 @@ use pilote_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::product_rows;
 use crate::{
     access,
     auth::Principal,
@@ -125,10 +126,7 @@ pub async fn list(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<List<ObjectiveItem>>, ApiError> {
-    access::person_allowed(&principal, Action::Read)?;
-    let page = page.into_inner().page()?;
-    let scope = scope_of(&db, &path).await?;
-    let all = db::read(&db, move |c| objectives::list(c, scope.id)).await?;
+    let (all, page) = product_rows(&principal, &db, &path, page, objectives::list).await?;
     let items = all.into_iter().map(ObjectiveItem::from).collect();
     Ok(web::Json(List::paginate(items, page)))
 }

@@ -9,7 +9,10 @@ use pilote_store::{
     repo::{products, reviews},
 };
 
-use super::review_dto::{ReviewBody, ReviewItem};
+use super::{
+    product_rows,
+    review_dto::{ReviewBody, ReviewItem},
+};
 use crate::{
     access::{self, ProductScope},
     auth::Principal,
@@ -71,10 +74,7 @@ pub async fn list(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<List<ReviewItem>>, ApiError> {
-    access::person_allowed(&principal, Action::Read)?;
-    let page = page.into_inner().page()?;
-    let scope = scope_of(&db, &path).await?;
-    let all = db::read(&db, move |c| reviews::list(c, scope.id)).await?;
+    let (all, page) = product_rows(&principal, &db, &path, page, reviews::list).await?;
     let items = all
         .into_iter()
         .map(ReviewItem::try_from)

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{NaiveDate, Utc};
-use pilote_domain::{Spend, access::Action};
+use pilote_domain::Spend;
 use pilote_store::{
     Database,
     repo::spend::{self, SpendChange},
@@ -10,6 +10,7 @@ use pilote_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::product_rows;
 use crate::service::scope::scope_of;
 use crate::{
     access,
@@ -58,10 +59,7 @@ pub async fn list(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<List<SpendBody>>, ApiError> {
-    access::person_allowed(&principal, Action::Read)?;
-    let page = page.into_inner().page()?;
-    let scope = scope_of(&db, &path).await?;
-    let all = db::read(&db, move |c| spend::list(c, scope.id)).await?;
+    let (all, page) = product_rows(&principal, &db, &path, page, spend::list).await?;
     let items = all.into_iter().map(SpendBody::from).collect();
     Ok(web::Json(List::paginate(items, page)))
 }
