@@ -10,6 +10,8 @@ use pilote_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub mod responses;
+
 /// What a request can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -93,7 +95,7 @@ pub struct ErrorEnvelope {
 /// What went wrong.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
-    #[schema(value_type = crate::openapi::ErrorCode)]
+    #[schema(value_type = ErrorCode)]
     pub code: &'static str,
     /// For people; 5xx messages never carry internals.
     pub message: String,
@@ -110,6 +112,13 @@ pub struct ErrorDetail {
     pub field: String,
     pub problem: String,
 }
+
+crate::openapi::string_enum_schema!(
+    /// [`ApiError::CODES`] in the document: the schema of [`ErrorBody::code`].
+    ErrorCode,
+    "The stable, machine-readable error code.",
+    ApiError::CODES
+);
 
 impl ApiError {
     /// Every code [`ApiError::code`] can return (the document lists them).

@@ -7,8 +7,6 @@
 //! `pilote-domain` stays free of framework types, and generated from the domain's own lists of
 //! values so that they cannot drift).
 
-use std::borrow::Cow;
-
 use actix_web::{App, HttpResponse, dev::ServiceRequest, get, http::header, web};
 use pilote_domain::{
     Aggregation as DomainAggregation, CertificationLevel as DomainCertificationLevel,
@@ -20,15 +18,15 @@ use pilote_domain::{
 };
 use serde::Serialize;
 use utoipa::{
-    Modify, OpenApi, PartialSchema, ToSchema,
-    openapi::{
-        ObjectBuilder, RefOr, Schema, Type,
-        security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
-    },
+    Modify, OpenApi, ToSchema,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 use utoipa_actix_web::{AppExt, UtoipaApp};
 
-use crate::{error::ApiError, routes};
+use crate::{
+    error::{ApiError, ErrorEnvelope},
+    routes,
+};
 
 /// The name handlers use in `security(...)` for the bearer scheme.
 pub const BEARER: &str = "bearer";
@@ -43,6 +41,9 @@ pub const BEARER: &str = "bearer";
             code; every list is `{\"items\",\"page\",\"per_page\",\"total\"}`.",
     ),
     modifiers(&BearerScheme),
+    // The error responses routes share (`error::responses`) refer to the envelope without
+    // bringing its schema along, as a route's own `body = ErrorEnvelope` row does.
+    components(schemas(ErrorEnvelope)),
     tags(
         (name = "operations", description = "Probes and this document"),
         (name = "auth", description = "Login tokens and the signed-in user"),
@@ -139,120 +140,116 @@ pub async fn serve(served: web::Data<Served>) -> Result<HttpResponse, ApiError> 
     }
 }
 
-/// A schema for one of the domain's string enums: its allowed values come from the domain's
-/// `ALL`, so a new variant shows up in the document without anyone editing it.
-macro_rules! domain_enum_schema {
+/// A schema for a string enum: its allowed values come from a list the code keeps (the domain's
+/// `ALL`, [`ApiError::CODES`]), so a new variant shows up in the document without anyone editing
+/// it. Paths are written in full so that `error.rs` can use it too.
+macro_rules! string_enum_schema {
     ($(#[$meta:meta])* $name:ident, $description:literal, $values:expr) => {
         $(#[$meta])*
         pub struct $name;
 
-        impl PartialSchema for $name {
-            fn schema() -> RefOr<Schema> {
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::Type::String)
                     .description(Some($description))
                     .enum_values(Some($values))
                     .into()
             }
         }
 
-        impl ToSchema for $name {
-            fn name() -> Cow<'static, str> {
-                Cow::Borrowed(stringify!($name))
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
             }
         }
     };
 }
+pub(crate) use string_enum_schema;
 
-domain_enum_schema!(
+string_enum_schema!(
     /// `pilote_domain::Direction` in the document.
     Direction,
     "Which way an indicator is better.",
     DomainDirection::ALL.map(DomainDirection::as_str)
 );
-domain_enum_schema!(
+string_enum_schema!(
     /// `pilote_domain::Principle` in the document.
     Principle,
     "A column of the DINUM « matrice d'impact ».",
     DomainPrinciple::ALL.map(DomainPrinciple::as_str)
 );
-domain_enum_schema!(
+string_enum_schema!(
     /// `pilote_domain::Periodicity` in the document.
     Periodicity,
     "How often an indicator is measured: ISO weeks (from Monday) or calendar months.",
     DomainPeriodicity::ALL.map(DomainPeriodicity::as_str)
 );
-domain_enum_schema!(
+string_enum_schema!(
     /// `pilote_domain::Aggregation` in the document.
     Aggregation,
     "How weekly values roll up into a month (default `last`).",
     DomainAggregation::ALL.map(DomainAggregation::as_str)
 );
-domain_enum_schema!(
+string_enum_schema!(
     /// `pilote_domain::MatrixRole` in the document.
     MatrixRole,
     "A mandatory slot of the impact matrix an indicator fills.",
     DomainMatrixRole::ALL.map(DomainMatrixRole::as_str)
 );
-domain_enum_schema!(
+string_enum_schema!(
     /// `pilote_domain::MeasureSource` in the document.
     MeasureSource,
     "Where a measure came from.",
     DomainMeasureSource::ALL.map(DomainMeasureSource::as_str)
 );
-domain_enum_schema!(
+string_enum_schema!(
     /// `pilote_domain::Phase` in the document.
     Phase,
     "A phase of the beta.gouv method.",
     DomainPhase::ALL.map(DomainPhase::as_str)
 );
-domain_enum_schema!(
+string_enum_schema!(
     /// `pilote_domain::ProductStatus` in the document.
     ProductStatus,
     "A product's current phase, or `stopped`.",
     DomainProductStatus::ALL.map(DomainProductStatus::as_str)
 );
-domain_enum_schema!(
+string_enum_schema!(
     /// `pilote_domain::CertificationLevel` in the document.
     CertificationLevel,
     "The certification level of an impact matrix: none, published, certified by DINUM's coaches, validated as a service of national impact.",
     DomainCertificationLevel::ALL.map(DomainCertificationLevel::as_str)
 );
-domain_enum_schema!(
+string_enum_schema!(
     /// `pilote_domain::Outcome` in the document.
     Outcome,
     "How a finished product ended, as the beta.gouv.fr catalogue says: consolidated, operated, transferred, or abandoned.",
     DomainOutcome::ALL.map(DomainOutcome::as_str)
 );
-domain_enum_schema!(
+string_enum_schema!(
     /// `pilote_domain::DecisionKind` in the document.
     DecisionKind,
     "What an investment committee decided.",
     DomainDecisionKind::ALL.map(DomainDecisionKind::as_str)
 );
-domain_enum_schema!(
+string_enum_schema!(
     /// `pilote_domain::CommitmentArea` in the document.
     CommitmentArea,
     "A doctrine area a contract commits to.",
     DomainCommitmentArea::ALL.map(DomainCommitmentArea::as_str)
 );
-domain_enum_schema!(
+string_enum_schema!(
     /// `pilote_domain::ObjectiveStatus` in the document.
     ObjectiveStatus,
     "Where a contract objective stands.",
     DomainObjectiveStatus::ALL.map(DomainObjectiveStatus::as_str)
 );
-domain_enum_schema!(
+string_enum_schema!(
     /// `pilote_domain::Verdict` in the document.
     Verdict,
     "The overall verdict of a review.",
     DomainVerdict::ALL.map(DomainVerdict::as_str)
-);
-domain_enum_schema!(
-    /// The stable codes of the error envelope.
-    ErrorCode,
-    "The stable, machine-readable error code.",
-    ApiError::CODES
 );
 
 /// `pilote_domain::Grant` in the document: a role and what it is scoped to. Serialised like the

@@ -10,7 +10,7 @@ use crate::{
         JwtConfig,
         login::{Outcome, attempt},
     },
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
 };
 
 /// Login bodies are two short strings; anything bigger is not a login.
@@ -83,7 +83,7 @@ pub fn json_config() -> web::JsonConfig {
         (status = 429, description = "Too many recent failures; `Retry-After` says when to retry",
          body = ErrorEnvelope,
          headers(("Retry-After" = u64, description = "Seconds to wait"))),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        DatabaseDown,
     ),
 )]
 #[post("/login")]

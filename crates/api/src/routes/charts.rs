@@ -19,7 +19,7 @@ use crate::{
     access::{self, ProductScope},
     auth::MaybePrincipal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     service::{chart_data, scope},
 };
 
@@ -145,7 +145,7 @@ async fn product_scope(
         (status = 403, description = "Not allowed to read this product", body = ErrorEnvelope),
         (status = 404, description = "Unknown product, indicator or extension", body = ErrorEnvelope),
         (status = 422, description = "Width or height out of 200–4000", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        DatabaseDown,
     ),
 )]
 #[get("/charts/products/{slug}/indicators/{file}")]
@@ -193,7 +193,7 @@ pub async fn indicator(
         (status = 403, description = "Not allowed to read this product", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or chart", body = ErrorEnvelope),
         (status = 422, description = "Width or height out of 200–4000", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        DatabaseDown,
     ),
 )]
 #[get("/charts/products/{slug}/{file}")]
@@ -245,11 +245,9 @@ pub struct PortfolioChartQuery {
     responses(
         (status = 200, description = "The chart", content((String = "image/svg+xml"), (Vec<u8> = "image/png"))),
         (status = 304, description = "Unchanged since the `If-None-Match` ETag"),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
         (status = 404, description = "Unknown chart or incubator", body = ErrorEnvelope),
         (status = 422, description = "Width or height out of 200–4000", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, DatabaseDown,
     ),
 )]
 #[get("/charts/portfolio/{file}")]

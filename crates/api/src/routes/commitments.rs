@@ -2,15 +2,17 @@
 //! source and data commitments of the contract.
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use pilote_domain::access::Action;
 use pilote_store::{CommitmentId, Database, repo::commitments};
 
-use super::contract_dto::{CommitmentBody, CommitmentItem};
+use super::{
+    contract_dto::{CommitmentBody, CommitmentItem},
+    product_rows,
+};
 use crate::{
     access,
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     list::{List, PageQuery},
     service::scope::scope_of,
@@ -24,12 +26,7 @@ use crate::{
     params(("slug" = String, Path, description = "The product's slug"), PageQuery),
     responses(
         (status = 200, description = "A page of commitments", body = List<CommitmentItem>),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, UnknownProduct, InvalidPaging, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/contract/commitments")]
@@ -39,10 +36,7 @@ pub async fn list(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<List<CommitmentItem>>, ApiError> {
-    access::person_allowed(&principal, Action::Read)?;
-    let page = page.into_inner().page()?;
-    let scope = scope_of(&db, &path).await?;
-    let all = db::read(&db, move |c| commitments::list(c, scope.id)).await?;
+    let (all, page) = product_rows(&principal, &db, &path, page, commitments::list).await?;
     let items = all
         .into_iter()
         .map(|(id, c)| CommitmentItem::new(id.0, c))
@@ -59,14 +53,9 @@ pub async fn list(
     request_body = CommitmentBody,
     responses(
         (status = 201, description = "The commitment, with its id", body = CommitmentItem),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
         (status = 404, description = "Unknown product, or no contract yet", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
         (status = 422, description = "Invalid: `area`, `expected`, `current`, `evidence_url`", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, ManagersOnly, DatabaseDown,
     ),
 )]
 #[post("/products/{slug}/contract/commitments")]
@@ -101,14 +90,9 @@ pub async fn create(
     request_body = CommitmentBody,
     responses(
         (status = 200, description = "The commitment as stored", body = CommitmentItem),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or commitment", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
         (status = 422, description = "Invalid: `area`, `expected`, `current`, `evidence_url`", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, ManagersOnly, DatabaseDown,
     ),
 )]
 #[patch("/products/{slug}/contract/commitments/{id}")]
@@ -143,11 +127,8 @@ pub async fn update(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or commitment", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, ManagersOnly, DatabaseDown,
     ),
 )]
 #[delete("/products/{slug}/contract/commitments/{id}")]

@@ -12,7 +12,7 @@ use crate::{
     access,
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
 };
 
@@ -34,14 +34,10 @@ pub struct CadenceBody {
     request_body = CadenceBody,
     responses(
         (status = 200, description = "The cadence now", body = CadenceBody),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "Neither a manager of the incubator nor an admin; an API token", body = ErrorEnvelope),
         (status = 404, description = "Unknown incubator", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
         (status = 422, description = "`committee_months` not between 1 and 24", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, DatabaseDown,
     ),
 )]
 #[put("/incubators/{slug}/committee-cadence")]

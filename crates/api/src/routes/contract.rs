@@ -15,7 +15,7 @@ use crate::{
     access,
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     service::scope::scope_of,
 };
@@ -28,11 +28,8 @@ use crate::{
     params(("slug" = String, Path, description = "The product's slug")),
     responses(
         (status = 200, description = "The contract", body = ContractBody),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
         (status = 404, description = "Unknown product, or no contract yet", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/contract")]
@@ -57,14 +54,8 @@ pub async fn get(
     request_body = ContractBody,
     responses(
         (status = 200, description = "The contract as stored", body = ContractBody),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
         (status = 422, description = "Invalid, naming the field: `ends_on`, `budget_per_year.2027`, `milestones[1].planned_on`", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, ManagersOnly, UnknownProduct, DatabaseDown,
     ),
 )]
 #[put("/products/{slug}/contract")]
@@ -105,12 +96,9 @@ pub struct StatusQuery {
     params(("slug" = String, Path, description = "The product's slug"), StatusQuery),
     responses(
         (status = 200, description = "The status", body = StatusItem),
-        (status = 422, description = "`at` is not a date", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
         (status = 404, description = "Unknown product, or no contract yet", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        (status = 422, description = "`at` is not a date", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/contract/status")]

@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{NaiveDate, NaiveDateTime};
-use pilote_domain::{DecisionKind, NewDecision, PhaseHistory, Rationale, access::Action};
+use pilote_domain::{DecisionKind, NewDecision, PhaseHistory, Rationale};
 use pilote_store::{
     Database,
     repo::phases::{self, DecisionRecord},
@@ -11,11 +11,11 @@ use pilote_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::product_rows;
 use crate::{
     access,
     auth::Principal,
-    db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     list::{List, PageQuery},
     openapi,
@@ -62,12 +62,7 @@ fn phase_items(history: &PhaseHistory) -> Vec<PhaseItem> {
     ),
     responses(
         (status = 200, description = "A page of the phase history", body = List<PhaseItem>),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, UnknownProduct, InvalidPaging, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/phases")]
@@ -77,10 +72,7 @@ pub async fn phase_history(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<List<PhaseItem>>, ApiError> {
-    access::person_allowed(&principal, Action::Read)?;
-    let page = page.into_inner().page()?;
-    let scope = scope_of(&db, &path).await?;
-    let history = db::read(&db, move |c| phases::history(c, scope.id)).await?;
+    let (history, page) = product_rows(&principal, &db, &path, page, phases::history).await?;
     Ok(web::Json(List::paginate(phase_items(&history), page)))
 }
 
@@ -121,12 +113,7 @@ impl From<DecisionRecord> for DecisionItem {
     ),
     responses(
         (status = 200, description = "A page of decisions", body = List<DecisionItem>),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, UnknownProduct, InvalidPaging, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/decisions")]
@@ -136,10 +123,7 @@ pub async fn list(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<List<DecisionItem>>, ApiError> {
-    access::person_allowed(&principal, Action::Read)?;
-    let page = page.into_inner().page()?;
-    let scope = scope_of(&db, &path).await?;
-    let records = db::read(&db, move |c| phases::decisions(c, scope.id)).await?;
+    let (records, page) = product_rows(&principal, &db, &path, page, phases::decisions).await?;
     let items = records.into_iter().map(DecisionItem::from).collect();
     Ok(web::Json(List::paginate(items, page)))
 }
@@ -176,15 +160,9 @@ pub struct DecisionOutcome {
     ),
     responses(
         (status = 201, description = "The decision and the resulting phases", body = DecisionOutcome),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
         (status = 409, description = "The phase rules refuse the decision", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
         (status = 422, description = "Invalid kind or rationale, or dated in the future", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, ManagersOnly, UnknownProduct, DatabaseDown,
     ),
 )]
 #[post("/products/{slug}/decisions")]

@@ -5,7 +5,7 @@ use pilote_store::Database;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorEnvelope};
+use crate::error::{ApiError, responses::*};
 
 /// What a probe answers.
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,7 +41,7 @@ pub async fn healthz() -> HttpResponse {
     responses(
         (status = 200, description = "The database answers", body = Probe,
          example = json!({"status": "ready", "database": "postgres"})),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        DatabaseDown,
     ),
 )]
 #[get("/readyz")]

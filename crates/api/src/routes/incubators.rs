@@ -10,7 +10,7 @@ use crate::{
     access,
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     list::{List, PageQuery},
 };
@@ -56,11 +56,7 @@ impl From<Incubator> for IncubatorItem {
     params(PageQuery),
     responses(
         (status = 200, description = "A page of incubators", body = List<IncubatorItem>),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
-        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, InvalidPaging, DatabaseDown,
     ),
 )]
 #[get("/incubators")]
@@ -94,14 +90,9 @@ pub struct NewIncubator {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The incubator created", body = IncubatorItem),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "Not an admin", body = ErrorEnvelope),
         (status = 409, description = "The slug is taken", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
-        (status = 422, description = "Well-formed but invalid: every field at fault in `details`", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, InvalidFields, DatabaseDown,
     ),
 )]
 #[post("/incubators")]

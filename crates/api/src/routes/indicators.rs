@@ -8,11 +8,12 @@ use pilote_store::{Database, repo::indicators};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::product_rows;
 use crate::{
     access,
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     json::{Json, present},
     list::{List, PageQuery},
     openapi,
@@ -70,12 +71,7 @@ impl From<Indicator> for IndicatorItem {
     ),
     responses(
         (status = 200, description = "A page of indicators", body = List<IndicatorItem>),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, UnknownProduct, InvalidPaging, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/indicators")]
@@ -85,10 +81,7 @@ pub async fn list(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<List<IndicatorItem>>, ApiError> {
-    access::person_allowed(&principal, Action::Read)?;
-    let page = page.into_inner().page()?;
-    let scope = scope_of(&db, &path).await?;
-    let all = db::read(&db, move |c| indicators::list(c, scope.id)).await?;
+    let (all, page) = product_rows(&principal, &db, &path, page, indicators::list).await?;
     let items = all.into_iter().map(|(_, i)| i.into()).collect();
     Ok(web::Json(List::paginate(items, page)))
 }
@@ -104,11 +97,8 @@ pub async fn list(
     ),
     responses(
         (status = 200, description = "The indicator", body = IndicatorItem),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or indicator", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/indicators/{key}")]
@@ -157,15 +147,9 @@ pub struct NewIndicator {
     ),
     responses(
         (status = 201, description = "The indicator created", body = IndicatorItem),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "Not in the team nor a manager", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
         (status = 409, description = "The key is taken, a second north star, or a matrix role already filled", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
-        (status = 422, description = "Well-formed but invalid: every field at fault in `details`", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, UnknownProduct, InvalidFields, DatabaseDown,
     ),
 )]
 #[post("/products/{slug}/indicators")]
@@ -227,15 +211,10 @@ pub struct IndicatorPatch {
     ),
     responses(
         (status = 200, description = "The indicator as edited", body = IndicatorItem),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "Not in the team nor a manager", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or indicator", body = ErrorEnvelope),
         (status = 409, description = "A second north star or matrix role, or a new periodicity once measured", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
-        (status = 422, description = "Well-formed but invalid: every field at fault in `details`", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, InvalidFields, DatabaseDown,
     ),
 )]
 #[patch("/products/{slug}/indicators/{key}")]

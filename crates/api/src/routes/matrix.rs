@@ -19,7 +19,7 @@ use crate::{
     access,
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     openapi,
     service::scope::scope_of,
 };
@@ -267,12 +267,8 @@ impl MatrixItem {
     params(("slug" = String, Path, description = "The product's slug"), MatrixQuery),
     responses(
         (status = 200, description = "The matrix", body = MatrixItem),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
         (status = 422, description = "`at` is not a date", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, UnknownProduct, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/matrix")]

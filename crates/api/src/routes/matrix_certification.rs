@@ -13,7 +13,7 @@ use crate::{
     access,
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     openapi,
 };
@@ -63,14 +63,9 @@ impl CertificationItem {
     request_body = CertificationBody,
     responses(
         (status = 200, description = "The certification now", body = CertificationItem),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "Not an administrator; an API token", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
         (status = 422, description = "An unknown `level`, an `on` in the future", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, UnknownProduct, DatabaseDown,
     ),
 )]
 #[put("/products/{slug}/matrix/certification")]

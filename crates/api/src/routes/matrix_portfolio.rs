@@ -20,7 +20,7 @@ use crate::{
     access,
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     openapi,
     service::scope,
 };
@@ -153,12 +153,9 @@ fn row(
     params(PortfolioMatrixQuery),
     responses(
         (status = 200, description = "The portfolio's matrix", body = PortfolioMatrix),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
         (status = 404, description = "`incubator` is not a valid slug", body = ErrorEnvelope),
         (status = 422, description = "Unknown `sort`, `order` or `phase`, or `at` not a date", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, DatabaseDown,
     ),
 )]
 #[get("/portfolio/matrix")]

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::{
     auth::Principal,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     openapi::GrantSchema,
 };
 
@@ -30,9 +30,8 @@ pub struct Me {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The user and their roles", body = Me),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope),
         (status = 403, description = "An API token, not a person", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, DatabaseDown,
     ),
 )]
 #[get("/me")]

@@ -20,7 +20,7 @@ use crate::{
     access,
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     list::{List, PageQuery},
     openapi,
@@ -50,14 +50,9 @@ pub struct MeasureBatch {
     ),
     responses(
         (status = 200, description = "What the batch did, with a warning per suspect value", body = BatchOutcome),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "Another product's token, or a person not in the team nor a manager", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
         (status = 422, description = "Rows at fault, each named in `details` (`measures[3].value`); nothing stored", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, UnknownProduct, DatabaseDown,
     ),
 )]
 #[post("/products/{slug}/measures")]
@@ -152,12 +147,10 @@ pub struct SeriesQuery {
     ),
     responses(
         (status = 200, description = "A page of the series", body = List<MeasureItem>),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "Another product's token, or no role", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or indicator", body = ErrorEnvelope),
         (status = 422, description = "Invalid dates, range or paging", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/indicators/{key}/measures")]
@@ -208,12 +201,10 @@ pub async fn series(
     ),
     responses(
         (status = 200, description = "A page of versions, current first", body = List<MeasureItem>),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "Another product's token, or no role", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or indicator", body = ErrorEnvelope),
         (status = 422, description = "`period` is not a date, or invalid paging", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/indicators/{key}/measures/{period}/history")]
@@ -260,12 +251,10 @@ fn period_date(period: &str) -> Result<NaiveDate, ApiError> {
     ),
     responses(
         (status = 200, description = "The current value, no longer suspect", body = MeasureItem),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "An API token, or a person not in the team nor a manager", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or indicator, or no value for that period", body = ErrorEnvelope),
         (status = 422, description = "`period` is not a date", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, DatabaseDown,
     ),
 )]
 #[post("/products/{slug}/indicators/{key}/measures/{period}/clear-suspect")]

@@ -11,7 +11,7 @@ use crate::{
     access,
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     service::{
         measures::{BatchOutcome, post_rows},
         measures_csv::{LIMIT, parse_csv, read_limited},
@@ -34,13 +34,10 @@ use crate::{
     responses(
         (status = 200, description = "What the file did", body = BatchOutcome),
         (status = 400, description = "Not readable as CSV", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "Another product's token, or a person not in the team nor a manager", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
         (status = 413, description = "The body is over 10 MiB", body = ErrorEnvelope),
         (status = 422, description = "Lines at fault, each named in `details` (`lines[4].value`); nothing stored", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, UnknownProduct, DatabaseDown,
     ),
 )]
 #[post("/products/{slug}/measures.csv")]
@@ -80,11 +77,8 @@ fn defuse(text: &str) -> std::borrow::Cow<'_, str> {
         (status = 200, description = "Every value, columns `indicator,period,value,comment`",
          content_type = "text/csv", body = String,
          headers(("Content-Disposition" = String, description = "`attachment; filename=\"{slug}-mesures.csv\"`"))),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "Another product's token, or no role", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, UnknownProduct, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/measures.csv")]

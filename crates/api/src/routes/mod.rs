@@ -1,9 +1,14 @@
 //! The route table: every path the server answers, in one place.
 
 use actix_web::web;
+use pilote_domain::access::Action;
+use pilote_store::{Database, DbConnection, Page, ProductId, StoreResult};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{error::ApiError, openapi};
+use crate::{
+    access, auth::Principal, db, error::ApiError, list::PageQuery, openapi,
+    service::scope::scope_of,
+};
 
 pub mod auth;
 pub mod charts;
@@ -106,4 +111,25 @@ async fn unknown_route(req: actix_web::HttpRequest) -> Result<actix_web::HttpRes
         return Ok(crate::pages::error_page(ApiError::NotFound("page")));
     }
     Err(ApiError::NotFound("route"))
+}
+
+/// What every list of a product's rows does before paging them, in this order: any person may
+/// read (403 for an API token), the page is checked (422), the product found (404), then `load`
+/// reads its rows.
+async fn product_rows<T, F>(
+    principal: &Principal,
+    db: &web::Data<Database>,
+    slug: &str,
+    page: web::Query<PageQuery>,
+    load: F,
+) -> Result<(T, Page), ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, ProductId) -> StoreResult<T> + Send + 'static,
+{
+    access::person_allowed(principal, Action::Read)?;
+    let page = page.into_inner().page()?;
+    let scope = scope_of(db, slug).await?;
+    let rows = db::read(db, move |c| load(c, scope.id)).await?;
+    Ok((rows, page))
 }

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::NaiveDate;
-use pilote_domain::{DomainResult, Objective, Point, Tolerance, access::Action};
+use pilote_domain::{DomainResult, Objective, Point, Tolerance};
 use pilote_store::{
     Database, ObjectiveId,
     repo::objectives::{self, ObjectiveRecord},
@@ -10,11 +10,12 @@ use pilote_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::product_rows;
 use crate::{
     access,
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     list::{List, PageQuery},
     service::scope::{self, scope_of},
@@ -115,12 +116,7 @@ fn objective(
     params(("slug" = String, Path, description = "The product's slug"), PageQuery),
     responses(
         (status = 200, description = "A page of objectives", body = List<ObjectiveItem>),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, UnknownProduct, InvalidPaging, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/contract/objectives")]
@@ -130,10 +126,7 @@ pub async fn list(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<List<ObjectiveItem>>, ApiError> {
-    access::person_allowed(&principal, Action::Read)?;
-    let page = page.into_inner().page()?;
-    let scope = scope_of(&db, &path).await?;
-    let all = db::read(&db, move |c| objectives::list(c, scope.id)).await?;
+    let (all, page) = product_rows(&principal, &db, &path, page, objectives::list).await?;
     let items = all.into_iter().map(ObjectiveItem::from).collect();
     Ok(web::Json(List::paginate(items, page)))
 }
@@ -146,14 +139,9 @@ pub async fn list(
     params(("slug" = String, Path, description = "The product's slug")),
     responses(
         (status = 201, description = "The objective", body = ObjectiveItem),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
         (status = 404, description = "Unknown product, or no contract yet", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
         (status = 422, description = "Invalid: `indicator`, `baseline.value`, `target.by`, `tolerance`", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, ManagersOnly, DatabaseDown,
     ),
 )]
 #[post("/products/{slug}/contract/objectives")]
@@ -190,14 +178,9 @@ pub async fn create(
     ),
     responses(
         (status = 200, description = "The objective as changed", body = ObjectiveItem),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or objective", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
         (status = 422, description = "Invalid: `baseline.value`, `target.by`, `tolerance`", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, ManagersOnly, DatabaseDown,
     ),
 )]
 #[patch("/products/{slug}/contract/objectives/{id}")]
@@ -241,11 +224,8 @@ pub async fn update(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or objective", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, ManagersOnly, DatabaseDown,
     ),
 )]
 #[delete("/products/{slug}/contract/objectives/{id}")]

@@ -9,7 +9,7 @@ use pilote_store::{Database, repo::opendata};
 
 use crate::{
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     service::opendata::{LICENCE_URL, datapackage, measures_csv, measures_json, pretty, schema},
 };
 
@@ -27,7 +27,7 @@ use crate::{
          content((String = "text/csv"), (Object = "application/json")),
          headers(("Link" = String, description = "The licence, `rel=\"license\"`"))),
         (status = 404, description = "Not one of the four files", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        DatabaseDown,
     ),
 )]
 #[get("/opendata/{file}")]

@@ -17,7 +17,7 @@ use crate::{
     access,
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     openapi,
 };
 
@@ -140,12 +140,9 @@ pub struct PortfolioQuery {
     params(PortfolioQuery),
     responses(
         (status = 200, description = "The portfolio at a glance", body = Portfolio),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
         (status = 404, description = "`incubator` is not a valid slug", body = ErrorEnvelope),
         (status = 422, description = "Invalid query", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, DatabaseDown,
     ),
 )]
 #[get("/portfolio")]

@@ -18,7 +18,7 @@ use crate::{
     access,
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     json::present,
     list::{List, PageQuery},
@@ -136,12 +136,9 @@ pub struct ListQuery {
     params(ListQuery),
     responses(
         (status = 200, description = "A page of products", body = List<ProductItem>),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
         (status = 404, description = "`incubator` is not a valid slug", body = ErrorEnvelope),
         (status = 422, description = "Invalid paging or phase", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, DatabaseDown,
     ),
 )]
 #[get("/products")]
@@ -201,11 +198,7 @@ pub async fn list(
     ),
     responses(
         (status = 200, description = "The product", body = ProductItem),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, UnknownProduct, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}")]
@@ -262,15 +255,9 @@ pub struct NewProduct {
     responses(
         (status = 201, description = "The product created (`Location` names it)", body = ProductItem,
          headers(("Location" = String, description = "`/api/v1/products/{slug}`"))),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
         (status = 404, description = "Unknown incubator", body = ErrorEnvelope),
         (status = 409, description = "The slug is taken", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
-        (status = 422, description = "Well-formed but invalid: every field at fault in `details`", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, ManagersOnly, InvalidFields, DatabaseDown,
     ),
 )]
 #[post("/products")]
@@ -338,14 +325,8 @@ pub struct ProductPatch {
     ),
     responses(
         (status = 200, description = "The product as edited", body = ProductItem),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "Not in the team nor a manager (publishing: not a manager)", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
-        (status = 422, description = "Well-formed but invalid: every field at fault in `details`", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, UnknownProduct, InvalidFields, DatabaseDown,
     ),
 )]
 #[patch("/products/{slug}")]

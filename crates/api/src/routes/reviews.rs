@@ -9,12 +9,15 @@ use pilote_store::{
     repo::{products, reviews},
 };
 
-use super::review_dto::{ReviewBody, ReviewItem};
+use super::{
+    product_rows,
+    review_dto::{ReviewBody, ReviewItem},
+};
 use crate::{
     access::{self, ProductScope},
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     list::{List, PageQuery},
     service::scope::scope_of,
@@ -29,14 +32,9 @@ use crate::{
     params(("slug" = String, Path, description = "The product's slug")),
     responses(
         (status = 201, description = "The review and its frozen snapshot", body = ReviewItem),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
         (status = 404, description = "Unknown product, or no contract yet", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
         (status = 422, description = "Invalid: `reviewed_on` in the future, `reviewers[1]`, `decision.rationale`", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, ManagersOnly, DatabaseDown,
     ),
 )]
 #[post("/products/{slug}/reviews")]
@@ -66,12 +64,7 @@ pub async fn create(
     params(("slug" = String, Path, description = "The product's slug"), PageQuery),
     responses(
         (status = 200, description = "A page of reviews", body = List<ReviewItem>),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, UnknownProduct, InvalidPaging, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/reviews")]
@@ -81,10 +74,7 @@ pub async fn list(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<List<ReviewItem>>, ApiError> {
-    access::person_allowed(&principal, Action::Read)?;
-    let page = page.into_inner().page()?;
-    let scope = scope_of(&db, &path).await?;
-    let all = db::read(&db, move |c| reviews::list(c, scope.id)).await?;
+    let (all, page) = product_rows(&principal, &db, &path, page, reviews::list).await?;
     let items = all
         .into_iter()
         .map(ReviewItem::try_from)
@@ -100,11 +90,8 @@ pub async fn list(
     params(("id" = i64, Path, description = "The review's id")),
     responses(
         (status = 200, description = "The review", body = ReviewItem),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
         (status = 404, description = "Unknown review", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, DatabaseDown,
     ),
 )]
 #[get("/reviews/{id}")]
@@ -128,15 +115,10 @@ pub async fn get(
     params(("id" = i64, Path, description = "The review's id")),
     responses(
         (status = 200, description = "The review as rewritten", body = ReviewItem),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
         (status = 404, description = "Unknown review", body = ErrorEnvelope),
         (status = 409, description = "The review is signed", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
         (status = 422, description = "Invalid, naming the field", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, ManagersOnly, DatabaseDown,
     ),
 )]
 #[patch("/reviews/{id}")]
@@ -167,12 +149,9 @@ pub async fn update(
     params(("id" = i64, Path, description = "The review's id")),
     responses(
         (status = 200, description = "The signed review", body = ReviewItem),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "Not a manager of the incubator", body = ErrorEnvelope),
         (status = 404, description = "Unknown review", body = ErrorEnvelope),
         (status = 409, description = "Already signed, or the phase rules refuse the decision", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, ManagersOnly, DatabaseDown,
     ),
 )]
 #[post("/reviews/{id}/sign")]

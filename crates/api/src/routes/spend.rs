@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{NaiveDate, Utc};
-use pilote_domain::{Spend, access::Action};
+use pilote_domain::Spend;
 use pilote_store::{
     Database,
     repo::spend::{self, SpendChange},
@@ -10,12 +10,13 @@ use pilote_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::product_rows;
 use crate::service::scope::scope_of;
 use crate::{
     access,
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     list::{List, PageQuery},
 };
@@ -48,12 +49,7 @@ impl From<Spend> for SpendBody {
     params(("slug" = String, Path, description = "The product's slug"), PageQuery),
     responses(
         (status = 200, description = "A page of monthly spend", body = List<SpendBody>),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 403, description = "An API token", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, PersonsOnly, UnknownProduct, InvalidPaging, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/spend")]
@@ -63,10 +59,7 @@ pub async fn list(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<List<SpendBody>>, ApiError> {
-    access::person_allowed(&principal, Action::Read)?;
-    let page = page.into_inner().page()?;
-    let scope = scope_of(&db, &path).await?;
-    let all = db::read(&db, move |c| spend::list(c, scope.id)).await?;
+    let (all, page) = product_rows(&principal, &db, &path, page, spend::list).await?;
     let items = all.into_iter().map(SpendBody::from).collect();
     Ok(web::Json(List::paginate(items, page)))
 }
@@ -81,14 +74,9 @@ pub async fn list(
     responses(
         (status = 201, description = "A new month", body = SpendBody),
         (status = 200, description = "The month's amount replaced, or unchanged", body = SpendBody),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "Neither in the team nor a manager; an API token", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
         (status = 422, description = "A negative `amount`, a `month` in the future", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, UnknownProduct, DatabaseDown,
     ),
 )]
 #[post("/products/{slug}/spend")]

@@ -15,7 +15,7 @@ use crate::{
     access,
     auth::Principal,
     db,
-    error::{ApiError, ErrorEnvelope},
+    error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     list::{List, PageQuery},
 };
@@ -76,14 +76,8 @@ impl From<TokenInfo> for TokenItem {
     ),
     responses(
         (status = 201, description = "The token, with its secret shown this once", body = CreatedToken),
-        (status = 400, description = "Not JSON, or malformed JSON", body = ErrorEnvelope),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "A token, or not in the team nor a manager", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 413, description = "The body is over 1 MiB", body = ErrorEnvelope),
-        (status = 422, description = "Well-formed but invalid: every field at fault in `details`", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        JsonBody, Unauthorized, UnknownProduct, InvalidFields, DatabaseDown,
     ),
 )]
 #[post("/products/{slug}/tokens")]
@@ -117,12 +111,8 @@ pub async fn create(
     ),
     responses(
         (status = 200, description = "A page of tokens, never their secret", body = List<TokenItem>),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "A token, or not in the team nor a manager", body = ErrorEnvelope),
-        (status = 404, description = "Unknown product", body = ErrorEnvelope),
-        (status = 422, description = "Invalid paging", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, UnknownProduct, InvalidPaging, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/tokens")]
@@ -151,11 +141,9 @@ pub async fn list(
     ),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "Missing or invalid bearer token", body = ErrorEnvelope,
-         headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 403, description = "A token, or not in the team nor a manager", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or token", body = ErrorEnvelope),
-        (status = 503, description = "The database is out of reach", body = ErrorEnvelope),
+        Unauthorized, DatabaseDown,
     ),
 )]
 #[delete("/products/{slug}/tokens/{id}")]
