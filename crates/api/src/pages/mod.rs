@@ -26,6 +26,7 @@ mod measures;
 mod measures_csv;
 mod multipart;
 mod portfolio;
+mod proconnect;
 mod product;
 mod review_pack;
 mod session;
@@ -92,6 +93,8 @@ pub fn configure(
             .service(session::login_form)
             .service(session::login)
             .service(session::logout)
+            .service(proconnect::start)
+            .service(proconnect::callback)
             .service(portfolio::portfolio_page)
             .service(stats::stats)
             .service(product::product_page)

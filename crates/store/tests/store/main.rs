@@ -8,6 +8,7 @@ mod audit;
 mod catalogue;
 mod contracts;
 mod copy;
+mod identities;
 mod login_attempts;
 mod matrix;
 mod measures;
