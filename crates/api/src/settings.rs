@@ -290,6 +290,26 @@ mod tests {
     }
 
     #[test]
+    fn proconnect_settings_are_checked() {
+        let mut settings = Settings::load(None).expect("defaults");
+        assert!(settings.password_login);
+        assert_eq!(settings.public_url, "http://127.0.0.1:8080");
+        assert!(settings.proconnect.issuer.is_empty());
+        settings.password_login = false;
+        let error = settings
+            .check("127.0.0.1:8080")
+            .expect_err("no way to sign in");
+        assert!(error.contains("proconnect.issuer"), "{error}");
+        settings.proconnect.issuer = "https://auth.agentconnect.gouv.fr/api/v2".to_owned();
+        let error = settings.check("127.0.0.1:8080").expect_err("no client id");
+        assert!(error.contains("client_id"), "{error}");
+        settings.proconnect.client_id = "pilote".to_owned();
+        settings.proconnect.client_secret = "hush".to_owned();
+        assert_eq!(settings.check("127.0.0.1:8080"), Ok(()));
+        assert!(!format!("{settings:?}").contains("hush"));
+    }
+
+    #[test]
     fn a_missing_file_is_an_error() {
         assert!(Settings::load(Some("/nonexistent/pilote.toml")).is_err());
     }
