@@ -29,8 +29,9 @@ fn ok(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// A SQLite database holding the demo portfolio, the beta.gouv.fr sample on top (product
-/// events, perennisation modes) and a user with a role.
+/// A SQLite database holding the demo portfolio, the beta.gouv.fr sample and `awkward/` on top
+/// (product events, perennisation modes, catalogue ids and outcomes, a phase return) and a user
+/// with a role.
 fn source(dir: &Path) -> String {
     let url = format!("sqlite://{}", dir.join("source.db").display());
     let db = Database::open(&url, &Default::default()).expect("open");
@@ -43,6 +44,16 @@ fn source(dir: &Path) -> String {
             "import",
             "betagouv",
             &format!("{DATA}/startups.json"),
+            "--database-url",
+            &url,
+        ],
+    ));
+    ok(&pilote(
+        dir,
+        &[
+            "import",
+            "betagouv",
+            &format!("{DATA}/awkward/startups.json"),
             "--database-url",
             &url,
         ],
@@ -102,7 +113,13 @@ fn a_dump_round_trips_byte_for_byte_through_postgres_and_back() {
             assert!(ids.windows(2).all(|w| w[0] < w[1]), "{name} sorted by id");
         }
     }
-    for table in ["measures", "product_events", "measure_history", "reviews"] {
+    for table in [
+        "measures",
+        "product_events",
+        "measure_history",
+        "reviews",
+        "product_catalogue",
+    ] {
         let rows = json["tables"]
             .as_array()
             .expect("tables")
@@ -114,6 +131,29 @@ fn a_dump_round_trips_byte_for_byte_through_postgres_and_back() {
             .len();
         assert!(rows > 0, "the source fills {table}");
     }
+    // The catalogue's ids (e-inspé's accent included) and a phase return travel too.
+    let text = String::from_utf8_lossy(&first);
+    assert!(text.contains("\"e-inspé\""), "betagouv_id kept");
+    let phases = json["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .find(|t| t["table"] == "phases")
+        .expect("phases");
+    let is_return = phases["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .position(|c| c == "is_return")
+        .expect("is_return column");
+    assert!(
+        phases["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .any(|r| r[is_return] == true),
+        "signaux-faibles' return is dumped"
+    );
 
     // SQLite → an empty PostgreSQL → dump again: the same bytes.
     let postgres = TestDb::new(Backend::Postgres);

@@ -6,13 +6,14 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Reply, Request, Server, add_user};
 
-const PASSWORD: &str = "un mot de passe assez long";
+pub(crate) const PASSWORD: &str = "un mot de passe assez long";
 
 /// A running server and a token per role.
 pub struct World {
     _db: TestDb,
     _dir: tempfile::TempDir,
     server: Server,
+    pub admin: String,
     pub manager: String,
     pub member: String,
     pub viewer: String,
@@ -61,6 +62,7 @@ impl World {
         World {
             token: reply.body["token"].as_str().expect("token").to_owned(),
             viewer: server.login("viewer@test.gouv.fr", PASSWORD),
+            admin,
             manager,
             member,
             server,

@@ -21,6 +21,7 @@ mod contract;
 mod decision;
 mod error;
 mod forms;
+mod indicator_form;
 mod legal;
 mod measures;
 mod measures_csv;
@@ -28,6 +29,7 @@ mod multipart;
 mod portfolio;
 mod proconnect;
 mod product;
+mod product_form;
 mod review_pack;
 mod session;
 mod stats;
@@ -53,6 +55,11 @@ pub fn set_state_brand(on: bool) {
 }
 
 impl Nav {
+    /// The vendored DSFR's version, which every asset URL carries.
+    pub fn dsfr(&self) -> &'static str {
+        crate::assets::DSFR_VERSION
+    }
+
     /// Whether the layout shows the « République Française » brand block.
     pub fn state_brand(&self) -> bool {
         STATE_BRAND.load(Ordering::Relaxed)
@@ -97,6 +104,15 @@ pub fn configure(
             .service(proconnect::callback)
             .service(portfolio::portfolio_page)
             .service(stats::stats)
+            // Before `/produits/{slug}`, which would take « nouveau » for a slug.
+            .service(product_form::new_form)
+            .service(product_form::create)
+            .service(product_form::edit_form)
+            .service(product_form::update)
+            .service(indicator_form::new_form)
+            .service(indicator_form::create)
+            .service(indicator_form::edit_form)
+            .service(indicator_form::update)
             .service(product::product_page)
             .service(contract::contract_page)
             .service(measures::show)

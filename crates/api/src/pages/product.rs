@@ -29,6 +29,8 @@ use crate::{
 
 /// One indicator's latest value.
 struct IndicatorRow {
+    /// The indicator's key (its edit link).
+    key: String,
     label: String,
     latest: String,
     period: String,
@@ -50,6 +52,16 @@ struct PhaseRow {
     phase: &'static str,
     from: String,
     to: String,
+    /// It began with a return to an earlier phase.
+    returned: bool,
+}
+
+/// What the beta.gouv.fr catalogue says of an imported product.
+struct CatalogueRow {
+    /// Its id there, as written.
+    betagouv_id: String,
+    /// How it ended, in French, if it did.
+    outcome: Option<&'static str>,
 }
 
 /// One committee decision.
@@ -84,6 +96,7 @@ struct ProductPage {
     status: &'static str,
     indicators: Vec<IndicatorRow>,
     phases: Vec<PhaseRow>,
+    catalogue: Option<CatalogueRow>,
     decisions: Vec<DecisionRow>,
     contract: Option<ContractRow>,
     reviews: Vec<ReviewRow>,
@@ -92,6 +105,8 @@ struct ProductPage {
     can_measure: bool,
     /// Whether the visitor may record a committee decision (managers, admins).
     can_decide: bool,
+    /// May edit the product's sheet (its team, its managers).
+    can_edit: bool,
     /// The CSRF token of the « valeur vérifiée » forms (shown to those who may measure).
     csrf: String,
 }
@@ -103,11 +118,14 @@ struct Loaded {
     incubator: String,
     dashboard: Dashboard,
     history: pilote_domain::PhaseHistory,
+    catalogue: Option<(String, Option<pilote_domain::Outcome>)>,
     decisions: Vec<phases::DecisionRecord>,
     contract: Option<ContractStatus>,
     reviews: Vec<reviews::ReviewRecord>,
     /// Each indicator's suspect latest value, in the dashboard's order (`indicators::list`).
     suspects: Vec<Option<SuspectFlag>>,
+    /// The indicators' keys, in the same order.
+    keys: Vec<String>,
 }
 
 /// Each indicator's latest value, if flagged as suspect, in `indicators::list` order (the
@@ -144,7 +162,12 @@ async fn load(db: &web::Data<Database>, slug: &str, full: bool) -> Result<Loaded
         let incubator = incubators::find(c, &product.incubator)?.1.name;
         let dashboard = chart_data::dashboard(c, id, today)?;
         let history = phases::history(c, id)?;
+        let catalogue = pilote_store::repo::import::catalogue_entry(c, id)?;
         let suspects = latest_suspects(c, id)?;
+        let keys = indicator_repo::list(c, id)?
+            .into_iter()
+            .map(|(_, i)| i.key.to_string())
+            .collect();
         // The public page reads nothing confidential in the first place.
         let (decisions, contract, reviews) = if full {
             let contract = match contract_status::at(c, id, today) {
@@ -162,17 +185,24 @@ async fn load(db: &web::Data<Database>, slug: &str, full: bool) -> Result<Loaded
             incubator,
             dashboard,
             history,
+            catalogue,
             decisions,
             contract,
             reviews,
             suspects,
+            keys,
         })
     })
     .await
 }
 
-fn indicators(dashboard: &Dashboard, suspects: Vec<Option<SuspectFlag>>) -> Vec<IndicatorRow> {
+fn indicators(
+    dashboard: &Dashboard,
+    suspects: Vec<Option<SuspectFlag>>,
+    keys: Vec<String>,
+) -> Vec<IndicatorRow> {
     let mut suspects = suspects.into_iter();
+    let mut keys = keys.into_iter();
     dashboard
         .panels
         .iter()
@@ -180,6 +210,7 @@ fn indicators(dashboard: &Dashboard, suspects: Vec<Option<SuspectFlag>>) -> Vec<
             let suspect = suspects.next().flatten();
             let latest = p.chart.latest();
             IndicatorRow {
+                key: keys.next().unwrap_or_default(),
                 label: p.chart.title.clone(),
                 latest: latest.map_or_else(
                     || "—".to_owned(),
@@ -258,7 +289,7 @@ pub async fn product_page(
     let nav = Nav::of(&user, &config);
     let result = async {
         let l = load(&db, &path, true).await?;
-        let rows = indicators(&l.dashboard, l.suspects);
+        let rows = indicators(&l.dashboard, l.suspects, l.keys);
         let chart = dashboard_block(&l.dashboard, &rows)?;
         let slug = l.product.slug.to_string();
         let scope = access::ProductScope {
@@ -272,6 +303,7 @@ pub async fn product_page(
             nav,
             can_measure: access::measures_writer(&principal, &scope).is_ok(),
             can_decide: access::require(&user.user, scope.manage()).is_ok(),
+            can_edit: access::require(&user.user, scope.contribute()).is_ok(),
             status: l.history.status().label_fr(),
             phases: l
                 .history
@@ -283,8 +315,13 @@ pub async fn product_page(
                     to: r
                         .ended_on
                         .map_or_else(|| "en cours".to_owned(), french::date),
+                    returned: l.history.is_return(r),
                 })
                 .collect(),
+            catalogue: l.catalogue.map(|(betagouv_id, outcome)| CatalogueRow {
+                betagouv_id,
+                outcome: outcome.map(pilote_domain::Outcome::label_fr),
+            }),
             decisions: l
                 .decisions
                 .iter()

@@ -8,8 +8,10 @@
 
 pub mod chart_data;
 pub mod decisions;
+pub mod indicators;
 pub mod measures;
 pub mod measures_csv;
 pub mod opendata;
+pub mod products;
 pub mod review_pack;
 pub mod scope;
