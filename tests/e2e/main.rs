@@ -17,6 +17,7 @@ mod legal_pages;
 mod matrix;
 mod outage;
 mod pages;
+mod proconnect;
 mod relay;
 mod reliability;
 mod replicas;

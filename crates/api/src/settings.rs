@@ -31,6 +31,50 @@ pub struct Settings {
     /// The web pages' look.
     #[serde(default)]
     pub web: WebSettings,
+    /// The address people reach Pilote at (`PILOTE_PUBLIC_URL`), without a trailing slash:
+    /// the base of the links Pilote gives out (ProConnect's redirect URIs).
+    #[serde(default = "default_public_url")]
+    pub public_url: String,
+    /// Whether people may sign in with a password; false where ProConnect is mandatory.
+    #[serde(default = "default_true")]
+    pub password_login: bool,
+    /// Sign-in with ProConnect; off while `issuer` is empty.
+    #[serde(default)]
+    pub proconnect: ProConnectSettings,
+}
+
+fn default_public_url() -> String {
+    "http://127.0.0.1:8080".to_owned()
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// The ProConnect (OpenID Connect) client's registration.
+#[derive(Clone, Default, Deserialize)]
+pub struct ProConnectSettings {
+    /// The issuer, whose `/.well-known/openid-configuration` is read, e.g.
+    /// `https://auth.agentconnect.gouv.fr/api/v2`; empty: ProConnect is off.
+    #[serde(default)]
+    pub issuer: String,
+    /// The client id ProConnect gave.
+    #[serde(default)]
+    pub client_id: String,
+    /// The client secret ProConnect gave (`PILOTE_PROCONNECT__CLIENT_SECRET`).
+    #[serde(default)]
+    pub client_secret: String,
+}
+
+impl std::fmt::Debug for ProConnectSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Settings get logged; the secret must not be.
+        f.debug_struct("ProConnectSettings")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .finish()
+    }
 }
 
 /// The web pages' settings.
@@ -147,6 +191,15 @@ impl Settings {
         if self.jwt.ttl_minutes == 0 {
             return Err("jwt.ttl_minutes must be at least 1".to_owned());
         }
+        let proconnect = !self.proconnect.issuer.trim().is_empty();
+        if proconnect && self.proconnect.client_id.trim().is_empty() {
+            return Err("proconnect.issuer is set but proconnect.client_id is empty".to_owned());
+        }
+        if !self.password_login && !proconnect {
+            return Err(
+                "password_login = false leaves no way to sign in: set proconnect.issuer".to_owned(),
+            );
+        }
         let Some(weakness) = self.jwt.weakness() else {
             return Ok(());
         };
@@ -234,6 +287,26 @@ mod tests {
         assert_eq!(settings.check("0.0.0.0:8080"), Ok(()));
         settings.jwt.ttl_minutes = 0;
         assert!(settings.check("127.0.0.1:8080").is_err());
+    }
+
+    #[test]
+    fn proconnect_settings_are_checked() {
+        let mut settings = Settings::load(None).expect("defaults");
+        assert!(settings.password_login);
+        assert_eq!(settings.public_url, "http://127.0.0.1:8080");
+        assert!(settings.proconnect.issuer.is_empty());
+        settings.password_login = false;
+        let error = settings
+            .check("127.0.0.1:8080")
+            .expect_err("no way to sign in");
+        assert!(error.contains("proconnect.issuer"), "{error}");
+        settings.proconnect.issuer = "https://auth.agentconnect.gouv.fr/api/v2".to_owned();
+        let error = settings.check("127.0.0.1:8080").expect_err("no client id");
+        assert!(error.contains("client_id"), "{error}");
+        settings.proconnect.client_id = "pilote".to_owned();
+        settings.proconnect.client_secret = "hush".to_owned();
+        assert_eq!(settings.check("127.0.0.1:8080"), Ok(()));
+        assert!(!format!("{settings:?}").contains("hush"));
     }
 
     #[test]

@@ -18,6 +18,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    user_identities (id) {
+        id -> BigInt,
+        issuer -> Text,
+        subject -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     incubators (id) {
         id -> BigInt,
         slug -> Text,
@@ -307,6 +317,7 @@ diesel::joinable!(measure_latest -> indicators (indicator_id));
 diesel::joinable!(measure_history -> measures (measure_id));
 diesel::joinable!(api_tokens -> products (product_id));
 diesel::joinable!(user_roles -> users (user_id));
+diesel::joinable!(user_identities -> users (user_id));
 diesel::joinable!(contracts -> products (product_id));
 diesel::joinable!(objectives -> contracts (contract_id));
 diesel::joinable!(objectives -> indicators (indicator_id));
@@ -316,6 +327,7 @@ diesel::joinable!(reviews -> contracts (contract_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    user_identities,
     incubators,
     products,
     user_roles,

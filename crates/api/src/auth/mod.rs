@@ -9,18 +9,32 @@ pub mod extract;
 pub mod jwt;
 pub mod login;
 pub mod password;
+pub mod proconnect;
 pub mod session;
 
 pub use extract::{CurrentUser, MaybePrincipal, Principal};
 pub use jwt::JwtConfig;
+
+/// The ways to sign in this deployment offers (app data).
+#[derive(Clone, Debug)]
+pub struct SignInOptions {
+    /// Whether passwords are accepted (`password_login`).
+    pub password: bool,
+    /// The ProConnect client, if `proconnect.issuer` is set.
+    pub proconnect: Option<proconnect::ProConnect>,
+}
 
 /// Registers what authentication needs in the app data (the JWT keys, built once here and
 /// shared by every worker). Call it outside the `HttpServer::new` factory and pass a clone to
 /// `App::configure` inside it.
 pub fn configure(settings: &Settings) -> impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static {
     let jwt = web::Data::new(JwtConfig::new(&settings.jwt));
+    let options = web::Data::new(SignInOptions {
+        password: settings.password_login,
+        proconnect: proconnect::ProConnect::from_settings(settings),
+    });
     login::warm_up();
     move |cfg: &mut web::ServiceConfig| {
-        cfg.app_data(jwt.clone());
+        cfg.app_data(jwt.clone()).app_data(options.clone());
     }
 }

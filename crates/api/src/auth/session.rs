@@ -87,6 +87,35 @@ impl SessionConfig {
         format!("{NONCE_COOKIE}={nonce}; {}", self.attributes())
     }
 
+    /// `Set-Cookie` for a ProConnect flow (see `auth::proconnect`): its payload and an HMAC
+    /// of it, `SameSite=Lax` so that it comes back with the provider's cross-site redirect,
+    /// sent to the callback's path only, gone after `max_age` seconds.
+    pub fn flow_cookie(&self, name: &str, payload: &str, path: &str, max_age: i64) -> String {
+        let mac = self.csrf("proconnect-flow", payload);
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!(
+            "{name}={payload}.{mac}; Max-Age={max_age}; HttpOnly; SameSite=Lax; Path={path}{secure}"
+        )
+    }
+
+    /// `Set-Cookie` that removes a flow cookie written at `path`.
+    pub fn cleared_flow(&self, name: &str, path: &str) -> String {
+        let secure = if self.secure { "; Secure" } else { "" };
+        format!("{name}=; Max-Age=0; HttpOnly; SameSite=Lax; Path={path}{secure}")
+    }
+
+    /// A flow cookie's payload, if its HMAC is this server's.
+    pub fn flow_payload(&self, value: &str) -> Option<String> {
+        let (payload, mac) = value.rsplit_once('.')?;
+        self.check_csrf("proconnect-flow", payload, mac)
+            .then(|| payload.to_owned())
+    }
+
+    /// `Set-Cookie` for a value kept as long as the session (the ProConnect ID token).
+    pub fn session_scoped_cookie(&self, name: &str, value: &str, max_age: u64) -> String {
+        format!("{name}={value}; Max-Age={max_age}; {}", self.attributes())
+    }
+
     /// The CSRF token of `purpose` ("session" or "login") over `value`.
     pub fn csrf(&self, purpose: &str, value: &str) -> String {
         to_hex(&hmac_sha256(

@@ -28,6 +28,7 @@ mod measures;
 mod measures_csv;
 mod multipart;
 mod portfolio;
+mod proconnect;
 mod product;
 mod product_form;
 mod review_pack;
@@ -100,6 +101,8 @@ pub fn configure(
             .service(session::login_form)
             .service(session::login)
             .service(session::logout)
+            .service(proconnect::start)
+            .service(proconnect::callback)
             .service(portfolio::portfolio_page)
             .service(stats::stats)
             // Before `/produits/{slug}`, which would take « nouveau » for a slug.

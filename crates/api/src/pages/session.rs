@@ -11,9 +11,10 @@ use serde::Deserialize;
 use super::{Nav, error_page, redirect};
 use crate::{
     auth::{
-        JwtConfig,
+        JwtConfig, SignInOptions,
         jwt::IssuedToken,
         login::{Outcome, attempt},
+        proconnect::ID_TOKEN_COOKIE,
         session::{self, MaybePageUser, NONCE_COOKIE, SESSION_COOKIE, SessionConfig},
     },
     db,
@@ -31,6 +32,10 @@ struct LoginPage {
     error: Option<&'static str>,
     /// The demo accounts, on a loopback `serve --demo` only.
     demo: Vec<DemoAccount>,
+    /// Whether the password form is offered.
+    password: bool,
+    /// Whether « S'identifier avec ProConnect » is offered.
+    proconnect: bool,
 }
 
 /// The login form's fields.
@@ -55,17 +60,28 @@ pub async fn login_form(
     visitor: MaybePageUser,
     config: web::Data<SessionConfig>,
     demo: web::Data<DemoAccounts>,
+    options: web::Data<SignInOptions>,
 ) -> HttpResponse {
     if visitor.0.is_some() {
         return redirect("/");
     }
     let nonce = session::cookie(&req, NONCE_COOKIE).unwrap_or_else(session::nonce);
-    login_page(&config, &demo, &nonce, String::new(), None, StatusCode::OK)
+    login_page(
+        &config,
+        &demo,
+        &options,
+        &nonce,
+        String::new(),
+        None,
+        StatusCode::OK,
+    )
 }
 
+#[allow(clippy::too_many_arguments)]
 fn login_page(
     config: &SessionConfig,
     demo: &DemoAccounts,
+    options: &SignInOptions,
     nonce: &str,
     email: String,
     error: Option<&'static str>,
@@ -76,7 +92,14 @@ fn login_page(
         csrf: config.csrf("login", nonce),
         email,
         error,
-        demo: demo.0.clone(),
+        // Demo passwords are no use where passwords are refused.
+        demo: if options.password {
+            demo.0.clone()
+        } else {
+            Vec::new()
+        },
+        password: options.password,
+        proconnect: options.proconnect.is_some(),
     };
     let mut response = super::render(&page);
     if response.status() == StatusCode::OK {
@@ -98,8 +121,12 @@ pub async fn login(
     jwt: web::Data<JwtConfig>,
     config: web::Data<SessionConfig>,
     demo: web::Data<DemoAccounts>,
+    options: web::Data<SignInOptions>,
     form: web::Form<LoginForm>,
 ) -> HttpResponse {
+    if !options.password {
+        return error_page(ApiError::Forbidden("password sign-in is off".to_owned()));
+    }
     let LoginForm {
         email,
         password,
@@ -142,6 +169,7 @@ pub async fn login(
         Outcome::Rejected => login_page(
             &config,
             &demo,
+            &options,
             &nonce,
             email,
             Some("Adresse électronique ou mot de passe incorrect."),
@@ -150,6 +178,7 @@ pub async fn login(
         Outcome::Limited { .. } => login_page(
             &config,
             &demo,
+            &options,
             &nonce,
             email,
             Some("Trop de tentatives ont échoué : patientez quelques minutes, puis réessayez."),
@@ -176,6 +205,8 @@ pub(super) async fn issue_session(
 /// generation per user is what keeps this stateless check to a single column.
 #[post("/deconnexion")]
 pub async fn logout(
+    req: HttpRequest,
+    options: web::Data<SignInOptions>,
     visitor: MaybePageUser,
     db: web::Data<Database>,
     config: web::Data<SessionConfig>,
@@ -191,11 +222,30 @@ pub async fn logout(
         return error_page(e);
     }
     log::info!("user {} signed out of the pages", user.0);
+    // Signed in with ProConnect: its session ends too, or the next « S'identifier avec
+    // ProConnect » would sign the same person in without asking. Should the provider be out
+    // of reach, Pilote's own session is ended all the same.
+    let mut location = "/connexion".to_owned();
+    if let (Some(client), Some(id_token)) = (
+        options.proconnect.clone(),
+        session::cookie(&req, ID_TOKEN_COOKIE),
+    ) {
+        match web::block(move || client.logout_url(&id_token)).await {
+            Ok(Ok(Some(url))) => location = url,
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) => log::warn!("ProConnect logout skipped: {}", e.detail()),
+            Err(e) => log::warn!("ProConnect logout skipped: {e}"),
+        }
+    }
     HttpResponse::SeeOther()
-        .insert_header((actix_web::http::header::LOCATION, "/connexion"))
+        .insert_header((actix_web::http::header::LOCATION, location))
         .append_header((
             actix_web::http::header::SET_COOKIE,
             config.cleared(SESSION_COOKIE),
+        ))
+        .append_header((
+            actix_web::http::header::SET_COOKIE,
+            config.cleared(ID_TOKEN_COOKIE),
         ))
         .finish()
 }

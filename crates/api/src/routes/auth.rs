@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::{
     auth::{
-        JwtConfig,
+        JwtConfig, SignInOptions,
         login::{Outcome, attempt},
     },
     error::{ApiError, ErrorEnvelope, responses::*},
@@ -80,6 +80,8 @@ pub fn json_config() -> web::JsonConfig {
          body = ErrorEnvelope),
         (status = 401, description = "Unknown email, wrong password or disabled account",
          body = ErrorEnvelope),
+        (status = 403, description = "Password sign-in is off (`password_login = false`)",
+         body = ErrorEnvelope),
         (status = 429, description = "Too many recent failures; `Retry-After` says when to retry",
          body = ErrorEnvelope,
          headers(("Retry-After" = u64, description = "Seconds to wait"))),
@@ -91,8 +93,14 @@ pub async fn login(
     req: HttpRequest,
     db: web::Data<Database>,
     jwt: web::Data<JwtConfig>,
+    options: web::Data<SignInOptions>,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    if !options.password {
+        return Err(ApiError::Forbidden(
+            "password sign-in is off on this server: sign in with ProConnect".to_owned(),
+        ));
+    }
     let LoginRequest { email, password } = body.into_inner();
     // The TCP peer, or the client a trusted reverse proxy names (see `client_ip`).
     let ip = crate::client_ip::client_ip(&req);

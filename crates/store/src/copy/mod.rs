@@ -277,6 +277,13 @@ tables! {
         product_id: Option<i64>,
         granted_at: NaiveDateTime,
     }
+    user_identities (id) {
+        id: i64,
+        issuer: String,
+        subject: String,
+        user_id: i64,
+        created_at: NaiveDateTime,
+    }
     api_tokens (id) {
         id: i64,
         product_id: i64,

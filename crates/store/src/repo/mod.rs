@@ -7,6 +7,7 @@ pub mod committees;
 pub mod contract_status;
 pub mod contracts;
 pub mod digest;
+pub mod identities;
 pub mod import;
 pub mod incubators;
 pub mod indicators;

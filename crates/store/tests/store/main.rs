@@ -9,6 +9,7 @@ mod catalogue;
 mod committees;
 mod contracts;
 mod copy;
+mod identities;
 mod login_attempts;
 mod matrix;
 mod measures;
