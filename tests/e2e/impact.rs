@@ -11,8 +11,8 @@ use pilote_store::Backend;
 use serde_json::{Value, json};
 
 use crate::{
-    contract_world::World,
     helpers::{Request, pilote},
+    world::World,
 };
 
 /// The 1st of the month `back` months before the current one.
@@ -198,7 +198,7 @@ fn portfolio_matrix(w: &World) {
         403,
         "GET",
         "/api/v1/portfolio/matrix",
-        Some(w.token.as_str()),
+        Some(w.token()),
         None,
     );
 }
@@ -251,7 +251,7 @@ fn efficiency_chart(w: &World) {
         None,
     );
     w.expect(401, "GET", path, None, None);
-    w.expect(403, "GET", path, Some(w.token.as_str()), None);
+    w.expect(403, "GET", path, Some(w.token()), None);
 }
 
 fn stats_page(w: &World) {
@@ -402,7 +402,7 @@ fn open_data(w: &World) {
 }
 
 fn scenario(backend: Backend) {
-    let w = World::new(backend);
+    let w = World::on(backend).with_product_token().start();
     fill(&w);
     portfolio_matrix(&w);
     efficiency_chart(&w);

@@ -8,7 +8,7 @@ use chrono::{Datelike, Months, NaiveDate, Utc};
 use pilote_store::Backend;
 use serde_json::{Value, json};
 
-use crate::contract_world::World;
+use crate::world::World;
 
 /// The 1st of the month `back` months before the current one.
 fn month(back: u32) -> NaiveDate {
@@ -30,7 +30,7 @@ fn slot<'a>(matrix: &'a Value, role: &str) -> &'a Value {
 }
 
 fn scenario(backend: Backend) {
-    let w = World::new(backend);
+    let w = World::on(backend).with_product_token().start();
     let (manager, member, viewer) = (
         Some(w.manager.as_str()),
         Some(w.member.as_str()),
@@ -140,7 +140,7 @@ fn scenario(backend: Backend) {
 
     let path = format!("{p}/matrix");
     w.expect(401, "GET", &path, None, None);
-    w.expect(403, "GET", &path, Some(w.token.as_str()), None);
+    w.expect(403, "GET", &path, Some(w.token()), None);
     w.expect(404, "GET", "/api/v1/products/inconnu/matrix", viewer, None);
     w.expect(422, "GET", &format!("{path}?at=demain"), viewer, None);
 }

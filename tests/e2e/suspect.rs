@@ -7,7 +7,7 @@ use chrono::{Datelike, Days, NaiveDate, Utc};
 use pilote_store::Backend;
 use serde_json::{Value, json};
 
-use crate::{contract_world::World, helpers::Request};
+use crate::{helpers::Request, world::World};
 
 /// Monday of the week `weeks` before the current one.
 fn monday(weeks: u64) -> NaiveDate {
@@ -32,12 +32,12 @@ fn flags(w: &World, path: &str, viewer: Option<&str>) -> Vec<(String, bool)> {
 }
 
 fn scenario(backend: Backend) {
-    let w = World::new(backend);
+    let w = World::on(backend).with_product_token().start();
     let (manager, member, viewer, token) = (
         Some(w.manager.as_str()),
         Some(w.member.as_str()),
         Some(w.viewer.as_str()),
-        Some(w.token.as_str()),
+        Some(w.token()),
     );
     let p = "/api/v1/products/mon-produit";
     for (key, direction) in [("demarches", "increase"), ("delai", "decrease")] {
