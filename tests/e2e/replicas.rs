@@ -5,7 +5,7 @@ use pilote_store::{Backend, testing::TestDb};
 use serde_json::json;
 
 use crate::{
-    helpers::{Server, add_user},
+    helpers::{Server, must_add_user},
     relay::{Relay, eventually},
 };
 
@@ -15,7 +15,7 @@ const PASSWORD: &str = "un mot de passe assez long";
 fn two_replicas_share_everything_through_postgres_and_survive_an_outage() {
     let db = TestDb::new(Backend::Postgres);
     let dir = tempfile::tempdir().expect("dir");
-    let added = add_user(
+    must_add_user(
         dir.path(),
         db.url(),
         &[
@@ -27,11 +27,6 @@ fn two_replicas_share_everything_through_postgres_and_survive_an_outage() {
             "admin",
         ],
         PASSWORD,
-    );
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
     );
 
     // Each replica reaches PostgreSQL through a relay of its own, as each container would

@@ -14,7 +14,7 @@ use pilote_store::{
     repo::{contracts, incubators, products, reviews},
 };
 
-use crate::helpers::{Request, Server, add_user, pilote};
+use crate::helpers::{Request, Server, must_add_user, pilote};
 
 const PASSWORD: &str = "un mot de passe assez long";
 const MARKUP: &str = "<script>alert(1)</script>";
@@ -125,7 +125,7 @@ fn demo_database(dir: &Path) -> (String, Database) {
 fn the_review_pack_is_a_french_page_with_its_charts() {
     let dir = tempfile::tempdir().expect("dir");
     let (url, db) = demo_database(dir.path());
-    let out = add_user(
+    must_add_user(
         dir.path(),
         &url,
         &[
@@ -137,11 +137,6 @@ fn the_review_pack_is_a_french_page_with_its_charts() {
             "viewer",
         ],
         PASSWORD,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let (slug, id, other) = a_signed_review(&db);
     let (markup_slug, markup_id) = markup_product(&db);

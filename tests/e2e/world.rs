@@ -19,7 +19,7 @@ use std::path::Path;
 use pilote_store::{Backend, testing::TestDb};
 use serde_json::{Value, json};
 
-use crate::helpers::{Reply, Request, Server, add_user};
+use crate::helpers::{Reply, Request, Server, must_add_user};
 
 /// Every world user's password.
 pub const PASSWORD: &str = "un mot de passe assez long";
@@ -46,12 +46,7 @@ impl Site {
     pub fn user(&self, email: &str, args: &[&str]) {
         let mut all = vec!["--email", email, "--name", "Test"];
         all.extend_from_slice(args);
-        let out = add_user(self.dir.path(), self.db.url(), &all, PASSWORD);
-        assert!(
-            out.status.success(),
-            "user add {email}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        must_add_user(self.dir.path(), self.db.url(), &all, PASSWORD);
     }
 
     /// Starts a server on this database (extra arguments after `--database-url`).

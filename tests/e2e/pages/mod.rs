@@ -11,7 +11,7 @@ use pilote_store::{
     repo::{incubators, indicators, products},
 };
 
-use crate::helpers::{Server, add_user, pilote};
+use crate::helpers::{Server, must_add_user, pilote};
 
 mod account;
 mod browser;
@@ -88,16 +88,11 @@ fn start(dir: &Path) -> (Server, String) {
     let db = Database::open(&url, &Default::default()).expect("open");
     product(&db, "balise-script", MARKUP, true);
     product(&db, "confidentiel", "Produit confidentiel", false);
-    let out = add_user(
+    must_add_user(
         dir,
         &url,
         &["--email", EMAIL, "--name", "Léa", "--role", "viewer"],
         PASSWORD,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let published = publish_a_demo_product(&db);
     // --demo: the demo accounts get fresh passwords and the login page lists them, so that the
@@ -106,6 +101,18 @@ fn start(dir: &Path) -> (Server, String) {
         Server::start(dir, &["--database-url", &url, "--demo"]),
         published,
     )
+}
+
+/// Adds an administrator to the pages' database (the one [`start`] made): its URL.
+fn add_admin(dir: &Path, email: &str, name: &str) -> String {
+    let url = format!("sqlite://{}", dir.join("pages.db").display());
+    must_add_user(
+        dir,
+        &url,
+        &["--email", email, "--name", name, "--role", "admin"],
+        PASSWORD,
+    );
+    url
 }
 
 /// Signs in through the form: the session cookie's `name=value`.
