@@ -31,6 +31,11 @@ pub fn ok(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// `dir/name` as a string, for command arguments.
+pub fn path(dir: &Path, name: &str) -> String {
+    dir.join(name).to_str().expect("utf-8").to_owned()
+}
+
 /// The URL of the SQLite file `path`, and the database opened on it (not migrated).
 pub fn sqlite(path: &Path) -> (String, Database) {
     let url = format!("sqlite://{}", path.display());

@@ -14,6 +14,7 @@ mod helpers;
 mod impact;
 mod legal_pages;
 mod matrix;
+mod measures_files;
 mod outage;
 mod pages;
 mod relay;
