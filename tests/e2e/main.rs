@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod contract;
 mod demo_accounts;
+mod demo_betagouv;
 mod digest;
 mod dump;
 mod helpers;
