@@ -7,6 +7,7 @@ mod bench;
 mod cli;
 mod commands;
 mod contract;
+mod demo;
 mod demo_accounts;
 mod demo_betagouv;
 mod digest;
