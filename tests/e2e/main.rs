@@ -17,6 +17,7 @@ mod impact;
 mod legal_pages;
 mod matrix;
 mod measures_files;
+mod migrate_db;
 mod outage;
 mod pages;
 mod relay;
