@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::helpers::{Request, Server, must_add_user};
 
 const EMAIL: &str = "camille.martin@beta.gouv.fr";
-const PASSWORD: &str = "un mot de passe assez long";
+use crate::world::PASSWORD;
 
 fn slug(s: &str) -> Slug {
     Slug::parse(s).expect("slug")

@@ -16,7 +16,7 @@ use pilote_store::{
 
 use crate::helpers::{Request, Server, must_add_user, pilote};
 
-const PASSWORD: &str = "un mot de passe assez long";
+use crate::world::PASSWORD;
 const MARKUP: &str = "<script>alert(1)</script>";
 
 /// A signed review of a demo product: (slug, review id), and another product's slug.

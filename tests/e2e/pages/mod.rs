@@ -21,7 +21,7 @@ mod suspect;
 
 use client::{call, cookie_pair, csrf_field, encode, set_cookies, text};
 
-const PASSWORD: &str = "un mot de passe assez long";
+use crate::world::PASSWORD;
 const EMAIL: &str = "lectrice@test.gouv.fr";
 const MARKUP: &str = "<script>alert(1)</script>";
 const CHROMIUM: &str = "/usr/bin/chromium";
