@@ -14,9 +14,12 @@ use pilote_store::{
     repo::{contracts, incubators, products, reviews},
 };
 
-use crate::helpers::{Request, Server, must_add_user, pilote};
+use crate::{
+    commands::{ok, run},
+    helpers::{Request, Server, must_add_user, pilote},
+    world::PASSWORD,
+};
 
-use crate::world::PASSWORD;
 const MARKUP: &str = "<script>alert(1)</script>";
 
 /// A signed review of a demo product: (slug, review id), and another product's slug.
@@ -108,15 +111,7 @@ fn html(reply: &crate::helpers::Reply) -> &str {
 
 fn demo_database(dir: &Path) -> (String, Database) {
     let url = format!("sqlite://{}", dir.join("pack.db").display());
-    let demo = pilote(dir)
-        .args(["demo", "--database-url", &url])
-        .output()
-        .expect("demo");
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    ok(&run(dir, &["demo", "--database-url", &url]));
     let db = Database::open(&url, &Default::default()).expect("open");
     (url, db)
 }

@@ -11,7 +11,11 @@ use pilote_store::{
     repo::{incubators, indicators, products},
 };
 
-use crate::helpers::{Server, must_add_user, pilote};
+use crate::{
+    commands::{ok, run},
+    helpers::{Server, must_add_user},
+    world::PASSWORD,
+};
 
 mod account;
 mod browser;
@@ -21,7 +25,6 @@ mod suspect;
 
 use client::{call, cookie_pair, csrf_field, encode, set_cookies, text};
 
-use crate::world::PASSWORD;
 const EMAIL: &str = "lectrice@test.gouv.fr";
 const MARKUP: &str = "<script>alert(1)</script>";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -76,15 +79,7 @@ fn publish_a_demo_product(db: &Database) -> String {
 /// server, and the slug of a published demo product with indicators.
 fn start(dir: &Path) -> (Server, String) {
     let url = format!("sqlite://{}", dir.join("pages.db").display());
-    let demo = pilote(dir)
-        .args(["demo", "--database-url", &url])
-        .output()
-        .expect("demo");
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    ok(&run(dir, &["demo", "--database-url", &url]));
     let db = Database::open(&url, &Default::default()).expect("open");
     product(&db, "balise-script", MARKUP, true);
     product(&db, "confidentiel", "Produit confidentiel", false);
