@@ -8,7 +8,7 @@ use chrono::{Datelike, Days, NaiveDate, Utc};
 use pilote_store::Backend;
 use serde_json::{Value, json};
 
-use crate::world::World;
+use crate::world::{Who, World};
 
 /// Monday of the week `weeks` before the current one.
 fn monday(weeks: u64) -> NaiveDate {
@@ -37,23 +37,14 @@ fn measures(week: u64, demarches: f64, delai: f64) -> Value {
 
 fn scenario(backend: Backend) {
     let w = World::on(backend).with_product_token().start();
-    let (manager, member, viewer) = (
-        Some(w.manager.as_str()),
-        Some(w.member.as_str()),
-        Some(w.viewer.as_str()),
-    );
+    let Who {
+        manager,
+        member,
+        viewer,
+        ..
+    } = w.who();
     let p = "/api/v1/products/mon-produit";
-    for (key, direction) in [("demarches", "increase"), ("delai", "decrease")] {
-        let indicator = json!({"key": key, "label": key, "unit": "u", "direction": direction,
-                               "principle": "used", "periodicity": "week"});
-        w.expect(
-            201,
-            "POST",
-            &format!("{p}/indicators"),
-            member,
-            Some(&indicator),
-        );
-    }
+    w.weekly_indicators(&[("demarches", "increase"), ("delai", "decrease")]);
     w.expect(404, "GET", &format!("{p}/contract"), viewer, None);
     w.expect(
         200,
@@ -273,11 +264,12 @@ fn check_access(
 ) {
     let [contract, new_objective, commitment, review_body] = bodies;
     let patch = json!({"tolerance": 0.2});
-    let (member, viewer, token) = (
-        Some(w.member.as_str()),
-        Some(w.viewer.as_str()),
-        Some(w.token()),
-    );
+    let Who {
+        member,
+        viewer,
+        token,
+        ..
+    } = w.who();
     let reads = [
         format!("{p}/contract"),
         format!("{p}/contract/status?at=2026-01-05"),

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::{
     helpers::{Request, pilote},
-    world::World,
+    world::{Who, World},
 };
 
 /// The 1st of the month `back` months before the current one.
@@ -255,11 +255,12 @@ fn efficiency_chart(w: &World) {
 }
 
 fn stats_page(w: &World) {
-    let (manager, member, viewer) = (
-        Some(w.manager.as_str()),
-        Some(w.member.as_str()),
-        Some(w.viewer.as_str()),
-    );
+    let Who {
+        manager,
+        member,
+        viewer,
+        ..
+    } = w.who();
     let p = "/api/v1/products/mon-produit";
     let published = w.expect(200, "PATCH", p, manager, Some(&json!({"published": true})));
     assert_eq!(published["publish_efficiency"], false, "off by default");

@@ -8,7 +8,7 @@ use chrono::{Datelike, Months, NaiveDate, Utc};
 use pilote_store::Backend;
 use serde_json::{Value, json};
 
-use crate::world::World;
+use crate::world::{Who, World};
 
 /// The 1st of the month `back` months before the current one.
 fn month(back: u32) -> NaiveDate {
@@ -31,11 +31,12 @@ fn slot<'a>(matrix: &'a Value, role: &str) -> &'a Value {
 
 fn scenario(backend: Backend) {
     let w = World::on(backend).with_product_token().start();
-    let (manager, member, viewer) = (
-        Some(w.manager.as_str()),
-        Some(w.member.as_str()),
-        Some(w.viewer.as_str()),
-    );
+    let Who {
+        manager,
+        member,
+        viewer,
+        ..
+    } = w.who();
     let p = "/api/v1/products/mon-produit";
     let indicators = format!("{p}/indicators");
     let users = indicator("utilisateurs", "used", "monthly_active_users");

@@ -67,7 +67,7 @@ pub struct WorldBuilder {
 
 impl WorldBuilder {
     /// Adds incubator `mtes` (« Fabrique numérique ») and its manager, who has no right on
-    /// `mon-produit`: [`World::other_manager`].
+    /// `mon-produit`: `other` in [`World::who`].
     pub fn with_second_incubator(mut self) -> WorldBuilder {
         self.second_incubator = true;
         self
@@ -138,6 +138,18 @@ impl WorldBuilder {
     }
 }
 
+/// The callers as bearer tokens, ready for [`World::expect`]: `let Who { member, viewer, .. } =
+/// w.who();`. `other` and `token` are `None` unless the builder made them.
+#[derive(Clone, Copy)]
+pub struct Who<'a> {
+    pub admin: Option<&'a str>,
+    pub manager: Option<&'a str>,
+    pub other: Option<&'a str>,
+    pub member: Option<&'a str>,
+    pub viewer: Option<&'a str>,
+    pub token: Option<&'a str>,
+}
+
 /// A running server over a fresh database, and a bearer token per actor.
 pub struct World {
     // Declared first: the server stops before its database and directory go.
@@ -161,11 +173,27 @@ impl World {
         }
     }
 
-    /// The manager of `mtes` ([`WorldBuilder::with_second_incubator`]).
-    pub fn other_manager(&self) -> &str {
-        self.other_manager
-            .as_deref()
-            .expect("a world built with_second_incubator")
+    /// Every caller, as `Some(bearer token)`.
+    pub fn who(&self) -> Who<'_> {
+        Who {
+            admin: Some(&self.admin),
+            manager: Some(&self.manager),
+            other: self.other_manager.as_deref(),
+            member: Some(&self.member),
+            viewer: Some(&self.viewer),
+            token: self.token.as_deref(),
+        }
+    }
+
+    /// Creates weekly indicators of `mon-produit` as its member, one per `(key, direction)`,
+    /// labelled by their key.
+    pub fn weekly_indicators(&self, indicators: &[(&str, &str)]) {
+        for (key, direction) in indicators {
+            let indicator = json!({"key": key, "label": key, "unit": "u", "direction": direction,
+                                   "principle": "used", "periodicity": "week"});
+            let path = format!("{PRODUCT}/indicators");
+            self.expect(201, "POST", &path, Some(&self.member), Some(&indicator));
+        }
     }
 
     /// The API token of `mon-produit` ([`WorldBuilder::with_product_token`]).

@@ -5,7 +5,7 @@ use pilote_store::Backend;
 
 use crate::{
     helpers::{Reply, Request},
-    world::{PRODUCT, World},
+    world::{PRODUCT, Who, World},
 };
 
 mod access;
@@ -13,27 +13,7 @@ mod catalogue;
 mod measures;
 mod ops;
 
-/// The callers, as bearer tokens.
-#[derive(Clone, Copy)]
-struct Who<'a> {
-    admin: Option<&'a str>,
-    manager: Option<&'a str>,
-    other: Option<&'a str>,
-    member: Option<&'a str>,
-    viewer: Option<&'a str>,
-}
-
 impl World {
-    fn who(&self) -> Who<'_> {
-        Who {
-            admin: Some(&self.admin),
-            manager: Some(&self.manager),
-            other: Some(self.other_manager()),
-            member: Some(&self.member),
-            viewer: Some(&self.viewer),
-        }
-    }
-
     /// Posts a CSV file of measures as someone.
     fn post_csv(&self, token: Option<&str>, text: &str) -> Reply {
         self.server.send(
