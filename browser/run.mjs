@@ -156,6 +156,8 @@ async function suite(browser, opts) {
     ['contrat', `${product}/contrat`, 200],
     ['mesures', `${product}/mesures`, 200],
     ['décision', `${product}/decisions/nouvelle`, 200],
+    ['nouveau produit', `${opts.base}/produits/nouveau`, 200],
+    ['fiche du produit', `${product}/modifier`, 200],
     ['compte', `${opts.base}/compte`, 200],
     ['accessibilité', `${opts.base}/accessibilite`, 200],
     ['mentions légales', `${opts.base}/mentions-legales`, 200],
@@ -273,7 +275,7 @@ async function suite(browser, opts) {
     await visit(page, `${opts.base}/`);
     await Promise.all([
       page.waitForURL(`${opts.base}/connexion`),
-      page.click('nav form[action="/deconnexion"] button'),
+      page.click('header form[action="/deconnexion"] button'),
     ]);
     await visit(page, `${opts.base}/`);
     assert(new URL(page.url()).pathname === '/connexion', `signed out, / shows ${page.url()}`);

@@ -16,6 +16,7 @@ pub mod progress;
 mod render;
 mod review_pack;
 mod serve;
+mod sync;
 mod user;
 
 /// Pilote: the portfolio of public digital products, phase by phase, number by number.
@@ -76,6 +77,9 @@ synthèse (cron, timer systemd, CronJob Kubernetes) : docs/digest.md.")]
     /// Export data: measures (CSV/JSON), or the whole database as a JSON dump, the open data files.
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// Keep the portfolio in step with the beta.gouv.fr catalogue (its public API).
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
     /// Manage users.
     #[command(subcommand)]
     User(user::UserCommand),
@@ -124,6 +128,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Digest(args) => digest::run(&settings, &args),
         Command::Import(command) => import::run(&settings, command),
         Command::Export(command) => export::run(&settings, command),
+        Command::Sync(command) => sync::run(&settings, command),
         Command::User(command) => user::run(&settings, command),
     }
 }

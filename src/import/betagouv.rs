@@ -94,18 +94,27 @@ struct IncubatorFrontMatter {
 /// Reads `path`: a JSON file, or a directory holding `_startups/`.
 pub fn read(path: &Path) -> anyhow::Result<Catalogue> {
     let mut catalogue = Catalogue::default();
-    let startups = if path.is_dir() {
+    if path.is_dir() {
         read_incubator_files(&path.join("_incubators"), &mut catalogue)?;
-        read_startup_files(&path.join("_startups"))?
-    } else {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let file: ApiFile = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not a startups.json file", path.display()))?;
-        file.data.into_iter().map(from_api).collect()
-    };
+        let startups = read_startup_files(&path.join("_startups"))?;
+        return Ok(build(catalogue, startups, true));
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    read_json(&text, &path.display().to_string())
+}
+
+/// Reads the text of a `startups.json` (the public API's shape); `source` names it in errors.
+pub fn read_json(text: &str, source: &str) -> anyhow::Result<Catalogue> {
+    let file: ApiFile = serde_json::from_str(text)
+        .with_context(|| format!("{source} is not a startups.json file"))?;
+    let startups = file.data.into_iter().map(from_api).collect();
+    Ok(build(Catalogue::default(), startups, false))
+}
+
+/// Repairs and converts the startups read; `from_files` when incubators came from their files.
+fn build(mut catalogue: Catalogue, startups: Vec<RawStartup>, from_files: bool) -> Catalogue {
     // The JSON names incubators only by id: they are created from the products, not reported.
-    let from_files = path.is_dir();
     let mut known: BTreeSet<String> = catalogue
         .incubators
         .iter()
@@ -118,15 +127,15 @@ pub fn read(path: &Path) -> anyhow::Result<Catalogue> {
             catalogue.anomaly(
                 &startup.id,
                 "id",
-                "duplicate product id: the second one is left out",
+                "identifiant de produit en double : le second est écarté",
             );
-            catalogue.products.skip("duplicate id");
+            catalogue.products.skip("identifiant en double");
             continue;
         }
         let incubator = resolve_incubator(&startup, &mut catalogue, &mut known, from_files);
         convert(startup, incubator, &mut catalogue);
     }
-    Ok(catalogue)
+    catalogue
 }
 
 fn from_api(s: ApiStartup) -> RawStartup {
@@ -201,7 +210,7 @@ fn read_incubator_files(dir: &Path, catalogue: &mut Catalogue) -> anyhow::Result
         catalogue.incubators_tally.read += 1;
         let fm: IncubatorFrontMatter = parse_yaml(&id, &text)?;
         let Some(slug) = incubator_slug(&id, catalogue) else {
-            catalogue.incubators_tally.skip("invalid id");
+            catalogue.incubators_tally.skip("identifiant invalide");
             continue;
         };
         let administration = fm
@@ -230,14 +239,58 @@ fn incubator_slug(id: &str, catalogue: &mut Catalogue) -> Option<Slug> {
     }
     match Slug::parse(&id.to_lowercase()) {
         Ok(slug) => {
-            catalogue.anomaly(id, "id", &format!("not a valid slug: imported as {slug}"));
+            let problem = format!("identifiant qui n’est pas un slug : importé sous {slug}");
+            catalogue.anomaly(id, "id", &problem);
             Some(slug)
         }
-        Err(e) => {
-            catalogue.anomaly(id, "id", &format!("not a valid slug ({e}): left out"));
+        Err(_) => {
+            let problem = "identifiant qui n’est pas un slug, même en minuscules : écarté";
+            catalogue.anomaly(id, "id", problem);
             None
         }
     }
+}
+
+/// A product id as a slug: as is when it is one, else by transliteration (`e-inspé` →
+/// `e-inspe`, reported); the original stays as the product's `betagouv_id`. A slug another
+/// product of the catalogue already took gets a numbered suffix.
+fn product_slug(id: &str, catalogue: &mut Catalogue) -> Option<Slug> {
+    let derived = match Slug::parse(id) {
+        Ok(slug) => slug,
+        Err(_) => match Slug::slugify(id) {
+            Some(slug) => {
+                let problem = format!(
+                    "identifiant qui n’est pas un slug : importé sous {slug}, l’identifiant \
+                     d’origine est gardé (betagouv_id)"
+                );
+                catalogue.anomaly(id, "id", &problem);
+                slug
+            }
+            None => {
+                let problem = "identifiant dont on ne peut tirer aucun slug : produit écarté";
+                catalogue.anomaly(id, "id", problem);
+                catalogue.products.skip("identifiant invalide");
+                return None;
+            }
+        },
+    };
+    let taken = |slug: &Slug, c: &Catalogue| c.products_out.iter().any(|p| p.product.slug == *slug);
+    if !taken(&derived, catalogue) {
+        return Some(derived);
+    }
+    for n in 2..100 {
+        let candidate = format!("{derived}-{n}");
+        if let Ok(slug) = Slug::parse(&candidate)
+            && !taken(&slug, catalogue)
+        {
+            let problem = format!("le slug {derived} est déjà pris : importé sous {slug}");
+            catalogue.anomaly(id, "id", &problem);
+            return Some(slug);
+        }
+    }
+    catalogue.anomaly(id, "id", "aucun slug libre : produit écarté");
+    catalogue.products.skip("identifiant invalide");
+    None
 }
 
 fn resolve_incubator(
@@ -251,19 +304,21 @@ fn resolve_incubator(
         .as_deref()
         .filter(|i| !i.trim().is_empty())
     else {
-        catalogue.anomaly(&startup.id, "incubator", "no incubator: product left out");
+        catalogue.anomaly(
+            &startup.id,
+            "incubator",
+            "pas d’incubateur : produit écarté",
+        );
         return None;
     };
     let slug = if let Ok(slug) = Slug::parse(id) {
         slug
     } else {
         let lowered = Slug::parse(&id.to_lowercase()).ok()?;
-        if !known.contains(lowered.as_ref()) || !from_files {
-            catalogue.anomaly(
-                id,
-                "id",
-                &format!("not a valid slug: imported as {lowered}"),
-            );
+        // Reported once, where the incubator is first met (its file, or its first product).
+        if !known.contains(lowered.as_ref()) {
+            let problem = format!("identifiant qui n’est pas un slug : importé sous {lowered}");
+            catalogue.anomaly(id, "id", &problem);
         }
         lowered
     };
@@ -272,7 +327,8 @@ fn resolve_incubator(
             catalogue.incubators_tally.read += 1;
         } else {
             catalogue.placeholders += 1;
-            let problem = format!("incubator {id} has no file: placeholder created");
+            let problem =
+                format!("l’incubateur {id} n’a pas de fiche : incubateur provisoire créé");
             catalogue.anomaly(&startup.id, "incubator", &problem);
         }
         catalogue.incubators.push(IncubatorInput {
@@ -286,16 +342,11 @@ fn resolve_incubator(
 
 fn convert(s: RawStartup, incubator: Option<Slug>, catalogue: &mut Catalogue) {
     let Some(incubator) = incubator else {
-        catalogue.products.skip("no incubator");
+        catalogue.products.skip("pas d’incubateur");
         return;
     };
-    let slug = match Slug::parse(&s.id).or_else(|_| Slug::parse(&s.id.to_lowercase())) {
-        Ok(slug) => slug,
-        Err(e) => {
-            catalogue.anomaly(&s.id, "id", &format!("not a valid slug ({e}): left out"));
-            catalogue.products.skip("invalid id");
-            return;
-        }
+    let Some(slug) = product_slug(&s.id, catalogue) else {
+        return;
     };
     let raw: Vec<RawPhase> = s
         .phases
@@ -316,11 +367,9 @@ fn convert(s: RawStartup, incubator: Option<Slug>, catalogue: &mut Catalogue) {
     catalogue.phase_stops += repaired.stops;
     catalogue.events.read += s.events.len();
     let Some(history) = repaired.history else {
-        catalogue.anomaly(&s.id, "phases", "no usable phase: product left out");
-        catalogue.products.skip("no usable phase");
-        catalogue
-            .events
-            .skipped_n("product left out", s.events.len());
+        catalogue.anomaly(&s.id, "phases", "aucune phase utilisable : produit écarté");
+        catalogue.products.skip("aucune phase utilisable");
+        catalogue.events.skipped_n("produit écarté", s.events.len());
         return;
     };
     let mut events = Vec::new();
@@ -333,8 +382,8 @@ fn convert(s: RawStartup, incubator: Option<Slug>, catalogue: &mut Catalogue) {
             }),
             _ => {
                 let location = format!("events[{i}]");
-                catalogue.anomaly(&s.id, &location, "no name or no valid date: left out");
-                catalogue.events.skip("no name or no valid date");
+                catalogue.anomaly(&s.id, &location, "sans nom ou sans date valide : écarté");
+                catalogue.events.skip("sans nom ou sans date valide");
             }
         }
     }
@@ -345,7 +394,11 @@ fn convert(s: RawStartup, incubator: Option<Slug>, catalogue: &mut Catalogue) {
         .map(|o| organisation(o))
         .unwrap_or_default();
     if sponsor.is_empty() {
-        catalogue.anomaly(&s.id, "sponsors", "no sponsor: left empty");
+        catalogue.anomaly(
+            &s.id,
+            "sponsors",
+            "pas d’administration porteuse : laissée vide",
+        );
     }
     let mut product = pilote_domain::Product {
         slug,
@@ -371,22 +424,29 @@ fn convert(s: RawStartup, incubator: Option<Slug>, catalogue: &mut Catalogue) {
         match product.validate(chrono::Utc::now().date_naive()) {
             Ok(()) => break,
             Err(e) if e.field() == Some("website") && product.website.is_some() => {
-                catalogue.anomaly(&s.id, "link", &format!("{e}: link dropped"));
+                let problem = "lien qui n’est pas une adresse http(s) valide : retiré";
+                catalogue.anomaly(&s.id, "link", problem);
                 product.website = None;
             }
             Err(e) if e.field() == Some("repository") && product.repository.is_some() => {
-                catalogue.anomaly(&s.id, "repository", &format!("{e}: link dropped"));
+                let problem = "lien qui n’est pas une adresse http(s) valide : retiré";
+                catalogue.anomaly(&s.id, "repository", problem);
                 product.repository = None;
             }
             Err(e) => {
-                catalogue.anomaly(&s.id, "product", &format!("{e}: left out"));
-                catalogue.products.skip("invalid description");
+                let field = e.field().unwrap_or("fiche");
+                let problem = format!("champ {field} invalide : produit écarté");
+                catalogue.anomaly(&s.id, "product", &problem);
+                catalogue.products.skip("fiche invalide");
                 return;
             }
         }
     }
+    catalogue.phase_returns += repaired.returns;
     catalogue.products_out.push(ProductInput {
         product,
+        betagouv_id: s.id.clone(),
+        outcome: repaired.outcome,
         perennisation_mode: repaired.perennisation_mode,
         history,
         events,

@@ -14,6 +14,7 @@ use pilote_store::{
 
 pub mod betagouv;
 pub mod measures;
+pub mod sync;
 
 /// How many records of one kind the files held, and which were left out and why.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -43,6 +44,8 @@ pub struct Catalogue {
     pub phases_filled: usize,
     /// Stop statuses (`abandon`...): they end a history instead of becoming a record.
     pub phase_stops: usize,
+    /// Phases going back to an earlier one, kept as returns.
+    pub phase_returns: usize,
     pub events: Tally,
     pub anomalies: Vec<Anomaly>,
 }
@@ -187,8 +190,8 @@ impl std::fmt::Display for ImportReport {
             "",
         );
         let filled = format!(
-            ", arrêts {}, ajoutées de durée nulle {}",
-            c.phase_stops, c.phases_filled
+            ", arrêts {}, ajoutées de durée nulle {}, retours à une phase antérieure {}",
+            c.phase_stops, c.phases_filled, c.phase_returns
         );
         line(
             &mut out,

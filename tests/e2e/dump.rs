@@ -8,8 +8,9 @@ use pilote_store::{Backend, Database, copy, testing::TestDb};
 
 use crate::commands::{DATA, demo_sqlite, ok, run};
 
-/// A SQLite database holding the demo portfolio, the beta.gouv.fr sample on top (product
-/// events, perennisation modes) and a user with a role.
+/// A SQLite database holding the demo portfolio, the beta.gouv.fr sample and `awkward/` on top
+/// (product events, perennisation modes, catalogue ids and outcomes, a phase return) and a user
+/// with a role.
 fn source(dir: &Path) -> String {
     let today = NaiveDate::from_ymd_opt(2026, 11, 2).expect("date");
     let (url, _) = demo_sqlite(dir, "source.db", 7, today);
@@ -19,6 +20,16 @@ fn source(dir: &Path) -> String {
             "import",
             "betagouv",
             &format!("{DATA}/startups.json"),
+            "--database-url",
+            &url,
+        ],
+    ));
+    ok(&run(
+        dir,
+        &[
+            "import",
+            "betagouv",
+            &format!("{DATA}/awkward/startups.json"),
             "--database-url",
             &url,
         ],
@@ -78,7 +89,13 @@ fn a_dump_round_trips_byte_for_byte_through_postgres_and_back() {
             assert!(ids.windows(2).all(|w| w[0] < w[1]), "{name} sorted by id");
         }
     }
-    for table in ["measures", "product_events", "measure_history", "reviews"] {
+    for table in [
+        "measures",
+        "product_events",
+        "measure_history",
+        "reviews",
+        "product_catalogue",
+    ] {
         let rows = json["tables"]
             .as_array()
             .expect("tables")
@@ -90,6 +107,29 @@ fn a_dump_round_trips_byte_for_byte_through_postgres_and_back() {
             .len();
         assert!(rows > 0, "the source fills {table}");
     }
+    // The catalogue's ids (e-inspé's accent included) and a phase return travel too.
+    let text = String::from_utf8_lossy(&first);
+    assert!(text.contains("\"e-inspé\""), "betagouv_id kept");
+    let phases = json["tables"]
+        .as_array()
+        .expect("tables")
+        .iter()
+        .find(|t| t["table"] == "phases")
+        .expect("phases");
+    let is_return = phases["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .position(|c| c == "is_return")
+        .expect("is_return column");
+    assert!(
+        phases["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .any(|r| r[is_return] == true),
+        "signaux-faibles' return is dumped"
+    );
 
     // SQLite → an empty PostgreSQL → dump again: the same bytes.
     let postgres = TestDb::new(Backend::Postgres);

@@ -139,11 +139,88 @@ fn scenario(backend: Backend) {
     assert_eq!(e["previous"]["budget"], Value::Null);
     assert_eq!(e["cost_grew_slower_than_use"], Value::Null);
 
+    certification(&w, p);
+
     let path = format!("{p}/matrix");
     w.expect(401, "GET", &path, None, None);
     w.expect(403, "GET", &path, Some(w.token()), None);
     w.expect(404, "GET", "/api/v1/products/inconnu/matrix", viewer, None);
     w.expect(422, "GET", &format!("{path}?at=demain"), viewer, None);
+}
+
+/// The certification level: administrators only, shown in the matrix, the portfolio's matrix
+/// and the public stats page.
+fn certification(w: &World, p: &str) {
+    let Who {
+        admin,
+        manager,
+        member,
+        viewer,
+        token,
+        ..
+    } = w.who();
+    let path = format!("{p}/matrix/certification");
+    let m = w.expect(200, "GET", &format!("{p}/matrix"), viewer, None);
+    assert_eq!(
+        m["certification"],
+        json!({"level": "none", "label": "Aucune", "on": null})
+    );
+    let body = json!({"level": "certified", "on": month(1)});
+    w.expect(401, "PUT", &path, None, Some(&body));
+    for who in [manager, member, viewer, token] {
+        w.expect(403, "PUT", &path, who, Some(&body));
+    }
+    let bad = w.expect(
+        422,
+        "PUT",
+        &path,
+        admin,
+        Some(&json!({"level": "gold", "on": month(1)})),
+    );
+    assert_eq!(w.fields(&bad), ["level"]);
+    let tomorrow = Utc::now().date_naive().succ_opt().expect("tomorrow");
+    let bad = w.expect(
+        422,
+        "PUT",
+        &path,
+        admin,
+        Some(&json!({"level": "certified", "on": tomorrow})),
+    );
+    assert_eq!(w.fields(&bad), ["on"]);
+    w.expect(
+        404,
+        "PUT",
+        "/api/v1/products/inconnu/matrix/certification",
+        admin,
+        Some(&body),
+    );
+    // Nothing was written by the refused calls.
+    let m = w.expect(200, "GET", &format!("{p}/matrix"), viewer, None);
+    assert_eq!(m["certification"]["level"], "none");
+
+    let set = w.expect(200, "PUT", &path, admin, Some(&body));
+    assert_eq!(set["level"], "certified");
+    assert_eq!(set["label"], "Certifiée par les coachs de la DINUM");
+    assert_eq!(set["on"], month(1).to_string());
+    let m = w.expect(200, "GET", &format!("{p}/matrix"), viewer, None);
+    assert_eq!(m["certification"], set);
+    let portfolio = w.expect(200, "GET", "/api/v1/portfolio/matrix", viewer, None);
+    let row = portfolio["products"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["slug"] == "mon-produit"))
+        .expect("row");
+    assert_eq!(row["certification"]["level"], "certified");
+
+    // The public stats page says it, once the product is published.
+    w.expect(200, "PATCH", p, manager, Some(&json!({"published": true})));
+    let stats =
+        crate::pages::client::call(w.server(), "GET", "/produits/mon-produit/stats", "", None);
+    assert_eq!(stats.status, 200);
+    let html = crate::pages::client::text(&stats);
+    assert!(
+        html.contains("Certifiée par les coachs de la DINUM (le "),
+        "{html}"
+    );
 }
 
 #[test]

@@ -11,12 +11,12 @@ use std::borrow::Cow;
 
 use actix_web::{App, HttpResponse, dev::ServiceRequest, get, http::header, web};
 use pilote_domain::{
-    Aggregation as DomainAggregation, CommitmentArea as DomainCommitmentArea,
-    DecisionKind as DomainDecisionKind, Direction as DomainDirection,
-    MatrixRole as DomainMatrixRole, MeasureSource as DomainMeasureSource,
-    ObjectiveStatus as DomainObjectiveStatus, Periodicity as DomainPeriodicity,
-    Phase as DomainPhase, Principle as DomainPrinciple, ProductStatus as DomainProductStatus,
-    Verdict as DomainVerdict,
+    Aggregation as DomainAggregation, CertificationLevel as DomainCertificationLevel,
+    CommitmentArea as DomainCommitmentArea, DecisionKind as DomainDecisionKind,
+    Direction as DomainDirection, MatrixRole as DomainMatrixRole,
+    MeasureSource as DomainMeasureSource, ObjectiveStatus as DomainObjectiveStatus,
+    Outcome as DomainOutcome, Periodicity as DomainPeriodicity, Phase as DomainPhase,
+    Principle as DomainPrinciple, ProductStatus as DomainProductStatus, Verdict as DomainVerdict,
 };
 use serde::Serialize;
 use utoipa::{
@@ -211,6 +211,18 @@ domain_enum_schema!(
     ProductStatus,
     "A product's current phase, or `stopped`.",
     DomainProductStatus::ALL.map(DomainProductStatus::as_str)
+);
+domain_enum_schema!(
+    /// `pilote_domain::CertificationLevel` in the document.
+    CertificationLevel,
+    "The certification level of an impact matrix: none, published, certified by DINUM's coaches, validated as a service of national impact.",
+    DomainCertificationLevel::ALL.map(DomainCertificationLevel::as_str)
+);
+domain_enum_schema!(
+    /// `pilote_domain::Outcome` in the document.
+    Outcome,
+    "How a finished product ended, as the beta.gouv.fr catalogue says: consolidated, operated, transferred, or abandoned.",
+    DomainOutcome::ALL.map(DomainOutcome::as_str)
 );
 domain_enum_schema!(
     /// `pilote_domain::DecisionKind` in the document.

@@ -1,4 +1,5 @@
-//! Security headers on every response: a strict Content-Security-Policy (no script at all,
+//! Security headers on every response: a strict Content-Security-Policy (scripts only from
+//! the server's own files — the vendored DSFR's —, never inline;
 //! styles from the page's own `<style>`, images from the server or inline), no MIME sniffing,
 //! no referrer outside the site, and no framing. Cheap on JSON too, so every response gets
 //! them rather than a list of page paths that could drift.
@@ -11,11 +12,12 @@ use actix_web::{
     middleware::Next,
 };
 
-/// The pages' policy. `'unsafe-inline'` for styles only: the stylesheet is a `<style>` in
-/// each page (no extra request, works offline) and the charts' SVG carries style attributes;
-/// no script may run at all.
+/// The pages' policy. Scripts: the server's own files only (the DSFR's module, for the
+/// header's menu on a phone), never an inline one. `'unsafe-inline'` for styles only:
+/// Pilote's additions are a `<style>` in each page and the charts' SVG carries style
+/// attributes.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
-     style-src 'self' 'unsafe-inline'; script-src 'none'; frame-ancestors 'none'; \
+     style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; \
      form-action 'self'; base-uri 'none'; object-src 'none'";
 
 /// Adds the headers, keeping any a handler set itself.

@@ -48,6 +48,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("GET", "/api/v1/me"),
     ("GET", "/api/v1/incubators"),
     ("POST", "/api/v1/incubators"),
+    ("PUT", "/api/v1/incubators/{slug}/committee-cadence"),
     ("GET", "/api/v1/portfolio"),
     ("GET", "/api/v1/portfolio/matrix"),
     ("GET", "/api/v1/opendata/{file}"),
@@ -73,6 +74,7 @@ const CONTRACT: &[(&str, &str)] = &[
         "/api/v1/products/{slug}/indicators/{key}/measures/{period}/clear-suspect",
     ),
     ("GET", "/api/v1/products/{slug}/matrix"),
+    ("PUT", "/api/v1/products/{slug}/matrix/certification"),
     ("POST", "/api/v1/products/{slug}/measures.csv"),
     ("GET", "/api/v1/products/{slug}/measures.csv"),
     ("POST", "/api/v1/products/{slug}/tokens"),
@@ -277,6 +279,14 @@ fn domain_enums_list_their_values() {
     );
     assert_eq!(values("Periodicity"), ["week", "month"]);
     assert!(values("ProductStatus").contains(&"stopped".to_owned()));
+    assert_eq!(
+        values("CertificationLevel"),
+        ["none", "published", "certified", "validated"]
+    );
+    assert_eq!(
+        values("Outcome"),
+        ["consolidation", "opere", "transfere", "abandon"]
+    );
     assert!(values("ErrorCode").contains(&"validation_failed".to_owned()));
     let indicator = &doc["components"]["schemas"]["IndicatorItem"]["properties"];
     assert_eq!(

@@ -39,6 +39,8 @@ pub struct TimelineSegment {
     pub to: Option<NaiveDate>,
     /// From this day on the phase was past its maximum duration (marked as overdue).
     pub overdue_from: Option<NaiveDate>,
+    /// The phase began with a return to an earlier phase (a left-pointing mark shows it).
+    pub returned: bool,
 }
 
 impl TimelineRow {
@@ -65,6 +67,7 @@ impl TimelineRow {
                     from: r.started_on,
                     to: r.ended_on,
                     overdue_from,
+                    returned: history.is_return(r),
                 }
             })
             .collect();
@@ -145,7 +148,8 @@ impl Chart for Timeline {
         let mut d = format!(
             "Frise du portefeuille « {} », du {} au {} : une ligne par produit, un segment coloré par phase \
              (Investigation, Construction, Accélération, Pérennisation), les dépassements de durée soulignés, \
-             une croix à l’arrêt, une ligne verticale pour aujourd’hui. {}.",
+             une croix à l’arrêt, un triangle pointé vers la gauche au retour à une phase antérieure, \
+             une ligne verticale pour aujourd’hui. {}.",
             self.title,
             french::date(from),
             french::date(to),
@@ -165,7 +169,16 @@ impl Chart for Timeline {
                 } else {
                     "dans les temps"
                 };
-                d.push_str(&format!(" {} : {phase}, {state}.", r.name));
+                let returns = r.segments.iter().filter(|s| s.returned).count();
+                let returns = if returns > 0 {
+                    format!(
+                        ", {}",
+                        french::plural(returns, "retour en arrière", "retours en arrière")
+                    )
+                } else {
+                    String::new()
+                };
+                d.push_str(&format!(" {} : {phase}, {state}{returns}.", r.name));
             }
         }
         d

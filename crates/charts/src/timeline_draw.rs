@@ -99,6 +99,15 @@ where
                 ))?;
             }
         }
+        for s in row.segments.iter().filter(|s| s.returned) {
+            // A return to an earlier phase: a dark triangle pointing back, on the day it began.
+            let (x, y) = (px(x_of(s.from)), px((y0 + y1) / 2.0));
+            let r = px(((y1 - y0) / 2.0).min(5.0 * scale)).max(1);
+            area.draw(&Polygon::new(
+                vec![(x - r, y), (x + r, y - r), (x + r, y + r)],
+                palette::TEXT.filled(),
+            ))?;
+        }
         if let Some(stop) = row.stopped_on {
             let (x, y) = (px(x_of(stop)), px((y0 + y1) / 2.0));
             let r = px(((y1 - y0) / 2.0).min(5.0 * scale)).max(1);

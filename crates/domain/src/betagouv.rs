@@ -11,6 +11,21 @@ use chrono::NaiveDate;
 
 use crate::{Phase, PhaseHistory, PhaseRecord};
 
+str_enum! {
+    /// How a finished product ended, as the beta.gouv.fr catalogue says it: the status of its
+    /// last phase. Pilote's phases cannot say it (three of them are all « pérennisation »).
+    pub enum Outcome in "outcome" {
+        /// Lasting, still run by its team and incubator's administration.
+        Consolidation = "consolidation" / "Consolidation",
+        /// Run by an operator of the administration.
+        Opere = "opere" / "Opéré",
+        /// Handed over to another organisation.
+        Transfere = "transfere" / "Transféré",
+        /// Stopped (during its investigation or later).
+        Abandon = "abandon" / "Abandonné",
+    }
+}
+
 /// A phase as a beta.gouv.fr file writes it; dates as found (`YYYY-MM-DD`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RawPhase {
@@ -82,8 +97,6 @@ pub enum PhaseProblem {
     StopFirst,
     /// The same phase as the record at this index, merged into it.
     Repeats(Phase, usize),
-    /// A phase earlier than the one before it (from, to).
-    GoesBack(Phase, Phase),
     /// A skipped phase, given a zero-length record on this day.
     Skips(Phase, NaiveDate),
     /// An end before the start; set to the next start when there is one, else left open.
@@ -111,12 +124,6 @@ impl fmt::Display for PhaseProblem {
                 f,
                 "répète la phase {} : fusionnée avec phases[{i}]",
                 phase.label_fr()
-            ),
-            Self::GoesBack(from, to) => write!(
-                f,
-                "retour de la phase {} à la phase {} : écarté",
-                from.label_fr(),
-                to.label_fr()
             ),
             Self::Skips(phase, on) => write!(
                 f,
@@ -160,6 +167,10 @@ pub struct RepairedHistory {
     pub history: Option<PhaseHistory>,
     /// The beta.gouv status behind the perennisation record, when there is one.
     pub perennisation_mode: Option<String>,
+    /// How the product ended, when the catalogue says it did (see [`Outcome`]).
+    pub outcome: Option<Outcome>,
+    /// Returns to an earlier phase, kept in the history (not anomalies: real history).
+    pub returns: usize,
     /// Records of the file left out, by reason.
     pub skipped: BTreeMap<String, usize>,
     /// Zero-length records added for skipped phases.
@@ -183,6 +194,8 @@ struct Kept {
     phase: Phase,
     start: NaiveDate,
     end: Option<NaiveDate>,
+    /// Began with a return to an earlier phase.
+    returned: bool,
 }
 
 /// Turns a product's beta.gouv phases into a history `from_records` accepts.
@@ -190,7 +203,7 @@ struct Kept {
 /// Repairs: unknown names and undated records are left out; exact duplicates are dropped;
 /// records are sorted by start (then phase order); a record of the phase just before is
 /// merged into it (several beta.gouv statuses map to perennisation); a phase going back is
-/// left out; skipped phases get a zero-length record on the day of the jump; every end is
+/// kept as a [`crate::PhaseReturn`]; skipped phases get a zero-length record on the day of the jump; every end is
 /// the next start (a different end is reported); a stop status ends the history on its start,
 /// except an `abandon-investigation` before any phase, which is the investigation itself;
 /// a last phase with an end and nothing after means the product stopped that day.
@@ -198,6 +211,8 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
     let mut out = RepairedHistory {
         history: None,
         perennisation_mode: None,
+        outcome: None,
+        returns: 0,
         skipped: BTreeMap::new(),
         filled: 0,
         stops: 0,
@@ -222,12 +237,12 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
                 index,
                 PhaseProblem::UnknownName(phase.name.clone()),
             );
-            skip(&mut out, "unknown phase name");
+            skip(&mut out, "nom de phase inconnu");
             continue;
         };
         let Some(start) = phase.start.as_deref().and_then(parse_date) else {
             report(&mut out, index, PhaseProblem::NoStart);
-            skip(&mut out, "no valid start date");
+            skip(&mut out, "pas de date de début valide");
             continue;
         };
         let end = match phase.end.as_deref().map(|e| (e, parse_date(e))) {
@@ -243,7 +258,7 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
             .find(|i| i.name == phase.name.trim() && i.start == start && i.end == end);
         if let Some(first) = duplicate {
             report(&mut out, index, PhaseProblem::Duplicate(first.index));
-            skip(&mut out, "exact duplicate");
+            skip(&mut out, "doublon exact");
             continue;
         }
         items.push(Item {
@@ -272,7 +287,7 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
     for item in items {
         if stopped_on.is_some() {
             report(&mut out, item.index, PhaseProblem::AfterStop);
-            skip(&mut out, "after the stop");
+            skip(&mut out, "après l’arrêt");
             continue;
         }
         let phase = match item.status {
@@ -289,6 +304,7 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
                     phase: Phase::Investigation,
                     start: item.start,
                     end: Some(stop),
+                    returned: false,
                 });
                 stopped_on = Some(stop);
                 continue;
@@ -296,7 +312,7 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
             MappedStatus::Stop => {
                 if kept.is_empty() {
                     report(&mut out, item.index, PhaseProblem::StopFirst);
-                    skip(&mut out, "stop before any phase");
+                    skip(&mut out, "arrêt avant toute phase");
                 } else {
                     stopped_on = Some(item.start);
                     out.stops += 1;
@@ -316,16 +332,19 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
                     report(&mut out, item.index, problem);
                 }
                 last.end = item.end;
-                skip(
-                    &mut out,
-                    "merged into the previous record of the same phase",
-                );
+                skip(&mut out, "fusionnée avec la précédente de même phase");
                 continue;
             }
             if last.phase > phase {
-                let problem = PhaseProblem::GoesBack(last.phase, phase);
-                report(&mut out, item.index, problem);
-                skip(&mut out, "phase going back");
+                // A real step back (construction → investigation): kept as a return.
+                out.returns += 1;
+                kept.push(Kept {
+                    index: item.index,
+                    phase,
+                    start: item.start,
+                    end: item.end,
+                    returned: true,
+                });
                 continue;
             }
             let mut missing = last.phase.next();
@@ -337,6 +356,7 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
                     phase: between,
                     start: item.start,
                     end: None,
+                    returned: false,
                 });
                 out.filled += 1;
                 missing = between.next();
@@ -347,11 +367,13 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
             phase,
             start: item.start,
             end: item.end,
+            returned: false,
         });
     }
-    if kept.iter().all(|k| k.phase != Phase::Perennisation) {
+    if kept.last().is_none_or(|k| k.phase != Phase::Perennisation) {
         out.perennisation_mode = None;
     }
+    let stopped_by_status = stopped_on.is_some();
 
     let mut records = Vec::with_capacity(kept.len());
     for (i, k) in kept.iter().enumerate() {
@@ -390,7 +412,22 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
     if records.is_empty() {
         return out;
     }
-    match PhaseHistory::from_records(records, stopped_on) {
+    // A stop status is an abandon; otherwise a perennisation's status says how it ended; a
+    // last phase that simply ends (and is not a perennisation) is an abandon too.
+    out.outcome = match out.perennisation_mode.as_deref() {
+        _ if stopped_by_status => Some(Outcome::Abandon),
+        Some("consolidation") => Some(Outcome::Consolidation),
+        Some("opere") => Some(Outcome::Opere),
+        Some("transfere" | "transfer") => Some(Outcome::Transfere),
+        _ if stopped_on.is_some() => Some(Outcome::Abandon),
+        _ => None,
+    };
+    let returns: Vec<(NaiveDate, Phase)> = kept
+        .iter()
+        .filter(|k| k.returned)
+        .map(|k| (k.start, k.phase))
+        .collect();
+    match PhaseHistory::with_returns(records, stopped_on, &returns) {
         Ok(history) => out.history = Some(history),
         Err(e) => report(&mut out, 0, PhaseProblem::StillInvalid(e.to_string())),
     }
@@ -491,13 +528,90 @@ mod tests {
             ],
         );
         let problems: Vec<_> = r.anomalies.iter().map(|a| a.problem.as_str()).collect();
+        assert_eq!(problems, ["phase inconnue « bogus » : écartée"]);
+    }
+
+    #[test]
+    fn a_phase_going_back_is_kept_as_a_return() {
+        let r = repair_phases(
+            "x",
+            &[
+                raw("investigation", "2020-01-06", Some("2020-06-01")),
+                raw("construction", "2020-06-01", Some("2021-01-04")),
+                raw("investigation", "2021-01-04", None),
+                raw("construction", "2021-09-01", None),
+            ],
+        );
+        assert!(r.anomalies.is_empty(), "{:?}", r.anomalies);
+        assert_eq!(r.returns, 1);
+        let history = r.history.expect("history");
+        let phases: Vec<_> = history.records().iter().map(|r| r.phase).collect();
         assert_eq!(
-            problems,
+            phases,
             [
-                "phase inconnue « bogus » : écartée",
-                "retour de la phase Construction à la phase Investigation : écarté",
+                Phase::Investigation,
+                Phase::Construction,
+                Phase::Investigation,
+                Phase::Construction
             ]
         );
+        assert_eq!(
+            history.returns(),
+            [crate::PhaseReturn {
+                on: day("2021-01-04"),
+                from: Phase::Construction,
+                to: Phase::Investigation,
+            }]
+        );
+        assert!(history.is_return(&history.records()[2]));
+        assert!(!history.is_return(&history.records()[0]));
+        assert_eq!(r.outcome, None);
+    }
+
+    #[test]
+    fn outcome_of_a_finished_product() {
+        let cases = [
+            (vec![raw("investigation", "2020-01-06", None)], None),
+            (
+                vec![raw(
+                    "abandon-investigation",
+                    "2021-07-09",
+                    Some("2021-10-15"),
+                )],
+                Some(Outcome::Abandon),
+            ),
+            (
+                vec![
+                    raw("construction", "2020-06-10", None),
+                    raw("abandon", "2021-11-15", None),
+                ],
+                Some(Outcome::Abandon),
+            ),
+            (
+                vec![
+                    raw("acceleration", "2019-01-07", None),
+                    raw("consolidation", "2021-01-04", None),
+                    raw("transfere", "2022-01-03", None),
+                ],
+                Some(Outcome::Transfere),
+            ),
+            (
+                vec![
+                    raw("acceleration", "2019-01-07", None),
+                    raw("opere", "2021-01-04", None),
+                ],
+                Some(Outcome::Opere),
+            ),
+            (
+                vec![raw("construction", "2020-06-10", Some("2021-03-01"))],
+                Some(Outcome::Abandon),
+            ),
+        ];
+        for (phases, outcome) in cases {
+            assert_eq!(repair_phases("x", &phases).outcome, outcome, "{phases:?}");
+        }
+        assert_eq!(Outcome::Opere.label_fr(), "Opéré");
+        assert_eq!(Outcome::Transfere.as_str(), "transfere");
     }
 
     #[test]

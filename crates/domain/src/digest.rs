@@ -99,6 +99,17 @@ pub struct IncompleteMatrix {
     pub gaps: Vec<(MatrixRole, SlotState)>,
 }
 
+/// A running product's next committee, to schedule within 30 days or overdue.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CommitteeEntry {
+    /// The product.
+    pub product: DigestProduct,
+    /// When it is due (its incubator's cadence after the last committee decision).
+    pub due_on: NaiveDate,
+    /// To schedule or overdue.
+    pub state: crate::CommitteeState,
+}
+
 /// How far ahead the digest looks for reviews.
 pub const REVIEW_HORIZON_DAYS: u64 = 30;
 
@@ -125,6 +136,8 @@ pub struct Digest {
     pub reviews_due: Vec<ReviewDue>,
     /// Matrices with a mandatory slot missing or stale.
     pub incomplete_matrices: Vec<IncompleteMatrix>,
+    /// Committees to schedule within 30 days, or overdue.
+    pub committees: Vec<CommitteeEntry>,
 }
 
 impl Digest {
@@ -136,6 +149,7 @@ impl Digest {
             && self.overdue_products.is_empty()
             && self.reviews_due.is_empty()
             && self.incomplete_matrices.is_empty()
+            && self.committees.is_empty()
     }
 
     /// The sections: a French heading and one line per item, text only (each renderer
@@ -220,6 +234,19 @@ impl Digest {
                 )
             })
             .collect();
+        let committees = self
+            .committees
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} ({}) : comité {}, dû le {}",
+                    c.product.name,
+                    c.product.slug,
+                    c.state.label_fr(),
+                    french::numeric_date(c.due_on)
+                )
+            })
+            .collect();
         vec![
             ("Équipes en retard de saisie", late),
             ("Objectifs dont le statut a changé", changes),
@@ -227,6 +254,7 @@ impl Digest {
             ("Produits au-delà de la durée de leur phase", overdue),
             ("Revues dans les 30 jours", reviews),
             ("Matrices d'impact incomplètes", matrices),
+            ("Comités à planifier ou en retard", committees),
         ]
     }
 
@@ -334,6 +362,7 @@ mod tests {
             overdue_products: vec![],
             reviews_due: vec![],
             incomplete_matrices: vec![],
+            committees: vec![],
         }
     }
 

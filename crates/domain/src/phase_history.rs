@@ -34,12 +34,37 @@ impl PhaseRecord {
     }
 }
 
+/// A recorded return to an earlier phase: on `on`, the product left `from` and went back to
+/// `to` (beta.gouv's catalogue has products sent back from construction to investigation).
+///
+/// It is never the result of a decision (`advance` moves one step forward only): it exists
+/// only in history that says so explicitly, such as an imported catalogue, and each one is an
+/// explicit part of the history, so that a step back is never accepted by accident.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct PhaseReturn {
+    /// The day the earlier phase began again.
+    pub on: NaiveDate,
+    /// The phase left.
+    pub from: Phase,
+    /// The earlier phase gone back to.
+    pub to: Phase,
+}
+
 /// The phases a product went through, always consistent: contiguous records, one step at a
-/// time, exactly one open record while the product runs and none once it is stopped.
+/// time (or a [`PhaseReturn`] the history records explicitly), exactly one open record while
+/// the product runs and none once it is stopped.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PhaseHistory {
     records: Vec<PhaseRecord>,
     stopped_on: Option<NaiveDate>,
+    returns: Vec<PhaseReturn>,
+}
+
+/// The chronological order of records: by start, a zero-length record before the one that
+/// starts the same day and lasts, then by phase (several zero-length records of skipped
+/// phases on one day). It holds for histories with returns too, unlike the phase order alone.
+pub fn chronological(r: &PhaseRecord) -> (NaiveDate, NaiveDate, Phase) {
+    (r.started_on, r.ended_on.unwrap_or(NaiveDate::MAX), r.phase)
 }
 
 /// What applying a decision changes, so storage can persist exactly that.
@@ -63,6 +88,7 @@ impl PhaseHistory {
                 ended_on: None,
             }],
             stopped_on: None,
+            returns: Vec::new(),
         }
     }
 
@@ -74,10 +100,23 @@ impl PhaseHistory {
     /// date (then phase) first. Errors are `Invalid` with fields such as
     /// `phases[1].ended_on` (index in the sorted list) or "stopped_on".
     pub fn from_records(
-        mut records: Vec<PhaseRecord>,
+        records: Vec<PhaseRecord>,
         stopped_on: Option<NaiveDate>,
     ) -> DomainResult<PhaseHistory> {
-        records.sort_by_key(|r| (r.started_on, r.phase));
+        PhaseHistory::with_returns(records, stopped_on, &[])
+    }
+
+    /// [`from_records`](Self::from_records) for a history that went back to an earlier phase:
+    /// `returns` names each record that began with a return, by its start and phase. Between
+    /// two records the phase must then be the next one, or an earlier one when the second
+    /// record is named here; every name must match such a step back (field `returns[i]`).
+    pub fn with_returns(
+        mut records: Vec<PhaseRecord>,
+        stopped_on: Option<NaiveDate>,
+        returns: &[(NaiveDate, Phase)],
+    ) -> DomainResult<PhaseHistory> {
+        records.sort_by_key(chronological);
+        let mut found = Vec::new();
         let Some(last) = records.last().copied() else {
             return Err(DomainError::invalid("phases", Problem::Empty));
         };
@@ -110,6 +149,15 @@ impl PhaseHistory {
                 }
                 Some(_) => {}
             }
+            let named = returns.contains(&(next.started_on, next.phase));
+            if named && next.phase < record.phase {
+                found.push(PhaseReturn {
+                    on: next.started_on,
+                    from: record.phase,
+                    to: next.phase,
+                });
+                continue;
+            }
             if record.phase.next() != Some(next.phase) {
                 return Err(DomainError::rule(
                     format!("phases[{}].phase", i + 1),
@@ -137,11 +185,36 @@ impl PhaseHistory {
                 "must be the day the last phase ended",
                 "L'arrêt tombe le jour où la dernière phase s'est terminée.",
             )),
-            _ => Ok(PhaseHistory {
-                records,
-                stopped_on,
-            }),
+            _ => {
+                if let Some(i) = returns
+                    .iter()
+                    .position(|(on, to)| !found.iter().any(|f| f.on == *on && f.to == *to))
+                {
+                    return Err(DomainError::rule(
+                        format!("returns[{i}]"),
+                        "must be a record that goes back to an earlier phase",
+                        "Un retour doit mener à une phase antérieure.",
+                    ));
+                }
+                Ok(PhaseHistory {
+                    records,
+                    stopped_on,
+                    returns: found,
+                })
+            }
         }
+    }
+
+    /// Every return to an earlier phase, oldest first.
+    pub fn returns(&self) -> &[PhaseReturn] {
+        &self.returns
+    }
+
+    /// Whether `record` began with a return to an earlier phase.
+    pub fn is_return(&self, record: &PhaseRecord) -> bool {
+        self.returns
+            .iter()
+            .any(|r| r.on == record.started_on && r.to == record.phase)
     }
 
     /// Every record, oldest first.

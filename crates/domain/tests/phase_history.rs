@@ -243,3 +243,30 @@ fn from_records_rejects_every_broken_invariant() {
     // Stopped another day than the last end.
     assert_eq!(check(closed, Some("2024-03-02")), "stopped_on");
 }
+
+#[test]
+fn a_step_back_is_refused_unless_it_is_a_named_return() {
+    let records = vec![
+        rec(Investigation, "2020-01-06", Some("2020-06-01")),
+        rec(Construction, "2020-06-01", Some("2021-01-04")),
+        rec(Investigation, "2021-01-04", None),
+    ];
+    let refused = PhaseHistory::from_records(records.clone(), None).expect_err("a step back");
+    assert_eq!(refused.field(), Some("phases[2].phase"));
+    let named = [(d("2021-01-04"), Investigation)];
+    let history = PhaseHistory::with_returns(records.clone(), None, &named).expect("a return");
+    assert_eq!(history.returns().len(), 1);
+    assert_eq!(history.returns()[0].from, Construction);
+    // A name that matches no step back is refused: a return is never implied.
+    let wrong = [(d("2020-06-01"), Construction)];
+    let refused = PhaseHistory::with_returns(records[..2].to_vec(), Some(d("2021-01-04")), &wrong)
+        .expect_err("not a return");
+    assert_eq!(refused.field(), Some("returns[0]"));
+    // After a return, the product advances one step at a time again.
+    let mut history = history;
+    let t = history
+        .apply(&decision(Advance, d("2021-09-01")), d("2026-01-01"))
+        .expect("advance");
+    assert_eq!(t.status, ProductStatus::Active(Construction));
+    assert_eq!(history.returns().len(), 1);
+}

@@ -27,6 +27,7 @@ diesel::table! {
         construction_months -> Integer,
         acceleration_months -> Integer,
         created_at -> Timestamp,
+        committee_months -> Integer,
     }
 }
 
@@ -105,6 +106,7 @@ diesel::table! {
         started_on -> Date,
         ended_on -> Nullable<Date>,
         decision_id -> Nullable<BigInt>,
+        is_return -> Bool,
     }
 }
 
@@ -272,7 +274,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// What the beta.gouv.fr catalogue says of an imported product (migration 210001).
+    product_catalogue (product_id) {
+        product_id -> BigInt,
+        betagouv_id -> Text,
+        outcome -> Nullable<Text>,
+        synced -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// The certification level of a product's impact matrix (migration 210002).
+    matrix_certifications (product_id) {
+        product_id -> BigInt,
+        level -> Text,
+        certified_on -> Date,
+        set_by -> Nullable<BigInt>,
+        set_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(products -> incubators (incubator_id));
+diesel::joinable!(matrix_certifications -> products (product_id));
+diesel::joinable!(product_catalogue -> products (product_id));
 diesel::joinable!(product_events -> products (product_id));
 diesel::joinable!(phases -> products (product_id));
 diesel::joinable!(decisions -> products (product_id));
@@ -311,4 +336,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     login_attempts,
     product_events,
+    product_catalogue,
+    matrix_certifications,
 );

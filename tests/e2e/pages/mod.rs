@@ -21,6 +21,7 @@ mod account;
 mod browser;
 pub(crate) mod client;
 mod forms;
+mod product_form;
 mod suspect;
 
 use client::{call, cookie_pair, csrf_field, encode, set_cookies, text};
@@ -172,7 +173,7 @@ fn pages_sessions_csrf_and_headers() {
         "<details>",
         "<main",
         "<nav",
-        "<footer>",
+        "<footer",
     ] {
         assert!(
             html.contains(expected),

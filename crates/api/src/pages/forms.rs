@@ -320,25 +320,33 @@ pub fn form_page(template: &impl Template, errors: &FieldErrors) -> HttpResponse
 
 /// One choice of a `<select>`.
 pub struct Choice {
-    pub value: &'static str,
-    pub label: &'static str,
+    pub value: String,
+    pub label: String,
     pub selected: bool,
 }
 
 impl Choice {
-    /// The choices of a list, `chosen` selected.
-    pub fn list(
-        all: impl IntoIterator<Item = (&'static str, &'static str)>,
+    /// The choices of a list, `(value, label)`, `chosen` selected.
+    pub fn list<V: Into<String>, L: Into<String>>(
+        all: impl IntoIterator<Item = (V, L)>,
         chosen: &str,
     ) -> Vec<Choice> {
         all.into_iter()
-            .map(|(value, label)| Choice {
-                value,
-                label,
-                selected: value == chosen,
+            .map(|(value, label)| {
+                let value = value.into();
+                Choice {
+                    selected: value == chosen,
+                    value,
+                    label: label.into(),
+                }
             })
             .collect()
     }
+}
+
+/// A text field left blank: no value (an optional field cleared).
+pub fn optional(text: &str) -> Option<String> {
+    Some(text.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
 /// A number as people type it: `12,5` or `12.5`, spaces (thousands) ignored.

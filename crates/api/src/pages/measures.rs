@@ -1,6 +1,6 @@
 //! `/produits/{slug}/mesures`: the weekly form, one row per indicator for the chosen week
 //! (weekly indicators) and month (monthly ones), saved through the API's own batch code
-//! (`routes::measures::post_rows`, source `form`): all rows or none. A value that would be
+//! (`service::measures::post_rows`, source `form`): all rows or none. A value that would be
 //! flagged as suspect is not saved at once: the form comes back with a warning next to it and
 //! a box to tick to confirm (no script needed); confirmed, it is saved and flagged.
 

@@ -27,6 +27,7 @@ mod measures_csv;
 mod multipart;
 mod portfolio;
 mod product;
+mod product_form;
 mod review_pack;
 mod session;
 mod stats;
@@ -52,6 +53,11 @@ pub fn set_state_brand(on: bool) {
 }
 
 impl Nav {
+    /// The vendored DSFR's version, which every asset URL carries.
+    pub fn dsfr(&self) -> &'static str {
+        crate::assets::DSFR_VERSION
+    }
+
     /// Whether the layout shows the « République Française » brand block.
     pub fn state_brand(&self) -> bool {
         STATE_BRAND.load(Ordering::Relaxed)
@@ -94,6 +100,11 @@ pub fn configure(
             .service(session::logout)
             .service(portfolio::portfolio_page)
             .service(stats::stats)
+            // Before `/produits/{slug}`, which would take « nouveau » for a slug.
+            .service(product_form::new_form)
+            .service(product_form::create)
+            .service(product_form::edit_form)
+            .service(product_form::update)
             .service(product::product_page)
             .service(contract::contract_page)
             .service(measures::show)

@@ -1,15 +1,19 @@
 //! `/`: the portfolio at a glance, for signed-in people: counts per phase, the phases chart
 //! and the timeline, the drift scatter, overdue products and late teams, filtered by incubator, phase and name.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{get, web};
 use askama::Template;
 use chrono::Utc;
 use pilote_charts::french;
-use pilote_domain::{GlanceEntry, ProductStatus, Slug, access::Action, glance};
+use pilote_domain::{
+    GlanceEntry, ProductStatus, Slug,
+    access::{Action, allows},
+    glance,
+};
 use pilote_store::{
     Database,
     repo::{
-        incubators,
+        committees, incubators,
         products::{self, ProductOverview},
         pulse,
     },
@@ -19,15 +23,9 @@ use serde::Deserialize;
 use super::{
     Nav,
     charts::{ChartBlock, size, svg},
-    error_page, redirect,
+    forms::{Choice, PageResult, SignedIn},
 };
-use crate::{
-    access,
-    auth::session::{MaybePageUser, SessionConfig},
-    db,
-    error::ApiError,
-    service::chart_data,
-};
+use crate::{access, db, error::ApiError, service::chart_data};
 
 /// `?incubateur=&phase=&q=`; empty values mean « all ».
 #[derive(Debug, Default, Deserialize)]
@@ -35,13 +33,6 @@ pub struct Filters {
     incubateur: Option<String>,
     phase: Option<String>,
     q: Option<String>,
-}
-
-/// A choice of a `<select>`.
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
 }
 
 /// One product line.
@@ -59,6 +50,8 @@ struct Row {
 #[template(path = "portfolio.html")]
 struct PortfolioPage {
     nav: Nav,
+    /// Manages an incubator: may create products there.
+    can_create: bool,
     incubators: Vec<Choice>,
     phases: Vec<Choice>,
     q: String,
@@ -67,28 +60,33 @@ struct PortfolioPage {
     rows: Vec<Row>,
     overdue: Vec<Row>,
     late: Vec<Row>,
+    /// Committees to schedule within 30 days, or overdue: (slug, name, state, due on).
+    committees: Vec<(String, String, &'static str, String)>,
     charts: Vec<ChartBlock>,
 }
 
 /// The portfolio page; anonymous visitors go to `/connexion`.
 #[get("/")]
 pub async fn portfolio_page(
-    visitor: MaybePageUser,
+    user: SignedIn,
     db: web::Data<Database>,
-    config: web::Data<SessionConfig>,
     filters: web::Query<Filters>,
-) -> HttpResponse {
-    let Some(user) = visitor.0 else {
-        return redirect("/connexion");
-    };
-    if let Err(e) = access::require(&user.user, Action::Read) {
-        return error_page(e);
-    }
-    let nav = Nav::of(&user, &config);
-    match build(&db, filters.into_inner(), nav).await {
-        Ok(page) => super::render(&page),
-        Err(e) => error_page(e),
-    }
+) -> PageResult {
+    access::require(&user.user.user, Action::Read)?;
+    let grants = user.user.user.grants.clone();
+    let mut page = build(&db, filters.into_inner(), user.nav).await?;
+    // Any incubator the visitor manages (the choices list every incubator).
+    page.can_create = page.incubators.iter().any(|c| {
+        Slug::parse(&c.value).is_ok_and(|incubator| {
+            allows(
+                &grants,
+                Action::Manage {
+                    incubator: &incubator,
+                },
+            )
+        })
+    });
+    Ok(super::render(&page))
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
@@ -107,19 +105,21 @@ async fn build(
     let q = non_empty(filters.q).unwrap_or_default();
     let today = Utc::now().date_naive();
     let chosen = incubator.clone();
-    let (all_incubators, overviews, pulses, phases, timeline, drift) = db::read(db, move |c| {
-        let all = incubators::list(c)?;
-        let chosen = chosen.filter(|s| all.iter().any(|(_, i)| &i.slug == s));
-        Ok((
-            all,
-            products::overviews(c, chosen.as_ref(), today)?,
-            pulse::pulses(c, today)?,
-            chart_data::portfolio_phases(c, chosen.as_ref(), today)?,
-            chart_data::timeline(c, chosen.as_ref(), today)?,
-            chart_data::drift(c, chosen.as_ref(), today)?,
-        ))
-    })
-    .await?;
+    let (all_incubators, overviews, pulses, phases, timeline, drift, due) =
+        db::read(db, move |c| {
+            let all = incubators::list(c)?;
+            let chosen = chosen.filter(|s| all.iter().any(|(_, i)| &i.slug == s));
+            Ok((
+                all,
+                products::overviews(c, chosen.as_ref(), today)?,
+                pulse::pulses(c, today)?,
+                chart_data::portfolio_phases(c, chosen.as_ref(), today)?,
+                chart_data::timeline(c, chosen.as_ref(), today)?,
+                chart_data::drift(c, chosen.as_ref(), today)?,
+                committees::due(c, chosen.as_ref(), today)?,
+            ))
+        })
+        .await?;
     let g = glance(overviews.iter().map(|o| GlanceEntry {
         key: o,
         status: o.status,
@@ -231,28 +231,36 @@ async fn build(
     let selected_phase = phase.unwrap_or_default();
     Ok(PortfolioPage {
         nav,
-        incubators: all_incubators
-            .into_iter()
-            .map(|(_, i)| Choice {
-                selected: i.slug.as_ref() == selected_incubator,
-                value: i.slug.to_string(),
-                label: i.name,
-            })
-            .collect(),
-        phases: ProductStatus::ALL
-            .iter()
-            .map(|s| Choice {
-                value: s.as_str().to_owned(),
-                label: s.label_fr().to_owned(),
-                selected: s.as_str() == selected_phase,
-            })
-            .collect(),
+        can_create: false,
+        incubators: Choice::list(
+            all_incubators
+                .into_iter()
+                .map(|(_, i)| (i.slug.to_string(), i.name)),
+            &selected_incubator,
+        ),
+        phases: Choice::list(
+            ProductStatus::ALL
+                .iter()
+                .map(|s| (s.as_str(), s.label_fr())),
+            &selected_phase,
+        ),
         q,
         total: overviews.len(),
         counts,
         rows,
         overdue,
         late,
+        committees: due
+            .into_iter()
+            .map(|d| {
+                (
+                    d.slug.to_string(),
+                    d.name,
+                    d.state.label_fr(),
+                    french::date(d.due_on),
+                )
+            })
+            .collect(),
         charts: vec![phases_block, timeline_block, drift_block],
     })
 }

@@ -50,6 +50,16 @@ struct PhaseRow {
     phase: &'static str,
     from: String,
     to: String,
+    /// It began with a return to an earlier phase.
+    returned: bool,
+}
+
+/// What the beta.gouv.fr catalogue says of an imported product.
+struct CatalogueRow {
+    /// Its id there, as written.
+    betagouv_id: String,
+    /// How it ended, in French, if it did.
+    outcome: Option<&'static str>,
 }
 
 /// One committee decision.
@@ -84,6 +94,7 @@ struct ProductPage {
     status: &'static str,
     indicators: Vec<IndicatorRow>,
     phases: Vec<PhaseRow>,
+    catalogue: Option<CatalogueRow>,
     decisions: Vec<DecisionRow>,
     contract: Option<ContractRow>,
     reviews: Vec<ReviewRow>,
@@ -92,6 +103,8 @@ struct ProductPage {
     can_measure: bool,
     /// Whether the visitor may record a committee decision (managers, admins).
     can_decide: bool,
+    /// May edit the product's sheet (its team, its managers).
+    can_edit: bool,
     /// The CSRF token of the « valeur vérifiée » forms (shown to those who may measure).
     csrf: String,
 }
@@ -103,6 +116,7 @@ struct Loaded {
     incubator: String,
     dashboard: Dashboard,
     history: pilote_domain::PhaseHistory,
+    catalogue: Option<(String, Option<pilote_domain::Outcome>)>,
     decisions: Vec<phases::DecisionRecord>,
     contract: Option<ContractStatus>,
     reviews: Vec<reviews::ReviewRecord>,
@@ -144,6 +158,7 @@ async fn load(db: &web::Data<Database>, slug: &str, full: bool) -> Result<Loaded
         let incubator = incubators::find(c, &product.incubator)?.1.name;
         let dashboard = chart_data::dashboard(c, id, today)?;
         let history = phases::history(c, id)?;
+        let catalogue = pilote_store::repo::import::catalogue_entry(c, id)?;
         let suspects = latest_suspects(c, id)?;
         // The public page reads nothing confidential in the first place.
         let (decisions, contract, reviews) = if full {
@@ -162,6 +177,7 @@ async fn load(db: &web::Data<Database>, slug: &str, full: bool) -> Result<Loaded
             incubator,
             dashboard,
             history,
+            catalogue,
             decisions,
             contract,
             reviews,
@@ -272,6 +288,7 @@ pub async fn product_page(
             nav,
             can_measure: access::measures_writer(&principal, &scope).is_ok(),
             can_decide: access::require(&user.user, scope.manage()).is_ok(),
+            can_edit: access::require(&user.user, scope.contribute()).is_ok(),
             status: l.history.status().label_fr(),
             phases: l
                 .history
@@ -283,8 +300,13 @@ pub async fn product_page(
                     to: r
                         .ended_on
                         .map_or_else(|| "en cours".to_owned(), french::date),
+                    returned: l.history.is_return(r),
                 })
                 .collect(),
+            catalogue: l.catalogue.map(|(betagouv_id, outcome)| CatalogueRow {
+                betagouv_id,
+                outcome: outcome.map(pilote_domain::Outcome::label_fr),
+            }),
             decisions: l
                 .decisions
                 .iter()

@@ -7,10 +7,10 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use chrono::Utc;
 use pilote_charts::{Dashboard, Format, french};
-use pilote_domain::{Efficiency, IndicatorCell, Matrix, Product, Slug};
+use pilote_domain::{CertificationLevel, Efficiency, IndicatorCell, Matrix, Product, Slug};
 use pilote_store::{
     Database,
-    repo::{incubators, matrix, matrix_publication, phases, products},
+    repo::{incubators, matrix, matrix_certification, matrix_publication, phases, products},
 };
 
 use super::{
@@ -57,6 +57,8 @@ struct StatsPage {
     product: Product,
     incubator: String,
     status: &'static str,
+    /// The matrix's certification level, in French, with its date when set.
+    certification: String,
     principles: Vec<PrincipleBlock>,
     /// `None` when the product does not publish its efficiency figures.
     efficiency: Option<EfficiencyBlock>,
@@ -178,22 +180,30 @@ pub async fn stats(
     let result = async {
         let slug = Slug::parse(&path).map_err(|_| ApiError::NotFound("product"))?;
         let today = Utc::now().date_naive();
-        let (product, incubator, status, matrix, publish, dashboard) = db::read(&db, move |c| {
-            let (id, product) = products::find(c, &slug)?;
-            if !product.published {
-                return Ok(None);
-            }
-            let incubator = incubators::find(c, &product.incubator)?.1.name;
-            let status = phases::history(c, id)?.status().label_fr();
-            let publish = matrix_publication::publishes_efficiency(c, id)?;
-            let matrix = matrix::public_at(c, id, today, publish)?;
-            let dashboard = chart_data::dashboard(c, id, today)?;
-            Ok(Some((
-                product, incubator, status, matrix, publish, dashboard,
-            )))
-        })
-        .await?
-        .ok_or(ApiError::NotFound("product"))?;
+        let (product, incubator, status, matrix, publish, dashboard, certification) =
+            db::read(&db, move |c| {
+                let (id, product) = products::find(c, &slug)?;
+                if !product.published {
+                    return Ok(None);
+                }
+                let incubator = incubators::find(c, &product.incubator)?.1.name;
+                let status = phases::history(c, id)?.status().label_fr();
+                let publish = matrix_publication::publishes_efficiency(c, id)?;
+                let matrix = matrix::public_at(c, id, today, publish)?;
+                let dashboard = chart_data::dashboard(c, id, today)?;
+                let certification = matrix_certification::get(c, id)?;
+                Ok(Some((
+                    product,
+                    incubator,
+                    status,
+                    matrix,
+                    publish,
+                    dashboard,
+                    certification,
+                )))
+            })
+            .await?
+            .ok_or(ApiError::NotFound("product"))?;
         let principles = principles(&matrix);
         let chart = chart(&dashboard, &principles)?;
         Ok::<_, ApiError>(StatsPage {
@@ -201,6 +211,10 @@ pub async fn stats(
             product,
             incubator,
             status,
+            certification: certification.map_or_else(
+                || CertificationLevel::None.label_fr().to_owned(),
+                |c| format!("{} (le {})", c.level().label_fr(), french::date(c.on())),
+            ),
             efficiency: publish.then(|| efficiency_block(&matrix.efficiency)),
             principles,
             chart,

@@ -32,6 +32,9 @@ pub struct PhaseItem {
     pub label: &'static str,
     pub started_on: NaiveDate,
     pub ended_on: Option<NaiveDate>,
+    /// The phase began with a return to an earlier phase (history imported from the
+    /// beta.gouv.fr catalogue; a decision never goes back).
+    pub is_return: bool,
 }
 
 fn phase_items(history: &PhaseHistory) -> Vec<PhaseItem> {
@@ -43,6 +46,7 @@ fn phase_items(history: &PhaseHistory) -> Vec<PhaseItem> {
             label: r.phase.label_fr(),
             started_on: r.started_on,
             ended_on: r.ended_on,
+            is_return: history.is_return(r),
         })
         .collect()
 }

@@ -4,14 +4,17 @@
 use actix_web::{get, web};
 use chrono::{NaiveDate, Utc};
 use pilote_domain::{
-    CostPerImpact, Efficiency, EfficiencyYear, IndicatorCell, Matrix, MatrixRole, ObjectiveStatus,
-    PeriodValue, Principle, PrincipleColumn, Slot, SlotState, access::Action,
+    Certification, CostPerImpact, Efficiency, EfficiencyYear, IndicatorCell, Matrix, MatrixRole,
+    ObjectiveStatus, PeriodValue, Principle, PrincipleColumn, Slot, SlotState, access::Action,
 };
-use pilote_store::{Database, repo::matrix};
+use pilote_store::{
+    Database,
+    repo::{matrix, matrix_certification},
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::indicators::IndicatorItem;
+use super::{indicators::IndicatorItem, matrix_certification::CertificationItem};
 use crate::{
     access,
     auth::Principal,
@@ -237,22 +240,26 @@ pub struct MatrixItem {
     /// The four mandatory slots.
     pub slots: Vec<SlotItem>,
     pub efficiency: EfficiencyItem,
+    /// Its certification level as it stands now (set by administrators), whatever `at`.
+    pub certification: CertificationItem,
 }
 
-impl From<Matrix> for MatrixItem {
-    fn from(m: Matrix) -> Self {
+impl MatrixItem {
+    fn new(m: Matrix, certification: Option<Certification>) -> Self {
         MatrixItem {
             at: m.at,
             principles: m.principles.into_iter().map(Into::into).collect(),
             slots: m.slots.into_iter().map(Into::into).collect(),
             efficiency: m.efficiency.into(),
+            certification: CertificationItem::of(certification),
         }
     }
 }
 
 /// The product's « matrice d'impact » at a date: the five principles with their indicators
 /// (latest value, value a year before, evolution, objective status), the four mandatory slots
-/// (`ok`, `missing` or `stale`) and the efficiency figures. See `docs/impact.md`.
+/// (`ok`, `missing` or `stale`), the efficiency figures and the certification level. See
+/// `docs/impact.md`.
 #[utoipa::path(
     operation_id = "product_matrix",
     tag = "indicators",
@@ -278,6 +285,12 @@ pub async fn get(
     access::person_allowed(&principal, Action::Read)?;
     let scope = scope_of(&db, &path).await?;
     let at = query.at.unwrap_or_else(|| Utc::now().date_naive());
-    let matrix = db::read(&db, move |c| matrix::at(c, scope.id, at)).await?;
-    Ok(web::Json(matrix.into()))
+    let (matrix, certification) = db::read(&db, move |c| {
+        Ok((
+            matrix::at(c, scope.id, at)?,
+            matrix_certification::get(c, scope.id)?,
+        ))
+    })
+    .await?;
+    Ok(web::Json(MatrixItem::new(matrix, certification)))
 }

@@ -5,17 +5,17 @@
 use actix_web::{get, web};
 use chrono::{NaiveDate, Utc};
 use pilote_domain::{
-    Matrix, MatrixRole, MatrixSort, MatrixSummary, Phase, ProductStatus, SortOrder, access::Action,
-    completeness_counts, sort_matrix_rows, summarize_matrix,
+    Certification, Matrix, MatrixRole, MatrixSort, MatrixSummary, Phase, ProductStatus, SortOrder,
+    access::Action, completeness_counts, sort_matrix_rows, summarize_matrix,
 };
 use pilote_store::{
     Database,
-    repo::{matrix_portfolio, products},
+    repo::{matrix_certification, matrix_portfolio, products},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::matrix::SlotStateItem;
+use super::{matrix::SlotStateItem, matrix_certification::CertificationItem};
 use crate::{
     access,
     auth::Principal,
@@ -77,6 +77,8 @@ pub struct PortfolioMatrixRow {
     pub north_star: Option<String>,
     /// The north star's latest value against the same period a year before, in %.
     pub north_star_evolution_pct: Option<f64>,
+    /// The matrix's certification level (set by administrators).
+    pub certification: CertificationItem,
 }
 
 /// The portfolio's matrix.
@@ -114,8 +116,10 @@ fn row(
     overview: products::ProductOverview,
     matrix: &Matrix,
     summary: MatrixSummary,
+    certification: Option<Certification>,
 ) -> PortfolioMatrixRow {
     PortfolioMatrixRow {
+        certification: CertificationItem::of(certification),
         slug: overview.product.slug.to_string(),
         name: overview.product.name,
         incubator: overview.product.incubator.to_string(),
@@ -201,7 +205,7 @@ pub async fn portfolio(
         .map(|s| scope::slug(s, "incubator"))
         .transpose()?;
     let at = query.at.unwrap_or_else(|| Utc::now().date_naive());
-    let (overviews, mut matrices) = db::read(&db, move |c| {
+    let (overviews, mut matrices, certifications) = db::read(&db, move |c| {
         let overviews: Vec<_> = products::overviews(c, incubator.as_ref(), at)?
             .into_iter()
             .filter(|o| o.status != ProductStatus::Stopped)
@@ -209,7 +213,7 @@ pub async fn portfolio(
             .collect();
         let ids: Vec<_> = overviews.iter().map(|o| o.id).collect();
         let matrices = matrix_portfolio::of_products(c, &ids, at)?;
-        Ok((overviews, matrices))
+        Ok((overviews, matrices, matrix_certification::all(c)?))
     })
     .await?;
     let mut rows: Vec<(PortfolioMatrixRow, MatrixSummary)> = overviews
@@ -217,7 +221,8 @@ pub async fn portfolio(
         .filter_map(|o| {
             let matrix = matrices.remove(&o.id)?;
             let summary = summarize_matrix(&matrix);
-            Some((row(o, &matrix, summary.clone()), summary))
+            let certification = certifications.get(&o.id).copied();
+            Some((row(o, &matrix, summary.clone(), certification), summary))
         })
         .collect();
     sort_matrix_rows(&mut rows, sort, order, |(r, s)| (r.name.as_str(), s));

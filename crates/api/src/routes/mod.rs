@@ -8,6 +8,7 @@ use crate::{error::ApiError, openapi};
 pub mod auth;
 pub mod charts;
 pub mod commitments;
+pub mod committee_cadence;
 pub mod contract;
 pub mod contract_dto;
 pub mod decisions;
@@ -15,6 +16,7 @@ pub mod health;
 pub mod incubators;
 pub mod indicators;
 pub mod matrix;
+pub mod matrix_certification;
 pub mod matrix_portfolio;
 pub mod me;
 pub mod measures;
@@ -49,6 +51,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(me::me)
                 .service(incubators::list)
                 .service(incubators::create)
+                .service(committee_cadence::put)
                 .service(portfolio::summary)
                 .service(matrix_portfolio::portfolio)
                 .service(products::list)
@@ -70,6 +73,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(measures::history)
                 .service(measures::clear_suspect)
                 .service(matrix::get)
+                .service(matrix_certification::put)
                 .service(tokens::create)
                 .service(tokens::list)
                 .service(tokens::revoke)

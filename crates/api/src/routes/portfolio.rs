@@ -7,7 +7,7 @@ use chrono::{NaiveDate, Utc};
 use pilote_domain::{ContractSummary, GlanceEntry, access::Action, glance, summarize};
 use pilote_store::{
     Database,
-    repo::{contract_status, products, pulse},
+    repo::{committees, contract_status, products, pulse},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -38,6 +38,23 @@ pub struct Portfolio {
     pub teams: Teams,
     /// Contract figures across running products that have a contract.
     pub contracts: Contracts,
+    /// Running products whose next committee is overdue or due within 30 days, soonest
+    /// first: due at most the incubator's `committee_months` after the last committee
+    /// decision (or the day the product entered its phase).
+    pub committees: Vec<CommitteeItem>,
+}
+
+/// A committee to schedule, or overdue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommitteeItem {
+    pub slug: String,
+    pub name: String,
+    /// The last committee decision (or the day the product entered its phase).
+    pub last_on: NaiveDate,
+    pub due_on: NaiveDate,
+    /// `to_schedule` (due within 30 days) or `overdue`.
+    #[schema(example = "overdue")]
+    pub state: &'static str,
 }
 
 /// The mean and median of a drift (0.25 is 25 %); null when no product has one.
@@ -145,7 +162,7 @@ pub async fn summary(
         .map(|s| scope::slug(s, "incubator"))
         .transpose()?;
     let today = Utc::now().date_naive();
-    let (overviews, pulses, statuses) = db::read(&db, move |c| {
+    let (overviews, pulses, statuses, committees) = db::read(&db, move |c| {
         let overviews = products::overviews(c, incubator.as_ref(), today)?;
         let running: Vec<_> = overviews
             .iter()
@@ -153,7 +170,8 @@ pub async fn summary(
             .map(|o| o.id)
             .collect();
         let statuses = contract_status::of_products(c, &running, today)?;
-        Ok((overviews, pulse::pulses(c, today)?, statuses))
+        let committees = committees::due(c, incubator.as_ref(), today)?;
+        Ok((overviews, pulse::pulses(c, today)?, statuses, committees))
     })
     .await?;
     let g = glance(overviews.iter().map(|o| GlanceEntry {
@@ -186,5 +204,18 @@ pub async fn summary(
         overdue,
         teams,
         contracts: summarize(statuses.iter().map(|(_, s)| s)).into(),
+        committees: committees
+            .into_iter()
+            .map(|d| CommitteeItem {
+                slug: d.slug.to_string(),
+                name: d.name,
+                last_on: d.last_on,
+                due_on: d.due_on,
+                state: match d.state {
+                    pilote_domain::CommitteeState::ToSchedule => "to_schedule",
+                    pilote_domain::CommitteeState::Overdue => "overdue",
+                },
+            })
+            .collect(),
     }))
 }

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{NaiveDate, Utc};
-use pilote_domain::{Product, ProductStatus, access::Action};
+use pilote_domain::{ProductStatus, access::Action};
 use pilote_store::{
     Database,
     repo::{
@@ -15,15 +15,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    access::{self, ProductScope},
-    auth::{CurrentUser, Principal},
+    access,
+    auth::Principal,
     db,
     error::{ApiError, ErrorEnvelope},
     json::Json,
     json::present,
     list::{List, PageQuery},
     openapi,
-    service::scope,
+    service::{products as edit, scope},
 };
 
 /// A product as lists and `GET` show it.
@@ -54,6 +54,13 @@ pub struct ProductItem {
     pub late: bool,
     pub last_posted: Option<NaiveDate>,
     pub north_star: Option<NorthStarItem>,
+    /// Its id in the beta.gouv.fr catalogue, as written there (`données-et-territoires`,
+    /// whose slug is `donnees-et-territoires`); `null` for a product created in Pilote.
+    pub betagouv_id: Option<String>,
+    /// How it ended, as the catalogue says (`consolidation`, `opere`, `transfere`,
+    /// `abandon`); `null` while it runs or when it was not imported.
+    #[schema(value_type = Option<openapi::Outcome>)]
+    pub outcome: Option<&'static str>,
 }
 
 /// The north star's latest value.
@@ -88,6 +95,8 @@ impl ProductItem {
             overdue_since: o.overdue_since,
             late: pulse.late,
             last_posted: pulse.last_posted,
+            betagouv_id: o.betagouv_id,
+            outcome: o.outcome.map(pilote_domain::Outcome::as_str),
             north_star: pulse.north_star.map(|n: NorthStar| NorthStarItem {
                 indicator: n.key.to_string(),
                 label: n.label,
@@ -271,34 +280,24 @@ pub async fn create(
     body: Json<NewProduct>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
-    let incubator = pilote_domain::Slug::parse(&body.incubator).map_err(|_| ApiError::Invalid {
+    // A wrong incubator keeps its API wording: it names a thing, it is not a slug rule.
+    pilote_domain::Slug::parse(&body.incubator).map_err(|_| ApiError::Invalid {
         field: "incubator".to_owned(),
         problem: "is not a valid slug".to_owned(),
     })?;
-    access::person_allowed(
-        &principal,
-        Action::Manage {
-            incubator: &incubator,
-        },
-    )?;
-    let today = Utc::now().date_naive();
-    let created_on = body.started_on.unwrap_or(today);
-    // The domain checks the start (`started_on`) with the other fields, before any write.
-    let product = Product {
-        slug: pilote_domain::Slug::parse(&body.slug)?,
-        name: body.name.trim().to_owned(),
-        pitch: body.pitch.trim().to_owned(),
+    let new = edit::NewProduct {
+        slug: body.slug,
+        name: body.name,
+        pitch: body.pitch,
+        incubator: body.incubator,
+        sponsor: body.sponsor,
         problem: body.problem,
-        sponsor: body.sponsor.trim().to_owned(),
-        incubator,
+        started_on: body.started_on,
+        published: body.published.unwrap_or(false),
         website: body.website,
         repository: body.repository,
-        published: body.published.unwrap_or(false),
-        created_on,
     };
-    let actor = access::actor(&principal);
-    let slug = product.slug.clone();
-    db::write(&db, move |c| products::insert(c, &product, actor)).await?;
+    let slug = edit::create(&db, &principal, new).await?;
     let item = load_item(&db, slug.clone()).await?;
     Ok(HttpResponse::Created()
         .insert_header((
@@ -356,69 +355,21 @@ pub async fn update(
     path: web::Path<String>,
     body: Json<ProductPatch>,
 ) -> Result<web::Json<ProductItem>, ApiError> {
-    let slug = scope::slug(&path, "product")?;
-    let patch = body.0;
-    let user = access::person(&principal)?.clone();
-    let actor = access::actor(&principal);
-    let lookup = slug.clone();
-    // Read, check and write in one transaction under the product's lock: a PATCH applied to a
-    // stale copy would undo a concurrent change (a manager publishing, say).
-    db::write(&db, move |c| {
-        let scope = scope::product(c, &lookup)?;
-        pilote_store::transaction::lock_product(c, scope.id)?;
-        let mut product = products::get(c, scope.id)?;
-        if let Err(refused) = allowed(&user, &scope, &patch, &product) {
-            return Ok(Err(refused));
-        }
-        let publish_efficiency = patch.publish_efficiency;
-        patch.apply(&mut product);
-        products::update(c, scope.id, &product, actor)?;
-        if let Some(publish) = publish_efficiency {
-            matrix_publication::set_publish_efficiency(c, scope.id, publish, actor)?;
-        }
-        Ok(Ok(()))
-    })
-    .await??;
+    let slug = edit::update(&db, &principal, &path, body.0.into()).await?;
     Ok(web::Json(load_item(&db, slug).await?))
 }
 
-/// The team edits the description; publishing (or unpublishing) is the managers' call.
-fn allowed(
-    user: &CurrentUser,
-    scope: &ProductScope,
-    patch: &ProductPatch,
-    product: &Product,
-) -> Result<(), ApiError> {
-    access::require(user, scope.contribute())?;
-    if patch.published.is_some_and(|p| p != product.published) {
-        access::require(user, scope.manage())?;
-    }
-    Ok(())
-}
-
-impl ProductPatch {
-    /// Sets the keys present in the PATCH.
-    fn apply(self, product: &mut Product) {
-        if let Some(name) = self.name {
-            product.name = name.trim().to_owned();
-        }
-        if let Some(pitch) = self.pitch {
-            product.pitch = pitch.trim().to_owned();
-        }
-        if let Some(sponsor) = self.sponsor {
-            product.sponsor = sponsor.trim().to_owned();
-        }
-        if let Some(problem) = self.problem {
-            product.problem = problem;
-        }
-        if let Some(website) = self.website {
-            product.website = website;
-        }
-        if let Some(repository) = self.repository {
-            product.repository = repository;
-        }
-        if let Some(published) = self.published {
-            product.published = published;
+impl From<ProductPatch> for edit::ProductChanges {
+    fn from(patch: ProductPatch) -> Self {
+        edit::ProductChanges {
+            name: patch.name,
+            pitch: patch.pitch,
+            problem: patch.problem,
+            sponsor: patch.sponsor,
+            website: patch.website,
+            repository: patch.repository,
+            published: patch.published,
+            publish_efficiency: patch.publish_efficiency,
         }
     }
 }

@@ -11,5 +11,6 @@ pub mod decisions;
 pub mod measures;
 pub mod measures_csv;
 pub mod opendata;
+pub mod products;
 pub mod review_pack;
 pub mod scope;

@@ -250,6 +250,7 @@ tables! {
         construction_months: i32,
         acceleration_months: i32,
         created_at: NaiveDateTime,
+        committee_months: i32,
     }
     products (id) {
         id: i64,
@@ -310,6 +311,7 @@ tables! {
         started_on: NaiveDate,
         ended_on: Option<NaiveDate>,
         decision_id: Option<i64>,
+        is_return: bool,
     }
     indicators (id) {
         id: i64,
@@ -429,6 +431,19 @@ tables! {
         happened_on: NaiveDate,
         comment: Option<String>,
         decision_id: Option<i64>,
+    }
+    product_catalogue (product_id) {
+        product_id: i64,
+        betagouv_id: String,
+        outcome: Option<String>,
+        synced: Option<String>,
+    }
+    matrix_certifications (product_id) {
+        product_id: i64,
+        level: String,
+        certified_on: NaiveDate,
+        set_by: Option<i64>,
+        set_at: NaiveDateTime,
     }
 }
 

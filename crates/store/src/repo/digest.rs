@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{Days, NaiveDate};
 use diesel::prelude::*;
 use pilote_domain::{
-    Digest, DigestProduct, IncompleteMatrix, OverdueEntry, Period, ProductStatus,
+    CommitteeEntry, Digest, DigestProduct, IncompleteMatrix, OverdueEntry, Period, ProductStatus,
     REVIEW_HORIZON_DAYS, ReviewDue, SlotState, Slug, StatusChange, SuspectEntry, iso_week_label,
 };
 
@@ -15,7 +15,7 @@ use crate::{
     connection::DbConnection,
     error::StoreResult,
     ids::ProductId,
-    repo::{contract_status, contracts, matrix, products, pulse},
+    repo::{committees, contract_status, contracts, matrix, products, pulse},
     schema::{indicators, measures},
 };
 
@@ -110,7 +110,20 @@ pub fn of_week(
         }
     }
 
+    let committees = committees::due(conn, incubator, to)?
+        .into_iter()
+        .map(|c| CommitteeEntry {
+            product: DigestProduct {
+                slug: c.slug.to_string(),
+                name: c.name,
+            },
+            due_on: c.due_on,
+            state: c.state,
+        })
+        .collect();
+
     Ok(Digest {
+        committees,
         week: iso_week_label(week),
         from,
         to,

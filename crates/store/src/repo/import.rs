@@ -4,7 +4,9 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use pilote_domain::{DecisionKind, Incubator, PhaseDurations, PhaseHistory, Product, Slug};
+use pilote_domain::{
+    DecisionKind, Incubator, Outcome, PhaseDurations, PhaseHistory, Product, Slug,
+};
 
 use crate::{
     clock,
@@ -13,7 +15,8 @@ use crate::{
     ids::{Actor, ProductId},
     repo::{audit, incubators, phases, products},
     schema::{
-        decisions, incubators as inc, phases as phase_rows, product_events, products as prod,
+        decisions, incubators as inc, phases as phase_rows, product_catalogue as cat,
+        product_events, products as prod,
     },
 };
 
@@ -37,10 +40,15 @@ pub struct EventInput {
 }
 
 /// A product to import, with its repaired history. `published` and `problem` are Pilote's
-/// own fields: kept as stored on an update.
+/// own fields: kept as stored on an update. The product is found again by `betagouv_id`, the
+/// catalogue's id as written, then by slug (products imported before ids were kept).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProductInput {
     pub product: Product,
+    /// The catalogue's id, as written (`données-et-territoires`).
+    pub betagouv_id: String,
+    /// How the product ended, if the catalogue says it did.
+    pub outcome: Option<Outcome>,
     pub perennisation_mode: Option<String>,
     pub history: PhaseHistory,
     pub events: Vec<EventInput>,
@@ -103,7 +111,7 @@ pub fn apply(
     Ok(out)
 }
 
-fn upsert_incubator(
+pub(crate) fn upsert_incubator(
     conn: &mut DbConnection,
     input: &IncubatorInput,
     changes: &mut Changes,
@@ -151,16 +159,15 @@ fn upsert_incubator(
     Ok(())
 }
 
-fn upsert_product(
+pub(crate) fn upsert_product(
     conn: &mut DbConnection,
     input: &ProductInput,
     out: &mut ImportChanges,
 ) -> StoreResult<()> {
-    let slug = &input.product.slug;
-    let stored = match products::find(conn, slug) {
-        Ok(found) => Some(found),
-        Err(StoreError::NotFound { .. }) => None,
-        Err(e) => return Err(e),
+    let stored = find_product(conn, input)?;
+    let slug = match &stored {
+        Some((_, before)) => before.slug.clone(),
+        None => input.product.slug.clone(),
     };
     let mut what = Vec::new();
     let id = match stored {
@@ -171,11 +178,13 @@ fn upsert_product(
             set_mode(conn, id, input.perennisation_mode.as_deref())?;
             out.products.imported += 1;
             out.phases.imported += input.history.records().len();
+            sync_catalogue(conn, id, input)?;
             what.push("created".to_owned());
             id
         }
         Some((id, before)) => {
             let wanted = Product {
+                slug: before.slug.clone(),
                 published: before.published,
                 problem: before.problem.clone(),
                 ..input.product.clone()
@@ -200,6 +209,9 @@ fn upsert_product(
                 out.phases.removed += history.records().len();
                 out.phases.imported += input.history.records().len();
                 what.push("phases".to_owned());
+            }
+            if let Some(field) = sync_catalogue(conn, id, input)? {
+                what.push(field.to_owned());
             }
             if what.is_empty() {
                 out.products.unchanged += 1;
@@ -229,6 +241,9 @@ fn upsert_product(
                         "changed": what,
                         "phase": input.history.status().as_str(),
                         "perennisation_mode": input.perennisation_mode,
+                        "betagouv_id": input.betagouv_id,
+                        "outcome": input.outcome.map(Outcome::as_str),
+                        "returns": input.history.returns().len(),
                     })
                     .to_string(),
                 ),
@@ -236,6 +251,111 @@ fn upsert_product(
         )?;
     }
     Ok(())
+}
+
+/// The stored product this input updates: the one holding its catalogue id, else the one of
+/// its slug, unless that one came from another catalogue id (then the slug is taken).
+pub(crate) fn find_product(
+    conn: &mut DbConnection,
+    input: &ProductInput,
+) -> StoreResult<Option<(ProductId, Product)>> {
+    let by_id: Option<i64> = cat::table
+        .filter(cat::betagouv_id.eq(&input.betagouv_id))
+        .select(cat::product_id)
+        .first(conn)
+        .optional()?;
+    if let Some(id) = by_id {
+        let id = ProductId(id);
+        return Ok(Some((id, products::get(conn, id)?)));
+    }
+    let (id, product) = match products::find(conn, &input.product.slug) {
+        Ok(found) => found,
+        Err(StoreError::NotFound { .. }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let other: Option<String> = cat::table
+        .find(id.0)
+        .select(cat::betagouv_id)
+        .first(conn)
+        .optional()?;
+    match other {
+        Some(other) => Err(StoreError::Conflict(format!(
+            "the slug {} belongs to the catalogue's product {other}, not {}",
+            input.product.slug, input.betagouv_id
+        ))),
+        None => Ok(Some((id, product))),
+    }
+}
+
+/// Makes the product's catalogue row say `input`'s id and outcome, and records `input` as
+/// the base of the next sync; returns which of id and outcome changed.
+pub(crate) fn sync_catalogue(
+    conn: &mut DbConnection,
+    id: ProductId,
+    input: &ProductInput,
+) -> StoreResult<Option<&'static str>> {
+    let outcome = input.outcome.map(Outcome::as_str);
+    let synced = Some(super::sync::Synced::of(input).to_json());
+    let stored: Option<(String, Option<String>, Option<String>)> = cat::table
+        .find(id.0)
+        .select((cat::betagouv_id, cat::outcome, cat::synced))
+        .first(conn)
+        .optional()?;
+    let changed = match stored {
+        None => {
+            diesel::insert_into(cat::table)
+                .values((
+                    cat::product_id.eq(id.0),
+                    cat::betagouv_id.eq(&input.betagouv_id),
+                    cat::outcome.eq(outcome),
+                    cat::synced.eq(&synced),
+                ))
+                .execute(conn)?;
+            Some("betagouv_id")
+        }
+        Some((betagouv_id, stored_outcome, stored_synced)) => {
+            let changed = if betagouv_id != input.betagouv_id {
+                Some("betagouv_id")
+            } else if stored_outcome.as_deref() != outcome {
+                Some("outcome")
+            } else {
+                None
+            };
+            if changed.is_some() || stored_synced != synced {
+                diesel::update(cat::table.find(id.0))
+                    .set((
+                        cat::betagouv_id.eq(&input.betagouv_id),
+                        cat::outcome.eq(outcome),
+                        cat::synced.eq(&synced),
+                    ))
+                    .execute(conn)?;
+            }
+            changed
+        }
+    };
+    Ok(changed)
+}
+
+/// What the catalogue says of a product: its id there and its outcome; `None` for a product
+/// created in Pilote.
+pub fn catalogue_entry(
+    conn: &mut DbConnection,
+    id: ProductId,
+) -> StoreResult<Option<(String, Option<Outcome>)>> {
+    let row: Option<(String, Option<String>)> = cat::table
+        .find(id.0)
+        .select((cat::betagouv_id, cat::outcome))
+        .first(conn)
+        .optional()?;
+    row.map(|(betagouv_id, outcome)| {
+        let outcome = outcome
+            .as_deref()
+            .map(Outcome::parse)
+            .transpose()
+            .map_err(|e| crate::error::corrupt("product_catalogue", id, e))?;
+        Ok((betagouv_id, outcome))
+    })
+    .transpose()
 }
 
 fn product_differences(before: &Product, after: &Product) -> Vec<String> {
@@ -255,14 +375,18 @@ fn product_differences(before: &Product, after: &Product) -> Vec<String> {
         .collect()
 }
 
-fn set_mode(conn: &mut DbConnection, id: ProductId, mode: Option<&str>) -> StoreResult<()> {
+pub(crate) fn set_mode(
+    conn: &mut DbConnection,
+    id: ProductId,
+    mode: Option<&str>,
+) -> StoreResult<()> {
     diesel::update(prod::table.find(id.0))
         .set(prod::perennisation_mode.eq(mode))
         .execute(conn)?;
     Ok(())
 }
 
-fn write_history(
+pub(crate) fn write_history(
     conn: &mut DbConnection,
     id: ProductId,
     history: &PhaseHistory,
@@ -273,12 +397,12 @@ fn write_history(
 }
 
 #[derive(Queryable)]
-struct EventRow {
-    id: i64,
-    name: String,
-    happened_on: NaiveDate,
-    comment: Option<String>,
-    decision_id: Option<i64>,
+pub(crate) struct EventRow {
+    pub(crate) id: i64,
+    pub(crate) name: String,
+    pub(crate) happened_on: NaiveDate,
+    pub(crate) comment: Option<String>,
+    pub(crate) decision_id: Option<i64>,
 }
 
 /// A product's stored events, oldest first.
@@ -294,7 +418,10 @@ pub fn events(conn: &mut DbConnection, product: ProductId) -> StoreResult<Vec<Ev
         .collect())
 }
 
-fn load_events(conn: &mut DbConnection, product: ProductId) -> StoreResult<Vec<EventRow>> {
+pub(crate) fn load_events(
+    conn: &mut DbConnection,
+    product: ProductId,
+) -> StoreResult<Vec<EventRow>> {
     Ok(product_events::table
         .filter(product_events::product_id.eq(product.0))
         .order((product_events::happened_on, product_events::id))
@@ -360,7 +487,7 @@ fn sync_events(
 
 /// A committee's event is a `continue` decision: it kept the product in its phase (phase
 /// changes come from the phase list itself, never from events).
-fn insert_committee_decision(
+pub(crate) fn insert_committee_decision(
     conn: &mut DbConnection,
     product: ProductId,
     event: &EventInput,

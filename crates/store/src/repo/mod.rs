@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod commitments;
+pub mod committees;
 pub mod contract_status;
 pub mod contracts;
 pub mod digest;
@@ -12,6 +13,7 @@ pub mod indicators;
 pub mod latest;
 pub mod login_attempts;
 pub mod matrix;
+pub mod matrix_certification;
 pub mod matrix_portfolio;
 pub mod matrix_publication;
 pub mod measures;
@@ -22,5 +24,6 @@ pub mod products;
 pub mod pulse;
 pub mod reviews;
 pub mod spend;
+pub mod sync;
 pub mod tokens;
 pub mod users;

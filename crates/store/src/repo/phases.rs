@@ -26,6 +26,7 @@ struct PhaseRow {
     phase: String,
     started_on: NaiveDate,
     ended_on: Option<NaiveDate>,
+    is_return: bool,
 }
 
 /// A recorded committee decision.
@@ -55,7 +56,7 @@ pub(crate) fn insert_history(
     history: &PhaseHistory,
 ) -> StoreResult<()> {
     for record in history.records() {
-        insert_record(conn, product, record, None)?;
+        insert_record(conn, product, record, None, history.is_return(record))?;
     }
     Ok(())
 }
@@ -65,6 +66,7 @@ fn insert_record(
     product: ProductId,
     record: &PhaseRecord,
     decision: Option<DecisionId>,
+    is_return: bool,
 ) -> StoreResult<()> {
     diesel::insert_into(phases::table)
         .values((
@@ -73,6 +75,7 @@ fn insert_record(
             phases::started_on.eq(record.started_on),
             phases::ended_on.eq(record.ended_on),
             phases::decision_id.eq(decision.map(|d| d.0)),
+            phases::is_return.eq(is_return),
         ))
         .execute(conn)?;
     Ok(())
@@ -102,28 +105,29 @@ pub fn histories(
                 .load(conn)?,
         );
     }
-    let mut grouped: HashMap<ProductId, Vec<PhaseRecord>> = HashMap::new();
+    type Loaded = (Vec<PhaseRecord>, Vec<(NaiveDate, Phase)>);
+    let mut grouped: HashMap<ProductId, Loaded> = HashMap::new();
     for row in rows {
         let phase = Phase::parse(&row.phase).map_err(|e| corrupt("phases", row.product_id, e))?;
-        grouped
-            .entry(ProductId(row.product_id))
-            .or_default()
-            .push(PhaseRecord {
-                phase,
-                started_on: row.started_on,
-                ended_on: row.ended_on,
-            });
+        let (records, returns) = grouped.entry(ProductId(row.product_id)).or_default();
+        records.push(PhaseRecord {
+            phase,
+            started_on: row.started_on,
+            ended_on: row.ended_on,
+        });
+        if row.is_return {
+            returns.push((row.started_on, phase));
+        }
     }
     grouped
         .into_iter()
-        .map(|(id, mut records)| {
-            // Ties on the start date (a zero-length phase) are broken by phase order.
-            records.sort_by_key(|r| (r.started_on, r.phase));
+        .map(|(id, (mut records, returns))| {
+            records.sort_by_key(pilote_domain::chronological);
             let stopped_on = match records.last() {
                 Some(last) => last.ended_on,
                 None => None,
             };
-            let history = PhaseHistory::from_records(records, stopped_on)
+            let history = PhaseHistory::with_returns(records, stopped_on, &returns)
                 .map_err(|e| corrupt("phases", id, e))?;
             Ok((id, history))
         })
@@ -176,7 +180,8 @@ pub fn record_decision(
         }
     }
     if let Some(opened) = &transition.opened {
-        insert_record(conn, product, opened, Some(id))?;
+        // A decision only ever advances: the record it opens is never a return.
+        insert_record(conn, product, opened, Some(id), false)?;
     }
     let slug = products::get(conn, product)?.slug;
     audit::append(

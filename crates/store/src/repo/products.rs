@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use pilote_domain::{Phase, PhaseHistory, Product, ProductStatus, Slug};
+use pilote_domain::{Outcome, Phase, PhaseHistory, Product, ProductStatus, Slug};
 
 use crate::{
     clock,
@@ -13,7 +13,7 @@ use crate::{
     ids::{Actor, IncubatorId, ProductId},
     page::{Listing, Page},
     repo::{audit, incubators, phases},
-    schema::{incubators as inc, products},
+    schema::{incubators as inc, product_catalogue as cat, products},
 };
 
 #[derive(Queryable, Selectable)]
@@ -63,6 +63,10 @@ pub struct ProductOverview {
     pub phase_started_on: NaiveDate,
     /// When the current phase went past the incubator's maximum duration, if it has.
     pub overdue_since: Option<NaiveDate>,
+    /// Its id in the beta.gouv.fr catalogue, as written there, when it was imported.
+    pub betagouv_id: Option<String>,
+    /// How it ended, as the catalogue says (imported products only).
+    pub outcome: Option<Outcome>,
 }
 
 /// What a product list is narrowed to.
@@ -233,8 +237,16 @@ fn load_overviews(
 ) -> StoreResult<Vec<ProductOverview>> {
     let mut query = products::table
         .inner_join(inc::table)
+        .left_join(cat::table)
         .order((products::name, products::id))
-        .select((ProductRow::as_select(), inc::id, inc::slug, inc::name))
+        .select((
+            ProductRow::as_select(),
+            inc::id,
+            inc::slug,
+            inc::name,
+            cat::betagouv_id.nullable(),
+            cat::outcome.nullable(),
+        ))
         .into_boxed();
     if let Some(slug) = incubator {
         query = query.filter(inc::slug.eq(slug.as_ref().to_owned()));
@@ -242,11 +254,19 @@ fn load_overviews(
     if let Some(id) = product {
         query = query.filter(products::id.eq(id.0));
     }
-    let rows: Vec<(ProductRow, i64, String, String)> = query.load(conn)?;
+    type Row = (
+        ProductRow,
+        i64,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = query.load(conn)?;
     let mut histories = phases::histories(conn, rows.iter().map(|r| ProductId(r.0.id)))?;
     let mut durations = HashMap::new();
     let mut result = Vec::with_capacity(rows.len());
-    for (row, incubator_id, incubator_slug, incubator_name) in rows {
+    for (row, incubator_id, incubator_slug, incubator_name, betagouv_id, outcome) in rows {
         let id = ProductId(row.id);
         let history = histories
             .remove(&id)
@@ -266,7 +286,14 @@ fn load_overviews(
             .map(|r| r.started_on)
             .or(history.stopped_on())
             .ok_or_else(|| corrupt("products", id, "has neither an open phase nor a stop"))?;
+        let outcome = outcome
+            .as_deref()
+            .map(Outcome::parse)
+            .transpose()
+            .map_err(|e| corrupt("product_catalogue", id, e))?;
         result.push(ProductOverview {
+            betagouv_id,
+            outcome,
             id,
             overdue_since: history.overdue_since(limits, today),
             status: history.status(),

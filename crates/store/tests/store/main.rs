@@ -6,6 +6,7 @@ mod common;
 
 mod audit;
 mod catalogue;
+mod committees;
 mod contracts;
 mod copy;
 mod login_attempts;

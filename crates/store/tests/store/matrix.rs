@@ -3,12 +3,13 @@
 
 use chrono::Months;
 use pilote_domain::{
-    MatrixRole, MeasureSource, MeasureValue, Period, Periodicity, Principle, Spend,
+    Certification, CertificationLevel, MatrixRole, MeasureSource, MeasureValue, Period,
+    Periodicity, Principle, Spend,
 };
 use pilote_store::{
     Actor, ProductId,
     repo::{
-        audit, indicators, matrix, matrix_portfolio, matrix_publication,
+        audit, indicators, matrix, matrix_certification, matrix_portfolio, matrix_publication,
         measures::{self, MeasureInput},
         products, spend,
     },
@@ -134,5 +135,39 @@ both_backends! {
             .filter(|e| e.action == "product.publish_efficiency")
             .count();
         assert_eq!(changes, 2);
+    }
+
+    fn certification_is_none_until_set_then_audited(db) {
+        let mut conn = db.conn();
+        let (_, id) = seed(&mut conn);
+        let read = |conn: &mut pilote_store::DbConnection| {
+            transaction::read(conn, |c| matrix_certification::get(c, id)).expect("read")
+        };
+        assert_eq!(read(&mut conn), None);
+        let today = date(TODAY);
+        let certified = Certification::new(CertificationLevel::Certified, date("2026-10-01"), today)
+            .expect("certification");
+        let validated = Certification::new(CertificationLevel::Validated, today, today)
+            .expect("certification");
+        for c in [certified, certified, validated] {
+            transaction::write(&mut conn, |t| {
+                matrix_certification::set(t, id, c, Actor::System)
+            })
+            .expect("set");
+            assert_eq!(read(&mut conn), Some(c));
+        }
+        let all = transaction::read(&mut conn, matrix_certification::all).expect("all");
+        assert_eq!(all.get(&id), Some(&validated));
+        let entries = transaction::read(&mut conn, |c| {
+            audit::for_entity(c, "product", "mon-produit")
+        })
+        .expect("audit");
+        let changes: Vec<_> = entries
+            .iter()
+            .filter(|e| e.action == "matrix.certification")
+            .collect();
+        // Two changes: setting the same level and day again wrote nothing.
+        assert_eq!(changes.len(), 2);
+        assert!(changes.iter().any(|e| e.after.as_deref().is_some_and(|a| a.contains("validated"))));
     }
 }

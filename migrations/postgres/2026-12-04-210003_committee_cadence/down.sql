@@ -1,0 +1,1 @@
+ALTER TABLE incubators DROP COLUMN committee_months;

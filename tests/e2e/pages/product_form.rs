@@ -1,0 +1,259 @@
+//! The product sheet's pages: `/produits/nouveau` (an incubator's managers) and
+//! `/produits/{slug}/modifier` (its team too), over HTTP with the session cookie: roles (403
+//! pages), CSRF (403, nothing written), refusals on their fields in French (422), the write
+//! seen through the API, and publishing left to managers.
+
+use super::{
+    PASSWORD,
+    client::{call, csrf_field, encode, text},
+    forms::sign_in_as,
+    sign_in, start,
+};
+use crate::helpers::{Server, must_add_user};
+
+const ADMIN: &str = "admin-fiche@test.gouv.fr";
+const MANAGER: &str = "responsable-fiche@test.gouv.fr";
+const OTHER_MANAGER: &str = "autre-responsable@test.gouv.fr";
+const MEMBER: &str = "equipe-fiche@test.gouv.fr";
+
+fn user(dir: &std::path::Path, url: &str, email: &str, role: &[&str]) {
+    let mut args = vec!["--email", email, "--name", "Camille"];
+    args.extend_from_slice(role);
+    must_add_user(dir, url, &args, PASSWORD);
+}
+
+/// The product as the API shows it (`status` 404 when it does not exist).
+fn api_product(server: &Server, token: &str, slug: &str) -> (u16, serde_json::Value) {
+    let reply = server.get_as(&format!("/api/v1/products/{slug}"), token);
+    (reply.status, reply.body)
+}
+
+#[test]
+fn product_sheets_are_created_and_edited_in_the_browser_with_roles_and_csrf() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (server, _) = start(dir.path());
+    let url = format!("sqlite://{}", dir.path().join("pages.db").display());
+    user(dir.path(), &url, ADMIN, &["--role", "admin"]);
+    let token = server.login(ADMIN, PASSWORD);
+    let (_, existing) = api_product(&server, &token, "balise-script");
+    let home = existing["incubator"]
+        .as_str()
+        .expect("incubator")
+        .to_owned();
+    let incubators = server.get_as("/api/v1/incubators", &token).body;
+    let elsewhere = incubators["items"]
+        .as_array()
+        .expect("incubators")
+        .iter()
+        .filter_map(|i| i["slug"].as_str())
+        .find(|s| *s != home)
+        .expect("a second incubator")
+        .to_owned();
+    user(
+        dir.path(),
+        &url,
+        MANAGER,
+        &["--role", "manager", "--incubator", &home],
+    );
+    user(
+        dir.path(),
+        &url,
+        OTHER_MANAGER,
+        &["--role", "manager", "--incubator", &elsewhere],
+    );
+    user(
+        dir.path(),
+        &url,
+        MEMBER,
+        &["--role", "member", "--product", "balise-script"],
+    );
+    let viewer = sign_in(&server);
+    let manager = sign_in_as(&server, MANAGER);
+    let other = sign_in_as(&server, OTHER_MANAGER);
+    let member = sign_in_as(&server, MEMBER);
+
+    // Who may open the forms: a viewer and a team member may not create; a viewer may not
+    // edit. Anonymous visitors go to the login page.
+    let anonymous = call(&server, "GET", "/produits/nouveau", "", None);
+    assert_eq!(anonymous.status, 303);
+    for (who, path) in [
+        (&viewer, "/produits/nouveau"),
+        (&member, "/produits/nouveau"),
+        (&viewer, "/produits/balise-script/modifier"),
+        (&other, "/produits/balise-script/modifier"),
+    ] {
+        let refused = call(&server, "GET", path, who, None);
+        assert_eq!(refused.status, 403, "{path}");
+        assert!(text(&refused).contains("Accès refusé"));
+    }
+    let portfolio = call(&server, "GET", "/", &manager, None);
+    assert!(text(&portfolio).contains("href=\"/produits/nouveau\""));
+    assert!(!text(&call(&server, "GET", "/", &viewer, None)).contains("/produits/nouveau"));
+
+    // The form, CSRF-protected: a forged post writes nothing.
+    let form = call(&server, "GET", "/produits/nouveau", &manager, None);
+    assert_eq!(form.status, 200, "{:?}", form.body);
+    let html = text(&form).to_owned();
+    assert!(html.contains("<h1>Nouveau produit</h1>"));
+    assert!(html.contains(&format!("value=\"{home}\"")));
+    assert!(!html.contains(&format!("value=\"{elsewhere}\"")));
+    let csrf = csrf_field(&html);
+    let post = |who: &str, body: &str| call(&server, "POST", "/produits/nouveau", who, Some(body));
+    let sheet = |slug: &str, name: &str, incubator: &str| {
+        format!(
+            "incubator={incubator}&slug={}&name={}&pitch={}&problem=&sponsor={}&started_on=&website=&repository=",
+            encode(slug),
+            encode(name),
+            encode("Les aides en une minute"),
+            encode("DINUM"),
+        )
+    };
+    for body in [
+        sheet("aides-jeunes", "Aides jeunes", &home),
+        format!("csrf=00&{}", sheet("aides-jeunes", "Aides jeunes", &home)),
+    ] {
+        let forged = post(&manager, &body);
+        assert_eq!(forged.status, 403);
+    }
+    assert_eq!(api_product(&server, &token, "aides-jeunes").0, 404);
+
+    // Refused fields come back on their field, in French, with what was typed.
+    let bad_sheet = sheet("Aides Jeunes", "", &home).replace("website=&", "website=aides.fr&");
+    let bad = post(&manager, &format!("csrf={csrf}&{bad_sheet}"));
+    assert_eq!(bad.status, 422, "{:?}", bad.body);
+    let page = text(&bad);
+    assert!(
+        page.contains("L&#39;identifiant ne peut contenir")
+            || page.contains("L'identifiant ne peut contenir"),
+        "{page}"
+    );
+    assert!(page.contains("aria-describedby=\"erreur-slug"));
+    assert!(page.contains("href=\"#slug\""));
+    let taken = post(
+        &manager,
+        &format!("csrf={csrf}&{}", sheet("balise-script", "Doublon", &home)),
+    );
+    assert_eq!(taken.status, 422);
+    assert!(text(&taken).contains("déjà prise"));
+    let empty_name = post(
+        &manager,
+        &format!("csrf={csrf}&{}", sheet("aides-jeunes", " ", &home)),
+    );
+    assert_eq!(empty_name.status, 422);
+    assert!(text(&empty_name).contains("Ce champ est obligatoire."));
+    assert!(text(&empty_name).contains("aria-describedby=\"erreur-name\""));
+    assert_eq!(api_product(&server, &token, "aides-jeunes").0, 404);
+
+    // A manager of another incubator may not create there, even by posting its slug.
+    let other_csrf = csrf_field(text(&call(
+        &server,
+        "GET",
+        "/produits/nouveau",
+        &other,
+        None,
+    )));
+    let elsewhere_post = post(
+        &other,
+        &format!(
+            "csrf={other_csrf}&{}",
+            sheet("aides-jeunes", "Aides jeunes", &home)
+        ),
+    );
+    assert_eq!(elsewhere_post.status, 403);
+    assert_eq!(api_product(&server, &token, "aides-jeunes").0, 404);
+
+    // Created: to its page, and the API has it, in investigation.
+    let created = post(
+        &manager,
+        &format!(
+            "csrf={csrf}&{}&published=oui",
+            sheet("aides-jeunes", "Aides jeunes", &home)
+        ),
+    );
+    assert_eq!(created.status, 303, "{:?}", created.body);
+    assert_eq!(created.header("location"), Some("/produits/aides-jeunes"));
+    let (status, product) = api_product(&server, &token, "aides-jeunes");
+    assert_eq!(status, 200);
+    assert_eq!(product["name"], "Aides jeunes");
+    assert_eq!(product["phase"], "investigation");
+    assert_eq!(product["published"], true);
+    assert_eq!(product["problem"], serde_json::Value::Null);
+
+    // Editing: the team edits the description but cannot publish (no box, and a forged box
+    // changes nothing); a manager publishes.
+    let edit = "/produits/balise-script/modifier";
+    let member_form = call(&server, "GET", edit, &member, None);
+    assert_eq!(member_form.status, 200);
+    assert!(!text(&member_form).contains("name=\"published\""));
+    let member_csrf = csrf_field(text(&member_form));
+    let fields = |pitch: &str| {
+        format!(
+            "name={}&pitch={}&problem=&sponsor=DINUM&website=https%3A%2F%2Fbalise.beta.gouv.fr&repository=",
+            encode("Balise"),
+            encode(pitch)
+        )
+    };
+    let forged = call(&server, "POST", edit, &member, Some(&fields("Forgé")));
+    assert_eq!(forged.status, 403);
+    let by_member = call(
+        &server,
+        "POST",
+        edit,
+        &member,
+        Some(&format!(
+            "csrf={member_csrf}&{}&published=oui",
+            fields("Nouveau pitch")
+        )),
+    );
+    assert_eq!(by_member.status, 303, "{:?}", by_member.body);
+    let (_, edited) = api_product(&server, &token, "balise-script");
+    assert_eq!(edited["pitch"], "Nouveau pitch");
+    assert_eq!(edited["website"], "https://balise.beta.gouv.fr");
+    assert_eq!(edited["published"], existing["published"]);
+    let bad_link = call(
+        &server,
+        "POST",
+        edit,
+        &member,
+        Some(&format!(
+            "csrf={member_csrf}&{}",
+            fields("x").replace("https%3A%2F%2F", "")
+        )),
+    );
+    assert_eq!(bad_link.status, 422);
+    assert!(text(&bad_link).contains("doit commencer par http"));
+    let manager_form = call(&server, "GET", edit, &manager, None);
+    assert!(text(&manager_form).contains("name=\"published\""));
+    let manager_csrf = csrf_field(text(&manager_form));
+    let published = call(
+        &server,
+        "POST",
+        edit,
+        &manager,
+        Some(&format!(
+            "csrf={manager_csrf}&{}&published=oui",
+            fields("Publié")
+        )),
+    );
+    assert_eq!(published.status, 303);
+    assert_eq!(
+        api_product(&server, &token, "balise-script").1["published"],
+        true
+    );
+    let viewer_post = call(
+        &server,
+        "POST",
+        edit,
+        &viewer,
+        Some(&format!(
+            "csrf={}&{}",
+            csrf_field(text(&call(&server, "GET", "/", &viewer, None))),
+            fields("Lecteur")
+        )),
+    );
+    assert_eq!(viewer_post.status, 403);
+    assert_eq!(
+        api_product(&server, &token, "balise-script").1["pitch"],
+        "Publié"
+    );
+}
