@@ -158,6 +158,8 @@ async function suite(browser, opts) {
     ['décision', `${product}/decisions/nouvelle`, 200],
     ['nouveau produit', `${opts.base}/produits/nouveau`, 200],
     ['fiche du produit', `${product}/modifier`, 200],
+    ['nouvel indicateur', `${product}/indicateurs/nouveau`, 200],
+    ['journal', `${product}/journal`, 200],
     ['compte', `${opts.base}/compte`, 200],
     ['accessibilité', `${opts.base}/accessibilite`, 200],
     ['mentions légales', `${opts.base}/mentions-legales`, 200],

@@ -257,3 +257,57 @@ fn product_sheets_are_created_and_edited_in_the_browser_with_roles_and_csrf() {
         "Publié"
     );
 }
+
+#[test]
+fn the_journal_shows_who_changed_what_newest_first() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (server, _) = start(dir.path());
+    let url = format!("sqlite://{}", dir.path().join("pages.db").display());
+    user(dir.path(), &url, ADMIN, &["--role", "admin"]);
+    let admin = sign_in_as(&server, ADMIN);
+    let viewer = sign_in(&server);
+    let journal = "/produits/balise-script/journal";
+    assert_eq!(call(&server, "GET", journal, "", None).status, 303);
+    assert_eq!(
+        call(
+            &server,
+            "GET",
+            "/produits/nulle-part/journal",
+            &viewer,
+            None
+        )
+        .status,
+        404
+    );
+
+    // An edit through the sheet, then the journal: the edit first, by its author's name,
+    // with the state before and after; the creation below it.
+    let form = call(
+        &server,
+        "GET",
+        "/produits/balise-script/modifier",
+        &admin,
+        None,
+    );
+    let body = format!(
+        "csrf={}&name=Balise&pitch=Nouveau&problem=&sponsor=DINUM&website=&repository=",
+        csrf_field(text(&form))
+    );
+    let saved = call(
+        &server,
+        "POST",
+        "/produits/balise-script/modifier",
+        &admin,
+        Some(&body),
+    );
+    assert_eq!(saved.status, 303, "{:?}", saved.body);
+    let page = call(&server, "GET", journal, &viewer, None);
+    assert_eq!(page.status, 200, "{:?}", page.body);
+    let html = text(&page);
+    assert!(html.contains("<h1>Journal du produit</h1>"));
+    let edited = html.find("Fiche du produit modifiée").expect("the edit");
+    let created = html.find("Création du produit").expect("the creation");
+    assert!(edited < created, "newest first");
+    assert!(html.contains("Camille"), "the author's name");
+    assert!(html.contains("Avant et après"));
+}

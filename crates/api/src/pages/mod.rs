@@ -21,6 +21,8 @@ mod contract;
 mod decision;
 mod error;
 mod forms;
+mod indicator_form;
+mod journal;
 mod legal;
 mod measures;
 mod measures_csv;
@@ -105,6 +107,11 @@ pub fn configure(
             .service(product_form::create)
             .service(product_form::edit_form)
             .service(product_form::update)
+            .service(indicator_form::new_form)
+            .service(indicator_form::create)
+            .service(indicator_form::edit_form)
+            .service(indicator_form::update)
+            .service(journal::journal)
             .service(product::product_page)
             .service(contract::contract_page)
             .service(measures::show)

@@ -29,6 +29,8 @@ use crate::{
 
 /// One indicator's latest value.
 struct IndicatorRow {
+    /// The indicator's key (its edit link).
+    key: String,
     label: String,
     latest: String,
     period: String,
@@ -122,6 +124,8 @@ struct Loaded {
     reviews: Vec<reviews::ReviewRecord>,
     /// Each indicator's suspect latest value, in the dashboard's order (`indicators::list`).
     suspects: Vec<Option<SuspectFlag>>,
+    /// The indicators' keys, in the same order.
+    keys: Vec<String>,
 }
 
 /// Each indicator's latest value, if flagged as suspect, in `indicators::list` order (the
@@ -160,6 +164,10 @@ async fn load(db: &web::Data<Database>, slug: &str, full: bool) -> Result<Loaded
         let history = phases::history(c, id)?;
         let catalogue = pilote_store::repo::import::catalogue_entry(c, id)?;
         let suspects = latest_suspects(c, id)?;
+        let keys = indicator_repo::list(c, id)?
+            .into_iter()
+            .map(|(_, i)| i.key.to_string())
+            .collect();
         // The public page reads nothing confidential in the first place.
         let (decisions, contract, reviews) = if full {
             let contract = match contract_status::at(c, id, today) {
@@ -182,13 +190,19 @@ async fn load(db: &web::Data<Database>, slug: &str, full: bool) -> Result<Loaded
             contract,
             reviews,
             suspects,
+            keys,
         })
     })
     .await
 }
 
-fn indicators(dashboard: &Dashboard, suspects: Vec<Option<SuspectFlag>>) -> Vec<IndicatorRow> {
+fn indicators(
+    dashboard: &Dashboard,
+    suspects: Vec<Option<SuspectFlag>>,
+    keys: Vec<String>,
+) -> Vec<IndicatorRow> {
     let mut suspects = suspects.into_iter();
+    let mut keys = keys.into_iter();
     dashboard
         .panels
         .iter()
@@ -196,6 +210,7 @@ fn indicators(dashboard: &Dashboard, suspects: Vec<Option<SuspectFlag>>) -> Vec<
             let suspect = suspects.next().flatten();
             let latest = p.chart.latest();
             IndicatorRow {
+                key: keys.next().unwrap_or_default(),
                 label: p.chart.title.clone(),
                 latest: latest.map_or_else(
                     || "—".to_owned(),
@@ -274,7 +289,7 @@ pub async fn product_page(
     let nav = Nav::of(&user, &config);
     let result = async {
         let l = load(&db, &path, true).await?;
-        let rows = indicators(&l.dashboard, l.suspects);
+        let rows = indicators(&l.dashboard, l.suspects, l.keys);
         let chart = dashboard_block(&l.dashboard, &rows)?;
         let slug = l.product.slug.to_string();
         let scope = access::ProductScope {

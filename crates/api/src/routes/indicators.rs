@@ -16,7 +16,10 @@ use crate::{
     json::{Json, present},
     list::{List, PageQuery},
     openapi,
-    service::scope::{self, scope_of},
+    service::{
+        indicators as edit,
+        scope::{self, scope_of},
+    },
 };
 
 /// An indicator as the API shows it.
@@ -187,8 +190,7 @@ pub async fn create(
         north_star: body.north_star.unwrap_or(false),
         description: body.description,
     };
-    let stored = indicator.clone();
-    db::write(&db, move |c| indicators::insert(c, scope.id, &stored)).await?;
+    edit::create(&db, &principal, &scope, indicator.clone()).await?;
     Ok(HttpResponse::Created().json(IndicatorItem::from(indicator)))
 }
 
@@ -246,40 +248,18 @@ pub async fn update(
     let (slug, key) = path.into_inner();
     let scope = scope_of(&db, &slug).await?;
     access::person_allowed(&principal, scope.contribute())?;
-    let key = scope::slug(&key, "indicator")?;
     let patch = body.0;
-    let updated = db::write(&db, move |c| {
-        let (id, mut indicator) = indicators::find(c, scope.id, &key)?;
-        if let Some(label) = patch.label {
-            indicator.label = label.trim().to_owned();
-        }
-        if let Some(unit) = patch.unit {
-            indicator.unit = unit.trim().to_owned();
-        }
-        if let Some(direction) = patch.direction {
-            indicator.direction = direction;
-        }
-        if let Some(principle) = patch.principle {
-            indicator.principle = principle;
-        }
-        if let Some(periodicity) = patch.periodicity {
-            indicator.periodicity = periodicity;
-        }
-        if let Some(aggregation) = patch.aggregation {
-            indicator.aggregation = aggregation;
-        }
-        if let Some(role) = patch.matrix_role {
-            indicator.matrix_role = role;
-        }
-        if let Some(north_star) = patch.north_star {
-            indicator.north_star = north_star;
-        }
-        if let Some(description) = patch.description {
-            indicator.description = description;
-        }
-        indicators::update(c, scope.id, id, &indicator)?;
-        Ok(indicator)
-    })
-    .await?;
+    let changes = edit::IndicatorChanges {
+        label: patch.label,
+        unit: patch.unit,
+        direction: patch.direction,
+        principle: patch.principle,
+        periodicity: patch.periodicity,
+        aggregation: patch.aggregation,
+        matrix_role: patch.matrix_role,
+        north_star: patch.north_star,
+        description: patch.description,
+    };
+    let updated = edit::update(&db, &principal, &scope, &key, changes).await?;
     Ok(web::Json(updated.into()))
 }

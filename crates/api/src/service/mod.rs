@@ -8,6 +8,7 @@
 
 pub mod chart_data;
 pub mod decisions;
+pub mod indicators;
 pub mod measures;
 pub mod measures_csv;
 pub mod opendata;

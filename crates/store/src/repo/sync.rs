@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use pilote_domain::{Merge, Phase, PhaseHistory, PhaseRecord, Product, merge};
+use pilote_domain::{Merge, Phase, PhaseHistory, PhaseRecord, merge};
 use serde_json::{Value, json};
 
 use crate::{
@@ -17,7 +17,7 @@ use crate::{
     repo::{
         audit,
         import::{
-            self, Changes, EventInput, ImportChanges, IncubatorInput, ProductInput, find_product,
+            Changes, EventInput, ImportChanges, IncubatorInput, ProductInput, find_product,
             insert_committee_decision, load_events, set_mode, sync_catalogue, upsert_incubator,
             upsert_product, write_history,
         },
@@ -382,9 +382,4 @@ fn add_events(
         added += 1;
     }
     Ok(added)
-}
-
-/// The stored product a catalogue entry would update (for tests and reports).
-pub fn product_of(conn: &mut DbConnection, input: &ProductInput) -> StoreResult<Option<Product>> {
-    Ok(import::find_product(conn, input)?.map(|(_, p)| p))
 }
