@@ -8,10 +8,10 @@ use pilote_store::{
 };
 use serde_json::json;
 
-use crate::helpers::{Request, Server, add_user};
+use crate::helpers::{Request, Server, must_add_user};
 
 const EMAIL: &str = "camille.martin@beta.gouv.fr";
-const PASSWORD: &str = "un mot de passe assez long";
+use crate::world::PASSWORD;
 
 fn slug(s: &str) -> Slug {
     Slug::parse(s).expect("slug")
@@ -58,7 +58,7 @@ fn setup(backend: Backend) -> Setup {
         .expect("product");
     }
     let dir = tempfile::tempdir().expect("dir");
-    let added = add_user(
+    must_add_user(
         dir.path(),
         db.url(),
         &[
@@ -72,11 +72,6 @@ fn setup(backend: Backend) -> Setup {
             "dinum",
         ],
         PASSWORD,
-    );
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
     );
     let server = Server::start(dir.path(), &["--database-url", db.url()]);
     Setup {

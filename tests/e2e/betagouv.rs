@@ -6,25 +6,17 @@ use pilote_store::Backend;
 use serde_json::Value;
 
 use crate::{
-    contract_world::{PASSWORD, World},
-    helpers::pilote,
+    commands::{DATA, ok, run},
     pages::client::{call, cookie_pair, csrf_field, encode, text},
+    world::{PASSWORD, World},
 };
-
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/betagouv");
 
 /// `pilote import betagouv PATH` on the world's database.
 fn import(w: &World, path: &str) -> String {
-    let out = pilote(w.dir())
-        .args(["import", "betagouv", path, "--database-url", w.db_url()])
-        .output()
-        .expect("run pilote");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    ok(&run(
+        w.dir(),
+        &["import", "betagouv", path, "--database-url", w.db_url()],
+    ))
 }
 
 /// Signs `email` in through the login form: the session cookie's `name=value`.
@@ -43,7 +35,7 @@ pub(crate) fn sign_in(w: &World, email: &str) -> String {
 }
 
 fn scenario(backend: Backend) {
-    let w = World::new(backend);
+    let w = World::on(backend).with_product_token().start();
     let viewer = Some(w.viewer.as_str());
     let report = import(&w, &format!("{DATA}/startups.json"));
     assert!(

@@ -3,7 +3,10 @@
 use pilote_domain::{Email, Grant};
 use pilote_store::{Backend, repo::users, testing::TestDb};
 
-use crate::helpers::{add_user, pilote};
+use crate::{
+    commands::{DATA, run},
+    helpers::{add_user, pilote},
+};
 
 fn user_add_reads_the_password_from_stdin_and_stores_a_hash(backend: Backend) {
     let db = TestDb::new(backend);
@@ -304,11 +307,7 @@ fn exit_statuses_say_what_went_wrong() {
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite://{}", dir.path().join("x.db").display());
     let status = |args: &[&str]| {
-        let out = pilote(dir.path())
-            .args(args)
-            .env("RUST_LOG", "warn")
-            .output()
-            .expect("run");
+        let out = run(dir.path(), args);
         (
             out.status.code(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -335,10 +334,7 @@ fn exit_statuses_say_what_went_wrong() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("impossible de lire"), "{stderr}");
     // 3: input refused (anomalies under --strict).
-    let sample = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/betagouv/startups.json"
-    );
+    let sample = &format!("{DATA}/startups.json");
     let (code, stderr) = status(&[
         "import",
         "betagouv",

@@ -6,7 +6,7 @@ use chrono::{Days, NaiveDate, Utc};
 use pilote_store::Backend;
 use serde_json::{Value, json};
 
-use crate::contract_world::World;
+use crate::world::{Who, World};
 
 fn committee(portfolio: &Value) -> Option<&Value> {
     portfolio["committees"]
@@ -15,13 +15,15 @@ fn committee(portfolio: &Value) -> Option<&Value> {
 }
 
 fn scenario(backend: Backend) {
-    let w = World::new(backend);
-    let (admin, manager, member, viewer) = (
-        Some(w.admin.as_str()),
-        Some(w.manager.as_str()),
-        Some(w.member.as_str()),
-        Some(w.viewer.as_str()),
-    );
+    let w = World::on(backend).with_product_token().start();
+    let Who {
+        admin,
+        manager,
+        member,
+        viewer,
+        token,
+        ..
+    } = w.who();
     // mon-produit entered investigation on 2025-01-06 and no committee met since: overdue
     // since 2025-07-06 under the default six months.
     let p = w.expect(200, "GET", "/api/v1/portfolio", viewer, None);
@@ -44,7 +46,7 @@ fn scenario(backend: Backend) {
     let path = "/api/v1/incubators/dinum/committee-cadence";
     let yearly = json!({"committee_months": 24});
     w.expect(401, "PUT", path, None, Some(&yearly));
-    for who in [member, viewer, Some(w.token.as_str())] {
+    for who in [member, viewer, token] {
         w.expect(403, "PUT", path, who, Some(&yearly));
     }
     for bad in [0, 25] {

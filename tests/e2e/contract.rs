@@ -8,7 +8,7 @@ use chrono::{Datelike, Days, NaiveDate, Utc};
 use pilote_store::Backend;
 use serde_json::{Value, json};
 
-use crate::contract_world::World;
+use crate::world::{Who, World};
 
 /// Monday of the week `weeks` before the current one.
 fn monday(weeks: u64) -> NaiveDate {
@@ -36,24 +36,15 @@ fn measures(week: u64, demarches: f64, delai: f64) -> Value {
 }
 
 fn scenario(backend: Backend) {
-    let w = World::new(backend);
-    let (manager, member, viewer) = (
-        Some(w.manager.as_str()),
-        Some(w.member.as_str()),
-        Some(w.viewer.as_str()),
-    );
+    let w = World::on(backend).with_product_token().start();
+    let Who {
+        manager,
+        member,
+        viewer,
+        ..
+    } = w.who();
     let p = "/api/v1/products/mon-produit";
-    for (key, direction) in [("demarches", "increase"), ("delai", "decrease")] {
-        let indicator = json!({"key": key, "label": key, "unit": "u", "direction": direction,
-                               "principle": "used", "periodicity": "week"});
-        w.expect(
-            201,
-            "POST",
-            &format!("{p}/indicators"),
-            member,
-            Some(&indicator),
-        );
-    }
+    w.weekly_indicators(&[("demarches", "increase"), ("delai", "decrease")]);
     w.expect(404, "GET", &format!("{p}/contract"), viewer, None);
     w.expect(
         200,
@@ -247,9 +238,95 @@ fn scenario(backend: Backend) {
         manager,
         Some(&review),
     );
-    w.check_access(p, &o, up_id, id, [&contract(), &up, &commitment, &review]);
+    check_access(
+        &w,
+        p,
+        &o,
+        up_id,
+        id,
+        [&contract(), &up, &commitment, &review],
+    );
     w.expect(204, "DELETE", &format!("{o}/{up_id}"), manager, None);
     w.expect(404, "DELETE", &format!("{o}/{up_id}"), manager, None);
+}
+
+/// Every new route: 401 anonymous; reads for any role, 403 for API tokens; writes 403 for
+/// viewers and tokens, and for members where only managers may write. `bodies` are valid
+/// bodies for the contract, an objective, a commitment and a review, so that the refusal
+/// is about who asks, not what is sent.
+fn check_access(
+    w: &World,
+    p: &str,
+    objectives: &str,
+    objective: i64,
+    review: i64,
+    bodies: [&Value; 4],
+) {
+    let [contract, new_objective, commitment, review_body] = bodies;
+    let patch = json!({"tolerance": 0.2});
+    let Who {
+        member,
+        viewer,
+        token,
+        ..
+    } = w.who();
+    let reads = [
+        format!("{p}/contract"),
+        format!("{p}/contract/status?at=2026-01-05"),
+        objectives.to_owned(),
+        format!("{p}/contract/commitments"),
+        format!("{p}/spend"),
+        format!("{p}/reviews"),
+        format!("/api/v1/reviews/{review}"),
+    ];
+    for path in &reads {
+        w.expect(401, "GET", path, None, None);
+        w.expect(403, "GET", path, token, None);
+        w.expect(200, "GET", path, viewer, None);
+    }
+    w.expect(
+        422,
+        "GET",
+        &format!("{p}/contract/status?at=demain"),
+        viewer,
+        None,
+    );
+    let managers_only = [
+        ("PUT", format!("{p}/contract"), Some(contract)),
+        ("POST", objectives.to_owned(), Some(new_objective)),
+        ("PATCH", format!("{objectives}/{objective}"), Some(&patch)),
+        ("DELETE", format!("{objectives}/{objective}"), None),
+        (
+            "POST",
+            format!("{p}/contract/commitments"),
+            Some(commitment),
+        ),
+        (
+            "PATCH",
+            format!("{p}/contract/commitments/1"),
+            Some(commitment),
+        ),
+        ("DELETE", format!("{p}/contract/commitments/1"), None),
+        ("POST", format!("{p}/reviews"), Some(review_body)),
+        (
+            "PATCH",
+            format!("/api/v1/reviews/{review}"),
+            Some(review_body),
+        ),
+        ("POST", format!("/api/v1/reviews/{review}/sign"), None),
+    ];
+    for (method, path, body) in &managers_only {
+        w.expect(401, method, path, None, *body);
+        for who in [member, viewer, token] {
+            w.expect(403, method, path, who, *body);
+        }
+    }
+    let spend = format!("{p}/spend");
+    let entry = json!({"month": "2025-05-01", "amount": 1000});
+    w.expect(401, "POST", &spend, None, Some(&entry));
+    w.expect(403, "POST", &spend, viewer, Some(&entry));
+    w.expect(403, "POST", &spend, token, Some(&entry));
+    w.expect(201, "POST", &spend, member, Some(&entry));
 }
 
 #[test]

@@ -12,7 +12,7 @@ use std::{
 use pilote_store::Backend;
 use serde_json::{Value, json};
 
-use crate::{contract_world::World, helpers::pilote};
+use crate::{helpers::pilote, world::World};
 
 /// Answers each incoming request with the next status of `statuses` (the last one repeats),
 /// sending every body it receives down the channel. Returns the URL to post to.
@@ -77,7 +77,7 @@ fn digest(w: &World, args: &[&str]) -> std::process::Output {
 }
 
 fn scenario(backend: Backend) {
-    let w = World::new(backend);
+    let w = World::on(backend).with_product_token().start();
     // « Mon Produit » has been in investigation since 2025-01-06, over the 6 months allowed,
     // and has a weekly indicator with no value: late.
     let indicator = json!({"key": "demarches", "label": "Démarches", "unit": "", "direction": "increase",

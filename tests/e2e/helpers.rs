@@ -39,6 +39,16 @@ pub fn add_user(dir: &Path, url: &str, args: &[&str], password: &str) -> std::pr
     child.wait_with_output().expect("wait")
 }
 
+/// Like [`add_user`], asserting that the command succeeded.
+pub fn must_add_user(dir: &Path, url: &str, args: &[&str], password: &str) {
+    let out = add_user(dir, url, args, password);
+    assert!(
+        out.status.success(),
+        "user add {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// An HTTP answer: status, headers, and the body parsed as JSON.
 #[derive(Debug)]
 pub struct Reply {

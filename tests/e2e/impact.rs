@@ -11,8 +11,8 @@ use pilote_store::Backend;
 use serde_json::{Value, json};
 
 use crate::{
-    contract_world::World,
     helpers::{Request, pilote},
+    world::{Who, World},
 };
 
 /// The 1st of the month `back` months before the current one.
@@ -198,7 +198,7 @@ fn portfolio_matrix(w: &World) {
         403,
         "GET",
         "/api/v1/portfolio/matrix",
-        Some(w.token.as_str()),
+        Some(w.token()),
         None,
     );
 }
@@ -251,15 +251,16 @@ fn efficiency_chart(w: &World) {
         None,
     );
     w.expect(401, "GET", path, None, None);
-    w.expect(403, "GET", path, Some(w.token.as_str()), None);
+    w.expect(403, "GET", path, Some(w.token()), None);
 }
 
 fn stats_page(w: &World) {
-    let (manager, member, viewer) = (
-        Some(w.manager.as_str()),
-        Some(w.member.as_str()),
-        Some(w.viewer.as_str()),
-    );
+    let Who {
+        manager,
+        member,
+        viewer,
+        ..
+    } = w.who();
     let p = "/api/v1/products/mon-produit";
     let published = w.expect(200, "PATCH", p, manager, Some(&json!({"published": true})));
     assert_eq!(published["publish_efficiency"], false, "off by default");
@@ -402,7 +403,7 @@ fn open_data(w: &World) {
 }
 
 fn scenario(backend: Backend) {
-    let w = World::new(backend);
+    let w = World::on(backend).with_product_token().start();
     fill(&w);
     portfolio_matrix(&w);
     efficiency_chart(&w);

@@ -8,7 +8,7 @@ use chrono::{Datelike, Months, NaiveDate, Utc};
 use pilote_store::Backend;
 use serde_json::{Value, json};
 
-use crate::contract_world::World;
+use crate::world::{Who, World};
 
 /// The 1st of the month `back` months before the current one.
 fn month(back: u32) -> NaiveDate {
@@ -30,12 +30,13 @@ fn slot<'a>(matrix: &'a Value, role: &str) -> &'a Value {
 }
 
 fn scenario(backend: Backend) {
-    let w = World::new(backend);
-    let (manager, member, viewer) = (
-        Some(w.manager.as_str()),
-        Some(w.member.as_str()),
-        Some(w.viewer.as_str()),
-    );
+    let w = World::on(backend).with_product_token().start();
+    let Who {
+        manager,
+        member,
+        viewer,
+        ..
+    } = w.who();
     let p = "/api/v1/products/mon-produit";
     let indicators = format!("{p}/indicators");
     let users = indicator("utilisateurs", "used", "monthly_active_users");
@@ -142,7 +143,7 @@ fn scenario(backend: Backend) {
 
     let path = format!("{p}/matrix");
     w.expect(401, "GET", &path, None, None);
-    w.expect(403, "GET", &path, Some(w.token.as_str()), None);
+    w.expect(403, "GET", &path, Some(w.token()), None);
     w.expect(404, "GET", "/api/v1/products/inconnu/matrix", viewer, None);
     w.expect(422, "GET", &format!("{path}?at=demain"), viewer, None);
 }
@@ -150,12 +151,14 @@ fn scenario(backend: Backend) {
 /// The certification level: administrators only, shown in the matrix, the portfolio's matrix
 /// and the public stats page.
 fn certification(w: &World, p: &str) {
-    let (admin, manager, member, viewer) = (
-        Some(w.admin.as_str()),
-        Some(w.manager.as_str()),
-        Some(w.member.as_str()),
-        Some(w.viewer.as_str()),
-    );
+    let Who {
+        admin,
+        manager,
+        member,
+        viewer,
+        token,
+        ..
+    } = w.who();
     let path = format!("{p}/matrix/certification");
     let m = w.expect(200, "GET", &format!("{p}/matrix"), viewer, None);
     assert_eq!(
@@ -164,7 +167,7 @@ fn certification(w: &World, p: &str) {
     );
     let body = json!({"level": "certified", "on": month(1)});
     w.expect(401, "PUT", &path, None, Some(&body));
-    for who in [manager, member, viewer, Some(w.token.as_str())] {
+    for who in [manager, member, viewer, token] {
         w.expect(403, "PUT", &path, who, Some(&body));
     }
     let bad = w.expect(

@@ -1,38 +1,20 @@
 //! Two `pilote serve` replicas over one PostgreSQL, as `docker-compose.yml` runs them: nothing a
 //! request needs lives in one process, and both ride out a database outage by themselves.
 
-use pilote_store::{Backend, testing::TestDb};
+use pilote_store::Backend;
 use serde_json::json;
 
 use crate::{
-    helpers::{Server, add_user},
+    helpers::Server,
     relay::{Relay, eventually},
+    world::{PASSWORD, Site},
 };
-
-const PASSWORD: &str = "un mot de passe assez long";
 
 #[test]
 fn two_replicas_share_everything_through_postgres_and_survive_an_outage() {
-    let db = TestDb::new(Backend::Postgres);
-    let dir = tempfile::tempdir().expect("dir");
-    let added = add_user(
-        dir.path(),
-        db.url(),
-        &[
-            "--email",
-            "admin@test.gouv.fr",
-            "--name",
-            "Admin",
-            "--role",
-            "admin",
-        ],
-        PASSWORD,
-    );
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
+    let site = Site::new(Backend::Postgres);
+    site.user("admin@test.gouv.fr", &["--role", "admin"]);
+    let (db, dir) = (&site.db, &site.dir);
 
     // Each replica reaches PostgreSQL through a relay of its own, as each container would
     // through its own network path; cutting both is the database going away.

@@ -14,9 +14,12 @@ use pilote_store::{
     repo::{contracts, incubators, products, reviews},
 };
 
-use crate::helpers::{Request, Server, add_user, pilote};
+use crate::{
+    commands::{ok, run},
+    helpers::{Request, Server, must_add_user, pilote},
+    world::PASSWORD,
+};
 
-const PASSWORD: &str = "un mot de passe assez long";
 const MARKUP: &str = "<script>alert(1)</script>";
 
 /// A signed review of a demo product: (slug, review id), and another product's slug.
@@ -108,15 +111,7 @@ fn html(reply: &crate::helpers::Reply) -> &str {
 
 fn demo_database(dir: &Path) -> (String, Database) {
     let url = format!("sqlite://{}", dir.join("pack.db").display());
-    let demo = pilote(dir)
-        .args(["demo", "--database-url", &url])
-        .output()
-        .expect("demo");
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    ok(&run(dir, &["demo", "--database-url", &url]));
     let db = Database::open(&url, &Default::default()).expect("open");
     (url, db)
 }
@@ -125,7 +120,7 @@ fn demo_database(dir: &Path) -> (String, Database) {
 fn the_review_pack_is_a_french_page_with_its_charts() {
     let dir = tempfile::tempdir().expect("dir");
     let (url, db) = demo_database(dir.path());
-    let out = add_user(
+    must_add_user(
         dir.path(),
         &url,
         &[
@@ -137,11 +132,6 @@ fn the_review_pack_is_a_french_page_with_its_charts() {
             "viewer",
         ],
         PASSWORD,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let (slug, id, other) = a_signed_review(&db);
     let (markup_slug, markup_id) = markup_product(&db);

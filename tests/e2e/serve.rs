@@ -1,9 +1,12 @@
 //! `pilote serve`: probes on both backends, the demo on first start.
 
 use chrono::Utc;
-use pilote_store::{Backend, Database, PoolOptions, repo::products, testing::TestDb};
+use pilote_store::{Backend, Database, PoolOptions, repo::products};
 
-use crate::helpers::{Request, Server};
+use crate::{
+    helpers::{Request, Server},
+    world::Site,
+};
 
 #[test]
 fn serve_demo_on_the_default_sqlite_file_answers_the_probes() {
@@ -69,9 +72,8 @@ fn serve_demo_on_the_default_sqlite_file_answers_the_probes() {
 
 #[test]
 fn serve_on_postgres_answers_the_probes() {
-    let db = TestDb::new(Backend::Postgres);
-    let dir = tempfile::tempdir().expect("dir");
-    let server = Server::start(dir.path(), &["--database-url", db.url()]);
+    let site = Site::new(Backend::Postgres);
+    let server = site.start(&[]);
     assert_eq!(
         server.get("/readyz"),
         (

@@ -7,7 +7,10 @@ use chrono::{Datelike, Days, NaiveDate, Utc};
 use pilote_store::Backend;
 use serde_json::{Value, json};
 
-use crate::{contract_world::World, helpers::Request};
+use crate::{
+    helpers::Request,
+    world::{Who, World},
+};
 
 /// Monday of the week `weeks` before the current one.
 fn monday(weeks: u64) -> NaiveDate {
@@ -32,25 +35,16 @@ fn flags(w: &World, path: &str, viewer: Option<&str>) -> Vec<(String, bool)> {
 }
 
 fn scenario(backend: Backend) {
-    let w = World::new(backend);
-    let (manager, member, viewer, token) = (
-        Some(w.manager.as_str()),
-        Some(w.member.as_str()),
-        Some(w.viewer.as_str()),
-        Some(w.token.as_str()),
-    );
+    let w = World::on(backend).with_product_token().start();
+    let Who {
+        manager,
+        member,
+        viewer,
+        token,
+        ..
+    } = w.who();
     let p = "/api/v1/products/mon-produit";
-    for (key, direction) in [("demarches", "increase"), ("delai", "decrease")] {
-        let indicator = json!({"key": key, "label": key, "unit": "u", "direction": direction,
-                               "principle": "used", "periodicity": "week"});
-        w.expect(
-            201,
-            "POST",
-            &format!("{p}/indicators"),
-            member,
-            Some(&indicator),
-        );
-    }
+    w.weekly_indicators(&[("demarches", "increase"), ("delai", "decrease")]);
 
     // Ten weeks around 100 (median 100, MAD 1), then 1 000: stored, flagged, warned about.
     let mut rows: Vec<Value> = (2..=11)

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{PRODUCT, Who, World, error_fields};
+use super::{PRODUCT, Who, World};
 
 /// Runs this part of the scenario.
 pub fn run(w: &World) {
@@ -68,12 +68,12 @@ pub fn run(w: &World) {
     w.expect(409, "POST", &d, manager, Some(&early));
     let future = json!({"kind": "continue", "decided_on": "2999-01-01", "rationale": "Plus tard"});
     assert_eq!(
-        error_fields(&w.expect(422, "POST", &d, manager, Some(&future))),
+        w.fields(&w.expect(422, "POST", &d, manager, Some(&future))),
         ["decided_on"]
     );
     let empty = json!({"kind": "continue", "decided_on": "2025-07-01", "rationale": "  "});
     assert_eq!(
-        error_fields(&w.expect(422, "POST", &d, manager, Some(&empty))),
+        w.fields(&w.expect(422, "POST", &d, manager, Some(&empty))),
         ["rationale"]
     );
     let phases = w.expect(200, "GET", &format!("{p}/phases"), viewer, None);

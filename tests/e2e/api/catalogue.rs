@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{PRODUCT, Who, World, error_fields};
+use super::{PRODUCT, Who, World};
 
 /// Runs this part of the scenario.
 pub fn run(w: &World) {
@@ -52,12 +52,12 @@ pub fn run(w: &World) {
     w.expect(409, "POST", "/api/v1/products", manager, Some(&product));
     let bad = json!({"slug": "Pas Un Slug", "name": "x", "pitch": "p", "incubator": "dinum", "sponsor": "DINUM"});
     assert_eq!(
-        error_fields(&w.expect(422, "POST", "/api/v1/products", manager, Some(&bad))),
+        w.fields(&w.expect(422, "POST", "/api/v1/products", manager, Some(&bad))),
         ["slug"]
     );
     let extra = json!({"slug": "x", "name": "x", "pitch": "p", "incubator": "dinum", "sponsor": "DINUM", "colour": "bleu"});
     assert_eq!(
-        error_fields(&w.expect(422, "POST", "/api/v1/products", manager, Some(&extra))),
+        w.fields(&w.expect(422, "POST", "/api/v1/products", manager, Some(&extra))),
         ["colour"]
     );
 
@@ -92,7 +92,7 @@ pub fn run(w: &World) {
     w.expect(409, "POST", &ind, member, Some(&second_star));
     let wrong = json!({"key": "delai", "label": "Délai", "unit": "jours", "direction": "sideways", "principle": "useful", "periodicity": "month"});
     assert_eq!(
-        error_fields(&w.expect(422, "POST", &ind, member, Some(&wrong))),
+        w.fields(&w.expect(422, "POST", &ind, member, Some(&wrong))),
         ["direction"]
     );
     let delai = json!({"key": "delai", "label": "Délai", "unit": "jours", "direction": "decrease", "principle": "useful", "periodicity": "month"});

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{PRODUCT, Who, World, error_fields};
+use super::{PRODUCT, Who, World};
 use crate::helpers::Request;
 
 /// Runs this part of the scenario.
@@ -83,7 +83,7 @@ pub fn run(w: &World) {
         {"indicator": "demarches", "period": "2026-10-12", "value": "beaucoup"}
     ]});
     assert_eq!(
-        error_fields(&w.expect(422, "POST", &m, member, Some(&bad_rows))),
+        w.fields(&w.expect(422, "POST", &m, member, Some(&bad_rows))),
         ["measures[1].value"]
     );
     let bad_rows = json!({"measures": [
@@ -93,7 +93,7 @@ pub fn run(w: &World) {
         {"indicator": "demarches", "period": "2026-10-06", "value": 4}
     ]});
     assert_eq!(
-        error_fields(&w.expect(422, "POST", &m, member, Some(&bad_rows))),
+        w.fields(&w.expect(422, "POST", &m, member, Some(&bad_rows))),
         ["measures[1].indicator", "measures[2].period", "measures[3]"]
     );
     let nan = w.server.send(
@@ -150,10 +150,7 @@ pub fn run(w: &World) {
         "indicator,period,value,comment\ndemarches,2026-10-19,1,\ndemarches,hier,2,\ndemarches,2026-10-12,abc,\n",
     );
     assert_eq!(bad.status, 422);
-    assert_eq!(
-        error_fields(&bad.body),
-        ["lines[3].period", "lines[4].value"]
-    );
+    assert_eq!(w.fields(&bad.body), ["lines[3].period", "lines[4].value"]);
     // The problem quotes the cell, so that a person finds it in the file.
     assert_eq!(
         bad.body["error"]["details"][1]["problem"], "\"abc\" is not a number",
@@ -173,7 +170,7 @@ pub fn run(w: &World) {
         "indicator,period,value,comment\ndemarches,2026-09-21,1,\"deux\nlignes\"\ndemarches,2026-09-14,x,\n",
     );
     assert_eq!(
-        error_fields(&multiline.body),
+        w.fields(&multiline.body),
         ["lines[4].value"],
         "line numbers count the lines of a quoted comment"
     );

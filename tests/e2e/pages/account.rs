@@ -15,7 +15,7 @@ use super::{
     forms::sign_in_as,
     start,
 };
-use crate::helpers::{Request, add_user};
+use crate::helpers::Request;
 
 const ADMIN: &str = "admin-compte@test.gouv.fr";
 const NOBODY: &str = "sans-role@test.gouv.fr";
@@ -46,18 +46,7 @@ fn first_token_id(html: &str) -> String {
 fn contract_account_and_sessions_that_end() {
     let dir = tempfile::tempdir().expect("dir");
     let (server, _) = start(dir.path());
-    let url = format!("sqlite://{}", dir.path().join("pages.db").display());
-    let added = add_user(
-        dir.path(),
-        &url,
-        &["--email", ADMIN, "--name", "Alix", "--role", "admin"],
-        PASSWORD,
-    );
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
+    let url = super::add_admin(dir.path(), ADMIN, "Alix");
     let db = Database::open(&url, &Default::default()).expect("open");
     {
         // Someone with an account but no role at all.

@@ -17,7 +17,6 @@ use pilote_store::{
 };
 
 use super::{CHROMIUM, PASSWORD, account::product_with_reviews, start};
-use crate::helpers::add_user;
 
 const ADMIN: &str = "admin-navigateur@test.gouv.fr";
 
@@ -96,14 +95,7 @@ fn the_browser_suite_passes() {
     }
     let dir = tempfile::tempdir().expect("dir");
     let (server, published) = start(dir.path());
-    let url = format!("sqlite://{}", dir.path().join("pages.db").display());
-    let added = add_user(
-        dir.path(),
-        &url,
-        &["--email", ADMIN, "--name", "Navigatrice", "--role", "admin"],
-        PASSWORD,
-    );
-    assert!(added.status.success(), "{}", shown(&added));
+    let url = super::add_admin(dir.path(), ADMIN, "Navigatrice");
     let db = Database::open(&url, &Default::default()).expect("open");
     let product = product_with_reviews(&db);
     flag_a_latest_value(&db, &product);

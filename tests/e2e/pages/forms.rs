@@ -9,7 +9,7 @@ use super::{
     },
     sign_in, start,
 };
-use crate::helpers::{Server, add_user};
+use crate::helpers::Server;
 
 const ADMIN: &str = "admin-pages@test.gouv.fr";
 
@@ -47,18 +47,7 @@ fn keys(html: &str) -> Vec<String> {
 fn forms_write_through_the_api_code_with_csrf_and_roles() {
     let dir = tempfile::tempdir().expect("dir");
     let (server, slug) = start(dir.path());
-    let url = format!("sqlite://{}", dir.path().join("pages.db").display());
-    let added = add_user(
-        dir.path(),
-        &url,
-        &["--email", ADMIN, "--name", "Alix", "--role", "admin"],
-        PASSWORD,
-    );
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
+    super::add_admin(dir.path(), ADMIN, "Alix");
     let admin = sign_in_as(&server, ADMIN);
     let viewer = sign_in(&server);
     let token = server.login(ADMIN, PASSWORD);
@@ -247,18 +236,7 @@ fn a_real_browser_shows_the_measures_form_signed_in() {
     }
     let dir = tempfile::tempdir().expect("dir");
     let (server, slug) = start(dir.path());
-    let url = format!("sqlite://{}", dir.path().join("pages.db").display());
-    let added = add_user(
-        dir.path(),
-        &url,
-        &["--email", ADMIN, "--name", "Alix", "--role", "admin"],
-        PASSWORD,
-    );
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
+    super::add_admin(dir.path(), ADMIN, "Alix");
     // Chromium's command line cannot set a cookie: a local proxy adds the session's.
     let proxy = cookie_proxy(&server, &sign_in_as(&server, ADMIN));
     let page = format!("{proxy}/produits/{slug}/mesures");

@@ -8,7 +8,7 @@ use super::{
     forms::sign_in_as,
     sign_in, start,
 };
-use crate::helpers::add_user;
+use crate::helpers::must_add_user;
 
 const ADMIN: &str = "admin-indicateurs@test.gouv.fr";
 const MEMBER: &str = "equipe-indicateurs@test.gouv.fr";
@@ -27,12 +27,7 @@ fn indicators_are_defined_and_edited_in_the_browser_with_roles_and_csrf() {
     ] {
         let mut args = vec!["--email", email, "--name", "Sacha"];
         args.extend(role);
-        let added = add_user(dir.path(), &url, &args, PASSWORD);
-        assert!(
-            added.status.success(),
-            "{}",
-            String::from_utf8_lossy(&added.stderr)
-        );
+        must_add_user(dir.path(), &url, &args, PASSWORD);
     }
     let token = server.login(ADMIN, PASSWORD);
     let keys = || -> Vec<String> {

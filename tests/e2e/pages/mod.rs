@@ -11,7 +11,11 @@ use pilote_store::{
     repo::{incubators, indicators, products},
 };
 
-use crate::helpers::{Server, add_user, pilote};
+use crate::{
+    commands::{ok, run},
+    helpers::{Server, must_add_user},
+    world::PASSWORD,
+};
 
 mod account;
 mod browser;
@@ -23,7 +27,6 @@ mod suspect;
 
 use client::{call, cookie_pair, csrf_field, encode, set_cookies, text};
 
-const PASSWORD: &str = "un mot de passe assez long";
 const EMAIL: &str = "lectrice@test.gouv.fr";
 const MARKUP: &str = "<script>alert(1)</script>";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -78,28 +81,15 @@ fn publish_a_demo_product(db: &Database) -> String {
 /// server, and the slug of a published demo product with indicators.
 fn start(dir: &Path) -> (Server, String) {
     let url = format!("sqlite://{}", dir.join("pages.db").display());
-    let demo = pilote(dir)
-        .args(["demo", "--database-url", &url])
-        .output()
-        .expect("demo");
-    assert!(
-        demo.status.success(),
-        "{}",
-        String::from_utf8_lossy(&demo.stderr)
-    );
+    ok(&run(dir, &["demo", "--database-url", &url]));
     let db = Database::open(&url, &Default::default()).expect("open");
     product(&db, "balise-script", MARKUP, true);
     product(&db, "confidentiel", "Produit confidentiel", false);
-    let out = add_user(
+    must_add_user(
         dir,
         &url,
         &["--email", EMAIL, "--name", "Léa", "--role", "viewer"],
         PASSWORD,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let published = publish_a_demo_product(&db);
     // --demo: the demo accounts get fresh passwords and the login page lists them, so that the
@@ -108,6 +98,18 @@ fn start(dir: &Path) -> (Server, String) {
         Server::start(dir, &["--database-url", &url, "--demo"]),
         published,
     )
+}
+
+/// Adds an administrator to the pages' database (the one [`start`] made): its URL.
+fn add_admin(dir: &Path, email: &str, name: &str) -> String {
+    let url = format!("sqlite://{}", dir.join("pages.db").display());
+    must_add_user(
+        dir,
+        &url,
+        &["--email", email, "--name", name, "--role", "admin"],
+        PASSWORD,
+    );
+    url
 }
 
 /// Signs in through the form: the session cookie's `name=value`.

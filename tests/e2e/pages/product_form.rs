@@ -9,7 +9,7 @@ use super::{
     forms::sign_in_as,
     sign_in, start,
 };
-use crate::helpers::{Server, add_user};
+use crate::helpers::{Server, must_add_user};
 
 const ADMIN: &str = "admin-fiche@test.gouv.fr";
 const MANAGER: &str = "responsable-fiche@test.gouv.fr";
@@ -19,12 +19,7 @@ const MEMBER: &str = "equipe-fiche@test.gouv.fr";
 fn user(dir: &std::path::Path, url: &str, email: &str, role: &[&str]) {
     let mut args = vec!["--email", email, "--name", "Camille"];
     args.extend_from_slice(role);
-    let added = add_user(dir, url, &args, PASSWORD);
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
+    must_add_user(dir, url, &args, PASSWORD);
 }
 
 /// The product as the API shows it (`status` 404 when it does not exist).

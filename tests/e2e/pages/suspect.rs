@@ -11,13 +11,11 @@ use pilote_store::{
 };
 
 use super::{
-    PASSWORD,
     account::product_with_reviews,
     client::{call, csrf_field, text},
     forms::sign_in_as,
     sign_in, start,
 };
-use crate::helpers::add_user;
 
 const ADMIN: &str = "admin-suspect@test.gouv.fr";
 
@@ -49,14 +47,7 @@ fn flagged(db: &Database) -> (String, String, String) {
 fn the_product_page_shows_a_suspect_value_and_the_team_clears_it() {
     let dir = tempfile::tempdir().expect("dir");
     let (server, _) = start(dir.path());
-    let url = format!("sqlite://{}", dir.path().join("pages.db").display());
-    let added = add_user(
-        dir.path(),
-        &url,
-        &["--email", ADMIN, "--name", "Alix", "--role", "admin"],
-        PASSWORD,
-    );
-    assert!(added.status.success());
+    let url = super::add_admin(dir.path(), ADMIN, "Alix");
     let db = Database::open(&url, &Default::default()).expect("open");
     let (slug, key, period) = flagged(&db);
     let page = format!("/produits/{slug}");

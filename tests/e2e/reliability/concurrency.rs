@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use pilote_store::Backend;
 
-use super::{ADMIN, Client, PASSWORD, Site, catalogue, week};
+use super::{ADMIN, Client, PASSWORD, catalogue, site, week};
 use crate::helpers::Server;
 
 const CLIENTS: usize = 64;
@@ -104,7 +104,7 @@ fn history(server: &Server, token: &str, product: &str, period: NaiveDate) -> Ve
 }
 
 fn sixty_four_clients(backend: Backend) {
-    let site = Site::new(backend);
+    let site = site(backend);
     let server = site.start(&[]);
     let admin = server.login(ADMIN, PASSWORD);
     catalogue(&server, &admin, &PRODUCTS, &["visites"]);

@@ -26,7 +26,7 @@ use pilote_store::{
 };
 use serde_json::json;
 
-use super::{ADMIN, Client, PASSWORD, Rng, Site, catalogue, seed, week};
+use super::{ADMIN, Client, PASSWORD, Rng, catalogue, seed, site, week};
 
 const PRODUCT: &str = "ecrit-sous-crash";
 const INDICATORS: [&str; 4] = ["visites", "demarches", "comptes", "delai"];
@@ -144,7 +144,7 @@ fn stored(url: &str) -> HashMap<Key, f64> {
 fn crash_and_recover(backend: Backend, rounds: usize) {
     let seed = seed(&format!("crash on {backend:?}"));
     let mut rng = Rng::new(seed);
-    let site = Site::new(backend);
+    let site = site(backend);
     let url = site.db.url().to_owned();
     let mut server = site.start(&[]);
     let admin = server.login(ADMIN, PASSWORD);

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use pilote_store::{Backend, repo::products};
 
-use super::{ADMIN, PASSWORD, Site, week};
+use super::{ADMIN, PASSWORD, site, week};
 use crate::helpers::Server;
 
 /// Script, an event handler, a quote that would end an SQL string, and a statement after it.
@@ -113,7 +113,7 @@ fn escaped(what: &str, text: &str) {
 }
 
 fn hostile_text_everywhere(backend: Backend) {
-    let site = Site::new(backend);
+    let site = site(backend);
     let server = site.start(&[]);
     let admin = server.login(ADMIN, PASSWORD);
     let year = Utc::now().year();

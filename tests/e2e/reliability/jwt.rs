@@ -14,7 +14,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use pilote_api::auth::jwt::Claims;
 use pilote_store::Backend;
 
-use super::{ADMIN, PASSWORD, Site};
+use super::{ADMIN, PASSWORD, site};
 use crate::helpers::Server;
 
 const SECRET: &str = "a-reliability-suite-secret-of-forty-bytes";
@@ -100,7 +100,7 @@ fn refused(server: &Server, what: &str, token: &str) {
 
 #[test]
 fn forged_tokens_are_refused_401_never_5xx() {
-    let site = Site::new(Backend::Sqlite);
+    let site = site(Backend::Sqlite);
     let server = Server::start_with_env(
         site.dir.path(),
         &["--database-url", site.db.url()],

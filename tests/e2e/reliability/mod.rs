@@ -9,9 +9,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use chrono::{Datelike, Days, NaiveDate, Utc};
 use serde_json::{Value, json};
 
-use pilote_store::{Backend, testing::TestDb};
+use pilote_store::Backend;
 
-use crate::helpers::{Server, add_user};
+use crate::helpers::Server;
+use crate::world::{PASSWORD, Site};
 
 mod concurrency;
 mod crash;
@@ -19,39 +20,13 @@ mod injection;
 mod jwt;
 mod schemathesis;
 
-const PASSWORD: &str = "un mot de passe assez long";
 const ADMIN: &str = "admin@test.gouv.fr";
 
 /// A fresh database with an administrator, and the directory the servers run in.
-pub struct Site {
-    pub db: TestDb,
-    pub dir: tempfile::TempDir,
-}
-
-impl Site {
-    pub fn new(backend: Backend) -> Site {
-        let db = TestDb::new(backend);
-        let dir = tempfile::tempdir().expect("dir");
-        let out = add_user(
-            dir.path(),
-            db.url(),
-            &["--email", ADMIN, "--name", "Admin", "--role", "admin"],
-            PASSWORD,
-        );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Site { db, dir }
-    }
-
-    /// Starts a server on this database (extra arguments after `--database-url`).
-    pub fn start(&self, args: &[&str]) -> Server {
-        let mut all = vec!["--database-url", self.db.url()];
-        all.extend_from_slice(args);
-        Server::start(self.dir.path(), &all)
-    }
+pub fn site(backend: Backend) -> Site {
+    let site = Site::new(backend);
+    site.user(ADMIN, &["--role", "admin"]);
+    site
 }
 
 /// Creates incubator `dinum`, then each product with the given weekly indicators, as admin.

@@ -22,7 +22,7 @@ use std::{
 
 use pilote_store::Backend;
 
-use super::{ADMIN, PASSWORD, Site, seed};
+use super::{ADMIN, PASSWORD, seed, site};
 
 /// Examples per operation: about 50 operations give well over 1 000 cases in all.
 const EXAMPLES: &str = "10";
@@ -56,7 +56,7 @@ fn generated(output: &str) -> Option<u64> {
 #[test]
 fn schemathesis_finds_no_server_error_and_no_schema_violation() {
     let bin = venv_bin();
-    let site = Site::new(Backend::Sqlite);
+    let site = site(Backend::Sqlite);
     let server = site.start(&["--demo"]);
     let token = server.login(ADMIN, PASSWORD);
     // A pinned seed by default: CI must not turn red on a case nobody has seen yet (the

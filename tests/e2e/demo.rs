@@ -1,6 +1,6 @@
 //! The demo portfolio: what it contains, and that it reproduces exactly from its seed.
 
-use std::{collections::BTreeSet, path::Path, time::Instant};
+use std::{collections::BTreeSet, time::Instant};
 
 use chrono::NaiveDate;
 use pilote::demo::{self, DemoSummary};
@@ -12,18 +12,13 @@ use pilote_store::{
     },
 };
 
+use crate::commands::fresh_sqlite;
+
 const SEED: u64 = 2024;
 
 fn today() -> NaiveDate {
     // A Wednesday, so that the week in progress and the last complete week differ.
     NaiveDate::from_ymd_opt(2025, 6, 18).expect("valid date")
-}
-
-fn fresh_db(dir: &Path, name: &str) -> Database {
-    let url = format!("sqlite://{}", dir.join(name).display());
-    let db = Database::open(&url, &Default::default()).expect("open");
-    db.migrate().expect("migrate");
-    db
 }
 
 fn load(db: &Database, seed: u64) -> DemoSummary {
@@ -51,7 +46,7 @@ fn is_product_late(conn: &mut DbConnection, product: pilote_store::ProductId) ->
 #[test]
 fn demo_portfolio_is_realistic() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = fresh_db(dir.path(), "demo.sqlite");
+    let db = fresh_sqlite(dir.path(), "demo.sqlite").1;
     let summary = load(&db, SEED);
     let mut conn = db.get().expect("connection");
     let conn = &mut *conn;
@@ -199,8 +194,8 @@ fn contracts_are_realistic(
 fn demo_is_deterministic_and_refuses_a_filled_database() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (a, b) = (
-        fresh_db(dir.path(), "a.sqlite"),
-        fresh_db(dir.path(), "b.sqlite"),
+        fresh_sqlite(dir.path(), "a.sqlite").1,
+        fresh_sqlite(dir.path(), "b.sqlite").1,
     );
     assert_eq!(load(&a, SEED), load(&b, SEED));
 
@@ -248,7 +243,7 @@ fn demo_is_deterministic_and_refuses_a_filled_database() {
     assert_eq!(products::count(ca).expect("count"), before);
 
     // Another seed gives another portfolio.
-    let c = fresh_db(dir.path(), "c.sqlite");
+    let c = fresh_sqlite(dir.path(), "c.sqlite").1;
     load(&c, SEED + 1);
     let mut cc = c.get().expect("connection");
     let oc = products::overviews(&mut cc, None, today()).expect("overviews");
@@ -264,7 +259,7 @@ fn demo_is_deterministic_and_refuses_a_filled_database() {
 #[test]
 fn demo_shows_impact_in_every_shade() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = fresh_db(dir.path(), "impact.sqlite");
+    let db = fresh_sqlite(dir.path(), "impact.sqlite").1;
     load(&db, SEED);
     let mut conn = db.get().expect("connection");
     let conn = &mut *conn;

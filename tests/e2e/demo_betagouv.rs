@@ -1,6 +1,6 @@
 //! `pilote demo --from-betagouv PATH`: the real sample catalogue with synthetic measures.
 
-use std::{path::Path, process::Command};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use pilote_domain::{Phase, ProductStatus, Slug};
@@ -9,22 +9,11 @@ use pilote_store::{
     repo::{indicators, measures, phases, products},
 };
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/betagouv");
-
-fn pilote(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_pilote"))
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("PILOTE_CONFIG")
-        .env("RUST_LOG", "warn")
-        .args(args)
-        .output()
-        .expect("run pilote")
-}
+use crate::commands::{DATA, run};
 
 fn demo(dir: &Path, name: &str) -> (String, std::process::Output) {
     let url = format!("sqlite://{}", dir.join(name).display());
-    let out = pilote(
+    let out = run(
         dir,
         &[
             "demo",
@@ -112,7 +101,7 @@ fn the_demo_starts_from_the_real_catalogue() {
     let (other, out) = demo(dir.path(), "b.db");
     assert!(out.status.success());
     let export = |url: &str| {
-        pilote(
+        run(
             dir.path(),
             &[
                 "export",

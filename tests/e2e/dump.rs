@@ -1,44 +1,20 @@
 //! `pilote export all` / `pilote import all`: a full JSON dump that round-trips byte for byte,
 //! SQLite → PostgreSQL → SQLite, through the real binary.
 
-use std::{path::Path, process::Command};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use pilote_store::{Backend, Database, copy, testing::TestDb};
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/betagouv");
-
-fn pilote(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_pilote"))
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("PILOTE_CONFIG")
-        .env("RUST_LOG", "warn")
-        .args(args)
-        .output()
-        .expect("run pilote")
-}
-
-fn ok(out: &std::process::Output) -> String {
-    assert!(
-        out.status.success(),
-        "status {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use crate::commands::{DATA, demo_sqlite, ok, run};
 
 /// A SQLite database holding the demo portfolio, the beta.gouv.fr sample and `awkward/` on top
 /// (product events, perennisation modes, catalogue ids and outcomes, a phase return) and a user
 /// with a role.
 fn source(dir: &Path) -> String {
-    let url = format!("sqlite://{}", dir.join("source.db").display());
-    let db = Database::open(&url, &Default::default()).expect("open");
-    db.migrate().expect("migrate");
     let today = NaiveDate::from_ymd_opt(2026, 11, 2).expect("date");
-    pilote::demo::load(&mut db.get().expect("conn"), 7, today).expect("demo");
-    ok(&pilote(
+    let (url, _) = demo_sqlite(dir, "source.db", 7, today);
+    ok(&run(
         dir,
         &[
             "import",
@@ -48,7 +24,7 @@ fn source(dir: &Path) -> String {
             &url,
         ],
     ));
-    ok(&pilote(
+    ok(&run(
         dir,
         &[
             "import",
@@ -63,7 +39,7 @@ fn source(dir: &Path) -> String {
 
 fn export(dir: &Path, url: &str, file: &str) -> Vec<u8> {
     let path = dir.join(file);
-    ok(&pilote(
+    ok(&run(
         dir,
         &[
             "export",
@@ -84,7 +60,7 @@ fn a_dump_round_trips_byte_for_byte_through_postgres_and_back() {
     let first = export(dir.path(), &source_url, "first.json");
 
     // Standard output by default: the same bytes as --out.
-    let stdout = pilote(
+    let stdout = run(
         dir.path(),
         &["export", "all", "--database-url", &source_url],
     );
@@ -158,7 +134,7 @@ fn a_dump_round_trips_byte_for_byte_through_postgres_and_back() {
     // SQLite → an empty PostgreSQL → dump again: the same bytes.
     let postgres = TestDb::new(Backend::Postgres);
     let first_path = dir.path().join("first.json");
-    let loaded = ok(&pilote(
+    let loaded = ok(&run(
         dir.path(),
         &[
             "import",
@@ -181,7 +157,7 @@ fn a_dump_round_trips_byte_for_byte_through_postgres_and_back() {
     // PostgreSQL → an empty SQLite file → dump again: the same bytes still.
     let back_url = format!("sqlite://{}", dir.path().join("back.db").display());
     let second_path = dir.path().join("second.json");
-    ok(&pilote(
+    ok(&run(
         dir.path(),
         &[
             "import",
@@ -195,7 +171,7 @@ fn a_dump_round_trips_byte_for_byte_through_postgres_and_back() {
     assert!(first == third, "PostgreSQL → SQLite changed the dump");
 
     // A database holding anything is refused (exit 4), and left as it was.
-    let again = pilote(
+    let again = run(
         dir.path(),
         &[
             "import",
@@ -211,7 +187,7 @@ fn a_dump_round_trips_byte_for_byte_through_postgres_and_back() {
     assert_eq!(export(dir.path(), postgres.url(), "after.json"), first);
 
     // PostgreSQL hands out fresh ids after the load: a new import adds rows.
-    let more = pilote(
+    let more = run(
         dir.path(),
         &[
             "import",
@@ -250,7 +226,7 @@ fn a_file_that_is_not_a_dump_is_refused_with_exit_status_3() {
     for (name, text, expected) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, text).expect("write");
-        let out = pilote(
+        let out = run(
             dir.path(),
             &[
                 "import",

@@ -1,60 +1,34 @@
 //! `pilote import measures` / `pilote export measures`: CSV and JSON files through the real
 //! binary, into a database of either backend, with the API's parser and rules.
 
-use std::{path::Path, process::Command};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use pilote_domain::{Period, Slug};
 use pilote_store::{
-    Backend, Database,
+    Backend,
     repo::{indicators, measures, products},
     testing::TestDb,
 };
 
-fn pilote(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_pilote"))
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("PILOTE_CONFIG")
-        .env("RUST_LOG", "warn")
-        .args(args)
-        .output()
-        .expect("run pilote")
-}
-
-fn ok(out: &std::process::Output) -> String {
-    assert!(
-        out.status.success(),
-        "status {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn path(dir: &Path, name: &str) -> String {
-    dir.join(name).to_str().expect("utf-8").to_owned()
-}
+use crate::commands::{demo_sqlite, ok, path, run};
 
 /// `pilote export measures ARGS --out FILE`, the file's bytes.
 fn export(dir: &Path, url: &str, args: &[&str], file: &str) -> Vec<u8> {
     let out = path(dir, file);
     let mut all = vec!["export", "measures", "--database-url", url, "--out", &out];
     all.extend_from_slice(args);
-    ok(&pilote(dir, &all));
+    ok(&run(dir, &all));
     std::fs::read(&out).expect("export")
 }
 
 /// A SQLite database with the demo portfolio, and the same database emptied of its measures
 /// (loaded from its dump with the measure tables cleared) on `backend`.
 fn databases(dir: &Path, backend: Backend) -> (String, TestDb) {
-    let url = format!("sqlite://{}", dir.join("source.db").display());
-    let db = Database::open(&url, &Default::default()).expect("open");
-    db.migrate().expect("migrate");
     let today = NaiveDate::from_ymd_opt(2026, 11, 2).expect("date");
-    pilote::demo::load(&mut db.get().expect("conn"), 11, today).expect("demo");
+    let (url, _) = demo_sqlite(dir, "source.db", 11, today);
     let dump = dir.join("dump.json");
-    ok(&pilote(
+    ok(&run(
         dir,
         &[
             "export",
@@ -74,7 +48,7 @@ fn databases(dir: &Path, backend: Backend) -> (String, TestDb) {
     }
     std::fs::write(&dump, json.to_string()).expect("write");
     let target = TestDb::new(backend);
-    ok(&pilote(
+    ok(&run(
         dir,
         &[
             "import",
@@ -104,7 +78,7 @@ fn measures_round_trip(backend: Backend) {
     // One product as CSV: export, import into the other database, export again.
     let csv = export(d, &source, &["--product", &first_product], "one.csv");
     assert!(csv.starts_with(b"indicator,period,value,comment\n"));
-    let report = ok(&pilote(
+    let report = ok(&run(
         d,
         &[
             "import",
@@ -127,7 +101,7 @@ fn measures_round_trip(backend: Backend) {
         csv
     );
     // The same file again changes nothing.
-    let again = ok(&pilote(
+    let again = ok(&run(
         d,
         &[
             "import",
@@ -143,7 +117,7 @@ fn measures_round_trip(backend: Backend) {
 
     // The whole portfolio as JSON: export, import, export again identical.
     let all = std::fs::read(d.join("all.json")).expect("all.json");
-    ok(&pilote(
+    ok(&run(
         d,
         &[
             "import",
@@ -168,7 +142,7 @@ fn measures_round_trip(backend: Backend) {
     let portfolio_csv = export(d, &source, &[], "all.csv");
     assert!(portfolio_csv.starts_with(b"product,indicator,period,value,comment\n"));
     let csv_target = TestDb::new(backend);
-    ok(&pilote(
+    ok(&run(
         d,
         &[
             "import",
@@ -179,7 +153,7 @@ fn measures_round_trip(backend: Backend) {
         ],
     ));
     let empty = export(d, csv_target.url(), &[], "empty.csv");
-    let dry = ok(&pilote(
+    let dry = ok(&run(
         d,
         &[
             "import",
@@ -196,7 +170,7 @@ fn measures_round_trip(backend: Backend) {
         empty,
         "a dry run writes nothing"
     );
-    let report = ok(&pilote(
+    let report = ok(&run(
         d,
         &[
             "import",
@@ -213,7 +187,7 @@ fn measures_round_trip(backend: Backend) {
         "the portfolio CSV round-trips"
     );
     // `--product` picks one product out of it; the same values again change nothing.
-    let one = ok(&pilote(
+    let one = ok(&run(
         d,
         &[
             "import",
@@ -251,7 +225,7 @@ fn measures_round_trip(backend: Backend) {
         indicator.key
     );
     std::fs::write(d.join("excel.csv"), excel).expect("write");
-    let dry = ok(&pilote(
+    let dry = ok(&run(
         d,
         &[
             "import",
@@ -274,7 +248,7 @@ fn measures_round_trip(backend: Backend) {
         1,
         "a dry run writes nothing"
     );
-    let fixed = ok(&pilote(
+    let fixed = ok(&run(
         d,
         &[
             "import",
@@ -301,7 +275,7 @@ fn measures_round_trip(backend: Backend) {
         indicator.key
     );
     std::fs::write(d.join("excel-portfolio.csv"), excel).expect("write");
-    let fixed = ok(&pilote(
+    let fixed = ok(&run(
         d,
         &[
             "import",
@@ -330,7 +304,7 @@ fn measures_round_trip(backend: Backend) {
         key = indicator.key
     );
     std::fs::write(d.join("bad.csv"), bad).expect("write");
-    let refused = pilote(
+    let refused = run(
         d,
         &[
             "import",
@@ -353,7 +327,7 @@ fn measures_round_trip(backend: Backend) {
     }
     let bad_indicator = format!("indicator,period,value\ninconnu,{last},1\n");
     std::fs::write(d.join("bad2.csv"), bad_indicator).expect("write");
-    let refused = pilote(
+    let refused = run(
         d,
         &[
             "import",
@@ -375,7 +349,7 @@ fn measures_round_trip(backend: Backend) {
         key = indicator.key
     );
     std::fs::write(d.join("bad3.csv"), unknown_product).expect("write");
-    let refused = pilote(
+    let refused = run(
         d,
         &[
             "import",
@@ -400,7 +374,7 @@ fn measures_round_trip(backend: Backend) {
         key = indicator.key
     );
     std::fs::write(d.join("bad4.csv"), bad_cell).expect("write");
-    let refused = pilote(
+    let refused = run(
         d,
         &[
             "import",
@@ -423,7 +397,7 @@ fn measures_round_trip(backend: Backend) {
     );
 
     // A CSV file without --product is a usage error (2); an unknown product is bad input (3).
-    let usage = pilote(
+    let usage = run(
         d,
         &[
             "import",
@@ -434,7 +408,7 @@ fn measures_round_trip(backend: Backend) {
         ],
     );
     assert_eq!(usage.status.code(), Some(2));
-    let unknown = pilote(
+    let unknown = run(
         d,
         &[
             "import",
@@ -448,7 +422,7 @@ fn measures_round_trip(backend: Backend) {
     );
     assert_eq!(unknown.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("produit inconnu"));
-    let unknown = pilote(
+    let unknown = run(
         d,
         &[
             "export",

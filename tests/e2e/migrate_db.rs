@@ -1,7 +1,7 @@
 //! `pilote migrate-db`: the demo portfolio moves from SQLite to PostgreSQL and back without
 //! losing a row or a bit, and PostgreSQL hands out fresh ids afterwards.
 
-use std::{path::Path, process::Command};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use pilote_domain::Slug;
@@ -13,21 +13,17 @@ use pilote_store::{
     transaction,
 };
 
-fn sqlite(path: &Path) -> (String, Database) {
-    let url = format!("sqlite://{}", path.display());
-    let db = Database::open(&url, &Default::default()).expect("open sqlite");
-    (url, db)
-}
+use crate::{
+    commands::{demo_sqlite, sqlite},
+    helpers::pilote,
+};
 
 fn checksums(db: &Database) -> Vec<TableChecksum> {
     copy::checksums(&mut db.get().expect("connection")).expect("checksums")
 }
 
 fn migrate_db(dir: &Path, from: &str, to: &str) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_pilote"))
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env_remove("PILOTE_CONFIG")
+    pilote(dir)
         .args(["migrate-db", "--from", from, "--to", to])
         .output()
         .expect("run pilote migrate-db")
@@ -36,10 +32,8 @@ fn migrate_db(dir: &Path, from: &str, to: &str) -> std::process::Output {
 #[test]
 fn the_demo_portfolio_moves_to_postgres_and_back_row_for_row() {
     let dir = tempfile::tempdir().expect("dir");
-    let (source_url, source) = sqlite(&dir.path().join("source.db"));
-    source.migrate().expect("migrate source");
     let today = NaiveDate::from_ymd_opt(2025, 6, 18).expect("date");
-    pilote::demo::load(&mut source.get().expect("connection"), 2024, today).expect("demo");
+    let (source_url, source) = demo_sqlite(dir.path(), "source.db", 2024, today);
     let original = checksums(&source);
     assert_eq!(
         original.iter().map(|t| t.table).collect::<Vec<_>>(),

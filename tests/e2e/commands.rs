@@ -1,0 +1,58 @@
+//! The command line on files: the beta.gouv.fr sample data, one command run to its end, and
+//! SQLite databases in a test's directory (the demo in them if asked).
+
+use std::{path::Path, process::Output};
+
+use chrono::NaiveDate;
+use pilote_store::Database;
+
+use crate::helpers::pilote;
+
+/// The beta.gouv.fr sample: `startups.json` and the `content/` directory.
+pub const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/betagouv");
+
+/// Runs `pilote ARGS...` in `dir` to its end, logging warnings only.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    pilote(dir)
+        .env("RUST_LOG", "warn")
+        .args(args)
+        .output()
+        .expect("run pilote")
+}
+
+/// Asserts that a command succeeded; its standard output.
+pub fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "status {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `dir/name` as a string, for command arguments.
+pub fn path(dir: &Path, name: &str) -> String {
+    dir.join(name).to_str().expect("utf-8").to_owned()
+}
+
+/// The URL of the SQLite file `path`, and the database opened on it (not migrated).
+pub fn sqlite(path: &Path) -> (String, Database) {
+    let url = format!("sqlite://{}", path.display());
+    let db = Database::open(&url, &Default::default()).expect("open sqlite");
+    (url, db)
+}
+
+/// A migrated SQLite file `dir/name`: its URL and the database.
+pub fn fresh_sqlite(dir: &Path, name: &str) -> (String, Database) {
+    let (url, db) = sqlite(&dir.join(name));
+    db.migrate().expect("migrate");
+    (url, db)
+}
+
+/// A migrated SQLite file `dir/name` holding the demo portfolio of `seed` as of `today`.
+pub fn demo_sqlite(dir: &Path, name: &str, seed: u64, today: NaiveDate) -> (String, Database) {
+    let (url, db) = fresh_sqlite(dir, name);
+    pilote::demo::load(&mut db.get().expect("connection"), seed, today).expect("demo");
+    (url, db)
+}
