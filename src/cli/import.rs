@@ -204,11 +204,10 @@ fn all(settings: &Settings, args: &AllImportArgs) -> anyhow::Result<()> {
     let loaded = copy::import_dump(&mut conn, &dump, &mut |n| progress.inc(n));
     progress.finish();
     let tables = loaded.map_err(|e| match e {
-        StoreError::Conflict(message) if message.contains("not empty") => Refusal::NotEmpty(
-            format!(
-                "la base cible n'est pas vide ({message}) : `pilote import all` ne remplit qu'une base vide, rien n'a été écrit"
-            ),
-        )
+        StoreError::NotEmpty { table } => Refusal::NotEmpty(format!(
+            "la base cible n'est pas vide (la table {table} a des lignes) : `pilote import all` \
+             ne remplit qu'une base vide, rien n'a été écrit"
+        ))
         .into(),
         StoreError::Domain(pilote_domain::DomainError::Invalid { field, problem }) => {
             Refusal::invalid(

@@ -35,11 +35,10 @@ pub fn run(settings: &Settings, args: &MigrateDbArgs) -> anyhow::Result<()> {
     from.migrate()
         .context("impossible de migrer la base source")?;
     let copied = copy::copy_database(&from, &to).map_err(|e| match e {
-        StoreError::Conflict(message) if message.contains("not empty") => {
-            anyhow::Error::from(Refusal::NotEmpty(format!(
-                "{message} : la copie ne remplit qu'une base vide, rien n'a été écrit"
-            )))
-        }
+        StoreError::NotEmpty { table } => anyhow::Error::from(Refusal::NotEmpty(format!(
+            "la base cible n'est pas vide (la table {table} a des lignes) : la copie ne remplit \
+             qu'une base vide, rien n'a été écrit"
+        ))),
         other => anyhow::Error::from(other).context("impossible de copier la base"),
     })?;
     for table in &copied {

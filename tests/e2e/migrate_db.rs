@@ -71,7 +71,7 @@ fn the_demo_portfolio_moves_to_postgres_and_back_row_for_row() {
     let again = migrate_db(dir.path(), &source_url, postgres.url());
     assert!(!again.status.success());
     assert!(
-        String::from_utf8_lossy(&again.stderr).contains("not empty"),
+        String::from_utf8_lossy(&again.stderr).contains("la base cible n'est pas vide"),
         "{}",
         String::from_utf8_lossy(&again.stderr)
     );

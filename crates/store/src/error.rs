@@ -15,6 +15,10 @@ pub enum StoreError {
     /// A domain rule refused the change.
     #[error(transparent)]
     Domain(#[from] DomainError),
+    /// A whole-database copy or restore refused: the target already holds rows (`table`
+    /// has some), and it only fills an empty database.
+    #[error("the target database is not empty (table {table} has rows)")]
+    NotEmpty { table: String },
     /// The database cannot be reached (pool exhausted, connection lost, server down).
     #[error("database unavailable: {0}")]
     Unavailable(String),

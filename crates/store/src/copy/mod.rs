@@ -469,9 +469,9 @@ pub fn copy_database(from: &Database, to: &Database) -> StoreResult<Vec<TableChe
         let expected = checksums(source)?;
         transaction::write(&mut target, |target| {
             if let Some(table) = first_non_empty(target)? {
-                return Err(StoreError::Conflict(format!(
-                    "the target database is not empty (table {table} has rows)"
-                )));
+                return Err(StoreError::NotEmpty {
+                    table: table.to_string(),
+                });
             }
             copy_rows(source, target)?;
             reset_sequences(target)?;
@@ -533,9 +533,9 @@ pub fn import_dump(
 ) -> StoreResult<Vec<TableChecksum>> {
     transaction::write(conn, |conn| {
         if let Some(table) = first_non_empty(conn)? {
-            return Err(StoreError::Conflict(format!(
-                "the target database is not empty (table {table} has rows)"
-            )));
+            return Err(StoreError::NotEmpty {
+                table: table.to_string(),
+            });
         }
         load_rows(conn, dump, progress)?;
         reset_sequences(conn)?;
