@@ -11,7 +11,7 @@ use pilote_store::{
     testing::TestDb,
 };
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/betagouv");
+use crate::commands::DATA;
 
 fn json_path() -> String {
     format!("{DATA}/startups.json")

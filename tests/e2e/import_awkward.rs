@@ -17,7 +17,7 @@ const AWKWARD: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../shared/data/betagouv/awkward/startups.json"
 );
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/betagouv");
+use crate::commands::DATA;
 
 fn run(conn: &mut DbConnection, path: &str) -> ImportReport {
     let options = ImportOptions {
