@@ -61,7 +61,10 @@ fn contract_account_and_sessions_that_end() {
     // The contract page: anonymous → login, no role → 403, any role → the page.
     let anonymous = call(&server, "GET", &contrat, "", None);
     assert_eq!(anonymous.status, 303);
-    assert_eq!(anonymous.header("location"), Some("/connexion"));
+    assert_eq!(
+        anonymous.header("location").map(str::to_owned),
+        Some(format!("/connexion?suite={contrat}"))
+    );
     let nobody = sign_in_as(&server, NOBODY);
     let refused = call(&server, "GET", &contrat, &nobody, None);
     assert_eq!(refused.status, 403);
@@ -279,6 +282,9 @@ fn contract_account_and_sessions_that_end() {
     assert_eq!(out.status, 303);
     let replayed = call(&server, "GET", "/compte", &renewed, None);
     assert_eq!(replayed.status, 303);
-    assert_eq!(replayed.header("location"), Some("/connexion"));
+    assert_eq!(
+        replayed.header("location"),
+        Some("/connexion?suite=/compte")
+    );
     assert_eq!(call(&server, "GET", &href, &renewed, None).status, 401);
 }

@@ -311,3 +311,38 @@ fn the_journal_shows_who_changed_what_newest_first() {
     assert!(html.contains("Camille"), "the author's name");
     assert!(html.contains("Avant et après"));
 }
+
+#[test]
+fn signing_in_comes_back_to_the_page_asked_for_and_nowhere_else() {
+    use super::client::cookie_pair;
+    let dir = tempfile::tempdir().expect("dir");
+    let (server, _) = start(dir.path());
+    let url = format!("sqlite://{}", dir.path().join("pages.db").display());
+    user(dir.path(), &url, ADMIN, &["--role", "admin"]);
+    let wanted = "/produits/balise-script/modifier";
+    let anonymous = call(&server, "GET", wanted, "", None);
+    assert_eq!(anonymous.status, 303);
+    let login = anonymous.header("location").expect("location").to_owned();
+    assert_eq!(login, format!("/connexion?suite={wanted}"));
+    let form = call(&server, "GET", &login, "", None);
+    assert!(text(&form).contains(&format!("name=\"suite\" value=\"{wanted}\"")));
+    let nonce = cookie_pair(&form, "pilote_csrf").expect("nonce");
+    let csrf = csrf_field(text(&form));
+    let sign_in_to = |suite: &str| {
+        let body = format!(
+            "email={}&password={}&csrf={csrf}&suite={}",
+            encode(ADMIN),
+            encode(PASSWORD),
+            encode(suite)
+        );
+        call(&server, "POST", "/connexion", &nonce, Some(&body))
+    };
+    let back = sign_in_to(wanted);
+    assert_eq!(back.status, 303);
+    assert_eq!(back.header("location"), Some(wanted));
+    for elsewhere in ["https://evil.example/", "//evil.example", "/\\evil.example"] {
+        let signed = sign_in_to(elsewhere);
+        assert_eq!(signed.status, 303, "{elsewhere}");
+        assert_eq!(signed.header("location"), Some("/"), "{elsewhere}");
+    }
+}

@@ -34,8 +34,9 @@ use pilote_store::Database;
 /// Why a page handler stops: to the login page, or a French error page.
 #[derive(Debug)]
 pub enum PageError {
-    /// Nobody is signed in: to the login page.
-    SignIn,
+    /// Nobody is signed in: to the login page, which comes back to this page (a relative
+    /// path, checked by [`super::session::return_path`]) once signed in.
+    SignIn(Option<String>),
     /// The French error page of this error, with its status.
     Error(ApiError),
 }
@@ -69,7 +70,7 @@ page_error_from!(
 impl fmt::Display for PageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PageError::SignIn => f.write_str("not signed in"),
+            PageError::SignIn(_) => f.write_str("not signed in"),
             PageError::Error(error) => error.fmt(f),
         }
     }
@@ -78,14 +79,14 @@ impl fmt::Display for PageError {
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
-            PageError::SignIn => StatusCode::SEE_OTHER,
+            PageError::SignIn(_) => StatusCode::SEE_OTHER,
             PageError::Error(error) => error.status_code(),
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            PageError::SignIn => redirect("/connexion"),
+            PageError::SignIn(next) => redirect(&super::session::login_url(next.as_deref())),
             PageError::Error(error) => render_error(error, super::error::Subject::Page),
         }
     }
@@ -133,8 +134,9 @@ impl SignedIn {
     async fn extract(
         visitor: impl Future<Output = Result<MaybePageUser, ApiError>>,
         config: Option<web::Data<SessionConfig>>,
+        next: Option<String>,
     ) -> Result<SignedIn, PageError> {
-        let user = visitor.await?.0.ok_or(PageError::SignIn)?;
+        let user = visitor.await?.0.ok_or(PageError::SignIn(next))?;
         let config = config.ok_or_else(|| ApiError::Internal("SessionConfig missing".into()))?;
         Ok(SignedIn {
             nav: Nav::of(&user, &config),
@@ -150,7 +152,12 @@ impl FromRequest for SignedIn {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let visitor = MaybePageUser::from_request(req, payload);
         let config = req.app_data::<web::Data<SessionConfig>>().cloned();
-        Box::pin(SignedIn::extract(visitor, config))
+        // Only a page read comes back after signing in: a form posted without a session is
+        // lost anyway, and coming back to a POST's address would show an error.
+        let next = (req.method() == actix_web::http::Method::GET)
+            .then(|| req.uri().path_and_query().map(|p| p.as_str().to_owned()))
+            .flatten();
+        Box::pin(SignedIn::extract(visitor, config, next))
     }
 }
 
@@ -180,7 +187,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         let config = req.app_data::<web::Data<SessionConfig>>().cloned();
         Box::pin(async move {
             // Signed in first: an expired session goes to the login page, not to a 403.
-            let user = SignedIn::extract(visitor, config.clone()).await?;
+            let user = SignedIn::extract(visitor, config.clone(), None).await?;
             let form = form
                 .await
                 .map_err(|e| ApiError::BadRequest(e.to_string()))?

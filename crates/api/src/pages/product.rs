@@ -281,7 +281,8 @@ pub async fn product_page(
     path: web::Path<String>,
 ) -> HttpResponse {
     let Some(user) = visitor.0 else {
-        return redirect("/connexion");
+        let here = format!("/produits/{path}");
+        return redirect(&super::session::login_url(Some(&here)));
     };
     if let Err(e) = access::require(&user.user, Action::Read) {
         return error_page(e);

@@ -28,6 +28,8 @@ use crate::{
 struct LoginPage {
     nav: Nav,
     csrf: String,
+    /// Where to come back once signed in (already checked), or empty.
+    suite: String,
     email: String,
     error: Option<&'static str>,
     /// The demo accounts, on a loopback `serve --demo` only.
@@ -44,6 +46,51 @@ pub struct LoginForm {
     email: String,
     password: String,
     csrf: String,
+    /// Where to go once signed in (a relative path; anything else goes to `/`).
+    #[serde(default)]
+    suite: String,
+}
+
+/// `?suite=` of the login page.
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginQuery {
+    #[serde(default)]
+    suite: String,
+}
+
+/// `next` if it is a path of this site: one leading `/`, no scheme, host or backslash, no
+/// control character, at most 2 000 characters. Anything else would let a link send a person
+/// elsewhere right after signing in (an open redirect).
+pub fn return_path(next: &str) -> Option<&str> {
+    let safe = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && next.len() <= 2000
+        && !next.chars().any(char::is_control)
+        && !next.starts_with("/connexion");
+    safe.then_some(next)
+}
+
+/// The login page's address, coming back to `next` afterwards (the portfolio needs no
+/// mention: it is where a sign-in goes anyway).
+pub fn login_url(next: Option<&str>) -> String {
+    match next.and_then(return_path).filter(|n| *n != "/") {
+        Some(next) => format!("/connexion?suite={}", encode(next)),
+        None => "/connexion".to_owned(),
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986: unreserved characters kept).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                char::from(b).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 /// A form with only its CSRF token (logout).
@@ -61,9 +108,11 @@ pub async fn login_form(
     config: web::Data<SessionConfig>,
     demo: web::Data<DemoAccounts>,
     options: web::Data<SignInOptions>,
+    query: web::Query<LoginQuery>,
 ) -> HttpResponse {
+    let suite = return_path(&query.suite).unwrap_or_default().to_owned();
     if visitor.0.is_some() {
-        return redirect("/");
+        return redirect(if suite.is_empty() { "/" } else { &suite });
     }
     let nonce = session::cookie(&req, NONCE_COOKIE).unwrap_or_else(session::nonce);
     login_page(
@@ -71,7 +120,7 @@ pub async fn login_form(
         &demo,
         &options,
         &nonce,
-        String::new(),
+        (String::new(), suite),
         None,
         StatusCode::OK,
     )
@@ -83,13 +132,14 @@ fn login_page(
     demo: &DemoAccounts,
     options: &SignInOptions,
     nonce: &str,
-    email: String,
+    (email, suite): (String, String),
     error: Option<&'static str>,
     status: StatusCode,
 ) -> HttpResponse {
     let page = LoginPage {
         nav: Nav::default(),
         csrf: config.csrf("login", nonce),
+        suite,
         email,
         error,
         // Demo passwords are no use where passwords are refused.
@@ -131,7 +181,9 @@ pub async fn login(
         email,
         password,
         csrf,
+        suite,
     } = form.into_inner();
+    let suite = return_path(&suite).unwrap_or_default().to_owned();
     let Some(nonce) = session::cookie(&req, NONCE_COOKIE) else {
         return error_page(ApiError::Forbidden("missing CSRF nonce".to_owned()));
     };
@@ -154,8 +206,13 @@ pub async fn login(
                 Err(e) => return error_page(e),
             };
             log::info!("user {} signed in to the pages", user.id);
+            let to = if suite.is_empty() {
+                "/"
+            } else {
+                suite.as_str()
+            };
             HttpResponse::SeeOther()
-                .insert_header((actix_web::http::header::LOCATION, "/"))
+                .insert_header((actix_web::http::header::LOCATION, to))
                 .append_header((
                     actix_web::http::header::SET_COOKIE,
                     config.session_cookie(&issued.token, issued.expires_in),
@@ -171,7 +228,7 @@ pub async fn login(
             &demo,
             &options,
             &nonce,
-            email,
+            (email, suite.clone()),
             Some("Adresse électronique ou mot de passe incorrect."),
             StatusCode::UNAUTHORIZED,
         ),
@@ -180,7 +237,7 @@ pub async fn login(
             &demo,
             &options,
             &nonce,
-            email,
+            (email, suite),
             Some("Trop de tentatives ont échoué : patientez quelques minutes, puis réessayez."),
             StatusCode::TOO_MANY_REQUESTS,
         ),
@@ -248,4 +305,34 @@ pub async fn logout(
             config.cleared(ID_TOKEN_COOKIE),
         ))
         .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_of_this_site_come_back_after_signing_in() {
+        assert_eq!(
+            return_path("/produits/aides?x=1"),
+            Some("/produits/aides?x=1")
+        );
+        for elsewhere in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "evil",
+            "",
+            "/connexion?suite=/x",
+            "/a\nb",
+        ] {
+            assert_eq!(return_path(elsewhere), None, "{elsewhere:?}");
+        }
+        assert_eq!(login_url(Some("/")), "/connexion");
+        assert_eq!(
+            login_url(Some("/produits/a b")),
+            "/connexion?suite=/produits/a%20b"
+        );
+        assert_eq!(login_url(Some("//evil.example")), "/connexion");
+    }
 }
