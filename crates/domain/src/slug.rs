@@ -96,6 +96,25 @@ impl Slug {
     }
 }
 
+/// Text as searches and French sorting compare it: lowercase, accents removed (« Égalité »
+/// → "egalite", « Œuvre » → "oeuvre"), so that "demarches" finds « Démarches » and
+/// « Égalité » sorts among the e's.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        match fold_accent(c) {
+            Some(ascii) => out.push_str(ascii),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+/// The words of a search, folded ([`fold`]): a text matches when it holds every one.
+pub fn search_words(query: &str) -> Vec<String> {
+    fold(query).split_whitespace().map(str::to_owned).collect()
+}
+
 /// The plain ASCII spelling of a lowercase accented Latin letter.
 fn fold_accent(c: char) -> Option<&'static str> {
     Some(match c {
@@ -211,5 +230,16 @@ mod tests {
         assert_eq!(ok.map(String::from), Ok("vie.chere".to_owned()));
         let bad: Result<Slug, Error> = Slug::deserialize("Vie Chère".into_deserializer());
         assert!(bad.is_err());
+    }
+
+    #[test]
+    fn folded_text_compares_the_french_way() {
+        assert_eq!(fold("Égalité Œuvre Ça"), "egalite oeuvre ca");
+        assert!(fold("Démarches") < fold("Douane"));
+        assert!(fold("Égalité") < fold("Fiscalité"));
+        assert_eq!(
+            search_words("  Démarches  FACILITÉES "),
+            ["demarches", "facilitees"]
+        );
     }
 }

@@ -346,3 +346,57 @@ fn signing_in_comes_back_to_the_page_asked_for_and_nowhere_else() {
         assert_eq!(signed.header("location"), Some("/"), "{elsewhere}");
     }
 }
+
+#[test]
+fn the_portfolio_searches_and_sorts_the_french_way() {
+    use chrono::{Days, Utc};
+    use pilote_domain::{Product, Slug};
+    use pilote_store::{Actor, Database, repo::products};
+    let dir = tempfile::tempdir().expect("dir");
+    let (server, _) = start(dir.path());
+    let url = format!("sqlite://{}", dir.path().join("pages.db").display());
+    let db = Database::open(&url, &Default::default()).expect("open");
+    let mut conn = db.get().expect("connection");
+    let incubator = products::find(&mut conn, &Slug::parse("balise-script").expect("slug"))
+        .expect("balise-script")
+        .1
+        .incubator;
+    for (slug, name) in [
+        ("zz-egalite", "Égalité femmes-hommes"),
+        ("zz-douane", "Douane facile"),
+        ("zz-demarches", "Démarches simples"),
+    ] {
+        let product = Product {
+            slug: Slug::parse(slug).expect("slug"),
+            name: name.to_owned(),
+            pitch: "Un produit de Zanzibar.".to_owned(),
+            problem: None,
+            sponsor: "DINUM".to_owned(),
+            incubator: incubator.clone(),
+            website: None,
+            repository: None,
+            published: false,
+            created_on: Utc::now().date_naive() - Days::new(10),
+        };
+        products::insert(&mut conn, &product, Actor::System).expect("product");
+    }
+    let viewer = sign_in(&server);
+    // Accents and case ignored, every word, in the name, the slug or the pitch (as the API).
+    // The products table: between its heading and the charts (which show every product).
+    let table = |html: &str| -> String {
+        let start = html.find("<h2>Produits</h2>").expect("the products table");
+        let end = html.find("<h2>Graphiques</h2>").unwrap_or(html.len());
+        html[start..end].to_owned()
+    };
+    let found = call(&server, "GET", "/?q=demarches+zanzibar", &viewer, None);
+    assert_eq!(found.status, 200);
+    let rows = table(text(&found));
+    assert!(rows.contains("Démarches simples"), "{rows}");
+    assert!(!rows.contains("Douane facile"), "{rows}");
+    // French order: « Démarches » before « Douane », « Égalité » among the e's, not last.
+    let all = call(&server, "GET", "/?q=ZANZIBAR", &viewer, None);
+    let html = table(text(&all));
+    let at = |name: &str| html.find(name).unwrap_or_else(|| panic!("{name} missing"));
+    assert!(at("Démarches simples") < at("Douane facile"));
+    assert!(at("Douane facile") < at("Égalité femmes-hommes"));
+}

@@ -191,13 +191,13 @@ pub fn list(
     let words = filter
         .query
         .as_deref()
-        .map(search_words)
+        .map(pilote_domain::search_words)
         .unwrap_or_default();
     let matching = all
         .into_iter()
         .filter(|o| filter.status.is_none_or(|s| o.status == s))
         .filter(|o| {
-            let haystack = fold(&format!(
+            let haystack = pilote_domain::fold(&format!(
                 "{} {} {}",
                 o.product.name, o.product.slug, o.product.pitch
             ));
@@ -337,25 +337,4 @@ fn describe(product: &Product) -> String {
         "created_on": product.created_on,
     })
     .to_string()
-}
-
-/// Lower-case, accents removed: « Accélération » is found by "acceleration".
-fn fold(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' | 'á' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' => 'i',
-            'ô' | 'ö' | 'ó' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ç' => 'c',
-            'ÿ' => 'y',
-            other => other,
-        })
-        .collect()
-}
-
-fn search_words(query: &str) -> Vec<String> {
-    fold(query).split_whitespace().map(str::to_owned).collect()
 }
