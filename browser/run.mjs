@@ -191,6 +191,16 @@ async function suite(browser, opts) {
     pages.push(['dossier de revue', `${opts.base}${href}`, 200]);
   });
 
+  // An indicator's form: the product page links each of its indicators to one.
+  await check('the product page links its indicators to their forms', async () => {
+    await visit(page, product);
+    const edit = await page
+      .locator('a[href*="/indicateurs/"][href$="/modifier"]')
+      .first()
+      .getAttribute('href');
+    assert(edit, 'no link to an indicator form on the product page');
+    pages.push(['indicateur', `${opts.base}${edit}`, 200]);
+  });
   for (const [name, url, status] of pages) {
     await check(`${name}: axe reports no violation`, async () => {
       await visit(page, url, status);

@@ -69,6 +69,9 @@ fn contract_account_and_sessions_that_end() {
     let refused = call(&server, "GET", &contrat, &nobody, None);
     assert_eq!(refused.status, 403);
     assert!(text(&refused).contains("Accès refusé"));
+    // Nor the product's journal, which any role may read.
+    let journal = format!("/produits/{slug}/journal");
+    assert_eq!(call(&server, "GET", &journal, &nobody, None).status, 403);
     let admin = sign_in_as(&server, ADMIN);
     let page = call(&server, "GET", &contrat, &admin, None);
     assert_eq!(page.status, 200, "{:?}", page.body);

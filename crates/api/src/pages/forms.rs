@@ -192,9 +192,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                 .await
                 .map_err(|e| ApiError::BadRequest(e.to_string()))?
                 .into_inner();
-            if let Some(config) = config {
-                check_csrf(&config, &user.user, &form.csrf)?;
-            }
+            // Never let a form through unchecked, even were the settings missing.
+            let config =
+                config.ok_or_else(|| ApiError::Internal("SessionConfig missing".into()))?;
+            check_csrf(&config, &user.user, &form.csrf)?;
             Ok(CsrfForm {
                 user,
                 fields: form.fields,
