@@ -2,14 +2,13 @@
 
 use pilote_domain::{ObjectiveStatus, ProductStatus};
 use plotters::{
-    coord::Shift,
     prelude::*,
     style::text_anchor::{HPos, Pos, VPos},
 };
 
 use crate::{
     ChartError, IndicatorChart, Size, french, heading, palette,
-    render::Chart,
+    render::{Area, Backend, Chart},
     text::{self, style},
 };
 
@@ -73,14 +72,7 @@ impl Chart for Dashboard {
         d
     }
 
-    fn draw<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        size: Size,
-    ) -> Result<(), ChartError>
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: Backend>(&self, area: &Area<DB>, size: Size) -> Result<(), ChartError> {
         let scale = size.scale();
         let subtitle = format!(
             "Phase : {} · {}",
@@ -129,14 +121,11 @@ fn grid_columns(n: usize, aspect: f64) -> usize {
         .unwrap_or(1)
 }
 
-fn draw_panel<DB: DrawingBackend>(
-    cell: &DrawingArea<DB, Shift>,
+fn draw_panel<DB: Backend>(
+    cell: &Area<DB>,
     panel: &DashboardPanel,
     scale: f64,
-) -> Result<(), ChartError>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<(), ChartError> {
     let (w, h) = cell.dim_in_pixel();
     // Panels shrink with their number; text stays readable down to 0.6 of the reference.
     let s = (f64::from(w) / 420.0)

@@ -1,9 +1,11 @@
 //! Budget drift against schedule drift: one labelled dot per product, in quadrants.
 
 use pilote_domain::ProductStatus;
-use plotters::{coord::Shift, prelude::*};
 
-use crate::{ChartError, Size, french, heading, render::Chart};
+use crate::{
+    ChartError, Size, french, heading,
+    render::{Area, Backend, Chart},
+};
 
 /// Where each product stands on budget and schedule.
 #[derive(Clone, Debug, PartialEq)]
@@ -73,14 +75,7 @@ impl Chart for DriftScatter {
         d
     }
 
-    fn draw<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        size: Size,
-    ) -> Result<(), ChartError>
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: Backend>(&self, area: &Area<DB>, size: Size) -> Result<(), ChartError> {
         let scale = size.scale();
         let n = self.points.iter().filter(|p| p.is_plottable()).count();
         let subtitle = format!(

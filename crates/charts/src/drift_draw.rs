@@ -1,13 +1,13 @@
 //! Drawing of the drift scatter: symmetric axes around zero so the quadrants are equal.
 
 use plotters::{
-    coord::Shift,
     prelude::*,
     style::text_anchor::{HPos, Pos, VPos},
 };
 
 use crate::{
     ChartError, DriftScatter, axis, drift, french, palette,
+    render::{Area, Backend},
     text::{self, Boxed, style},
 };
 
@@ -15,14 +15,11 @@ use crate::{
 /// still passes AA (see the palette tests).
 pub(crate) const ALERT_TINT: RGBColor = RGBColor(0xFB, 0xEE, 0xE6);
 
-pub(crate) fn draw<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn draw<DB: Backend>(
+    area: &Area<DB>,
     data: &DriftScatter,
     scale: f64,
-) -> Result<(), ChartError>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<(), ChartError> {
     let pts: Vec<_> = data.points.iter().filter(|p| p.is_plottable()).collect();
     let xmax = pts
         .iter()

@@ -3,9 +3,11 @@
 //! several hundred on one chart), so that every product stays readable.
 
 use pilote_domain::ProductStatus;
-use plotters::{coord::Shift, prelude::*};
 
-use crate::{ChartError, Size, french, heading, render::Chart};
+use crate::{
+    ChartError, Size, french, heading,
+    render::{Area, Backend, Chart},
+};
 
 /// Where each product stands on cost and use.
 #[derive(Clone, Debug, PartialEq)]
@@ -113,14 +115,7 @@ impl Chart for EfficiencyScatter {
         d
     }
 
-    fn draw<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        size: Size,
-    ) -> Result<(), ChartError>
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: Backend>(&self, area: &Area<DB>, size: Size) -> Result<(), ChartError> {
         let scale = size.scale();
         let n = self.plottable().len();
         let subtitle = format!(

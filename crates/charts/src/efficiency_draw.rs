@@ -2,13 +2,13 @@
 //! axis logarithmic when costs span a factor of ten (ticks then at 1, 2 and 5 × 10ⁿ €).
 
 use plotters::{
-    coord::Shift,
     prelude::*,
     style::text_anchor::{HPos, Pos, VPos},
 };
 
 use crate::{
     ChartError, EfficiencyScatter, axis, efficiency, palette,
+    render::{Area, Backend},
     text::{self, Boxed, style},
 };
 
@@ -34,14 +34,11 @@ fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     ticks
 }
 
-pub(crate) fn draw<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn draw<DB: Backend>(
+    area: &Area<DB>,
     data: &EfficiencyScatter,
     scale: f64,
-) -> Result<(), ChartError>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<(), ChartError> {
     let pts = data.plottable();
     let log = data.log_cost();
     let y_of = |cost: f64| {

@@ -1,22 +1,20 @@
 //! The title block shared by the portfolio charts.
 
-use plotters::{coord::Shift, prelude::*};
+use plotters::prelude::*;
 
 use crate::{
     ChartError, palette,
+    render::{Area, Backend},
     text::{self, style},
 };
 
 /// Draws `title` and `subtitle` at the top of `area` and returns the area below them.
-pub(crate) fn draw<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn draw<DB: Backend>(
+    area: &Area<DB>,
     title: &str,
     subtitle: &str,
     scale: f64,
-) -> Result<DrawingArea<DB, Shift>, ChartError>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<Area<DB>, ChartError> {
     let (w, h) = area.dim_in_pixel();
     let left = (12.0 * scale) as i32;
     let max = w.saturating_sub(2 * left as u32);

@@ -2,14 +2,14 @@
 
 use chrono::{Datelike, NaiveDate};
 use pilote_domain::{Direction, Objective, Period, Periodicity, ProductStatus};
-use plotters::{
-    coord::Shift,
-    element::DashedPathElement,
-    prelude::{DrawingArea, DrawingBackend},
-    style::Color,
-};
+use plotters::{element::DashedPathElement, style::Color};
 
-use crate::{ChartError, Size, axis, french, palette, plot::Frame, render::Chart, series};
+use crate::{
+    ChartError, Size, axis, french, palette,
+    plot::Frame,
+    render::{Area, Backend, Chart},
+    series,
+};
 
 /// The trend of the series carried on to the objective's deadline (`pilote_domain::forecast`),
 /// drawn dotted from the latest measure's date.
@@ -161,27 +161,17 @@ impl Chart for IndicatorChart {
         d.trim_end().to_owned()
     }
 
-    fn draw<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        size: Size,
-    ) -> Result<(), ChartError>
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: Backend>(&self, area: &Area<DB>, size: Size) -> Result<(), ChartError> {
         crate::plot::draw_indicator(area, self, size.scale(), false)
     }
 }
 
 /// The forecast's dotted line, in the series' colour: short dashes, wide gaps.
-pub(crate) fn draw_forecast<DB: DrawingBackend>(
+pub(crate) fn draw_forecast<DB: Backend>(
     chart: &mut Frame<'_, DB>,
     data: &IndicatorChart,
     scale: f64,
-) -> Result<(), ChartError>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<(), ChartError> {
     let Some(f) = &data.forecast else {
         return Ok(());
     };

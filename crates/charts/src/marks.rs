@@ -2,7 +2,6 @@
 
 use pilote_domain::Period;
 use plotters::{
-    coord::Shift,
     element::DashedPathElement,
     prelude::*,
     style::text_anchor::{HPos, Pos, VPos},
@@ -11,6 +10,7 @@ use plotters::{
 use crate::{
     ChartError, IndicatorChart, axis, french, palette,
     plot::Frame,
+    render::{Area, Backend},
     series,
     text::{self, Boxed, style},
 };
@@ -18,16 +18,13 @@ use crate::{
 type Bounds = (f64, f64, f64, f64);
 
 /// A light band between the measures around each gap, labelled when wide enough.
-pub(crate) fn draw_gaps<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn draw_gaps<DB: Backend>(
+    area: &Area<DB>,
     chart: &mut Frame<'_, DB>,
     points: &[(Period, f64)],
     (y0, y1): (f64, f64),
     scale: f64,
-) -> Result<(), ChartError>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<(), ChartError> {
     let runs = series::runs(points);
     let bands: Vec<(f64, f64)> = runs
         .windows(2)
@@ -57,17 +54,14 @@ where
 
 /// A dashed vertical line per phase change, in the phase's colour, labelled at the top;
 /// labels that would collide step down a line.
-pub(crate) fn draw_phase_changes<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn draw_phase_changes<DB: Backend>(
+    area: &Area<DB>,
     chart: &mut Frame<'_, DB>,
     data: &IndicatorChart,
     (x0, x1, y0, y1): Bounds,
     scale: f64,
     compact: bool,
-) -> Result<(), ChartError>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<(), ChartError> {
     let label_style = style(11.5 * scale, palette::TEXT);
     let base = area.get_base_pixel();
     let line_h = (14.0 * scale) as i32;
@@ -119,16 +113,13 @@ where
 }
 
 /// The baseline (square), the straight trajectory (dashed) and the target (diamond).
-pub(crate) fn draw_objective<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn draw_objective<DB: Backend>(
+    area: &Area<DB>,
     chart: &mut Frame<'_, DB>,
     data: &IndicatorChart,
     scale: f64,
     compact: bool,
-) -> Result<(), ChartError>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<(), ChartError> {
     let Some(o) = &data.objective else {
         return Ok(());
     };
@@ -174,17 +165,14 @@ where
 }
 
 /// A thin line at today, when today is within the chart.
-pub(crate) fn draw_today<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn draw_today<DB: Backend>(
+    area: &Area<DB>,
     chart: &mut Frame<'_, DB>,
     today: chrono::NaiveDate,
     (x0, x1, y0, y1): Bounds,
     scale: f64,
     compact: bool,
-) -> Result<(), ChartError>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<(), ChartError> {
     let x = axis::x_of(today);
     if x < x0 || x > x1 {
         return Ok(());
@@ -208,15 +196,12 @@ where
 }
 
 /// One line of legend: only the marks the chart actually shows.
-pub(crate) fn draw_legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn draw_legend<DB: Backend>(
+    area: &Area<DB>,
     data: &IndicatorChart,
     points: &[(Period, f64)],
     scale: f64,
-) -> Result<(), ChartError>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<(), ChartError> {
     let label_style =
         style(12.5 * scale, palette::TEXT_MUTED).pos(Pos::new(HPos::Left, VPos::Center));
     let y = (area.dim_in_pixel().1 / 2) as i32;

@@ -2,7 +2,6 @@
 
 use pilote_domain::{Phase, ProductStatus};
 use plotters::{
-    coord::Shift,
     element::DashedPathElement,
     prelude::*,
     style::text_anchor::{HPos, Pos, VPos},
@@ -10,7 +9,7 @@ use plotters::{
 
 use crate::{
     ChartError, Size, french, heading, palette,
-    render::Chart,
+    render::{Area, Backend, Chart},
     text::{self, style},
 };
 
@@ -81,14 +80,7 @@ impl Chart for PortfolioPhases {
         )
     }
 
-    fn draw<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        size: Size,
-    ) -> Result<(), ChartError>
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: Backend>(&self, area: &Area<DB>, size: Size) -> Result<(), ChartError> {
         let scale = size.scale();
         let subtitle = format!(
             "{} en cours · {}",

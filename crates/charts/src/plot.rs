@@ -3,13 +3,15 @@
 
 use chrono::{Days, NaiveDate};
 use plotters::{
-    coord::{Shift, types::RangedCoordf64},
+    coord::types::RangedCoordf64,
     prelude::*,
     style::text_anchor::{HPos, Pos, VPos},
 };
 
 use crate::{
-    ChartError, IndicatorChart, axis, french, marks, palette, series,
+    ChartError, IndicatorChart, axis, french, marks, palette,
+    render::{Area, Backend},
+    series,
     text::{self, style},
 };
 
@@ -18,15 +20,12 @@ pub(crate) type Frame<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64,
 
 /// Draws `data` on `area`. `compact` (dashboard panels) leaves out the title, the legend
 /// and the unit's axis label, which the panel shows in its own title.
-pub(crate) fn draw_indicator<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn draw_indicator<DB: Backend>(
+    area: &Area<DB>,
     data: &IndicatorChart,
     scale: f64,
     compact: bool,
-) -> Result<(), ChartError>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<(), ChartError> {
     let points = series::clean(&data.points);
     let (x0, x1) = x_range(data, &points);
     let values = points
@@ -134,14 +133,11 @@ fn x_range(data: &IndicatorChart, points: &[(pilote_domain::Period, f64)]) -> (f
     (x0 - pad, x1 + pad)
 }
 
-fn draw_title<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+fn draw_title<DB: Backend>(
+    area: &Area<DB>,
     data: &IndicatorChart,
     scale: f64,
-) -> Result<(), ChartError>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<(), ChartError> {
     let (w, _) = area.dim_in_pixel();
     let left = (12.0 * scale) as i32;
     let max = w.saturating_sub(2 * left as u32);
@@ -159,16 +155,13 @@ where
 }
 
 /// Month (or week, or year) ticks under the plot, with light vertical grid lines.
-fn draw_date_axis<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+fn draw_date_axis<DB: Backend>(
+    area: &Area<DB>,
     chart: &mut Frame<'_, DB>,
     (x0, x1, y0, y1): (f64, f64, f64, f64),
     tick_style: &TextStyle<'_>,
     scale: f64,
-) -> Result<(), ChartError>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<(), ChartError> {
     let (from, to) = (date_of(x0), date_of(x1));
     let plot_w = chart.plotting_area().dim_in_pixel().0;
     let max_ticks = (f64::from(plot_w) / (78.0 * scale)).floor() as usize;
@@ -194,14 +187,11 @@ where
 }
 
 /// Lines within each run of consecutive periods, then a dot on every measure.
-fn draw_series<DB: DrawingBackend>(
+fn draw_series<DB: Backend>(
     chart: &mut Frame<'_, DB>,
     points: &[(pilote_domain::Period, f64)],
     scale: f64,
-) -> Result<(), ChartError>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<(), ChartError> {
     let line = palette::SERIES.stroke_width((2.0 * scale).round().max(1.0) as u32);
     for run in series::runs(points) {
         let xy = run

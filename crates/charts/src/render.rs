@@ -11,6 +11,16 @@ use plotters::{
 
 use crate::{ChartError, Format, Size, font, palette, svg};
 
+/// A plotters backend whose errors may be boxed into [`ChartError`]: every backend Pilote
+/// draws on. Named once so that each drawing function says `DB: Backend` and not the
+/// `where DB::ErrorType: 'static` clause plotters' error conversion needs.
+pub(crate) trait Backend: DrawingBackend<ErrorType: 'static> {}
+
+impl<B: DrawingBackend<ErrorType: 'static>> Backend for B {}
+
+/// The whole or a part of the canvas a chart draws on.
+pub(crate) type Area<B> = DrawingArea<B, Shift>;
+
 /// A chart that can draw itself on any plotters backend.
 pub(crate) trait Chart {
     /// The accessible name (SVG `<title>`), in French.
@@ -18,13 +28,7 @@ pub(crate) trait Chart {
     /// What the chart shows, in French, for screen readers (SVG `<desc>`).
     fn description(&self) -> String;
     /// Draws on the whole `area`, already filled with the background.
-    fn draw<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        size: Size,
-    ) -> Result<(), ChartError>
-    where
-        DB::ErrorType: 'static;
+    fn draw<DB: Backend>(&self, area: &Area<DB>, size: Size) -> Result<(), ChartError>;
 }
 
 /// Renders `chart` at `size` in `format`.

@@ -1,9 +1,13 @@
 //! A sparkline: a tiny series for list pages, no axes, the last value dotted.
 
 use pilote_domain::Period;
-use plotters::{coord::Shift, prelude::*};
+use plotters::prelude::*;
 
-use crate::{ChartError, Size, axis, french, palette, render::Chart, series};
+use crate::{
+    ChartError, Size, axis, french, palette,
+    render::{Area, Backend, Chart},
+    series,
+};
 
 /// A series to draw small.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,14 +38,7 @@ impl Chart for Sparkline {
         }
     }
 
-    fn draw<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        size: Size,
-    ) -> Result<(), ChartError>
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: Backend>(&self, area: &Area<DB>, size: Size) -> Result<(), ChartError> {
         let pts = series::clean(&self.points);
         let (Some(first), Some(last)) = (pts.first(), pts.last()) else {
             return Ok(());

@@ -1,15 +1,19 @@
 //! Text styles and measuring, so labels fit where they are put.
 
 use plotters::{
-    coord::Shift,
-    prelude::{DrawingArea, DrawingBackend, Text},
+    prelude::Text,
     style::{
         IntoFont, RGBColor, TextStyle,
         text_anchor::{HPos, Pos, VPos},
     },
 };
 
-use crate::{ChartError, font::FAMILY, palette};
+use crate::{
+    ChartError,
+    font::FAMILY,
+    palette,
+    render::{Area, Backend},
+};
 
 /// The embedded font at `px` pixels, in `color`.
 pub(crate) fn style(px: f64, color: RGBColor) -> TextStyle<'static> {
@@ -17,19 +21,15 @@ pub(crate) fn style(px: f64, color: RGBColor) -> TextStyle<'static> {
 }
 
 /// Width of `text` in pixels; a generous estimate if the font cannot measure it.
-pub(crate) fn width<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    style: &TextStyle<'_>,
-) -> u32 {
+pub(crate) fn width<DB: Backend>(area: &Area<DB>, text: &str, style: &TextStyle<'_>) -> u32 {
     area.estimate_text_size(text, style)
         .map(|(w, _)| w)
         .unwrap_or_else(|_| (text.chars().count() as f64 * style.font.get_size() * 0.6) as u32)
 }
 
 /// `text` cut with "…" so that it is at most `max` pixels wide (empty if even "…" is not).
-pub(crate) fn fit<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn fit<DB: Backend>(
+    area: &Area<DB>,
     text: &str,
     style: &TextStyle<'_>,
     max: u32,
@@ -84,8 +84,8 @@ impl Boxed {
 /// Puts each dot's label at the first free spot among right, left, above and below it, inside
 /// the area and over no dot or label already `placed`; a label that fits nowhere is left out
 /// (the charts' descriptions list every point). The scatter charts share it.
-pub(crate) fn label_dots<'a, DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn label_dots<'a, DB: Backend>(
+    area: &Area<DB>,
     dots: impl Iterator<Item = ((i32, i32), &'a str)>,
     r: i32,
     scale: f64,

@@ -2,9 +2,11 @@
 
 use chrono::{Days, NaiveDate};
 use pilote_domain::{Phase, PhaseDurations, PhaseHistory};
-use plotters::{coord::Shift, prelude::*};
 
-use crate::{ChartError, Size, french, heading, render::Chart};
+use crate::{
+    ChartError, Size, french, heading,
+    render::{Area, Backend, Chart},
+};
 
 /// Every product's phases over time.
 #[derive(Clone, Debug, PartialEq)]
@@ -184,14 +186,7 @@ impl Chart for Timeline {
         d
     }
 
-    fn draw<DB: DrawingBackend>(
-        &self,
-        area: &DrawingArea<DB, Shift>,
-        size: Size,
-    ) -> Result<(), ChartError>
-    where
-        DB::ErrorType: 'static,
-    {
+    fn draw<DB: Backend>(&self, area: &Area<DB>, size: Size) -> Result<(), ChartError> {
         let body = heading::draw(area, &self.title, &self.subtitle(), size.scale())?;
         crate::timeline_draw::draw(&body, self, size.scale())
     }

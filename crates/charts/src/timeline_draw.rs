@@ -2,13 +2,13 @@
 //! beyond a rectangle per segment.
 
 use plotters::{
-    coord::Shift,
     prelude::*,
     style::text_anchor::{HPos, Pos, VPos},
 };
 
 use crate::{
     ChartError, Timeline, axis, palette,
+    render::{Area, Backend},
     text::{self, style},
 };
 use pilote_domain::{Phase, ProductStatus};
@@ -16,14 +16,11 @@ use pilote_domain::{Phase, ProductStatus};
 /// Rows thinner than this lose their names (they would be unreadable) but keep their bars.
 const MIN_LABELLED_ROW: f64 = 11.0;
 
-pub(crate) fn draw<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn draw<DB: Backend>(
+    area: &Area<DB>,
     data: &Timeline,
     scale: f64,
-) -> Result<(), ChartError>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<(), ChartError> {
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (f64::from(w), f64::from(h));
     let pad = 12.0 * scale;
@@ -152,15 +149,12 @@ where
 
 /// The phase colours, then either the overdue band and the stop cross (`timeline`) or the
 /// grey of stopped products (drift dots).
-pub(crate) fn draw_legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn draw_legend<DB: Backend>(
+    area: &Area<DB>,
     y_top: i32,
     scale: f64,
     timeline: bool,
-) -> Result<(), ChartError>
-where
-    DB::ErrorType: 'static,
-{
+) -> Result<(), ChartError> {
     let label_style =
         style(12.5 * scale, palette::TEXT_MUTED).pos(Pos::new(HPos::Left, VPos::Center));
     let y = y_top + (13.0 * scale) as i32;
