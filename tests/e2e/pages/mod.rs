@@ -23,6 +23,7 @@ pub(crate) mod client;
 mod forms;
 mod indicator_form;
 mod product_form;
+mod steering;
 mod suspect;
 
 use client::{call, cookie_pair, csrf_field, encode, set_cookies, text};

@@ -24,6 +24,7 @@ mod forms;
 mod indicator_form;
 mod journal;
 mod legal;
+mod measure_history;
 mod measures;
 mod measures_csv;
 mod multipart;
@@ -122,6 +123,7 @@ pub fn configure(
             .service(measures_csv::upload)
             .service(measures_csv::confirm)
             .service(suspect::clear)
+            .service(measure_history::page)
             .service(review_pack::page)
             .service(decision::show)
             .service(decision::create)

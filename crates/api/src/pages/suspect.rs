@@ -18,14 +18,19 @@ use super::{
 };
 use crate::{access, db, error::ApiError, service::scope};
 
-/// The form has no field but its CSRF token.
+/// The form: its CSRF token and, optionally, the page to go back to.
 #[derive(Debug, Default, Deserialize)]
-pub struct ClearForm {}
+pub struct ClearForm {
+    /// A page of this product to come back to (the value's history, the product page);
+    /// anything else goes to the product page.
+    #[serde(default)]
+    retour: String,
+}
 
-/// Clears the flag, then back to the product page.
+/// Clears the flag, then back to the page the form was on (the product page by default).
 #[post("/produits/{slug}/indicateurs/{key}/mesures/{period}/verifiee")]
 pub async fn clear(
-    CsrfForm { user, .. }: CsrfForm<ClearForm>,
+    CsrfForm { user, fields }: CsrfForm<ClearForm>,
     db: web::Data<Database>,
     path: web::Path<(String, String, String)>,
 ) -> PageResult {
@@ -44,5 +49,9 @@ pub async fn clear(
         measures::clear_suspect(c, id, indicator, period, actor)
     })
     .await?;
-    Ok(redirect(&format!("/produits/{}", product.slug)))
+    let page = format!("/produits/{}", product.slug);
+    let back = super::session::return_path(&fields.retour)
+        .filter(|path| path.starts_with(&format!("{page}/")))
+        .unwrap_or(&page);
+    Ok(redirect(back))
 }
