@@ -23,6 +23,7 @@ pub(crate) mod client;
 mod forms;
 mod indicator_form;
 mod product_form;
+mod sessions;
 mod steering;
 mod suspect;
 

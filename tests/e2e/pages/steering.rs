@@ -225,7 +225,11 @@ fn scenario(backend: Backend) {
         "the value it replaced: {}",
         rows[0]
     );
-    assert!(rows[1].contains("API n°"), "posted by the token: {}", rows[1]);
+    assert!(
+        rows[1].contains("API n°"),
+        "posted by the token: {}",
+        rows[1]
+    );
     assert!(rows[1].contains("remplacée le"));
     // Anonymous: to the login page, coming back here; no role: 403.
     let anonymous = call(server, "GET", &latest, "", None);
