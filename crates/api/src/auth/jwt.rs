@@ -173,6 +173,11 @@ impl JwtConfig {
         self.encode(claims, now).map(Some)
     }
 
+    /// A session's absolute maximum, in seconds.
+    pub fn session_max_secs(&self) -> u64 {
+        u64::try_from(self.max_secs).unwrap_or(0)
+    }
+
     /// Whether a session that began at `auth_time` is past its absolute maximum.
     pub fn session_over(&self, auth_time: i64) -> bool {
         auth_time.saturating_add(self.max_secs) <= chrono::Utc::now().timestamp()
