@@ -7,7 +7,6 @@
 
 use actix_web::{get, web};
 use askama::Template;
-use chrono::NaiveDate;
 use pilote_charts::french;
 use pilote_domain::Period;
 use pilote_store::{
@@ -20,7 +19,7 @@ use super::{
     forms::{PageResult, SignedIn},
     journal,
 };
-use crate::{access, db, error::ApiError, service::scope};
+use crate::{access, db, service::scope};
 
 /// One version of the value.
 struct Version {
@@ -44,7 +43,7 @@ struct HistoryPage {
     name: String,
     key: String,
     label: String,
-    /// « semaine du 16 novembre 2026 », « mois de novembre 2026 ».
+    /// « semaine du 16 novembre 2026 », « novembre 2026 ».
     period: String,
     /// The period's first day, as the routes take it.
     period_start: String,
@@ -74,10 +73,7 @@ pub async fn page(
     let product = scope::scope_of(&db, &slug).await?;
     access::measures_reader(&user.principal(), &product)?;
     let may_confirm = access::require(&user.user.user, product.contribute()).is_ok();
-    let date: NaiveDate = period.parse().map_err(|_| ApiError::Invalid {
-        field: "period".to_owned(),
-        problem: "must be a date (YYYY-MM-DD)".to_owned(),
-    })?;
+    let date = scope::period_date(&period)?;
     let key = scope::slug(&key, "indicator")?;
     let id = product.id;
     let (name, indicator, period, versions, names) = db::read(&db, move |c| {

@@ -46,6 +46,36 @@ struct LoginPage {
     pending: Option<Pending>,
 }
 
+impl LoginPage {
+    fn new(
+        config: &SessionConfig,
+        demo: &DemoAccounts,
+        options: &SignInOptions,
+        nonce: &str,
+        (email, suite): (String, String),
+        error: Option<&'static str>,
+        pending: Option<Pending>,
+    ) -> LoginPage {
+        LoginPage {
+            nav: Nav::default(),
+            csrf: config.csrf("login", nonce),
+            suite,
+            email,
+            error,
+            // Demo passwords are no use where passwords are refused.
+            demo: if options.password {
+                demo.0.clone()
+            } else {
+                Vec::new()
+            },
+            password: options.password,
+            proconnect: options.proconnect.is_some(),
+            // Only the password form carries a pending form.
+            pending: pending.filter(|_| options.password),
+        }
+    }
+}
+
 /// A form posted after its session expired: where it was posted, its fields but the CSRF
 /// token (`application/x-www-form-urlencoded`, as posted) and that token. Kept in the login
 /// page's hidden fields — nothing is stored on the server, as for the CSV preview.
@@ -175,22 +205,7 @@ fn login_page(
     status: StatusCode,
     pending: Option<Pending>,
 ) -> HttpResponse {
-    let page = LoginPage {
-        pending,
-        nav: Nav::default(),
-        csrf: config.csrf("login", nonce),
-        suite,
-        email,
-        error,
-        // Demo passwords are no use where passwords are refused.
-        demo: if options.password {
-            demo.0.clone()
-        } else {
-            Vec::new()
-        },
-        password: options.password,
-        proconnect: options.proconnect.is_some(),
-    };
+    let page = LoginPage::new(config, demo, options, nonce, (email, suite), error, pending);
     let mut response = super::render(&page);
     if response.status() == StatusCode::OK {
         *response.status_mut() = status;
@@ -353,23 +368,18 @@ pub(super) fn pending_sign_in(req: &HttpRequest, body: &[u8]) -> PageError {
     };
     let nonce = session::cookie(req, NONCE_COOKIE).unwrap_or_else(session::nonce);
     let suite = return_path(&back).unwrap_or_default().to_owned();
-    let page = LoginPage {
-        nav: Nav::default(),
-        csrf: config.csrf("login", &nonce),
-        suite,
-        email: String::new(),
-        error: Some(
-            "Votre session a expiré : rien n'a encore été enregistré. Ce que vous aviez saisi est conservé : connectez-vous de nouveau pour le retrouver et l'envoyer.",
+    let page = LoginPage::new(
+        config,
+        demo,
+        options,
+        &nonce,
+        (String::new(), suite),
+        Some(
+            "Votre session a expiré : rien n'a encore été enregistré. Ce que vous aviez saisi \
+             est conservé : connectez-vous de nouveau pour le retrouver et l'envoyer.",
         ),
-        demo: if options.password {
-            demo.0.clone()
-        } else {
-            Vec::new()
-        },
-        password: options.password,
-        proconnect: options.proconnect.is_some(),
-        pending: options.password.then_some(pending),
-    };
+        Some(pending),
+    );
     match page.render() {
         Ok(html) => PageError::Rendered(Rendered {
             status: StatusCode::UNAUTHORIZED,

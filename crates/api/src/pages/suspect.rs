@@ -4,7 +4,6 @@
 //! so the clearing is audited the same way; viewers get the French 403 page.
 
 use actix_web::{post, web};
-use chrono::NaiveDate;
 use pilote_domain::Period;
 use pilote_store::{
     Database,
@@ -16,7 +15,7 @@ use super::{
     forms::{CsrfForm, Need, PageResult},
     redirect,
 };
-use crate::{access, db, error::ApiError, service::scope};
+use crate::{access, db, service::scope};
 
 /// The form: its CSRF token and, optionally, the page to go back to.
 #[derive(Debug, Default, Deserialize)]
@@ -37,10 +36,7 @@ pub async fn clear(
     let (slug, key, period) = path.into_inner();
     let product = user.product(&db, &slug, Need::Contribute).await?;
     let actor = access::actor(&user.principal());
-    let date: NaiveDate = period.parse().map_err(|_| ApiError::Invalid {
-        field: "period".to_owned(),
-        problem: "must be a date (YYYY-MM-DD)".to_owned(),
-    })?;
+    let date = scope::period_date(&period)?;
     let key = scope::slug(&key, "indicator")?;
     let id = product.id;
     db::write(&db, move |c| {
