@@ -182,31 +182,26 @@ pub async fn login_form(
         return redirect(if suite.is_empty() { "/" } else { &suite });
     }
     let nonce = session::cookie(&req, NONCE_COOKIE).unwrap_or_else(session::nonce);
-    login_page(
+    let page = LoginPage::new(
         &config,
         &demo,
         &options,
         &nonce,
         (String::new(), suite),
         None,
-        StatusCode::OK,
         None,
-    )
+    );
+    login_page(&page, &config, &nonce, StatusCode::OK)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The login page answered with `status`, and the nonce cookie its CSRF token is made from.
 fn login_page(
+    page: &LoginPage,
     config: &SessionConfig,
-    demo: &DemoAccounts,
-    options: &SignInOptions,
     nonce: &str,
-    (email, suite): (String, String),
-    error: Option<&'static str>,
     status: StatusCode,
-    pending: Option<Pending>,
 ) -> HttpResponse {
-    let page = LoginPage::new(config, demo, options, nonce, (email, suite), error, pending);
-    let mut response = super::render(&page);
+    let mut response = super::render(page);
     if response.status() == StatusCode::OK {
         *response.status_mut() = status;
     }
@@ -299,26 +294,29 @@ pub async fn login(
             }
             response
         }
-        Outcome::Rejected => login_page(
-            &config,
-            &demo,
-            &options,
-            &nonce,
-            (email, suite.clone()),
-            Some("Adresse électronique ou mot de passe incorrect."),
-            StatusCode::UNAUTHORIZED,
-            pending,
-        ),
-        Outcome::Limited { .. } => login_page(
-            &config,
-            &demo,
-            &options,
-            &nonce,
-            (email, suite),
-            Some("Trop de tentatives ont échoué : patientez quelques minutes, puis réessayez."),
-            StatusCode::TOO_MANY_REQUESTS,
-            pending,
-        ),
+        Outcome::Rejected | Outcome::Limited { .. } => {
+            let (error, status) = if matches!(outcome, Outcome::Rejected) {
+                (
+                    "Adresse électronique ou mot de passe incorrect.",
+                    StatusCode::UNAUTHORIZED,
+                )
+            } else {
+                (
+                    "Trop de tentatives ont échoué : patientez quelques minutes, puis réessayez.",
+                    StatusCode::TOO_MANY_REQUESTS,
+                )
+            };
+            let page = LoginPage::new(
+                &config,
+                &demo,
+                &options,
+                &nonce,
+                (email, suite),
+                Some(error),
+                pending,
+            );
+            login_page(&page, &config, &nonce, status)
+        }
     }
 }
 
