@@ -243,6 +243,20 @@ async function suite(browser, opts) {
     assert(edit, 'no link to an indicator form on the product page');
     pages.push(['indicateur', `${opts.base}${edit}`, 200]);
   });
+  // A value's history: the product page links each latest value to it.
+  await check("a value's history page lists who posted each version", async () => {
+    await visit(page, product);
+    const href = await page.locator('td.nombre a[href$="/historique"]').first().getAttribute('href');
+    assert(href, 'no link to a value history on the product page');
+    await visit(page, `${opts.base}${href}`);
+    assert((await page.locator('h1').innerText()) === 'Historique de la valeur', 'not the history page');
+    const rows = await page.locator('main table tbody tr').count();
+    assert(rows >= 1, 'the history lists no version');
+    const first = await page.locator('main table tbody tr').first().innerText();
+    assert(first.includes('valeur actuelle'), `the newest version is not the current one: ${first}`);
+    pages.push(['historique d’une valeur', `${opts.base}${href}`, 200]);
+  });
+
   for (const [name, url, status] of pages) {
     await check(`${name}: axe reports no violation`, async () => {
       await visit(page, url, status);
@@ -325,6 +339,29 @@ async function suite(browser, opts) {
     assert((await page.locator('h1').count()) === 1, 'no heading on the preview');
     await axe(page);
     await fits(page);
+  });
+
+  await check('a suspect value that is not the latest is cleared from the product page', async () => {
+    await visit(page, product);
+    const latest = new Set(
+      await page.locator('td.nombre a[href$="/historique"]').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+    );
+    const rows = page.locator('#valeurs-a-verifier tbody tr');
+    let action = null;
+    for (let i = 0; i < (await rows.count()); i += 1) {
+      const history = await rows.nth(i).locator('a[href$="/historique"]').getAttribute('href');
+      if (!latest.has(history)) {
+        action = await rows.nth(i).locator('form').getAttribute('action');
+        break;
+      }
+    }
+    assert(action, 'no suspect value other than a latest one is listed');
+    await Promise.all([
+      page.waitForURL(product),
+      page.click(`#valeurs-a-verifier form[action="${action}"] button[type=submit]`),
+    ]);
+    assert((await page.locator(`form[action="${action}"]`).count()) === 0, 'the value is still listed');
+    await axe(page);
   });
 
   await check('a committee decision recorded through the form shows on the product page', async () => {

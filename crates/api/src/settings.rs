@@ -31,6 +31,9 @@ pub struct Settings {
     /// The web pages' look.
     #[serde(default)]
     pub web: WebSettings,
+    /// How long a pages' session lasts.
+    #[serde(default)]
+    pub session: SessionSettings,
     /// The address people reach Pilote at (`PILOTE_PUBLIC_URL`), without a trailing slash:
     /// the base of the links Pilote gives out (ProConnect's redirect URIs).
     #[serde(default = "default_public_url")]
@@ -88,6 +91,24 @@ pub struct WebSettings {
 impl Default for WebSettings {
     fn default() -> WebSettings {
         WebSettings { state_brand: true }
+    }
+}
+
+/// The pages' session: sliding expiry, with an absolute maximum.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SessionSettings {
+    /// Minutes without any page seen after which the session ends; each page seen renews it.
+    pub idle_minutes: u64,
+    /// Hours after signing in beyond which no renewal is given: the person signs in again.
+    pub max_hours: u64,
+}
+
+impl Default for SessionSettings {
+    fn default() -> SessionSettings {
+        SessionSettings {
+            idle_minutes: 60,
+            max_hours: 12,
+        }
     }
 }
 
@@ -191,6 +212,9 @@ impl Settings {
         if self.jwt.ttl_minutes == 0 {
             return Err("jwt.ttl_minutes must be at least 1".to_owned());
         }
+        if self.session.idle_minutes == 0 || self.session.max_hours == 0 {
+            return Err("session.idle_minutes and session.max_hours must be at least 1".to_owned());
+        }
         let proconnect = !self.proconnect.issuer.trim().is_empty();
         if proconnect && self.proconnect.client_id.trim().is_empty() {
             return Err("proconnect.issuer is set but proconnect.client_id is empty".to_owned());
@@ -264,6 +288,10 @@ mod tests {
             ("pilote", "pilote-api")
         );
         assert_eq!(settings.jwt.ttl_minutes, 60);
+        assert_eq!(
+            (settings.session.idle_minutes, settings.session.max_hours),
+            (60, 12)
+        );
         assert!(!format!("{settings:?}").contains(DEV_JWT_SECRET));
         assert_eq!(settings.check("127.0.0.1:8080"), Ok(()));
         assert_eq!(settings.check("localhost:8080"), Ok(()));
@@ -285,6 +313,9 @@ mod tests {
         assert!(error.contains("fewer than 32"), "{error}");
         settings.jwt.secret = "x".repeat(MIN_JWT_SECRET_LENGTH);
         assert_eq!(settings.check("0.0.0.0:8080"), Ok(()));
+        settings.session.max_hours = 0;
+        assert!(settings.check("127.0.0.1:8080").is_err());
+        settings.session.max_hours = 12;
         settings.jwt.ttl_minutes = 0;
         assert!(settings.check("127.0.0.1:8080").is_err());
     }

@@ -53,6 +53,7 @@ impl Application {
             let app = App::new()
                 // The last `wrap` is the outermost: the logger sees the response after the
                 // request-id middleware has set its header.
+                .wrap(middleware::from_fn(auth::session::renew_cookie))
                 .wrap(middleware::from_fn(security_headers::middleware))
                 .wrap(middleware::from_fn(metrics::middleware))
                 .wrap(middleware::from_fn(request_id::middleware))

@@ -60,6 +60,8 @@ pub struct SuspectEntry {
     pub product: DigestProduct,
     /// The indicator's label.
     pub indicator: String,
+    /// The indicator's key (where its value's page and confirmation form are).
+    pub key: String,
     /// The start of the value's period.
     pub period: NaiveDate,
     /// The value.
@@ -99,6 +101,20 @@ pub struct IncompleteMatrix {
     pub gaps: Vec<(MatrixRole, SlotState)>,
 }
 
+impl IncompleteMatrix {
+    /// « 2/4 cases renseignées (Impact : manquante, …) »: what the digest and the pages say.
+    pub fn summary_fr(&self) -> String {
+        let gaps: Vec<String> = self
+            .gaps
+            .iter()
+            .map(|(role, state)| {
+                format!("{} : {}", role.label_fr(), state.label_fr().to_lowercase())
+            })
+            .collect();
+        format!("{}/4 cases renseignées ({})", self.ok, gaps.join(", "))
+    }
+}
+
 /// A running product's next committee, to schedule within 30 days or overdue.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CommitteeEntry {
@@ -113,20 +129,14 @@ pub struct CommitteeEntry {
 /// How far ahead the digest looks for reviews.
 pub const REVIEW_HORIZON_DAYS: u64 = 30;
 
-/// The digest of one week.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Digest {
-    /// `2026-W47`.
-    pub week: String,
-    /// The week's Monday.
-    pub from: NaiveDate,
-    /// The week's Sunday: everything is seen as of that day.
-    pub to: NaiveDate,
-    /// The incubator it is limited to, if any.
-    pub incubator: Option<String>,
-    /// Teams with no value for the week on some weekly indicator.
+/// What needs looking at, as of a day: the digest's sections, and the steering signals the
+/// portfolio and product pages show. One gathering (`pilote_store::repo::digest::signals`)
+/// serves the weekly digest and the pages, so that they never disagree.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Signals {
+    /// Teams with no value for the last complete week on some weekly indicator.
     pub late_teams: Vec<DigestProduct>,
-    /// Objectives whose status changed during the week.
+    /// Objectives whose status changed during the period looked at.
     pub status_changes: Vec<StatusChange>,
     /// Values flagged as suspect and not cleared.
     pub suspect_values: Vec<SuspectEntry>,
@@ -140,7 +150,7 @@ pub struct Digest {
     pub committees: Vec<CommitteeEntry>,
 }
 
-impl Digest {
+impl Signals {
     /// Whether there is nothing to report.
     pub fn is_empty(&self) -> bool {
         self.late_teams.is_empty()
@@ -152,15 +162,51 @@ impl Digest {
             && self.committees.is_empty()
     }
 
+    /// Only the products `keep` accepts (by slug): a page's filters applied to the signals.
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        self.late_teams.retain(|p| keep(&p.slug));
+        self.status_changes.retain(|c| keep(&c.product.slug));
+        self.suspect_values.retain(|s| keep(&s.product.slug));
+        self.overdue_products.retain(|o| keep(&o.product.slug));
+        self.reviews_due.retain(|r| keep(&r.product.slug));
+        self.incomplete_matrices.retain(|m| keep(&m.product.slug));
+        self.committees.retain(|c| keep(&c.product.slug));
+    }
+}
+
+/// The digest of one week.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Digest {
+    /// `2026-W47`.
+    pub week: String,
+    /// The week's Monday.
+    pub from: NaiveDate,
+    /// The week's Sunday: everything is seen as of that day.
+    pub to: NaiveDate,
+    /// The incubator it is limited to, if any.
+    pub incubator: Option<String>,
+    /// What the week's managers should look at (its fields are the JSON's, flattened).
+    #[serde(flatten)]
+    pub signals: Signals,
+}
+
+impl Digest {
+    /// Whether there is nothing to report.
+    pub fn is_empty(&self) -> bool {
+        self.signals.is_empty()
+    }
+
     /// The sections: a French heading and one line per item, text only (each renderer
     /// escapes as its format needs).
     fn sections(&self) -> Vec<(&'static str, Vec<String>)> {
         let late = self
+            .signals
             .late_teams
             .iter()
             .map(|p| format!("{} ({}) : aucune valeur pour la semaine", p.name, p.slug))
             .collect();
         let changes = self
+            .signals
             .status_changes
             .iter()
             .map(|c| {
@@ -174,6 +220,7 @@ impl Digest {
             })
             .collect();
         let suspects = self
+            .signals
             .suspect_values
             .iter()
             .map(|s| {
@@ -187,6 +234,7 @@ impl Digest {
             })
             .collect();
         let overdue = self
+            .signals
             .overdue_products
             .iter()
             .map(|o| {
@@ -200,6 +248,7 @@ impl Digest {
             })
             .collect();
         let reviews = self
+            .signals
             .reviews_due
             .iter()
             .map(|r| {
@@ -216,25 +265,13 @@ impl Digest {
             })
             .collect();
         let matrices = self
+            .signals
             .incomplete_matrices
             .iter()
-            .map(|m| {
-                let gaps: Vec<String> = m
-                    .gaps
-                    .iter()
-                    .map(|(role, state)| {
-                        format!("{} : {}", role.label_fr(), state.label_fr().to_lowercase())
-                    })
-                    .collect();
-                format!(
-                    "{} : {}/4 cases renseignées ({})",
-                    m.product.name,
-                    m.ok,
-                    gaps.join(", ")
-                )
-            })
+            .map(|m| format!("{} : {}", m.product.name, m.summary_fr()))
             .collect();
         let committees = self
+            .signals
             .committees
             .iter()
             .map(|c| {
@@ -356,13 +393,7 @@ mod tests {
             from: d("2026-11-16"),
             to: d("2026-11-22"),
             incubator: None,
-            late_teams: vec![],
-            status_changes: vec![],
-            suspect_values: vec![],
-            overdue_products: vec![],
-            reviews_due: vec![],
-            incomplete_matrices: vec![],
-            committees: vec![],
+            signals: Signals::default(),
         }
     }
 
@@ -398,15 +429,19 @@ mod tests {
     #[test]
     fn sections_list_their_items_and_html_escapes() {
         let mut digest = empty();
-        digest.late_teams.push(product("retard", "<b>Retard</b>"));
-        digest.overdue_products.push(OverdueEntry {
+        digest
+            .signals
+            .late_teams
+            .push(product("retard", "<b>Retard</b>"));
+        digest.signals.overdue_products.push(OverdueEntry {
             product: product("vieux", "Vieux produit"),
             phase: "Construction".to_owned(),
             overdue_since: d("2026-05-04"),
         });
-        digest.suspect_values.push(SuspectEntry {
+        digest.signals.suspect_values.push(SuspectEntry {
             product: product("x", "X"),
             indicator: "Démarches".to_owned(),
+            key: "demarches".to_owned(),
             period: d("2026-11-16"),
             value: 12.5,
         });

@@ -22,9 +22,11 @@ const ADMIN: &str = "admin-navigateur@test.gouv.fr";
 
 /// Slips a decimal point in the latest value of one of the product's indicators with enough
 /// history, as a form would: flagged as suspect, so that axe also checks the product page's
-/// « valeur à vérifier » and its clearing form. Not the first indicator: the suite changes
-/// that one through the weekly form, which would then ask to confirm a suspect value.
-fn flag_a_latest_value(db: &Database, slug: &str) {
+/// list of values to check and its clearing forms; then posts an ordinary value for the next
+/// period, so that the suspect value is no longer the latest (the suite clears it from the
+/// page). Not the first indicator: the suite changes that one through the weekly form, which
+/// would then ask to confirm a suspect value.
+fn flag_a_value_then_post_another(db: &Database, slug: &str) {
     let mut conn = db.get().expect("connection");
     let slug = pilote_domain::Slug::parse(slug).expect("slug");
     let (product, _) = products::find(&mut conn, &slug).expect("product");
@@ -37,24 +39,38 @@ fn flag_a_latest_value(db: &Database, slug: &str) {
         let Some(latest) = series.last().filter(|_| series.len() > 8) else {
             continue;
         };
-        let slipped = measures::MeasureInput {
+        // The latest period, or the one before if the next would be in the future.
+        let today = Utc::now().date_naive();
+        let latest_period = Period::containing(indicator.periodicity, latest.period);
+        let period = if latest_period.next().start() <= today {
+            latest_period
+        } else {
+            latest_period.prev()
+        };
+        let input = |period: Period, value: f64| measures::MeasureInput {
             indicator: id,
-            period: Period::containing(indicator.periodicity, latest.period),
-            value: MeasureValue::new(latest.value * 10.0 + 10.0).expect("value"),
+            period,
+            value: MeasureValue::new(value).expect("value"),
             comment: None,
         };
-        let posted = transaction::write(&mut conn, |c| {
-            measures::post(
-                c,
-                product,
-                &[slipped],
-                MeasureSource::Form,
-                Actor::System,
-                Utc::now().date_naive(),
-            )
-        })
-        .expect("post");
-        assert_eq!(posted.suspects.len(), 1, "the slipped value is flagged");
+        let post = |conn: &mut pilote_store::DbConnection, row| {
+            transaction::write(conn, |c| {
+                measures::post(
+                    c,
+                    product,
+                    &[row],
+                    MeasureSource::Form,
+                    Actor::System,
+                    today,
+                )
+            })
+            .expect("post")
+        };
+        let slipped = post(&mut conn, input(period, latest.value * 10.0 + 10.0));
+        assert_eq!(slipped.suspects.len(), 1, "the slipped value is flagged");
+        // The period after it (the one in progress at the latest, which may be posted).
+        let next = post(&mut conn, input(period.next(), latest.value));
+        assert!(next.suspects.is_empty(), "the next value is ordinary");
         return;
     }
     panic!("the product has a second indicator with history");
@@ -98,7 +114,7 @@ fn the_browser_suite_passes() {
     let url = super::add_admin(dir.path(), ADMIN, "Navigatrice");
     let db = Database::open(&url, &Default::default()).expect("open");
     let product = product_with_reviews(&db);
-    flag_a_latest_value(&db, &product);
+    flag_a_value_then_post_another(&db, &product);
 
     let browser = browser_dir();
     install(&browser);

@@ -24,6 +24,8 @@ pub(crate) mod forms;
 mod french;
 mod indicator_form;
 mod product_form;
+mod sessions;
+mod steering;
 mod suspect;
 
 use client::{call, cookie_pair, csrf_field, encode, set_cookies, text};

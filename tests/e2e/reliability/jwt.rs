@@ -119,6 +119,8 @@ fn forged_tokens_are_refused_401_never_5xx() {
         iss: "pilote".to_owned(),
         aud: "pilote-api".to_owned(),
         sgen: None,
+        sid: None,
+        auth_time: None,
     };
     // The control: a token forged with the right secret and claims is accepted, so each
     // refusal below is due to the one thing changed.

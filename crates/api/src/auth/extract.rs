@@ -15,7 +15,10 @@ use pilote_store::{
     repo::{tokens, users},
 };
 
-use crate::{auth::jwt::JwtConfig, error::ApiError};
+use crate::{
+    auth::jwt::{Claims, JwtConfig},
+    error::ApiError,
+};
 
 const INVALID: &str = "missing or invalid bearer token";
 
@@ -58,10 +61,23 @@ pub(crate) async fn user_from_jwt(
     jwt: &JwtConfig,
     token: &str,
 ) -> Result<CurrentUser, ApiError> {
+    Ok(session_from_jwt(db, jwt, token).await?.0)
+}
+
+/// [`user_from_jwt`], with the token's claims (a session cookie's id and times). A session
+/// past its absolute maximum is refused even if its token has not expired.
+pub(crate) async fn session_from_jwt(
+    db: web::Data<Database>,
+    jwt: &JwtConfig,
+    token: &str,
+) -> Result<(CurrentUser, Claims), ApiError> {
     let claims = jwt.verify(token).map_err(|e| {
         log::debug!("rejected login token: {e}");
         ApiError::Unauthorized(INVALID)
     })?;
+    if claims.auth_time.is_some_and(|t| jwt.session_over(t)) {
+        return Err(ApiError::Unauthorized(INVALID));
+    }
     let id = claims.user_id().ok_or(ApiError::Unauthorized(INVALID))?;
     let generation = claims.sgen;
     let loaded = web::block(move || -> Result<_, StoreError> {
@@ -84,12 +100,15 @@ pub(crate) async fn user_from_jwt(
     })
     .await??;
     match loaded {
-        Some((user, grants)) if !user.disabled => Ok(CurrentUser {
-            id: user.id,
-            email: user.email,
-            name: user.name,
-            grants,
-        }),
+        Some((user, grants)) if !user.disabled => Ok((
+            CurrentUser {
+                id: user.id,
+                email: user.email,
+                name: user.name,
+                grants,
+            },
+            claims,
+        )),
         _ => Err(ApiError::Unauthorized(INVALID)),
     }
 }

@@ -9,7 +9,7 @@ use pilote_domain::Email;
 use pilote_store::UserId;
 use serde::{Deserialize, Serialize};
 
-use crate::settings::JwtSettings;
+use crate::settings::{JwtSettings, SessionSettings};
 
 /// Seconds of clock skew tolerated on `exp` and `nbf`.
 pub const LEEWAY_SECS: u64 = 30;
@@ -32,6 +32,14 @@ pub struct Claims {
     /// tokens of `POST /api/v1/auth/login` have none and stay stateless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sgen: Option<i64>,
+    /// Only in the pages' session cookie: the session's id (random), kept when the cookie is
+    /// renewed, so that the CSRF tokens of pages already open stay good.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    /// Only in the pages' session cookie: when the person signed in (seconds since the
+    /// epoch). Renewals never take the session beyond this plus the absolute maximum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_time: Option<i64>,
 }
 
 impl Claims {
@@ -58,7 +66,15 @@ pub struct JwtConfig {
     issuer: String,
     audience: String,
     ttl_secs: u64,
+    /// A session cookie's life without activity.
+    idle_secs: i64,
+    /// A session's absolute maximum after signing in.
+    max_secs: i64,
 }
+
+/// A session cookie's token is renewed once it is this old (seconds): often enough to follow
+/// activity, rarely enough not to send a cookie with every page.
+pub const RENEW_AFTER_SECS: i64 = 60;
 
 impl std::fmt::Debug for JwtConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -67,6 +83,8 @@ impl std::fmt::Debug for JwtConfig {
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
             .field("ttl_secs", &self.ttl_secs)
+            .field("idle_secs", &self.idle_secs)
+            .field("max_secs", &self.max_secs)
             .finish_non_exhaustive()
     }
 }
@@ -89,7 +107,18 @@ impl JwtConfig {
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
             ttl_secs: settings.ttl_minutes.max(1).saturating_mul(60),
+            idle_secs: 3600,
+            max_secs: 12 * 3600,
         }
+    }
+
+    /// The same, with the pages' sessions lasting as `session` says.
+    pub fn with_sessions(mut self, session: &SessionSettings) -> JwtConfig {
+        let secs =
+            |n: u64, unit: u64| i64::try_from(n.max(1).saturating_mul(unit)).unwrap_or(i64::MAX);
+        self.idle_secs = secs(session.idle_minutes, 60);
+        self.max_secs = secs(session.max_hours, 3600);
+        self
     }
 
     /// Signs a token for this user, valid from now for the configured lifetime.
@@ -98,28 +127,64 @@ impl JwtConfig {
         user: UserId,
         email: &Email,
     ) -> Result<IssuedToken, jsonwebtoken::errors::Error> {
-        self.sign(user, email, None)
+        let now = chrono::Utc::now().timestamp();
+        self.encode(self.claims(user, email, now), now)
     }
 
-    /// Signs a session cookie's token: [`JwtConfig::issue`]'s, bound to the user's session
-    /// `generation`.
+    /// Signs a new session cookie's token: bound to the user's session `generation`, with a
+    /// fresh session id, lasting the idle time (renewed while the person works, see
+    /// [`JwtConfig::renew_session`]).
     pub fn issue_session(
         &self,
         user: UserId,
         email: &Email,
         generation: i64,
     ) -> Result<IssuedToken, jsonwebtoken::errors::Error> {
-        self.sign(user, email, Some(generation))
+        let now = chrono::Utc::now().timestamp();
+        let mut claims = self.claims(user, email, now);
+        claims.sgen = Some(generation);
+        claims.sid = Some(super::session::nonce());
+        claims.auth_time = Some(now);
+        claims.exp = now.saturating_add(self.idle_secs.min(self.max_secs));
+        self.encode(claims, now)
     }
 
-    fn sign(
+    /// A session token's successor: the same session (id, generation, sign-in time), valid for
+    /// the idle time from now but never past the absolute maximum. `None` when it is not a
+    /// session token, is still fresh, or the session has reached its maximum.
+    pub fn renew_session(
         &self,
-        user: UserId,
-        email: &Email,
-        sgen: Option<i64>,
-    ) -> Result<IssuedToken, jsonwebtoken::errors::Error> {
+        claims: &Claims,
+    ) -> Result<Option<IssuedToken>, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp();
+        let (Some(_), Some(auth_time)) = (&claims.sid, claims.auth_time) else {
+            return Ok(None);
+        };
+        let end = auth_time.saturating_add(self.max_secs);
+        if now.saturating_sub(claims.iat) < RENEW_AFTER_SECS || end <= now {
+            return Ok(None);
+        }
         let claims = Claims {
+            iat: now,
+            nbf: now,
+            exp: now.saturating_add(self.idle_secs).min(end),
+            ..claims.clone()
+        };
+        self.encode(claims, now).map(Some)
+    }
+
+    /// A session's absolute maximum, in seconds.
+    pub fn session_max_secs(&self) -> u64 {
+        u64::try_from(self.max_secs).unwrap_or(0)
+    }
+
+    /// Whether a session that began at `auth_time` is past its absolute maximum.
+    pub fn session_over(&self, auth_time: i64) -> bool {
+        auth_time.saturating_add(self.max_secs) <= chrono::Utc::now().timestamp()
+    }
+
+    fn claims(&self, user: UserId, email: &Email, now: i64) -> Claims {
+        Claims {
             sub: user.0.to_string(),
             email: email.to_string(),
             iat: now,
@@ -127,12 +192,17 @@ impl JwtConfig {
             exp: now.saturating_add(i64::try_from(self.ttl_secs).unwrap_or(i64::MAX)),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
-            sgen,
-        };
+            sgen: None,
+            sid: None,
+            auth_time: None,
+        }
+    }
+
+    fn encode(&self, claims: Claims, now: i64) -> Result<IssuedToken, jsonwebtoken::errors::Error> {
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?;
         Ok(IssuedToken {
             token,
-            expires_in: self.ttl_secs,
+            expires_in: u64::try_from(claims.exp.saturating_sub(now)).unwrap_or(0),
         })
     }
 
@@ -172,6 +242,8 @@ mod tests {
             iss: "pilote".to_owned(),
             aud: "pilote-api".to_owned(),
             sgen: None,
+            sid: None,
+            auth_time: None,
         }
     }
 
@@ -217,6 +289,61 @@ mod tests {
                 .is_ok()
         );
         assert!(!format!("{config:?}").contains(SECRET));
+    }
+
+    #[test]
+    fn sessions_slide_up_to_their_maximum() {
+        let config = JwtConfig::new(&settings()).with_sessions(&SessionSettings {
+            idle_minutes: 60,
+            max_hours: 12,
+        });
+        let email = Email::parse("a@beta.gouv.fr").expect("email");
+        let issued = config.issue_session(UserId(7), &email, 3).expect("issue");
+        assert_eq!(issued.expires_in, 3600);
+        let claims = config.verify(&issued.token).expect("verify");
+        assert_eq!(claims.sgen, Some(3));
+        assert!(claims.sid.as_ref().is_some_and(|s| s.len() == 64));
+        // Fresh: no renewal yet.
+        assert!(config.renew_session(&claims).expect("renew").is_none());
+        // Seen two minutes later: an hour more, the same session.
+        let now = claims.iat;
+        let older = Claims {
+            iat: now - 120,
+            nbf: now - 120,
+            ..claims.clone()
+        };
+        let renewed = config
+            .renew_session(&older)
+            .expect("renew")
+            .expect("renewed");
+        let next = config.verify(&renewed.token).expect("verify");
+        assert_eq!(
+            (&next.sid, next.sgen, next.auth_time),
+            (&claims.sid, claims.sgen, claims.auth_time)
+        );
+        assert!(next.exp >= now + 3600);
+        // Near the maximum, the renewal stops at it; past it, none.
+        let late = Claims {
+            auth_time: Some(now - 12 * 3600 + 600),
+            ..older.clone()
+        };
+        let capped = config
+            .renew_session(&late)
+            .expect("renew")
+            .expect("renewed");
+        let capped = config.verify(&capped.token).expect("verify");
+        assert_eq!(capped.exp, now + 600);
+        let over = Claims {
+            auth_time: Some(now - 12 * 3600),
+            ..older
+        };
+        assert!(config.renew_session(&over).expect("renew").is_none());
+        assert!(config.session_over(now - 12 * 3600));
+        // API tokens are not sessions.
+        let api = config
+            .verify(&config.issue(UserId(7), &email).expect("issue").token)
+            .expect("verify");
+        assert!(config.renew_session(&api).expect("renew").is_none());
     }
 
     #[test]

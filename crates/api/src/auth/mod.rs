@@ -28,7 +28,7 @@ pub struct SignInOptions {
 /// shared by every worker). Call it outside the `HttpServer::new` factory and pass a clone to
 /// `App::configure` inside it.
 pub fn configure(settings: &Settings) -> impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static {
-    let jwt = web::Data::new(JwtConfig::new(&settings.jwt));
+    let jwt = web::Data::new(JwtConfig::new(&settings.jwt).with_sessions(&settings.session));
     let options = web::Data::new(SignInOptions {
         password: settings.password_login,
         proconnect: proconnect::ProConnect::from_settings(settings),

@@ -4,15 +4,21 @@
 //! alone, so that a browser's ambient credentials never reach the API and CSRF stays a
 //! concern of the pages only.
 //!
+//! The cookie follows activity: a page seen with a session token older than a minute gets a
+//! renewed token (same session id, idle time from now, never past the absolute maximum), set
+//! on the way out by [`renew_cookie`].
+//!
 //! CSRF tokens are HMAC-SHA256 values keyed with a key derived from the JWT secret:
-//! - signed in, over the session's JWT itself (a token is only good with the cookie it was
-//!   made for, and dies with it);
+//! - signed in, `<session id>.<HMAC of the user id and session id>`: good for every renewal
+//!   of the session's cookie (pages opened before a renewal keep working), useless without
+//!   the cookie, and — after the session expired — still proof that a pending form came from
+//!   a page shown to this same person (see `pages::session`);
 //! - on the login form, over a random nonce kept in the `pilote_csrf` cookie (a signed
 //!   double-submit: a forged form cannot know the nonce, nor sign another one).
 
 use std::{future::Future, pin::Pin};
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::header, web};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use pilote_store::Database;
 use sha2::{Digest, Sha256};
@@ -135,14 +141,42 @@ impl SessionConfig {
 
     /// Whether `token` is the CSRF token of `purpose` over `value`, compared in constant time.
     pub fn check_csrf(&self, purpose: &str, value: &str, token: &str) -> bool {
-        let expected = self.csrf(purpose, value);
-        expected.len() == token.len()
-            && expected
-                .bytes()
-                .zip(token.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        same(&self.csrf(purpose, value), token)
     }
+
+    /// The CSRF token of a signed-in visitor's forms: the session's id and an HMAC of it with
+    /// the user's id.
+    pub fn session_csrf(&self, user: &PageUser) -> String {
+        self.session_csrf_for(user.user.id.0, &user.sid)
+    }
+
+    /// The CSRF token of the session `sid` of `user` (a session just issued).
+    pub fn session_csrf_for(&self, user: i64, sid: &str) -> String {
+        format!("{sid}.{}", self.csrf("session", &format!("{user}\0{sid}")))
+    }
+
+    /// Whether `token` is the CSRF token of this visitor's session (constant time).
+    pub fn check_session_csrf(&self, user: &PageUser, token: &str) -> bool {
+        same(&self.session_csrf(user), token)
+    }
+
+    /// Whether `token` is the CSRF token of some session of `user`, current or ended: a form
+    /// posted after its session expired was shown to this person (not forged elsewhere).
+    pub fn was_users_csrf(&self, user: i64, token: &str) -> bool {
+        token
+            .split_once('.')
+            .is_some_and(|(sid, _)| same(&self.session_csrf_for(user, sid), token))
+    }
+}
+
+/// Whether two strings are equal, in time that depends on their length only.
+fn same(expected: &str, token: &str) -> bool {
+    expected.len() == token.len()
+        && expected
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 /// A fresh random nonce (256 bits, hex).
@@ -187,11 +221,38 @@ pub fn cookie(req: &HttpRequest, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// A signed-in page visitor: the user and the session's JWT (for its CSRF token).
+/// A signed-in page visitor: the user and the session's id (for its CSRF token).
 #[derive(Clone, Debug)]
 pub struct PageUser {
     pub user: CurrentUser,
-    pub jwt: String,
+    /// The session's id; for a cookie issued before sessions had one, its JWT.
+    pub sid: String,
+}
+
+/// A renewed session cookie (`Set-Cookie` value) waiting in the request's extensions for
+/// [`renew_cookie`] to send.
+#[derive(Clone, Debug)]
+struct Renewed(String);
+
+/// Middleware: sends the renewed session cookie a page's visitor earned (see
+/// [`MaybePageUser`]), unless the response sets the session cookie itself (sign-in, sign-out,
+/// a new password).
+pub async fn renew_cookie(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let mut response = next.call(req).await?;
+    let renewed = response.request().extensions().get::<Renewed>().cloned();
+    if let Some(Renewed(cookie)) = renewed {
+        let sets_its_own = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .any(|v| v.as_bytes().starts_with(SESSION_COOKIE.as_bytes()));
+        if !sets_its_own && let Ok(value) = header::HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    Ok(response)
 }
 
 /// A page visitor, signed in or not. An absent, expired or otherwise invalid cookie is
@@ -207,15 +268,28 @@ impl FromRequest for MaybePageUser {
         let jwt = cookie(req, SESSION_COOKIE);
         let db = req.app_data::<web::Data<Database>>().cloned();
         let config = req.app_data::<web::Data<JwtConfig>>().cloned();
+        let cookies = req.app_data::<web::Data<SessionConfig>>().cloned();
+        let req = req.clone();
         Box::pin(async move {
             let (Some(jwt), Some(db), Some(config)) = (jwt, db, config) else {
                 return Ok(MaybePageUser(None));
             };
-            match extract::user_from_jwt(db, &config, &jwt).await {
-                Ok(user) => Ok(MaybePageUser(Some(PageUser { user, jwt }))),
-                Err(ApiError::Unauthorized(_)) => Ok(MaybePageUser(None)),
-                Err(other) => Err(other),
+            let (user, claims) = match extract::session_from_jwt(db, &config, &jwt).await {
+                Ok(found) => found,
+                Err(ApiError::Unauthorized(_)) => return Ok(MaybePageUser(None)),
+                Err(other) => return Err(other),
+            };
+            // The person is at work: the session goes on for the idle time from now.
+            match (config.renew_session(&claims), cookies) {
+                (Ok(Some(renewed)), Some(cookies)) => {
+                    let cookie = cookies.session_cookie(&renewed.token, renewed.expires_in);
+                    req.extensions_mut().insert(Renewed(cookie));
+                }
+                (Err(e), _) => log::warn!("session not renewed: {e}"),
+                _ => {}
             }
+            let sid = claims.sid.unwrap_or(jwt);
+            Ok(MaybePageUser(Some(PageUser { user, sid })))
         })
     }
 }

@@ -37,8 +37,20 @@ pub enum PageError {
     /// Nobody is signed in: to the login page, which comes back to this page (a relative
     /// path, checked by [`super::session::return_path`]) once signed in.
     SignIn(Option<String>),
+    /// A page already rendered: the login page carrying a form posted after its session
+    /// expired (see [`CsrfForm`]).
+    Rendered(Rendered),
     /// The French error page of this error, with its status.
     Error(ApiError),
+}
+
+/// A page rendered where the response could not be built yet (inside an extractor).
+#[derive(Debug)]
+pub struct Rendered {
+    pub status: StatusCode,
+    pub html: String,
+    /// `Set-Cookie` values.
+    pub cookies: Vec<String>,
 }
 
 /// What page handlers return.
@@ -70,7 +82,7 @@ page_error_from!(
 impl fmt::Display for PageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PageError::SignIn(_) => f.write_str("not signed in"),
+            PageError::SignIn(_) | PageError::Rendered(_) => f.write_str("not signed in"),
             PageError::Error(error) => error.fmt(f),
         }
     }
@@ -80,6 +92,7 @@ impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
             PageError::SignIn(_) => StatusCode::SEE_OTHER,
+            PageError::Rendered(page) => page.status,
             PageError::Error(error) => error.status_code(),
         }
     }
@@ -87,6 +100,18 @@ impl ResponseError for PageError {
     fn error_response(&self) -> HttpResponse {
         match self {
             PageError::SignIn(next) => redirect(&super::session::login_url(next.as_deref())),
+            PageError::Rendered(page) => {
+                let mut response = super::html(page.html.clone());
+                *response.status_mut() = page.status;
+                for cookie in &page.cookies {
+                    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(cookie) {
+                        response
+                            .headers_mut()
+                            .append(actix_web::http::header::SET_COOKIE, value);
+                    }
+                }
+                response
+            }
             PageError::Error(error) => render_error(error, super::error::Subject::Page),
         }
     }
@@ -172,10 +197,19 @@ struct WithCsrf<T> {
 
 /// A form posted by the signed-in visitor, its CSRF token checked against the session (403
 /// otherwise): the handler gets the person and the fields.
+///
+/// Posted after the session expired, the form is not lost: the answer is the login page
+/// carrying it (`pages::session`), and once signed in again the person sees what they typed
+/// and sends it with one button — never silently, and only if the form's CSRF token proves it
+/// was shown to that same person.
 pub struct CsrfForm<T> {
     pub user: SignedIn,
     pub fields: T,
 }
+
+/// The largest form the pages take (the weekly form carries a value and a comment of up to
+/// 2,000 characters, percent-encoded, per indicator). The CSV forms read their own body.
+pub const FORM_LIMIT: usize = 256 * 1024;
 
 impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
     type Error = PageError;
@@ -183,21 +217,33 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let visitor = MaybePageUser::from_request(req, payload);
-        let form = web::Form::<WithCsrf<T>>::from_request(req, payload);
+        // The raw body: parsed below when signed in, carried through the login page if not.
+        let body = web::Bytes::from_request(req, payload);
         let config = req.app_data::<web::Data<SessionConfig>>().cloned();
+        let req = req.clone();
         Box::pin(async move {
-            // Signed in first: an expired session goes to the login page, not to a 403.
-            let user = SignedIn::extract(visitor, config.clone(), None).await?;
-            let form = form
+            let visitor = visitor.await?;
+            let body = body
                 .await
-                .map_err(|e| ApiError::BadRequest(e.to_string()))?
-                .into_inner();
+                .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+            if body.len() > FORM_LIMIT {
+                return Err(ApiError::PayloadTooLarge(FORM_LIMIT).into());
+            }
+            // Signed in first: an expired session goes to the login page, not to a 403.
+            let Some(visitor) = visitor.0 else {
+                return Err(super::session::pending_sign_in(&req, &body));
+            };
             // Never let a form through unchecked, even were the settings missing.
             let config =
                 config.ok_or_else(|| ApiError::Internal("SessionConfig missing".into()))?;
-            check_csrf(&config, &user.user, &form.csrf)?;
+            let form: WithCsrf<T> = serde_urlencoded::from_bytes(&body)
+                .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+            check_csrf(&config, &visitor, &form.csrf)?;
             Ok(CsrfForm {
-                user,
+                user: SignedIn {
+                    nav: Nav::of(&visitor, &config),
+                    user: visitor,
+                },
                 fields: form.fields,
             })
         })
@@ -206,7 +252,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
 
 /// 403 unless `token` is the session's CSRF token.
 pub fn check_csrf(config: &SessionConfig, user: &PageUser, token: &str) -> Result<(), ApiError> {
-    if config.check_csrf("session", &user.jwt, token) {
+    if config.check_session_csrf(user, token) {
         Ok(())
     } else {
         Err(ApiError::Forbidden("invalid CSRF token".to_owned()))

@@ -60,8 +60,8 @@ fn what(action: &str) -> String {
     .to_owned()
 }
 
-/// Who, from the log's `user:ID`, `token:ID` or `system`.
-fn who(actor: &str, names: &HashMap<i64, String>) -> String {
+/// Who, from the log's `user:ID`, `token:ID` or `system` (an `Actor`'s `Display`).
+pub(super) fn who(actor: &str, names: &HashMap<i64, String>) -> String {
     match actor.split_once(':') {
         Some(("user", id)) => id
             .parse()
@@ -71,6 +71,22 @@ fn who(actor: &str, names: &HashMap<i64, String>) -> String {
         Some(("token", id)) => format!("jeton d'API n°{id}"),
         _ => "Pilote (automatique)".to_owned(),
     }
+}
+
+/// The names of the people among `actors` (`user:ID`, `token:ID`, `system`), by user id.
+pub(super) fn names<'a>(
+    c: &mut pilote_store::DbConnection,
+    actors: impl Iterator<Item = &'a str>,
+) -> Result<HashMap<i64, String>, pilote_store::StoreError> {
+    let mut names = HashMap::new();
+    for actor in actors {
+        if let Some(Ok(uid)) = actor.strip_prefix("user:").map(str::parse::<i64>)
+            && let std::collections::hash_map::Entry::Vacant(slot) = names.entry(uid)
+        {
+            slot.insert(users::get(c, UserId(uid))?.name);
+        }
+    }
+    Ok(names)
 }
 
 /// The journal page.
@@ -87,14 +103,7 @@ pub async fn journal(
         let name = products::get(c, id)?.name;
         let mut entries = audit::for_entity(c, "product", &key)?;
         entries.extend(audit::for_entity(c, "contract", &key)?);
-        let mut names = HashMap::new();
-        for e in &entries {
-            if let Some(Ok(uid)) = e.actor.strip_prefix("user:").map(str::parse::<i64>)
-                && let std::collections::hash_map::Entry::Vacant(slot) = names.entry(uid)
-            {
-                slot.insert(users::get(c, UserId(uid))?.name);
-            }
-        }
+        let names = names(c, entries.iter().map(|e| e.actor.as_str()))?;
         Ok((name, entries, names))
     })
     .await?;

@@ -41,6 +41,8 @@ pub struct FieldRow {
     comment_error: Option<String>,
     /// Why the typed value looks suspect, while the form asks for confirmation.
     warning: Option<String>,
+    /// The stored value's history page, when the period has a value.
+    history: Option<String>,
 }
 
 #[derive(Template)]
@@ -153,6 +155,7 @@ async fn page(
         Feedback::Suspect(typed, warnings) => (Some(typed), Vec::new(), warnings, None),
     };
     let (name, known) = known(db, scope, week, month).await?;
+    let slug = scope.slug.to_string();
     let error_of = |id: &str| {
         errors
             .iter()
@@ -163,6 +166,12 @@ async fn page(
         .into_iter()
         .map(|(indicator, period, current)| {
             let key = indicator.key.to_string();
+            let history = current.is_some().then(|| {
+                format!(
+                    "/produits/{slug}/indicateurs/{key}/mesures/{}/historique",
+                    period.start()
+                )
+            });
             let (stored_value, stored_comment) = current.map_or_else(
                 || (String::new(), String::new()),
                 |(v, c)| (french::decimal(v), c.unwrap_or_default()),
@@ -180,6 +189,7 @@ async fn page(
                     .find(|w| w.id == format!("valeur-{key}"))
                     .map(|w| w.message.clone()),
                 period: french::period(period),
+                history,
                 label: indicator.label,
                 unit: indicator.unit,
                 key,

@@ -25,6 +25,7 @@ mod forms;
 mod indicator_form;
 mod journal;
 mod legal;
+mod measure_history;
 mod measures;
 mod measures_csv;
 mod multipart;
@@ -71,7 +72,7 @@ impl Nav {
     pub fn of(user: &PageUser, config: &SessionConfig) -> Nav {
         Nav {
             user: Some(user.user.name.clone()),
-            csrf: config.csrf("session", &user.jwt),
+            csrf: config.session_csrf(user),
         }
     }
 }
@@ -89,7 +90,7 @@ pub fn configure(
             // percent-encoded) per indicator. The CSV forms read their own body (10 MiB).
             .app_data(
                 web::FormConfig::default()
-                    .limit(256 * 1024)
+                    .limit(forms::FORM_LIMIT)
                     .error_handler(|error, _| {
                         let page = error_page(ApiError::BadRequest(error.to_string()));
                         actix_web::error::InternalError::from_response(error, page).into()
@@ -124,6 +125,7 @@ pub fn configure(
             .service(measures_csv::upload)
             .service(measures_csv::confirm)
             .service(suspect::clear)
+            .service(measure_history::page)
             .service(review_pack::page)
             .service(review_pack::old_address)
             .service(decision::show)

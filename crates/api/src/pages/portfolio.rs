@@ -6,14 +6,14 @@ use askama::Template;
 use chrono::Utc;
 use pilote_charts::french;
 use pilote_domain::{
-    GlanceEntry, ProductStatus, Slug,
+    GlanceEntry, ProductStatus, Slug, SuspectEntry,
     access::{Action, allows},
     glance,
 };
 use pilote_store::{
     Database,
     repo::{
-        committees, incubators,
+        digest, incubators,
         products::{self, ProductOverview},
         pulse,
     },
@@ -62,6 +62,13 @@ struct PortfolioPage {
     late: Vec<Row>,
     /// Committees to schedule within 30 days, or overdue: (slug, name, state, due on).
     committees: Vec<(String, String, &'static str, String)>,
+    /// Reviews due within 30 days or overdue: (slug, name, « prévue le … » / « en retard, due
+    /// le … », overdue).
+    reviews: Vec<(String, String, String, bool)>,
+    /// Per product, its values still flagged as suspect: (slug, name, the values in a line).
+    suspects: Vec<(String, String, usize, String)>,
+    /// Matrices with a mandatory slot missing or stale: (slug, name, what is missing).
+    matrices: Vec<(String, String, String)>,
     charts: Vec<ChartBlock>,
 }
 
@@ -105,7 +112,7 @@ async fn build(
     let q = non_empty(filters.q).unwrap_or_default();
     let today = Utc::now().date_naive();
     let chosen = incubator.clone();
-    let (all_incubators, overviews, pulses, phases, timeline, drift, due) =
+    let (all_incubators, overviews, pulses, phases, timeline, drift, mut signals) =
         db::read(db, move |c| {
             let all = incubators::list(c)?;
             let chosen = chosen.filter(|s| all.iter().any(|(_, i)| &i.slug == s));
@@ -116,7 +123,16 @@ async fn build(
                 chart_data::portfolio_phases(c, chosen.as_ref(), today)?,
                 chart_data::timeline(c, chosen.as_ref(), today)?,
                 chart_data::drift(c, chosen.as_ref(), today)?,
-                committees::due(c, chosen.as_ref(), today)?,
+                // The digest's own gathering, as of today (`pilote digest` looks at a week).
+                digest::signals(
+                    c,
+                    digest::Scope {
+                        incubator: chosen.as_ref(),
+                        product: None,
+                    },
+                    today,
+                    today,
+                )?,
             ))
         })
         .await?;
@@ -151,6 +167,8 @@ async fn build(
         .filter(|o| o.product.matches(&words))
         .collect();
     let rows: Vec<Row> = found.into_iter().map(row).collect();
+    // The signals follow the filters, as the table does.
+    signals.retain(|slug| rows.iter().any(|r| r.slug == slug));
     let phases_block = ChartBlock {
         alt: format!(
             "Diagramme en barres des produits par phase : {}.",
@@ -252,17 +270,65 @@ async fn build(
         rows,
         overdue,
         late,
-        committees: due
-            .into_iter()
+        committees: signals
+            .committees
+            .iter()
             .map(|d| {
                 (
-                    d.slug.to_string(),
-                    d.name,
+                    d.product.slug.clone(),
+                    d.product.name.clone(),
                     d.state.label_fr(),
                     french::date(d.due_on),
                 )
             })
             .collect(),
+        reviews: signals
+            .reviews_due
+            .iter()
+            .map(|r| {
+                let when = if r.overdue {
+                    format!("en retard, due le {}", french::date(r.due_on))
+                } else {
+                    format!("prévue le {}", french::date(r.due_on))
+                };
+                (
+                    r.product.slug.clone(),
+                    r.product.name.clone(),
+                    when,
+                    r.overdue,
+                )
+            })
+            .collect(),
+        suspects: suspects_by_product(&signals.suspect_values),
+        matrices: signals
+            .incomplete_matrices
+            .iter()
+            .map(|m| {
+                (
+                    m.product.slug.clone(),
+                    m.product.name.clone(),
+                    m.summary_fr(),
+                )
+            })
+            .collect(),
         charts: vec![phases_block, timeline_block, drift_block],
     })
+}
+
+/// The suspect values, one line per product (the digest lists them by product already):
+/// (slug, name, how many, « Démarches, période du 16 novembre 2026 ; … »).
+fn suspects_by_product(values: &[SuspectEntry]) -> Vec<(String, String, usize, String)> {
+    let mut lines: Vec<(String, String, usize, String)> = Vec::new();
+    for v in values {
+        let what = format!("{}, période du {}", v.indicator, french::date(v.period));
+        match lines.last_mut() {
+            Some((slug, _, n, text)) if *slug == v.product.slug => {
+                *n += 1;
+                text.push_str(" ; ");
+                text.push_str(&what);
+            }
+            _ => lines.push((v.product.slug.clone(), v.product.name.clone(), 1, what)),
+        }
+    }
+    lines
 }

@@ -252,7 +252,9 @@ pub async fn callback(
     let mut response = super::render(&SignedInPage { name: user.name });
     for cookie in [
         config.session_cookie(&issued.token, issued.expires_in),
-        config.session_scoped_cookie(ID_TOKEN_COOKIE, &identity.id_token, issued.expires_in),
+        // As long as the session may last once renewed, so that logout can still end
+        // ProConnect's session after hours of work.
+        config.session_scoped_cookie(ID_TOKEN_COOKIE, &identity.id_token, jwt.session_max_secs()),
         config.cleared_flow(FLOW_COOKIE, FLOW_PATH),
     ] {
         if let Ok(value) = cookie.parse() {

@@ -5,12 +5,14 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use chrono::Utc;
 use pilote_charts::{Dashboard, Format, french};
-use pilote_domain::{ContractStatus, ObjectiveStatus, Period, Product, Slug, access::Action};
+use pilote_domain::{
+    ContractStatus, ObjectiveStatus, Period, Product, Signals, Slug, access::Action,
+};
 use pilote_store::{
     Database, StoreError,
     repo::{
-        contract_status, incubators, indicators as indicator_repo, measures, phases, products,
-        reviews,
+        contract_status, digest, incubators, indicators as indicator_repo, measures, phases,
+        products, reviews,
     },
 };
 
@@ -35,8 +37,10 @@ struct IndicatorRow {
     latest: String,
     period: String,
     status: &'static str,
-    /// Set when the latest value is flagged as suspect: what the « vérifiée » form posts.
+    /// Set when the latest value is flagged as suspect.
     suspect: Option<SuspectFlag>,
+    /// The latest value's history page, if there is a value.
+    history: Option<String>,
 }
 
 /// A latest value flagged as suspect (far from its recent series), for the form that clears it.
@@ -79,6 +83,88 @@ struct ReviewRow {
     href: String,
 }
 
+/// A value flagged as suspect, with what its confirmation form posts.
+struct SuspectRow {
+    label: String,
+    value: String,
+    period: String,
+    /// The value's history page.
+    history: String,
+    /// Where its « Confirmer la valeur » form posts.
+    action: String,
+}
+
+/// The product's steering signals, from the same gathering as the weekly digest
+/// (`repo::digest::signals`).
+struct Steering {
+    /// « en Construction au-delà de la durée maximale depuis le … ».
+    overdue: Option<String>,
+    /// No value for the last complete week on some weekly indicator.
+    late: bool,
+    /// Every value still flagged, not only the latest ones.
+    suspects: Vec<SuspectRow>,
+    /// The next review: « prévue le … » or « en retard, due le … ».
+    review: Option<String>,
+    review_overdue: bool,
+    /// The matrix's gaps, if some mandatory slot is missing or stale.
+    matrix: Option<String>,
+    /// The next committee, if to schedule within 30 days or overdue.
+    committee: Option<String>,
+}
+
+impl Steering {
+    fn of(signals: &Signals, contract: Option<&ContractStatus>, slug: &str) -> Steering {
+        let review = signals.reviews_due.first();
+        Steering {
+            overdue: signals.overdue_products.first().map(|o| {
+                format!(
+                    "en {} au-delà de la durée maximale depuis le {}",
+                    o.phase,
+                    french::date(o.overdue_since)
+                )
+            }),
+            late: !signals.late_teams.is_empty(),
+            suspects: signals
+                .suspect_values
+                .iter()
+                .map(|s| {
+                    let at = format!(
+                        "/produits/{slug}/indicateurs/{}/mesures/{}",
+                        s.key, s.period
+                    );
+                    SuspectRow {
+                        label: s.indicator.clone(),
+                        value: french::number_auto(s.value),
+                        period: french::date(s.period),
+                        history: format!("{at}/historique"),
+                        action: format!("{at}/verifiee"),
+                    }
+                })
+                .collect(),
+            review: match (review, contract) {
+                (Some(r), _) if r.overdue => {
+                    Some(format!("en retard, due le {}", french::date(r.due_on)))
+                }
+                (Some(r), _) => Some(format!(
+                    "prévue le {}, dans les 30 jours",
+                    french::date(r.due_on)
+                )),
+                (None, Some(c)) => Some(format!("prévue le {}", french::date(c.next_review))),
+                (None, None) => None,
+            },
+            review_overdue: review.is_some_and(|r| r.overdue),
+            matrix: signals.incomplete_matrices.first().map(|m| m.summary_fr()),
+            committee: signals.committees.first().map(|c| {
+                format!(
+                    "comité {}, dû le {}",
+                    c.state.label_fr(),
+                    french::date(c.due_on)
+                )
+            }),
+        }
+    }
+}
+
 /// The contract at a glance.
 struct ContractRow {
     objectives: String,
@@ -100,6 +186,7 @@ struct ProductPage {
     decisions: Vec<DecisionRow>,
     contract: Option<ContractRow>,
     reviews: Vec<ReviewRow>,
+    steering: Steering,
     chart: Option<ChartBlock>,
     /// Whether the visitor may use the measures form (team, managers, admins).
     can_measure: bool,
@@ -122,6 +209,8 @@ struct Loaded {
     decisions: Vec<phases::DecisionRecord>,
     contract: Option<ContractStatus>,
     reviews: Vec<reviews::ReviewRecord>,
+    /// The steering signals (the signed-in page only).
+    signals: Signals,
     /// Each indicator's suspect latest value, in the dashboard's order (`indicators::list`).
     suspects: Vec<Option<SuspectFlag>>,
     /// The indicators' keys, in the same order.
@@ -169,15 +258,24 @@ async fn load(db: &web::Data<Database>, slug: &str, full: bool) -> Result<Loaded
             .map(|(_, i)| i.key.to_string())
             .collect();
         // The public page reads nothing confidential in the first place.
-        let (decisions, contract, reviews) = if full {
+        let (decisions, contract, reviews, signals) = if full {
             let contract = match contract_status::at(c, id, today) {
                 Ok(status) => Some(status),
                 Err(StoreError::NotFound { .. }) => None,
                 Err(e) => return Err(e),
             };
-            (phases::decisions(c, id)?, contract, reviews::list(c, id)?)
+            let scope = digest::Scope {
+                incubator: None,
+                product: Some(&product.slug),
+            };
+            (
+                phases::decisions(c, id)?,
+                contract,
+                reviews::list(c, id)?,
+                digest::signals(c, scope, today, today)?,
+            )
         } else {
-            (Vec::new(), None, Vec::new())
+            (Vec::new(), None, Vec::new(), Signals::default())
         };
         Ok(Loaded {
             id,
@@ -189,6 +287,7 @@ async fn load(db: &web::Data<Database>, slug: &str, full: bool) -> Result<Loaded
             decisions,
             contract,
             reviews,
+            signals,
             suspects,
             keys,
         })
@@ -197,6 +296,7 @@ async fn load(db: &web::Data<Database>, slug: &str, full: bool) -> Result<Loaded
 }
 
 fn indicators(
+    slug: &str,
     dashboard: &Dashboard,
     suspects: Vec<Option<SuspectFlag>>,
     keys: Vec<String>,
@@ -209,8 +309,15 @@ fn indicators(
         .map(|p| {
             let suspect = suspects.next().flatten();
             let latest = p.chart.latest();
+            let key = keys.next().unwrap_or_default();
             IndicatorRow {
-                key: keys.next().unwrap_or_default(),
+                history: latest.map(|(period, _)| {
+                    format!(
+                        "/produits/{slug}/indicateurs/{key}/mesures/{}/historique",
+                        period.start()
+                    )
+                }),
+                key,
                 label: p.chart.title.clone(),
                 latest: latest.map_or_else(
                     || "—".to_owned(),
@@ -290,9 +397,9 @@ pub async fn product_page(
     let nav = Nav::of(&user, &config);
     let result = async {
         let l = load(&db, &path, true).await?;
-        let rows = indicators(&l.dashboard, l.suspects, l.keys);
-        let chart = dashboard_block(&l.dashboard, &rows)?;
         let slug = l.product.slug.to_string();
+        let rows = indicators(&slug, &l.dashboard, l.suspects, l.keys);
+        let chart = dashboard_block(&l.dashboard, &rows)?;
         let scope = access::ProductScope {
             id: l.id,
             slug: l.product.slug.clone(),
@@ -334,6 +441,7 @@ pub async fn product_page(
                     rationale: d.decision.rationale.as_ref().to_owned(),
                 })
                 .collect(),
+            steering: Steering::of(&l.signals, l.contract.as_ref(), &slug),
             contract: l.contract.as_ref().map(contract_row),
             reviews: l
                 .reviews

@@ -8,7 +8,11 @@ use pilote_domain::Email;
 use pilote_store::{Database, UserId, repo::users};
 use serde::Deserialize;
 
-use super::{Nav, error_page, redirect};
+use super::{
+    Nav, error_page,
+    forms::{PageError, Rendered},
+    redirect,
+};
 use crate::{
     auth::{
         JwtConfig, SignInOptions,
@@ -38,6 +42,62 @@ struct LoginPage {
     password: bool,
     /// Whether « S'identifier avec ProConnect » is offered.
     proconnect: bool,
+    /// A form posted after its session expired, carried through signing in.
+    pending: Option<Pending>,
+}
+
+impl LoginPage {
+    fn new(
+        config: &SessionConfig,
+        demo: &DemoAccounts,
+        options: &SignInOptions,
+        nonce: &str,
+        (email, suite): (String, String),
+        error: Option<&'static str>,
+        pending: Option<Pending>,
+    ) -> LoginPage {
+        LoginPage {
+            nav: Nav::default(),
+            csrf: config.csrf("login", nonce),
+            suite,
+            email,
+            error,
+            // Demo passwords are no use where passwords are refused.
+            demo: if options.password {
+                demo.0.clone()
+            } else {
+                Vec::new()
+            },
+            password: options.password,
+            proconnect: options.proconnect.is_some(),
+            // Only the password form carries a pending form.
+            pending: pending.filter(|_| options.password),
+        }
+    }
+}
+
+/// A form posted after its session expired: where it was posted, its fields but the CSRF
+/// token (`application/x-www-form-urlencoded`, as posted) and that token. Kept in the login
+/// page's hidden fields — nothing is stored on the server, as for the CSV preview.
+#[derive(Clone, Debug, Default)]
+pub struct Pending {
+    action: String,
+    fields: String,
+    token: String,
+}
+
+/// The page that gives a pending form back once signed in again.
+#[derive(Template)]
+#[template(path = "resume.html")]
+struct ResumePage {
+    nav: Nav,
+    action: String,
+    /// Every field, to post again as it was.
+    fields: Vec<(String, String)>,
+    /// The fields that hold something, to show.
+    shown: Vec<(String, String)>,
+    /// The page to go to instead.
+    back: String,
 }
 
 /// The login form's fields.
@@ -49,6 +109,13 @@ pub struct LoginForm {
     /// Where to go once signed in (a relative path; anything else goes to `/`).
     #[serde(default)]
     suite: String,
+    /// A pending form's action, fields and CSRF token (see [`Pending`]).
+    #[serde(default)]
+    reprise_action: String,
+    #[serde(default)]
+    reprise: String,
+    #[serde(default)]
+    reprise_jeton: String,
 }
 
 /// `?suite=` of the login page.
@@ -115,43 +182,26 @@ pub async fn login_form(
         return redirect(if suite.is_empty() { "/" } else { &suite });
     }
     let nonce = session::cookie(&req, NONCE_COOKIE).unwrap_or_else(session::nonce);
-    login_page(
+    let page = LoginPage::new(
         &config,
         &demo,
         &options,
         &nonce,
         (String::new(), suite),
         None,
-        StatusCode::OK,
-    )
+        None,
+    );
+    login_page(&page, &config, &nonce, StatusCode::OK)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The login page answered with `status`, and the nonce cookie its CSRF token is made from.
 fn login_page(
+    page: &LoginPage,
     config: &SessionConfig,
-    demo: &DemoAccounts,
-    options: &SignInOptions,
     nonce: &str,
-    (email, suite): (String, String),
-    error: Option<&'static str>,
     status: StatusCode,
 ) -> HttpResponse {
-    let page = LoginPage {
-        nav: Nav::default(),
-        csrf: config.csrf("login", nonce),
-        suite,
-        email,
-        error,
-        // Demo passwords are no use where passwords are refused.
-        demo: if options.password {
-            demo.0.clone()
-        } else {
-            Vec::new()
-        },
-        password: options.password,
-        proconnect: options.proconnect.is_some(),
-    };
-    let mut response = super::render(&page);
+    let mut response = super::render(page);
     if response.status() == StatusCode::OK {
         *response.status_mut() = status;
     }
@@ -182,8 +232,18 @@ pub async fn login(
         password,
         csrf,
         suite,
+        reprise_action,
+        reprise,
+        reprise_jeton,
     } = form.into_inner();
     let suite = return_path(&suite).unwrap_or_default().to_owned();
+    let pending = return_path(&reprise_action)
+        .filter(|action| carried(action))
+        .map(|action| Pending {
+            action: action.to_owned(),
+            fields: reprise,
+            token: reprise_jeton,
+        });
     let Some(nonce) = session::cookie(&req, NONCE_COOKIE) else {
         return error_page(ApiError::Forbidden("missing CSRF nonce".to_owned()));
     };
@@ -211,37 +271,148 @@ pub async fn login(
             } else {
                 suite.as_str()
             };
-            HttpResponse::SeeOther()
-                .insert_header((actix_web::http::header::LOCATION, to))
-                .append_header((
-                    actix_web::http::header::SET_COOKIE,
-                    config.session_cookie(&issued.token, issued.expires_in),
-                ))
-                .append_header((
-                    actix_web::http::header::SET_COOKIE,
-                    config.cleared(NONCE_COOKIE),
-                ))
-                .finish()
+            // A form posted after the session expired, shown to this same person: given back.
+            let resumed = pending
+                .filter(|p| config.was_users_csrf(user.id.0, &p.token))
+                .and_then(|p| {
+                    let sid = jwt.verify(&issued.token).ok()?.sid?;
+                    Some(resume_page(&config, &user, &sid, p, to))
+                });
+            let mut response = match resumed {
+                Some(page) => page,
+                None => redirect(to),
+            };
+            for cookie in [
+                config.session_cookie(&issued.token, issued.expires_in),
+                config.cleared(NONCE_COOKIE),
+            ] {
+                if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&cookie) {
+                    response
+                        .headers_mut()
+                        .append(actix_web::http::header::SET_COOKIE, value);
+                }
+            }
+            response
         }
-        Outcome::Rejected => login_page(
-            &config,
-            &demo,
-            &options,
-            &nonce,
-            (email, suite.clone()),
-            Some("Adresse électronique ou mot de passe incorrect."),
-            StatusCode::UNAUTHORIZED,
-        ),
-        Outcome::Limited { .. } => login_page(
-            &config,
-            &demo,
-            &options,
-            &nonce,
-            (email, suite),
-            Some("Trop de tentatives ont échoué : patientez quelques minutes, puis réessayez."),
-            StatusCode::TOO_MANY_REQUESTS,
-        ),
+        Outcome::Rejected | Outcome::Limited { .. } => {
+            let (error, status) = if matches!(outcome, Outcome::Rejected) {
+                (
+                    "Adresse électronique ou mot de passe incorrect.",
+                    StatusCode::UNAUTHORIZED,
+                )
+            } else {
+                (
+                    "Trop de tentatives ont échoué : patientez quelques minutes, puis réessayez.",
+                    StatusCode::TOO_MANY_REQUESTS,
+                )
+            };
+            let page = LoginPage::new(
+                &config,
+                &demo,
+                &options,
+                &nonce,
+                (email, suite),
+                Some(error),
+                pending,
+            );
+            login_page(&page, &config, &nonce, status)
+        }
     }
+}
+
+/// Whether a form posted to `action` may be carried through the login page: not the account's
+/// forms, whose fields are passwords (never written back into a page) or tokens.
+fn carried(action: &str) -> bool {
+    !action.starts_with("/compte")
+}
+
+/// The answer to a form posted without a valid session (it expired while the person typed):
+/// the login page carrying the form, to come back to the page it was on. A form that cannot
+/// be carried goes to the login page as any page does.
+pub(super) fn pending_sign_in(req: &HttpRequest, body: &[u8]) -> PageError {
+    // The page the form was on (this site's only), else the form's own address.
+    let back = req
+        .headers()
+        .get(actix_web::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|url| url.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+        .filter(|path| return_path(path).is_some())
+        .unwrap_or_else(|| req.path().to_owned());
+    let action = req.path();
+    let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body) else {
+        return PageError::SignIn(Some(back));
+    };
+    if return_path(action).is_none() || !carried(action) {
+        return PageError::SignIn(Some(back));
+    }
+    let token = pairs
+        .iter()
+        .find(|(name, _)| name == "csrf")
+        .map(|(_, value)| value.clone())
+        .unwrap_or_default();
+    let rest: Vec<&(String, String)> = pairs.iter().filter(|(name, _)| name != "csrf").collect();
+    let pending = Pending {
+        action: action.to_owned(),
+        fields: serde_urlencoded::to_string(rest).unwrap_or_default(),
+        token,
+    };
+    let (Some(config), Some(demo), Some(options)) = (
+        req.app_data::<web::Data<SessionConfig>>(),
+        req.app_data::<web::Data<DemoAccounts>>(),
+        req.app_data::<web::Data<SignInOptions>>(),
+    ) else {
+        return PageError::SignIn(Some(back));
+    };
+    let nonce = session::cookie(req, NONCE_COOKIE).unwrap_or_else(session::nonce);
+    let suite = return_path(&back).unwrap_or_default().to_owned();
+    let page = LoginPage::new(
+        config,
+        demo,
+        options,
+        &nonce,
+        (String::new(), suite),
+        Some(
+            "Votre session a expiré : rien n'a encore été enregistré. Ce que vous aviez saisi \
+             est conservé : connectez-vous de nouveau pour le retrouver et l'envoyer.",
+        ),
+        Some(pending),
+    );
+    match page.render() {
+        Ok(html) => PageError::Rendered(Rendered {
+            status: StatusCode::UNAUTHORIZED,
+            html,
+            cookies: vec![config.nonce_cookie(&nonce)],
+        }),
+        Err(e) => PageError::Error(ApiError::Internal(Box::new(e))),
+    }
+}
+
+/// The pending form given back: what was typed, to send with the new session's CSRF token.
+fn resume_page(
+    config: &SessionConfig,
+    user: &users::User,
+    sid: &str,
+    pending: Pending,
+    back: &str,
+) -> HttpResponse {
+    let fields: Vec<(String, String)> =
+        serde_urlencoded::from_str(&pending.fields).unwrap_or_default();
+    let page = ResumePage {
+        nav: Nav {
+            user: Some(user.name.clone()),
+            csrf: config.session_csrf_for(user.id.0, sid),
+        },
+        action: pending.action,
+        shown: fields
+            .iter()
+            .filter(|(_, value)| !value.trim().is_empty())
+            .cloned()
+            .collect(),
+        fields,
+        back: back.to_owned(),
+    };
+    super::render(&page)
 }
 
 /// Signs a session cookie's JWT, bound to the user's current session generation.
@@ -270,9 +441,7 @@ pub async fn logout(
     form: Option<web::Form<CsrfForm>>,
 ) -> HttpResponse {
     let user = match (&visitor.0, &form) {
-        (Some(user), Some(form)) if config.check_csrf("session", &user.jwt, &form.csrf) => {
-            user.user.id
-        }
+        (Some(user), Some(form)) if config.check_session_csrf(user, &form.csrf) => user.user.id,
         _ => return error_page(ApiError::Forbidden("invalid CSRF token".to_owned())),
     };
     if let Err(e) = db::write(&db, move |c| users::end_sessions(c, user)).await {

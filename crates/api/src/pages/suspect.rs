@@ -4,7 +4,6 @@
 //! so the clearing is audited the same way; viewers get the French 403 page.
 
 use actix_web::{post, web};
-use chrono::NaiveDate;
 use pilote_domain::Period;
 use pilote_store::{
     Database,
@@ -16,26 +15,28 @@ use super::{
     forms::{CsrfForm, Need, PageResult},
     redirect,
 };
-use crate::{access, db, error::ApiError, service::scope};
+use crate::{access, db, service::scope};
 
-/// The form has no field but its CSRF token.
+/// The form: its CSRF token and, optionally, the page to go back to.
 #[derive(Debug, Default, Deserialize)]
-pub struct ClearForm {}
+pub struct ClearForm {
+    /// A page of this product to come back to (the value's history, the product page);
+    /// anything else goes to the product page.
+    #[serde(default)]
+    retour: String,
+}
 
-/// Clears the flag, then back to the product page.
+/// Clears the flag, then back to the page the form was on (the product page by default).
 #[post("/produits/{slug}/indicateurs/{key}/mesures/{period}/verifiee")]
 pub async fn clear(
-    CsrfForm { user, .. }: CsrfForm<ClearForm>,
+    CsrfForm { user, fields }: CsrfForm<ClearForm>,
     db: web::Data<Database>,
     path: web::Path<(String, String, String)>,
 ) -> PageResult {
     let (slug, key, period) = path.into_inner();
     let product = user.product(&db, &slug, Need::Contribute).await?;
     let actor = access::actor(&user.principal());
-    let date: NaiveDate = period.parse().map_err(|_| ApiError::Invalid {
-        field: "period".to_owned(),
-        problem: "must be a date (YYYY-MM-DD)".to_owned(),
-    })?;
+    let date = scope::period_date(&period)?;
     let key = scope::slug(&key, "indicator")?;
     let id = product.id;
     db::write(&db, move |c| {
@@ -44,5 +45,9 @@ pub async fn clear(
         measures::clear_suspect(c, id, indicator, period, actor)
     })
     .await?;
-    Ok(redirect(&format!("/produits/{}", product.slug)))
+    let page = format!("/produits/{}", product.slug);
+    let back = super::session::return_path(&fields.retour)
+        .filter(|path| path.starts_with(&format!("{page}/")))
+        .unwrap_or(&page);
+    Ok(redirect(back))
 }

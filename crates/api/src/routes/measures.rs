@@ -218,7 +218,7 @@ pub async fn history(
     let scope = scope_of(&db, &slug).await?;
     access::measures_reader(&principal, &scope)?;
     let page = page.into_inner().page()?;
-    let date = period_date(&period)?;
+    let date = scope::period_date(&period)?;
     let key = scope::slug(&key, "indicator")?;
     let versions = db::read(&db, move |c| {
         let (id, indicator) = indicators::find(c, scope.id, &key)?;
@@ -227,13 +227,6 @@ pub async fn history(
     .await?;
     let items = versions.into_iter().map(MeasureItem::from).collect();
     Ok(web::Json(List::paginate(items, page)))
-}
-
-fn period_date(period: &str) -> Result<NaiveDate, ApiError> {
-    period.parse().map_err(|_| ApiError::Invalid {
-        field: "period".to_owned(),
-        problem: "must be a date (YYYY-MM-DD)".to_owned(),
-    })
 }
 
 /// Clears the suspect flag of one period's value: a person of the team (or a manager of its
@@ -267,7 +260,7 @@ pub async fn clear_suspect(
     let scope = scope_of(&db, &slug).await?;
     access::person_allowed(&principal, scope.contribute())?;
     let actor = access::actor(&principal);
-    let date = period_date(&period)?;
+    let date = scope::period_date(&period)?;
     let key = scope::slug(&key, "indicator")?;
     let current = db::write(&db, move |c| {
         let (id, indicator) = indicators::find(c, scope.id, &key)?;

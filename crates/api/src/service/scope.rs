@@ -12,6 +12,14 @@ pub fn slug(text: &str, what: &'static str) -> Result<Slug, ApiError> {
     Slug::parse(text).map_err(|_| ApiError::NotFound(what))
 }
 
+/// A period from the path: any day of it, `YYYY-MM-DD` (422 on field "period" otherwise).
+pub fn period_date(text: &str) -> Result<chrono::NaiveDate, ApiError> {
+    text.parse().map_err(|_| ApiError::Invalid {
+        field: "period".to_owned(),
+        problem: "must be a date (YYYY-MM-DD)".to_owned(),
+    })
+}
+
 /// The product a path names, for permission checks.
 pub fn product(conn: &mut DbConnection, slug: &Slug) -> StoreResult<ProductScope> {
     let (id, product) = products::find(conn, slug)?;

@@ -1,6 +1,8 @@
-//! Gathers the weekly digest (`pilote_domain::Digest`) of the running products, of one
-//! incubator or all, from the rules that already exist: the pulse (late teams), the contract
-//! status (objective statuses, next review), the phase limits (overdue) and the matrix.
+//! Gathers the steering signals (`pilote_domain::Signals`) of the running products, of one
+//! incubator, one product or all, from the rules that already exist: the pulse (late teams),
+//! the contract status (objective statuses, next review), the phase limits (overdue), the
+//! matrix and the committee cadence. [`signals`] is the one gathering: the weekly digest
+//! ([`of_week`]) and the pages (`/`, `/produits/{slug}`) call it alike.
 
 use std::collections::HashMap;
 
@@ -8,7 +10,8 @@ use chrono::{Days, NaiveDate};
 use diesel::prelude::*;
 use pilote_domain::{
     CommitteeEntry, Digest, DigestProduct, IncompleteMatrix, OverdueEntry, Period, ProductStatus,
-    REVIEW_HORIZON_DAYS, ReviewDue, SlotState, Slug, StatusChange, SuspectEntry, iso_week_label,
+    REVIEW_HORIZON_DAYS, ReviewDue, Signals, SlotState, Slug, StatusChange, SuspectEntry,
+    iso_week_label,
 };
 
 use crate::{
@@ -19,23 +22,53 @@ use crate::{
     schema::{indicators, measures},
 };
 
+/// Which products the signals cover.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Scope<'a> {
+    /// Only this incubator's products.
+    pub incubator: Option<&'a Slug>,
+    /// Only this product.
+    pub product: Option<&'a Slug>,
+}
+
 /// The digest of `week` (an ISO week), seen as of its Sunday.
 pub fn of_week(
     conn: &mut DbConnection,
     incubator: Option<&Slug>,
     week: Period,
 ) -> StoreResult<Digest> {
-    let (from, to) = (week.start(), week.end());
-    let running: Vec<_> = products::overviews(conn, incubator, to)?
+    let scope = Scope {
+        incubator,
+        product: None,
+    };
+    Ok(Digest {
+        week: iso_week_label(week),
+        from: week.start(),
+        to: week.end(),
+        incubator: incubator.map(ToString::to_string),
+        signals: signals(conn, scope, week.start(), week.end())?,
+    })
+}
+
+/// The signals of the running products in `scope`, seen as of `to`: objectives whose status
+/// changed between the day before `from` and `to`, everything else as it stands on `to`.
+pub fn signals(
+    conn: &mut DbConnection,
+    scope: Scope<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<Signals> {
+    let running: Vec<_> = products::overviews(conn, scope.incubator, to)?
         .into_iter()
         .filter(|o| o.status != ProductStatus::Stopped)
+        .filter(|o| scope.product.is_none_or(|p| &o.product.slug == p))
         .collect();
     let named = |o: &products::ProductOverview| DigestProduct {
         slug: o.product.slug.to_string(),
         name: o.product.name.clone(),
     };
 
-    // Seen from the Monday after, the digest's week is the last complete one.
+    // Seen from the day after, a week ending on `to` is the last complete one.
     let monday_after = to.checked_add_days(Days::new(1)).unwrap_or(to);
     let pulses = pulse::pulses(conn, monday_after)?;
     let late_teams = running
@@ -110,8 +143,9 @@ pub fn of_week(
         }
     }
 
-    let committees = committees::due(conn, incubator, to)?
+    let committees = committees::due(conn, scope.incubator, to)?
         .into_iter()
+        .filter(|c| scope.product.is_none_or(|p| &c.slug == p))
         .map(|c| CommitteeEntry {
             product: DigestProduct {
                 slug: c.slug.to_string(),
@@ -122,12 +156,8 @@ pub fn of_week(
         })
         .collect();
 
-    Ok(Digest {
+    Ok(Signals {
         committees,
-        week: iso_week_label(week),
-        from,
-        to,
-        incubator: incubator.map(ToString::to_string),
         late_teams,
         status_changes,
         suspect_values: suspect_values(conn, &running, to, named)?,
@@ -147,7 +177,7 @@ fn suspect_values(
     let by_id: HashMap<ProductId, &products::ProductOverview> =
         running.iter().map(|o| (o.id, o)).collect();
     let ids: Vec<i64> = running.iter().map(|o| o.id.0).collect();
-    let rows: Vec<(i64, String, NaiveDate, f64)> = measures::table
+    let rows: Vec<(i64, String, String, NaiveDate, f64)> = measures::table
         .inner_join(indicators::table)
         .filter(measures::suspect.eq(true))
         .filter(measures::period.le(to))
@@ -156,6 +186,7 @@ fn suspect_values(
         .select((
             indicators::product_id,
             indicators::label,
+            indicators::key,
             measures::period,
             measures::value,
         ))
@@ -173,11 +204,12 @@ fn suspect_values(
     });
     Ok(rows
         .into_iter()
-        .filter_map(|(product, indicator, period, value)| {
+        .filter_map(|(product, indicator, key, period, value)| {
             let o = by_id.get(&ProductId(product))?;
             Some(SuspectEntry {
                 product: named(o),
                 indicator,
+                key,
                 period,
                 value,
             })
