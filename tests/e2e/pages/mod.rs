@@ -20,6 +20,7 @@ use crate::{
 mod account;
 mod browser;
 pub(crate) mod client;
+mod contract_forms;
 mod forms;
 mod indicator_form;
 mod product_form;

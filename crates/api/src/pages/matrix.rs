@@ -10,8 +10,8 @@ use askama::Template;
 use chrono::Utc;
 use pilote_charts::{Format, french};
 use pilote_domain::{
-    Certification, CertificationLevel, Efficiency, EfficiencyYear, IndicatorCell, MatrixSort,
-    Phase, SlotState, SortOrder,
+    CertificationLevel, Efficiency, EfficiencyYear, IndicatorCell, MatrixSort, Phase, SlotState,
+    SortOrder,
 };
 use pilote_store::{Database, repo::incubators};
 use serde::Deserialize;
@@ -21,6 +21,7 @@ use super::{
     charts::{ChartBlock, size, svg},
     forms::{Choice, PageResult, SignedIn},
     render,
+    stats::{certification_label, evolution, with_unit},
 };
 use crate::{
     db,
@@ -32,36 +33,12 @@ use crate::{
 
 /// A figure with its unit, or « — ».
 fn figure(value: Option<f64>, unit: &str) -> String {
-    value.map_or_else(
-        || "—".to_owned(),
-        |v| format!("{}\u{A0}{unit}", french::number_auto(v)),
-    )
-}
-
-fn with_unit(value: f64, unit: &str) -> String {
-    let n = french::number_auto(value);
-    match unit.trim() {
-        "" => n,
-        unit => format!("{n}\u{A0}{unit}"),
-    }
+    value.map_or_else(|| "—".to_owned(), |v| with_unit(v, unit))
 }
 
 /// A number, or « — ».
 fn number(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), french::number_auto)
-}
-
-/// An evolution in %, or « — ».
-fn evolution(pct: Option<f64>) -> String {
-    pct.map_or_else(|| "—".to_owned(), |p| french::percent(p / 100.0))
-}
-
-/// The certification level in French, with its date when set.
-fn certification(c: Option<Certification>) -> String {
-    c.map_or_else(
-        || CertificationLevel::None.label_fr().to_owned(),
-        |c| format!("{} (le {})", c.level().label_fr(), french::date(c.on())),
-    )
 }
 
 /// The badge class of a slot's state.
@@ -227,7 +204,7 @@ pub async fn product_matrix(
         slug: slug.into_inner(),
         name: found.name.clone(),
         today: french::date(today),
-        certification: certification(found.certification),
+        certification: certification_label(found.certification),
         principles: m
             .principles
             .iter()

@@ -96,14 +96,20 @@ fn months(stored: &[Spend], contract_start: Option<NaiveDate>, today: NaiveDate)
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Saved {
-    crees: Option<usize>,
-    modifies: Option<usize>,
-    inchanges: Option<usize>,
+    crees: String,
+    modifies: String,
+    inchanges: String,
 }
 
 impl Saved {
+    /// The sentence, when the three counts are numbers (a hand-typed query shows none).
     fn sentence(&self) -> Option<String> {
-        let (created, updated, same) = (self.crees?, self.modifies?, self.inchanges?);
+        let count = |text: &str| text.parse::<usize>().ok();
+        let (created, updated, same) = (
+            count(&self.crees)?,
+            count(&self.modifies)?,
+            count(&self.inchanges)?,
+        );
         Some(format!(
             "Enregistré : {}, {}, {}.",
             french::plural(created, "mois créé", "mois créés"),
