@@ -3,7 +3,7 @@
 //! service as `PUT /api/v1/products/{slug}/contract`. Objectives, commitments and reviews are
 //! kept; they have their own pages.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use actix_web::{get, post, web};
 use askama::Template;
@@ -182,8 +182,10 @@ fn read(form: &HashMap<String, String>, errors: &mut FieldErrors) -> Option<Cont
             "Saisissez un nombre entier de mois, de 1 à 24.",
         );
     }
-    let mut budget_per_year = std::collections::BTreeMap::new();
-    for (id, typed) in form {
+    let mut budget_per_year = BTreeMap::new();
+    // In key order, so that the summary lists the years in order.
+    let sorted: BTreeMap<_, _> = form.iter().collect();
+    for (id, typed) in sorted {
         let Some(year) = id.strip_prefix("budget_per_year.") else {
             continue;
         };

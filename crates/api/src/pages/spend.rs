@@ -408,7 +408,7 @@ mod tests {
     fn the_table_runs_from_the_contract_or_a_year_back_to_this_month() {
         let today = day("2026-12-04");
         let year = months(&[], None, today);
-        assert_eq!((year[0], year.len()), (day("2025-12-01"), 12));
+        assert_eq!((year[0], year.len()), (day("2026-01-01"), 12));
         let contract = months(&[], Some(day("2025-01-06")), today);
         assert_eq!((contract[0], contract.len()), (day("2025-01-01"), 24));
         let old = [Spend {
