@@ -307,12 +307,9 @@ fn sort_link(
         ("tri", column.as_str().to_owned()),
         ("ordre", next.as_str().to_owned()),
     ];
-    if !filters.incubateur.is_empty() {
-        query.push(("incubateur", filters.incubateur.clone()));
-    }
-    if !filters.phase.is_empty() {
-        query.push(("phase", filters.phase.clone()));
-    }
+    let wanted = filters.query();
+    query.extend(wanted.incubator.map(|i| ("incubateur", i)));
+    query.extend(wanted.phase.map(|p| ("phase", p)));
     // Every value is a slug or a key of the domain's lists (the service refused anything
     // else before the page is drawn): nothing to percent-encode.
     let href: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
