@@ -153,6 +153,7 @@ async function suite(browser, opts) {
   // runs at 320 px and 1920 px too, not only at 1280 px).
   const pages = [
     ['portefeuille', `${opts.base}/`, 200],
+    ['bilan annuel', `${opts.base}/bilan`, 200],
     ['produit', product, 200],
     ['contrat', `${product}/contrat`, 200],
     ['mesures', `${product}/mesures`, 200],

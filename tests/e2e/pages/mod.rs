@@ -21,7 +21,7 @@ mod account;
 mod browser;
 pub(crate) mod client;
 mod contract_forms;
-mod forms;
+pub(crate) mod forms;
 mod indicator_form;
 mod product_form;
 mod suspect;
