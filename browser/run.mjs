@@ -12,8 +12,8 @@
 //   --chromium X   PILOTE_CHROMIUM   the browser (default /usr/bin/chromium)
 //
 // The suite: log in, post this week's numbers through the form and see the product's chart
-// change, preview a CSV import, record a committee decision, log out (and the old session is
-// gone); the public stats page loads without login; axe-core on every page type (the review
+// change, preview a CSV import, record a committee decision, save the contract form, see a
+// refused spend paste, log out (and the old session is gone); the public stats page loads without login; axe-core on every page type (the review
 // pack included) reports no violation; every page fits 320 px and 1920 px wide (no horizontal
 // scrolling); no chart text renders under 9 px at 375 px; the review pack, printed (A4, 680 px)
 // and on a 375 px phone, keeps every word whole and its chart text at 9 px or more. It prints one line per check and ends with « N passed, N failed »; the exit code is 1 on any failure.
@@ -190,7 +190,8 @@ async function suite(browser, opts) {
   context.setDefaultNavigationTimeout(120_000);
   const page = await context.newPage();
   const product = `${opts.base}/produits/${opts.product}`;
-  // Every page type, as a signed-in person sees it (the URL, and its HTTP status).
+  // Every page type, as a signed-in person sees it (the URL, its HTTP status, and whether axe
+  // runs at 320 px and 1920 px too, not only at 1280 px).
   const pages = [
     ['portefeuille', `${opts.base}/`, 200],
     ['bilan annuel', `${opts.base}/bilan`, 200],
@@ -202,6 +203,12 @@ async function suite(browser, opts) {
     ['fiche du produit', `${product}/modifier`, 200],
     ['nouvel indicateur', `${product}/indicateurs/nouveau`, 200],
     ['journal', `${product}/journal`, 200],
+    ['matrice du produit', `${product}/matrice`, 200, true],
+    ['matrice du portefeuille', `${opts.base}/matrice`, 200, true],
+    ['contrat (formulaire)', `${product}/contrat/modifier`, 200, true],
+    ['nouvel objectif', `${product}/contrat/objectifs/nouveau`, 200, true],
+    ['dépenses', `${product}/depenses`, 200, true],
+    ['engagements', `${product}/engagements`, 200, true],
     ['compte', `${opts.base}/compte`, 200],
     ['accessibilité', `${opts.base}/accessibilite`, 200],
     ['mentions légales', `${opts.base}/mentions-legales`, 200],
@@ -257,6 +264,16 @@ async function suite(browser, opts) {
     pages.push(['historique d’une valeur', `${opts.base}${href}`, 200]);
   });
 
+  // An objective's form: the contract page links each objective to one.
+  await check('the contract page links its objectives to their forms', async () => {
+    await visit(page, `${product}/contrat`);
+    const edit = await page
+      .locator('a[href*="/contrat/objectifs/"][href$="/modifier"]')
+      .first()
+      .getAttribute('href');
+    assert(edit, 'no link to an objective form on the contract page');
+    pages.push(['objectif', `${opts.base}${edit}`, 200, true]);
+  });
   for (const [name, url, status] of pages) {
     await check(`${name}: axe reports no violation`, async () => {
       await visit(page, url, status);
@@ -266,9 +283,12 @@ async function suite(browser, opts) {
   for (const width of [320, 1920]) {
     await check(`every page fits ${width} px wide`, async () => {
       await page.setViewportSize({ width, height: 900 });
-      for (const [, url, status] of pages) {
+      for (const [, url, status, axeAtWidth] of pages) {
         await visit(page, url, status);
         await fits(page);
+        // The matrix and contract pages are also checked by axe at this width (the phone's
+        // menu and the tables' scrolling boxes change what is shown).
+        if (axeAtWidth) await axe(page);
       }
     });
   }
@@ -374,6 +394,28 @@ async function suite(browser, opts) {
       page.click('main form button[type=submit]'),
     ]);
     assert((await page.content()).includes(rationale), 'the decision is not on the product page');
+  });
+
+  await check('the contract form saves the contract as it stands, back to the contract page', async () => {
+    await visit(page, `${product}/contrat/modifier`);
+    await Promise.all([
+      page.waitForURL(/\/contrat$/),
+      page.getByRole('button', { name: 'Enregistrer le contrat' }).click(),
+    ]);
+    assert((await page.locator('h1').innerText()).length > 0, 'no contract page');
+  });
+
+  await check('a refused spend paste names its line, writes nothing and passes axe', async () => {
+    await visit(page, `${product}/depenses`);
+    await page.locator('#csv').fill('mois;montant\nmars;6000\n');
+    await Promise.all([
+      page.waitForURL(/\/depenses\/coller$/),
+      page.getByRole('button', { name: 'Enregistrer les lignes collées' }).click(),
+    ]);
+    const summary = await page.locator('#erreurs').innerText();
+    assert(summary.includes('ligne 2'), `no line named in the summary: ${summary}`);
+    assert((await page.locator('#csv').getAttribute('aria-invalid')) === 'true', 'the field is not marked');
+    await axe(page);
   });
 
   await check('a refused form announces its errors (and still passes axe)', async () => {

@@ -20,6 +20,7 @@ use crate::{
 mod account;
 mod browser;
 pub(crate) mod client;
+mod contract_forms;
 pub(crate) mod forms;
 mod french;
 mod indicator_form;

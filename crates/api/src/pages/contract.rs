@@ -50,6 +50,8 @@ struct Budget {
 /// The contract's status, formatted.
 struct Contract {
     objectives: Vec<ObjectiveRow>,
+    /// Each objective's id, in the same order (for its form's link).
+    objective_ids: Vec<i64>,
     budget: Budget,
     milestones: Vec<MilestoneRow>,
     commitments: Vec<CommitmentRow>,
@@ -67,6 +69,10 @@ struct ContractPage {
     today: String,
     contract: Option<Contract>,
     reviews: Vec<ReviewLine>,
+    /// Whether the visitor may edit the contract, its objectives and commitments.
+    can_manage: bool,
+    /// Whether the visitor may enter the product's spend.
+    can_spend: bool,
 }
 
 /// The contract's rows; an objective whose latest value is flagged as suspect says so.
@@ -87,6 +93,7 @@ fn contract(status: &ContractStatus, suspects: &[SuspectFlag]) -> Contract {
                 row
             })
             .collect(),
+        objective_ids: status.objectives.iter().map(|o| o.id).collect(),
         budget: Budget {
             planned_total: euros(budget.planned_total as f64),
             planned_to_date: euros(budget.planned_to_date as f64),
@@ -137,8 +144,17 @@ pub async fn contract_page(
             Ok((product, status, reviews::list(c, id)?, suspects, history))
         })
         .await?;
+        let allowed = |action| access::require(&user.user, action).is_ok();
+        let incubator = &product.incubator;
+        let can_manage = allowed(Action::Manage { incubator });
+        let can_spend = allowed(Action::Contribute {
+            product: &product.slug,
+            incubator,
+        });
         let slug = product.slug.to_string();
         Ok::<_, ApiError>(ContractPage {
+            can_manage,
+            can_spend,
             nav,
             today: french::date(today),
             contract: status.as_ref().map(|s| contract(s, &suspects)),

@@ -310,6 +310,26 @@ impl FieldErrors {
     /// A write the rules refused, on the field it names among `fields` (`(id, label)`), or on
     /// the first one; anything but a refusal is handed back, for the error page.
     pub fn refused(&mut self, error: ApiError, fields: &[(&str, &str)]) -> Result<(), ApiError> {
+        self.refused_at(error, |named| {
+            let (id, label) = fields
+                .iter()
+                .find(|(id, _)| Some(*id) == named)
+                .or(fields.first())
+                .copied()
+                .unwrap_or(("formulaire", "Formulaire"));
+            (id.to_owned(), label.to_owned())
+        })
+    }
+
+    /// A write the rules refused, on the field `(id, label)` that `locate` finds for the
+    /// field the refusal names (`None` when it names none): for forms whose inputs are not
+    /// named as the domain's fields (`milestones[1].planned_on` is a phase's date input).
+    /// Anything but a refusal is handed back, for the error page.
+    pub fn refused_at(
+        &mut self,
+        error: ApiError,
+        locate: impl FnOnce(Option<&str>) -> (String, String),
+    ) -> Result<(), ApiError> {
         let ApiError::Refused(refused) = error else {
             return Err(error);
         };
@@ -317,13 +337,8 @@ impl FieldErrors {
             DomainError::Invalid { field, .. } => Some(field.as_str()),
             DomainError::Conflict(conflict) => conflict.field(),
         };
-        let (id, label) = fields
-            .iter()
-            .find(|(id, _)| Some(*id) == named)
-            .or(fields.first())
-            .copied()
-            .unwrap_or(("formulaire", "Formulaire"));
-        self.add(id, label, refused.french());
+        let (id, label) = locate(named);
+        self.add(&id, &label, refused.french());
         Ok(())
     }
 
@@ -414,9 +429,26 @@ pub fn parse_decimal(text: &str) -> Option<f64> {
     cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
+/// An amount in whole euros as people type it (`600 000`, `600000`), not negative.
+pub fn parse_euros(text: &str) -> Option<i64> {
+    let digits: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '€'))
+        .collect();
+    digits.parse::<i64>().ok().filter(|v| *v >= 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn euros_are_read_whole() {
+        assert_eq!(parse_euros("600 000"), Some(600_000));
+        assert_eq!(parse_euros("1\u{202F}200 €"), Some(1200));
+        assert_eq!(parse_euros("12,5"), None);
+        assert_eq!(parse_euros("-3"), None);
+    }
 
     #[test]
     fn french_numbers_are_read() {

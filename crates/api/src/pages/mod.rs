@@ -18,23 +18,28 @@ pub use error::error_page;
 mod account;
 mod bilan;
 mod charts;
+mod commitments;
 mod contract;
+mod contract_form;
 mod decision;
 mod error;
 mod forms;
 mod indicator_form;
 mod journal;
 mod legal;
+mod matrix;
 mod measure_history;
 mod measures;
 mod measures_csv;
 mod multipart;
+mod objective_form;
 mod portfolio;
 mod proconnect;
 mod product;
 mod product_form;
 mod review_pack;
 mod session;
+mod spend;
 mod stats;
 mod suspect;
 
@@ -120,6 +125,19 @@ pub fn configure(
             .service(journal::journal)
             .service(product::product_page)
             .service(contract::contract_page)
+            .service(contract_form::edit_form)
+            .service(contract_form::save)
+            .service(objective_form::new_form)
+            .service(objective_form::create)
+            .service(objective_form::edit_form)
+            .service(objective_form::update)
+            .service(spend::show)
+            .service(spend::save)
+            .service(spend::paste)
+            .service(commitments::show)
+            .service(commitments::save)
+            .service(matrix::product_matrix)
+            .service(matrix::portfolio_matrix)
             .service(measures::show)
             .service(measures::save)
             .service(measures_csv::upload)

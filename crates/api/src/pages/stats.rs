@@ -7,7 +7,9 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use chrono::Utc;
 use pilote_charts::{Dashboard, Format, french};
-use pilote_domain::{CertificationLevel, Efficiency, IndicatorCell, Matrix, Period, Product, Slug};
+use pilote_domain::{
+    Certification, CertificationLevel, Efficiency, IndicatorCell, Matrix, Period, Product, Slug,
+};
 use pilote_store::{
     Database,
     repo::{incubators, matrix, matrix_certification, matrix_publication, phases, products},
@@ -65,7 +67,8 @@ struct StatsPage {
     chart: Option<ChartBlock>,
 }
 
-fn with_unit(value: f64, unit: &str) -> String {
+/// A value with its unit, or the value alone; shared with the matrix page.
+pub(super) fn with_unit(value: f64, unit: &str) -> String {
     let n = french::number_auto(value);
     match unit.trim() {
         "" => n,
@@ -77,8 +80,18 @@ fn euros(value: Option<f64>) -> String {
     value.map_or_else(|| "non calculable".to_owned(), |v| with_unit(v, "€"))
 }
 
-fn evolution(pct: Option<f64>) -> String {
+/// A one-year evolution in %, or « — »; shared with the matrix page.
+pub(super) fn evolution(pct: Option<f64>) -> String {
     pct.map_or_else(|| "—".to_owned(), |p| french::percent(p / 100.0))
+}
+
+/// The matrix's certification level in French, with its date when set; shared with the
+/// matrix page.
+pub(super) fn certification_label(certification: Option<Certification>) -> String {
+    certification.map_or_else(
+        || CertificationLevel::None.label_fr().to_owned(),
+        |c| format!("{} (le {})", c.level().label_fr(), french::date(c.on())),
+    )
 }
 
 fn row(cell: &IndicatorCell) -> StatsRow {
@@ -211,10 +224,7 @@ pub async fn stats(
             product,
             incubator,
             status,
-            certification: certification.map_or_else(
-                || CertificationLevel::None.label_fr().to_owned(),
-                |c| format!("{} (le {})", c.level().label_fr(), french::date(c.on())),
-            ),
+            certification: certification_label(certification),
             efficiency: publish.then(|| efficiency_block(&matrix.efficiency)),
             principles,
             chart,

@@ -11,11 +11,13 @@ use super::{
 use crate::{
     access,
     auth::Principal,
-    db,
     error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     list::{List, PageQuery},
-    service::scope::scope_of,
+    service::{
+        commitments::{self as service, CommitmentChange},
+        scope::scope_of,
+    },
 };
 
 /// The commitments of the product's contract, oldest first.
@@ -66,15 +68,14 @@ pub async fn create(
     body: Json<CommitmentBody>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = scope_of(&db, &path).await?;
+    // Permission first: a viewer learns nothing from the body's problems.
     access::person_allowed(&principal, scope.manage())?;
     let commitment = body.0.into_domain();
     commitment.validate()?;
-    let actor = access::actor(&principal);
-    let stored = commitment.clone();
-    let id = db::write(&db, move |c| {
-        commitments::create(c, scope.id, &stored, actor)
-    })
-    .await?;
+    let create = CommitmentChange::Create(commitment.clone());
+    let id = service::change(&db, &principal, &scope, create)
+        .await?
+        .ok_or_else(|| ApiError::Internal("a commitment created without an id".into()))?;
     Ok(HttpResponse::Created().json(CommitmentItem::new(id.0, commitment)))
 }
 
@@ -107,12 +108,8 @@ pub async fn update(
     access::person_allowed(&principal, scope.manage())?;
     let commitment = body.0.into_domain();
     commitment.validate()?;
-    let actor = access::actor(&principal);
-    let stored = commitment.clone();
-    db::write(&db, move |c| {
-        commitments::update(c, scope.id, CommitmentId(id), &stored, actor)
-    })
-    .await?;
+    let update = CommitmentChange::Update(CommitmentId(id), commitment.clone());
+    service::change(&db, &principal, &scope, update).await?;
     Ok(web::Json(CommitmentItem::new(id, commitment)))
 }
 
@@ -139,11 +136,7 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
     let scope = scope_of(&db, &slug).await?;
-    access::person_allowed(&principal, scope.manage())?;
-    let actor = access::actor(&principal);
-    db::write(&db, move |c| {
-        commitments::delete(c, scope.id, CommitmentId(id), actor)
-    })
-    .await?;
+    let delete = CommitmentChange::Delete(CommitmentId(id));
+    service::change(&db, &principal, &scope, delete).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -17,7 +17,7 @@ use crate::{
     db,
     error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
-    service::scope::scope_of,
+    service::{self, scope::scope_of},
 };
 
 /// The product's contract: period, review cadence, budget per year, planned milestones.
@@ -66,16 +66,11 @@ pub async fn put(
     body: Json<ContractBody>,
 ) -> Result<web::Json<ContractBody>, ApiError> {
     let scope = scope_of(&db, &path).await?;
+    // Permission first: a viewer learns nothing from the body's problems.
     access::person_allowed(&principal, scope.manage())?;
     let contract = body.0.into_domain()?;
-    contract.validate()?;
-    let actor = access::actor(&principal);
-    let stored = db::write(&db, move |c| {
-        contracts::put(c, scope.id, &contract, actor)?;
-        contracts::get(c, scope.id)
-    })
-    .await?;
-    Ok(web::Json(stored.1.into()))
+    let stored = service::contract::put(&db, &principal, &scope, contract).await?;
+    Ok(web::Json(stored.into()))
 }
 
 /// `?at=DATE`.

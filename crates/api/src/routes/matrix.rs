@@ -5,23 +5,18 @@ use actix_web::{get, web};
 use chrono::{NaiveDate, Utc};
 use pilote_domain::{
     Certification, CostPerImpact, Efficiency, EfficiencyYear, IndicatorCell, Matrix, MatrixRole,
-    ObjectiveStatus, PeriodValue, Principle, PrincipleColumn, Slot, SlotState, access::Action,
+    ObjectiveStatus, PeriodValue, Principle, PrincipleColumn, Slot, SlotState,
 };
-use pilote_store::{
-    Database,
-    repo::{matrix, matrix_certification},
-};
+use pilote_store::Database;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{indicators::IndicatorItem, matrix_certification::CertificationItem};
 use crate::{
-    access,
     auth::Principal,
-    db,
     error::{ApiError, ErrorEnvelope, responses::*},
     openapi,
-    service::scope::scope_of,
+    service::matrix,
 };
 
 /// `?at=DATE`.
@@ -278,15 +273,10 @@ pub async fn get(
     path: web::Path<String>,
     query: web::Query<MatrixQuery>,
 ) -> Result<web::Json<MatrixItem>, ApiError> {
-    access::person_allowed(&principal, Action::Read)?;
-    let scope = scope_of(&db, &path).await?;
     let at = query.at.unwrap_or_else(|| Utc::now().date_naive());
-    let (matrix, certification) = db::read(&db, move |c| {
-        Ok((
-            matrix::at(c, scope.id, at)?,
-            matrix_certification::get(c, scope.id)?,
-        ))
-    })
-    .await?;
-    Ok(web::Json(MatrixItem::new(matrix, certification)))
+    let found = matrix::of_product(&db, &principal, &path, at).await?;
+    Ok(web::Json(MatrixItem::new(
+        found.matrix,
+        found.certification,
+    )))
 }

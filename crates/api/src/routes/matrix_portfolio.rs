@@ -4,25 +4,17 @@
 
 use actix_web::{get, web};
 use chrono::{NaiveDate, Utc};
-use pilote_domain::{
-    Certification, Matrix, MatrixRole, MatrixSort, MatrixSummary, Phase, ProductStatus, SortOrder,
-    access::Action, completeness_counts, sort_matrix_rows, summarize_matrix,
-};
-use pilote_store::{
-    Database,
-    repo::{matrix_certification, matrix_portfolio, products},
-};
+use pilote_domain::MatrixRole;
+use pilote_store::Database;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{matrix::SlotStateItem, matrix_certification::CertificationItem};
 use crate::{
-    access,
     auth::Principal,
-    db,
     error::{ApiError, ErrorEnvelope, responses::*},
     openapi,
-    service::scope,
+    service::matrix::{self, PortfolioQuery, PortfolioRow},
 };
 
 /// `?incubator=&phase=&sort=&order=&at=`.
@@ -97,36 +89,18 @@ pub struct PortfolioMatrix {
     pub products: Vec<PortfolioMatrixRow>,
 }
 
-fn parse<T>(
-    value: Option<&str>,
-    default: T,
-    field: &str,
-    parse: fn(&str) -> pilote_domain::DomainResult<T>,
-    names: &[&str],
-) -> Result<T, ApiError> {
-    value.map_or(Ok(default), |v| {
-        parse(v).map_err(|_| ApiError::Invalid {
-            field: field.to_owned(),
-            problem: format!("unknown {field} {v:?}: must be one of {}", names.join(", ")),
-        })
-    })
-}
-
-fn row(
-    overview: products::ProductOverview,
-    matrix: &Matrix,
-    summary: MatrixSummary,
-    certification: Option<Certification>,
-) -> PortfolioMatrixRow {
+fn row(r: PortfolioRow) -> PortfolioMatrixRow {
+    let (overview, summary) = (r.overview, r.summary);
     PortfolioMatrixRow {
-        certification: CertificationItem::of(certification),
+        certification: CertificationItem::of(r.certification),
         slug: overview.product.slug.to_string(),
         name: overview.product.name,
         incubator: overview.product.incubator.to_string(),
         phase: overview.status.as_str(),
         completeness: summary.completeness,
         complete: summary.is_complete(),
-        slots: matrix
+        slots: r
+            .matrix
             .slots
             .iter()
             .map(|s| PortfolioSlotItem {
@@ -164,72 +138,21 @@ pub async fn portfolio(
     db: web::Data<Database>,
     query: web::Query<PortfolioMatrixQuery>,
 ) -> Result<web::Json<PortfolioMatrix>, ApiError> {
-    access::person_allowed(&principal, Action::Read)?;
     let query = query.into_inner();
-    let sort_names = MatrixSort::ALL.map(MatrixSort::as_str);
-    let sort = parse(
-        query.sort.as_deref(),
-        MatrixSort::Completeness,
-        "sort",
-        MatrixSort::parse,
-        &sort_names,
-    )?;
-    let order = parse(
-        query.order.as_deref(),
-        SortOrder::Asc,
-        "order",
-        SortOrder::parse,
-        &["asc", "desc"],
-    )?;
-    // Only running products have a row: `stopped` is not a choice here.
-    let phase_names = Phase::ALL.map(Phase::as_str);
-    let phase = query
-        .phase
-        .as_deref()
-        .map(|p| {
-            parse(
-                Some(p),
-                Phase::Investigation,
-                "phase",
-                Phase::parse,
-                &phase_names,
-            )
-        })
-        .transpose()?;
-    let incubator = query
-        .incubator
-        .as_deref()
-        .map(|s| scope::slug(s, "incubator"))
-        .transpose()?;
     let at = query.at.unwrap_or_else(|| Utc::now().date_naive());
-    let (overviews, mut matrices, certifications) = db::read(&db, move |c| {
-        let overviews: Vec<_> = products::overviews(c, incubator.as_ref(), at)?
-            .into_iter()
-            .filter(|o| o.status != ProductStatus::Stopped)
-            .filter(|o| phase.is_none_or(|p| o.status == ProductStatus::Active(p)))
-            .collect();
-        let ids: Vec<_> = overviews.iter().map(|o| o.id).collect();
-        let matrices = matrix_portfolio::of_products(c, &ids, at)?;
-        Ok((overviews, matrices, matrix_certification::all(c)?))
-    })
-    .await?;
-    let mut rows: Vec<(PortfolioMatrixRow, MatrixSummary)> = overviews
-        .into_iter()
-        .filter_map(|o| {
-            let matrix = matrices.remove(&o.id)?;
-            let summary = summarize_matrix(&matrix);
-            let certification = certifications.get(&o.id).copied();
-            Some((row(o, &matrix, summary.clone(), certification), summary))
-        })
-        .collect();
-    sort_matrix_rows(&mut rows, sort, order, |(r, s)| (r.name.as_str(), s));
-    let (complete, incomplete) = completeness_counts(rows.iter().map(|(_, s)| s));
+    let wanted = PortfolioQuery {
+        incubator: query.incubator,
+        phase: query.phase,
+        sort: query.sort,
+        order: query.order,
+    };
+    let found = matrix::portfolio(&db, &principal, wanted, at).await?;
     Ok(web::Json(PortfolioMatrix {
         at,
-        complete,
-        incomplete,
-        sort: sort.as_str(),
-        order: order.as_str(),
-        products: rows.into_iter().map(|(r, _)| r).collect(),
+        complete: found.complete,
+        incomplete: found.incomplete,
+        sort: found.sort.as_str(),
+        order: found.order.as_str(),
+        products: found.rows.into_iter().map(row).collect(),
     }))
 }

@@ -18,7 +18,10 @@ use crate::{
     error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     list::{List, PageQuery},
-    service::scope::{self, scope_of},
+    service::{
+        contract::{self, ObjectiveChanges},
+        scope::scope_of,
+    },
 };
 
 /// Where an indicator stood (`on`).
@@ -152,18 +155,12 @@ pub async fn create(
     body: Json<NewObjective>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = scope_of(&db, &path).await?;
+    // Permission first: a viewer learns nothing from the body's problems.
     access::person_allowed(&principal, scope.manage())?;
     let body = body.0;
     let objective = objective(body.baseline, body.target, body.tolerance.unwrap_or(0.1))?;
-    let indicator = scope::slug(&body.indicator, "indicator").map_err(|_| ApiError::Invalid {
-        field: "indicator".to_owned(),
-        problem: "is not an indicator of this product".to_owned(),
-    })?;
-    let actor = access::actor(&principal);
-    let record = db::write(&db, move |c| {
-        objectives::create(c, scope.id, &indicator, &objective, actor)
-    })
-    .await?;
+    let record =
+        contract::create_objective(&db, &principal, &scope, &body.indicator, objective).await?;
     Ok(HttpResponse::Created().json(ObjectiveItem::from(record)))
 }
 
@@ -192,24 +189,19 @@ pub async fn update(
 ) -> Result<web::Json<ObjectiveItem>, ApiError> {
     let (slug, id) = path.into_inner();
     let scope = scope_of(&db, &slug).await?;
-    access::person_allowed(&principal, scope.manage())?;
     let patch = body.0;
-    let actor = access::actor(&principal);
-    let record = db::write(&db, move |c| {
-        let current = objectives::get(c, scope.id, ObjectiveId(id))?.objective;
-        let baseline = patch.baseline.unwrap_or(BaselineBody {
-            value: current.baseline.value,
-            on: current.baseline.on,
-        });
-        let target = patch.target.unwrap_or(TargetBody {
-            value: current.target.value,
-            by: current.target.on,
-        });
-        let tolerance = patch.tolerance.unwrap_or(current.tolerance.get());
-        let changed = objective(baseline, target, tolerance)?;
-        objectives::update(c, scope.id, ObjectiveId(id), &changed, actor)
-    })
-    .await?;
+    let changes = ObjectiveChanges {
+        baseline: patch.baseline.map(|b| Point {
+            value: b.value,
+            on: b.on,
+        }),
+        target: patch.target.map(|t| Point {
+            value: t.value,
+            on: t.by,
+        }),
+        tolerance: patch.tolerance,
+    };
+    let record = contract::update_objective(&db, &principal, &scope, id, changes).await?;
     Ok(web::Json(record.into()))
 }
 

@@ -1,7 +1,7 @@
 //! `/api/v1/products/{slug}/spend`: what a product spends each month, in whole euros.
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use pilote_domain::Spend;
 use pilote_store::{
     Database,
@@ -11,11 +11,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::product_rows;
-use crate::service::scope::scope_of;
+use crate::service::{self, scope::scope_of};
 use crate::{
-    access,
     auth::Principal,
-    db,
     error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     list::{List, PageQuery},
@@ -87,17 +85,15 @@ pub async fn put(
     body: Json<SpendBody>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = scope_of(&db, &path).await?;
-    access::person_allowed(&principal, scope.contribute())?;
     let entry = Spend {
         month: body.0.month,
         amount: body.0.amount,
     };
-    let actor = access::actor(&principal);
-    let today = Utc::now().date_naive();
-    let (stored, change) = db::write(&db, move |c| {
-        spend::upsert(c, scope.id, entry, actor, today)
-    })
-    .await?;
+    let recorded = service::spend::record(&db, &principal, &scope, vec![entry]).await?;
+    let (stored, change) = recorded
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::Internal("one month recorded, none answered".into()))?;
     let mut response = match change {
         SpendChange::Created => HttpResponse::Created(),
         SpendChange::Updated | SpendChange::Unchanged => HttpResponse::Ok(),

@@ -1,6 +1,7 @@
 //! The application layer: what the JSON routes, the web pages and the command line share —
 //! finding the product a path names, posting and checking measures, reading CSV files,
-//! loading chart inputs and review packs, building the open data files.
+//! loading chart inputs and review packs, building the open data files, writing contracts,
+//! objectives, spend and commitments, reading the « matrice d'impact ».
 //!
 //! Routes, pages and the CLI call this layer and never each other: a rule or a read written
 //! here is written once. It speaks in domain and store types and in [`crate::ApiError`],
@@ -8,11 +9,15 @@
 
 pub mod bilan;
 pub mod chart_data;
+pub mod commitments;
+pub mod contract;
 pub mod decisions;
 pub mod indicators;
+pub mod matrix;
 pub mod measures;
 pub mod measures_csv;
 pub mod opendata;
 pub mod products;
 pub mod review_pack;
 pub mod scope;
+pub mod spend;
