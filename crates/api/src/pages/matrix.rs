@@ -10,8 +10,8 @@ use askama::Template;
 use chrono::Utc;
 use pilote_charts::{Format, french};
 use pilote_domain::{
-    CertificationLevel, Efficiency, EfficiencyYear, IndicatorCell, MatrixSort, Phase, SlotState,
-    SortOrder,
+    CertificationLevel, Efficiency, EfficiencyYear, IndicatorCell, MatrixSort, Period, Phase,
+    SlotState, SortOrder,
 };
 use pilote_store::{Database, repo::incubators};
 use serde::Deserialize;
@@ -70,9 +70,9 @@ fn indicator_row(cell: &IndicatorCell) -> IndicatorRow {
         label: cell.indicator.label.clone(),
         north_star: cell.indicator.north_star,
         latest: value(cell.latest),
-        period: cell
-            .latest
-            .map_or_else(String::new, |l| french::date(l.period)),
+        period: cell.latest.map_or_else(String::new, |l| {
+            french::period(Period::containing(cell.indicator.periodicity, l.period))
+        }),
         year_before: value(cell.year_before),
         evolution: evolution(cell.evolution_pct),
         objective: cell
