@@ -1,5 +1,5 @@
 //! The application layer: what the JSON routes, the web pages and the command line share —
-//! finding the product a path names, posting and checking measures, reading CSV files,
+//! finding the product a path names, posting and checking measures, reading measure files (CSV, `.xlsx`),
 //! loading chart inputs and review packs, building the open data files.
 //!
 //! Routes, pages and the CLI call this layer and never each other: a rule or a read written
@@ -10,8 +10,8 @@ pub mod chart_data;
 pub mod decisions;
 pub mod indicators;
 pub mod measures;
-pub mod measures_csv;
 pub mod opendata;
 pub mod products;
 pub mod review_pack;
 pub mod scope;
+pub mod sheet;
