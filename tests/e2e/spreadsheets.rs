@@ -6,6 +6,8 @@
 //! Refusals name their cell the same way on each (« ligne 3, colonne C (valeur) », `line 3,
 //! column C (value)`), and nothing is written; the preview warns of suspect values.
 
+use std::process::Output;
+
 use chrono::{Datelike, Days, NaiveDate, Utc};
 use pilote_store::Backend;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
@@ -130,6 +132,15 @@ fn confirm(w: &World, (cookie, csrf): &(String, String), preview: &Reply) -> Rep
     )
 }
 
+/// `pilote import measures FILE --product mon-produit` on the world's database.
+fn import(w: &World, file: &str) -> Output {
+    let args = ["import", "measures", file, "--product", "mon-produit"];
+    run(
+        w.dir(),
+        &[&args[..], &["--database-url", w.db_url()]].concat(),
+    )
+}
+
 /// The first problem of an API refusal: (field, problem).
 fn first_problem(reply: &Reply) -> (String, String) {
     let detail = &reply.body["error"]["details"][0];
@@ -207,18 +218,7 @@ fn scenario(backend: Backend) {
     assert!(exported(&w).contains("demarches,2026-11-16,990.5,corrigé"));
     let cli_book = workbook(&[("delai", day("2026-11-09"), 4.0, "enquête été")], true);
     std::fs::write(w.dir().join("mesures.xlsx"), &cli_book).expect("write");
-    let imported = run(
-        w.dir(),
-        &[
-            "import",
-            "measures",
-            "mesures.xlsx",
-            "--product",
-            "mon-produit",
-            "--database-url",
-            w.db_url(),
-        ],
-    );
+    let imported = import(&w, "mesures.xlsx");
     assert!(ok(&imported).contains("1 créées"), "{}", ok(&imported));
     assert!(exported(&w).contains("delai,2026-11-09,4,enquête été"));
 
@@ -257,18 +257,7 @@ fn scenario(backend: Backend) {
         text(&page)
     );
     std::fs::write(w.dir().join("bad.xlsx"), &bad).expect("write");
-    let cli = run(
-        w.dir(),
-        &[
-            "import",
-            "measures",
-            "bad.xlsx",
-            "--product",
-            "mon-produit",
-            "--database-url",
-            w.db_url(),
-        ],
-    );
+    let cli = import(&w, "bad.xlsx");
     assert_eq!(cli.status.code(), Some(3));
     assert!(
         String::from_utf8_lossy(&cli.stderr)

@@ -54,6 +54,24 @@ fn check_refusal(error: &ApiError) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// A small workbook as Excel saves one, for the damaged-workbook property (built once).
+fn workbook() -> Vec<u8> {
+    static BOOK: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BOOK.get_or_init(build_workbook).clone()
+}
+
+fn build_workbook() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (column, name) in ["indicateur", "période", "valeur"].into_iter().enumerate() {
+        sheet.write_string(0, column as u16, name).expect("cell");
+    }
+    sheet.write_string(1, 0, "delai").expect("cell");
+    sheet.write_string(1, 1, "30/11/2026").expect("cell");
+    sheet.write_number(1, 2, 1234.5).expect("cell");
+    book.save_to_buffer().expect("xlsx")
+}
+
 fn date() -> impl Strategy<Value = NaiveDate> {
     (700_000_i32..760_000).prop_filter_map("a date", NaiveDate::from_num_days_from_ce_opt)
 }
@@ -84,6 +102,25 @@ proptest! {
     fn any_bytes_never_panic_and_refusals_name_a_line(
         bytes in proptest::collection::vec(any::<u8>(), 0..1_500),
     ) {
+        if let Err(error) = parse_csv(&bytes) {
+            check_refusal(&error)?;
+        }
+    }
+
+    #[test]
+    fn damaged_workbooks_never_panic_and_refusals_name_the_file_or_a_cell(
+        flips in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>()), 1..6),
+        cut in any::<proptest::sample::Index>(),
+        truncate in any::<bool>(),
+    ) {
+        let mut bytes = workbook();
+        for (at, byte) in flips {
+            let at = at.index(bytes.len());
+            bytes[at] = byte;
+        }
+        if truncate {
+            bytes.truncate(cut.index(bytes.len()));
+        }
         if let Err(error) = parse_csv(&bytes) {
             check_refusal(&error)?;
         }

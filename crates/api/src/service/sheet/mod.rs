@@ -88,27 +88,23 @@ pub struct Place {
 impl Place {
     /// « ligne 3, colonne C (valeur) », « ligne 3 ».
     pub fn french(&self) -> String {
-        match self.column {
-            Some((column, index)) => format!(
-                "ligne {}, colonne {} ({})",
-                self.line,
-                letters(index),
-                column.french()
-            ),
-            None => format!("ligne {}", self.line),
-        }
+        self.say("ligne", "colonne", Column::french)
     }
 
     /// "line 3, column C (value)", "line 3".
     pub fn english(&self) -> String {
+        self.say("line", "column", Column::key)
+    }
+
+    fn say(&self, line: &str, column: &str, name: fn(Column) -> &'static str) -> String {
         match self.column {
-            Some((column, index)) => format!(
-                "line {}, column {} ({})",
+            Some((c, index)) => format!(
+                "{line} {}, {column} {} ({})",
                 self.line,
                 letters(index),
-                column.key()
+                name(c)
             ),
-            None => format!("line {}", self.line),
+            None => format!("{line} {}", self.line),
         }
     }
 }

@@ -38,6 +38,16 @@ const MAX_CELLS: usize = MAX_BATCH_ROWS * 8;
 /// The lines of the workbook's first visible worksheet, or a refusal naming why it cannot be
 /// read.
 pub(super) fn lines(bytes: &[u8]) -> Result<Vec<Line>, DomainError> {
+    // The zip and XML parsers below read bytes anyone signed in may upload: should one of
+    // them panic on a crafted file, that file is refused like any unreadable one rather than
+    // taking the request's worker down.
+    std::panic::catch_unwind(|| read(bytes)).unwrap_or_else(|_| {
+        log::warn!("the xlsx reader panicked on an upload");
+        Err(refused_workbook())
+    })
+}
+
+fn read(bytes: &[u8]) -> Result<Vec<Line>, DomainError> {
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(bytes, &e))?;
     let Some(name) = workbook
         .sheets_metadata()
@@ -138,6 +148,11 @@ fn unreadable(bytes: &[u8], error: &calamine::XlsxError) -> DomainError {
              ou « CSV UTF-8 ».",
         );
     }
+    refused_workbook()
+}
+
+/// The refusal of a zip archive that is not a readable workbook.
+fn refused_workbook() -> DomainError {
     DomainError::rule(
         "file",
         "the file is a zip archive but not a readable .xlsx workbook (a password-protected \
