@@ -76,14 +76,14 @@ pub struct BetagouvArgs {
 pub struct MeasuresImportArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,
-    /// A `.csv` or `.json` file.
+    /// A `.csv`, `.xlsx` or `.json` file.
     #[arg(value_name = "FILE")]
     pub path: PathBuf,
     /// The product the values belong to (required for one product's CSV or JSON; picks one
     /// product out of a portfolio file, CSV with a `product` column or JSON).
     #[arg(long, value_name = "SLUG")]
     pub product: Option<String>,
-    /// The file's format, when its name does not end in .csv or .json.
+    /// The file's format, when its name does not end in .csv, .xlsx or .json.
     #[arg(long, value_enum)]
     pub format: Option<FileFormat>,
     /// Check and report what would change without writing anything.
@@ -148,7 +148,7 @@ fn measures(settings: &Settings, args: &MeasuresImportArgs) -> anyhow::Result<()
         .or_else(|| FileFormat::of_path(&args.path))
         .ok_or_else(|| {
             Refusal::Usage(format!(
-                "{} : extension inconnue, précisez --format csv ou --format json",
+                "{} : extension inconnue, précisez --format csv, xlsx ou json",
                 args.path.display()
             ))
         })?;

@@ -1,8 +1,9 @@
 //! Measures in and out of files: `pilote import measures` and `pilote export measures`.
 //!
-//! A CSV file is read by the API's own parser (`measures.csv`: `;` or `,`, decimal comma, BOM,
-//! Windows line ends) and every row checked by the API's own rules before the store's upsert
-//! (history kept for a corrected value, the same value again is unchanged). A JSON file is the
+//! A CSV or `.xlsx` file is read by the API's own reader (`service::sheet`: encoding, `;` or
+//! `,`, French headers, dates and numbers, a `product` column for the portfolio) and every
+//! row checked by the API's own rules before the store's upsert (history kept for a corrected
+//! value, the same value again is unchanged). A JSON file is the
 //! body of `POST /products/{slug}/measures` (`{"measures": [...]}`), or for the whole
 //! portfolio `{"products": [{"product": SLUG, "measures": [...]}]}`.
 
@@ -14,7 +15,7 @@ use pilote_api::{
     access::ProductScope,
     service::{
         measures::{MeasureRow, RawRow, check_rows, indicator_index},
-        measures_csv::parse_csv,
+        sheet::{Columns, Layout, Sheet},
     },
 };
 use pilote_domain::{MeasureSource, Slug};
@@ -36,15 +37,18 @@ use crate::refusal::{Problem, Refusal};
 pub enum FileFormat {
     Csv,
     Json,
+    /// An Excel workbook: read by the same reader as CSV (import only).
+    Xlsx,
 }
 
 impl FileFormat {
-    /// The format a file name says (`.csv`, `.json`), if it says one.
+    /// The format a file name says (`.csv`, `.json`, `.xlsx`), if it says one.
     pub fn of_path(path: &Path) -> Option<FileFormat> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
         match extension.as_str() {
             "csv" => Some(FileFormat::Csv),
             "json" => Some(FileFormat::Json),
+            "xlsx" => Some(FileFormat::Xlsx),
             _ => None,
         }
     }
@@ -74,6 +78,8 @@ struct Group {
     /// In a portfolio CSV file, where each row names the product (`lines[7].product`): an
     /// unknown product is refused on every line that names it.
     product_fields: Vec<String>,
+    /// A spreadsheet's columns, which name the cell of each problem.
+    layout: Option<Layout>,
     rows: Vec<RawRow>,
 }
 
@@ -127,25 +133,27 @@ impl std::fmt::Display for MeasuresReport {
     }
 }
 
-/// Where a parser's or checker's field path points, in words: `lines[12].value` is
-/// `ligne 12, colonne value`; JSON paths (`measures[3].period`) stay as they are.
-fn location(field: &str, prefix: Option<&str>) -> String {
-    if let Some(rest) = field.strip_prefix("lines[")
-        && let Some((line, column)) = rest.split_once(']')
-    {
-        return match column.strip_prefix('.') {
-            Some(column) => format!("ligne {line}, colonne {column}"),
-            None => format!("ligne {line}"),
-        };
+/// Where a reader's or checker's field path points, in words: `lines[12].value` is the cell
+/// (`ligne 12, colonne C (valeur)`) when the file's layout is known, `ligne 12` otherwise;
+/// JSON paths (`measures[3].period`) stay as they are.
+fn location(field: &str, prefix: Option<&str>, layout: Option<&Layout>) -> String {
+    if let Some(place) = layout.and_then(|l| l.place(field)) {
+        return place.french();
     }
-    match prefix {
-        Some(prefix) => format!("{prefix}.{field}"),
-        None => field.to_owned(),
+    if let Some(rest) = field.strip_prefix("lines[")
+        && let Some((line, _)) = rest.split_once(']')
+    {
+        return format!("ligne {line}");
+    }
+    match (field, prefix) {
+        ("file", _) => "fichier".to_owned(),
+        (_, Some(prefix)) => format!("{prefix}.{field}"),
+        (_, None) => field.to_owned(),
     }
 }
 
 /// The problems an API error lists, located for a person reading a file.
-fn problems(error: ApiError, prefix: Option<&str>) -> Vec<Problem> {
+fn problems(error: ApiError, prefix: Option<&str>, layout: Option<&Layout>) -> Vec<Problem> {
     let pairs = match error {
         ApiError::InvalidMany(pairs) => pairs
             .into_iter()
@@ -154,16 +162,12 @@ fn problems(error: ApiError, prefix: Option<&str>) -> Vec<Problem> {
         ApiError::Refused(e @ pilote_domain::DomainError::Invalid { .. }) => {
             vec![(e.field().unwrap_or_default().to_owned(), e.french())]
         }
-        ApiError::BadRequest(_) => vec![(
-            "fichier".to_owned(),
-            "illisible en CSV (guillemets ou nombre de colonnes)".to_owned(),
-        )],
-        other => vec![("fichier".to_owned(), other.to_string())],
+        other => vec![("file".to_owned(), other.to_string())],
     };
     pairs
         .into_iter()
         .map(|(field, problem)| Problem {
-            location: location(&field, prefix),
+            location: location(&field, prefix, layout),
             problem,
         })
         .collect()
@@ -176,30 +180,7 @@ fn read(
     product: Option<&str>,
 ) -> Result<Vec<Group>, anyhow::Error> {
     match format {
-        FileFormat::Csv => {
-            if let Some(groups) = read_portfolio_csv(bytes, product) {
-                return Ok(groups?);
-            }
-            let Some(product) = product else {
-                return Err(Refusal::Usage(
-                    "ce fichier CSV est celui d'un produit (pas de colonne product) : précisez --product SLUG"
-                        .to_owned(),
-                )
-                .into());
-            };
-            let rows = parse_csv(bytes).map_err(|e| {
-                Refusal::invalid(
-                    "fichier CSV refusé, rien n'a été écrit :",
-                    problems(e, None),
-                )
-            })?;
-            Ok(vec![Group {
-                product: product.to_owned(),
-                location: None,
-                product_fields: Vec::new(),
-                rows,
-            }])
-        }
+        FileFormat::Csv | FileFormat::Xlsx => read_sheet(bytes, product),
         FileFormat::Json => {
             let file: JsonFile = serde_json::from_slice(bytes).map_err(|e| {
                 Refusal::invalid(
@@ -228,6 +209,7 @@ fn read(
                     product: product.to_owned(),
                     location: None,
                     product_fields: Vec::new(),
+                    layout: None,
                     rows: rows(measures),
                 }]),
                 (Some(_), None, None) => Err(Refusal::Usage(
@@ -243,6 +225,7 @@ fn read(
                         product: p.product,
                         location: Some(format!("products[{i}]")),
                         product_fields: Vec::new(),
+                        layout: None,
                         rows: rows(p.measures),
                     })
                     .collect()),
@@ -259,106 +242,55 @@ fn read(
     }
 }
 
-/// A portfolio CSV file (`product,indicator,period,value,comment`, as `pilote export measures`
-/// writes it), read by the API's parser: the `product` column is taken off every record and
-/// the rest handed to `parse_csv`, each record on the line it had, so that every error names
-/// the line a spreadsheet shows. `None` when the header has no leading `product` column.
-/// `wanted` (`--product`) keeps that product's rows only (every row is still parsed).
-fn read_portfolio_csv(bytes: &[u8], wanted: Option<&str>) -> Option<Result<Vec<Group>, Refusal>> {
-    // The parser's own reading of a spreadsheet's file: BOM, Windows line ends (the csv crate
-    // miscounts lines after them), `;` or `,` as the header line says.
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let unix: Vec<u8> = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| !(b == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
-        .map(|(_, &b)| b)
-        .collect();
-    let header_line = unix.split(|b| *b == b'\n').next().unwrap_or_default();
-    let delimiter = if header_line.contains(&b';') {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(&unix[..]);
-    let mut records = reader.byte_records();
-    let header = records.next()?.ok()?;
-    if header.get(0).map(<[u8]>::trim_ascii) != Some(b"product".as_slice()) {
-        return None;
-    }
-    // One record, its first cell off, as CSV text ending in `\n`.
-    let without_product = |record: &csv::ByteRecord| -> Option<Vec<u8>> {
-        let mut writer = csv::WriterBuilder::new()
-            .delimiter(delimiter)
-            .flexible(true)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
-        writer
-            .write_byte_record(&record.iter().skip(1).collect::<csv::ByteRecord>())
-            .ok()?;
-        writer.into_inner().ok()
-    };
-    let mut text = without_product(&header)?;
-    let mut slugs = Vec::new();
-    let mut problems = Vec::new();
-    for record in records {
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                let at = e.position().map_or(0, csv::Position::line);
-                problems.push(Problem {
-                    location: format!("ligne {at}"),
-                    problem: format!("malformed CSV line: {e}"),
-                });
-                continue;
-            }
+/// A spreadsheet's rows (CSV or `.xlsx`, told apart by their bytes), by product: one
+/// product's file (`--product` names it), or a portfolio file whose `product` column names
+/// each row's (as `pilote export measures` writes it). `wanted` (`--product`) keeps that
+/// product's rows only (every row is still read).
+fn read_sheet(bytes: &[u8], wanted: Option<&str>) -> Result<Vec<Group>, anyhow::Error> {
+    let refused = |problems| Refusal::invalid("fichier refusé, rien n'a été écrit :", problems);
+    let sheet = Sheet::read(bytes, Columns::ProductAllowed)
+        .map_err(|e| refused(problems(e, None, None)))?;
+    let layout = sheet.layout();
+    let rows = sheet
+        .rows()
+        .map_err(|e| refused(problems(e, None, Some(layout))))?;
+    if !layout.has_product() {
+        let Some(product) = wanted else {
+            return Err(Refusal::Usage(
+                "ce fichier est celui d'un produit (pas de colonne product) : précisez --product SLUG"
+                    .to_owned(),
+            )
+            .into());
         };
-        let at = record.position().map_or(0, csv::Position::line);
-        let Ok(slug) = std::str::from_utf8(record.get(0).unwrap_or_default()) else {
-            problems.push(Problem {
-                location: format!("ligne {at}, colonne product"),
-                problem: "is not UTF-8".to_owned(),
-            });
-            continue;
-        };
-        let slug = slug.trim();
-        // Every record written as read, line breaks inside a quoted comment included, so that
-        // `parse_csv` numbers it as this reader did (the csv crate skips blank lines without
-        // counting them: a record left out could not be made up for).
-        text.extend(without_product(&record)?);
-        slugs.push(slug.to_owned());
+        return Ok(vec![Group {
+            product: product.to_owned(),
+            location: None,
+            product_fields: Vec::new(),
+            layout: Some(layout.clone()),
+            rows: rows.into_iter().map(|r| r.row).collect(),
+        }]);
     }
-    let refused = |problems| Refusal::invalid("fichier CSV refusé, rien n'a été écrit :", problems);
-    if !problems.is_empty() {
-        return Some(Err(refused(problems)));
-    }
-    let rows = match parse_csv(&text) {
-        Ok(rows) => rows,
-        Err(e) => return Some(Err(refused(self::problems(e, None)))),
-    };
     let mut groups: Vec<Group> = Vec::new();
-    for (slug, row) in slugs.into_iter().zip(rows) {
-        let product_field = format!("{}.product", row.field);
+    for row in rows {
+        let slug = row.product.unwrap_or_default();
+        let product_field = format!("{}.product", row.row.field);
         match groups.iter_mut().find(|g| g.product == slug) {
             Some(group) => {
                 group.product_fields.push(product_field);
-                group.rows.push(row);
+                group.rows.push(row.row);
             }
             None => groups.push(Group {
                 product: slug,
                 location: None,
                 product_fields: vec![product_field],
-                rows: vec![row],
+                layout: Some(layout.clone()),
+                rows: vec![row.row],
             }),
         }
     }
     // `--product` picks one product: the whole file was read, only its rows are imported.
     groups.retain(|g| wanted.is_none_or(|w| g.product == w));
-    Some(Ok(groups))
+    Ok(groups)
 }
 
 /// Imports a measures file: every row checked first (nothing written if any is wrong), then
@@ -384,7 +316,8 @@ pub fn import_measures(
         .into());
     }
     let source = match format {
-        FileFormat::Csv => MeasureSource::Csv,
+        // A workbook is a spreadsheet file as a CSV one is: the same source.
+        FileFormat::Csv | FileFormat::Xlsx => MeasureSource::Csv,
         FileFormat::Json => MeasureSource::Import,
     };
     let mut all_problems = Vec::new();
@@ -396,7 +329,7 @@ pub fn import_measures(
             let at_product = |problem: String| -> Vec<Problem> {
                 if group.product_fields.is_empty() {
                     vec![Problem {
-                        location: location("product", prefix),
+                        location: location("product", prefix, None),
                         problem,
                     }]
                 } else {
@@ -404,7 +337,7 @@ pub fn import_measures(
                         .product_fields
                         .iter()
                         .map(|field| Problem {
-                            location: location(field, None),
+                            location: location(field, None, group.layout.as_ref()),
                             problem: problem.clone(),
                         })
                         .collect()
@@ -433,7 +366,7 @@ pub fn import_measures(
             let index = indicator_index(c, &scope)?;
             match check_rows(group.rows, &index, today) {
                 Ok(inputs) => batches.push((slug, id, inputs)),
-                Err(e) => all_problems.extend(problems(e, prefix)),
+                Err(e) => all_problems.extend(problems(e, prefix, group.layout.as_ref())),
             }
         }
         Ok(())
@@ -555,6 +488,11 @@ pub fn export_measures(
     let products = collect(conn, product, today)?;
     let portfolio = product.is_none();
     match format {
+        FileFormat::Xlsx => Err(Refusal::Usage(
+            "l'export ne s'écrit pas en .xlsx : --format csv (que les tableurs ouvrent) ou json"
+                .to_owned(),
+        )
+        .into()),
         FileFormat::Json => {
             // Structs, not `json!` maps: their fields keep this order (product, then measures).
             let mut text = if portfolio {

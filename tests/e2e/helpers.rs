@@ -171,6 +171,27 @@ impl Server {
     /// Sends any request. A JSON answer is parsed; any other body comes back as a string, an
     /// empty one as `null`.
     pub fn send(&self, method: &str, path: &str, request: Request<'_>) -> Reply {
+        let body = request.body.map(|(kind, text)| (kind, text.as_bytes()));
+        self.send_bytes(method, path, request, body)
+    }
+
+    /// Posts bytes (a file that is not UTF-8, a workbook) of a content type as someone.
+    pub fn post_file(&self, path: &str, token: &str, content_type: &str, bytes: &[u8]) -> Reply {
+        let request = Request {
+            bearer: Some(token),
+            ..Request::default()
+        };
+        self.send_bytes("POST", path, request, Some((content_type, bytes)))
+    }
+
+    /// [`Server::send`], the body (and its content type) given as bytes.
+    fn send_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        request: Request<'_>,
+        body: Option<(&str, &[u8])>,
+    ) -> Reply {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(30)))
@@ -190,7 +211,7 @@ impl Server {
                 builder
             }};
         }
-        let (content_type, text) = request.body.unwrap_or(("application/json", ""));
+        let (content_type, text) = body.unwrap_or(("application/json", b""));
         let result = match method {
             "GET" => with_auth!(agent.get(&url)).call(),
             "DELETE" => with_auth!(agent.delete(&url)).call(),

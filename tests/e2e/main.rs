@@ -31,6 +31,7 @@ mod reliability;
 mod replicas;
 mod review_pack;
 mod serve;
+mod spreadsheets;
 mod suspect;
 mod sync_betagouv;
 mod world;

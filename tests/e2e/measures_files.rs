@@ -319,8 +319,8 @@ fn measures_round_trip(backend: Backend) {
     assert_eq!(refused.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&refused.stderr);
     for expected in [
-        "ligne 3, colonne value : \"12,5,3\" n'est pas un nombre",
-        "ligne 4, colonne period : \"pas-une-date\" n'est pas une date",
+        "ligne 3, colonne C (valeur) : \"12,5,3\" n'est pas un nombre",
+        "ligne 4, colonne B (période) : \"pas-une-date\" n'est pas une date",
         "rien n'a été écrit",
     ] {
         assert!(stderr.contains(expected), "{expected}: {stderr}");
@@ -341,7 +341,10 @@ fn measures_round_trip(backend: Backend) {
     );
     assert_eq!(refused.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(stderr.contains("ligne 2, colonne indicator"), "{stderr}");
+    assert!(
+        stderr.contains("ligne 2, colonne A (indicateur)"),
+        "{stderr}"
+    );
     // A portfolio CSV naming an unknown product: refused on that product's lines, with the
     // other product's good row not written either.
     let unknown_product = format!(
@@ -362,8 +365,8 @@ fn measures_round_trip(backend: Backend) {
     assert_eq!(refused.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&refused.stderr);
     for expected in [
-        "ligne 3, colonne product : produit inconnu : inconnu",
-        "ligne 4, colonne product : produit inconnu : inconnu",
+        "ligne 3, colonne A (produit) : produit inconnu : inconnu",
+        "ligne 4, colonne A (produit) : produit inconnu : inconnu",
     ] {
         assert!(stderr.contains(expected), "{expected}: {stderr}");
     }
@@ -387,7 +390,7 @@ fn measures_round_trip(backend: Backend) {
     assert_eq!(refused.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(
-        stderr.contains("ligne 4, colonne value : \"x\" n'est pas un nombre"),
+        stderr.contains("ligne 4, colonne D (valeur) : \"x\" n'est pas un nombre"),
         "{stderr}"
     );
     assert_eq!(

@@ -364,3 +364,27 @@ async fn the_document_and_the_route_table_agree() {
     }
     assert!(!is_routed("GET", "/api/v1/nope").await);
 }
+
+#[test]
+fn the_measures_upload_documents_csv_and_xlsx() {
+    let doc = document();
+    let upload = operation(&doc, "POST", "/api/v1/products/{slug}/measures.csv");
+    let content = upload["requestBody"]["content"]
+        .as_object()
+        .expect("content types");
+    let types: Vec<&str> = content.keys().map(String::as_str).collect();
+    assert_eq!(
+        types,
+        [
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "text/csv"
+        ]
+    );
+    assert_eq!(
+        pilote_api::service::sheet::XLSX_TYPE,
+        types[0],
+        "the reader's constant is the documented type"
+    );
+    let described = upload["requestBody"]["description"].as_str().unwrap_or("");
+    assert!(described.contains("Windows-1252"), "{described}");
+}

@@ -1,20 +1,32 @@
-//! Property tests of the measures CSV parser (the spreadsheet way in): whatever the bytes, it
-//! never panics and every refusal names its line; well-formed files round-trip, whichever
-//! separator, line ending or byte-order mark they use.
+//! Property tests of the measure files' reader (`service::sheet`, the spreadsheet way in):
+//! whatever the bytes, it never panics and every refusal names its line (or the file);
+//! well-formed CSV files round-trip, whichever separator, line ending or byte-order mark they
+//! use.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use pilote_api::{
     ApiError,
-    service::{measures::check_rows, measures_csv::parse_csv},
+    service::{
+        measures::check_rows,
+        sheet::{Columns, Sheet},
+    },
 };
-use pilote_domain::Periodicity;
+use pilote_domain::{Periodicity, RawRow, french_input::parse_date};
 use pilote_store::IndicatorId;
 use proptest::prelude::*;
 
-/// `lines[N]` or `lines[N].column`, N ≥ 1.
+/// A one-product file's rows, as the API and the page read them.
+fn parse_csv(bytes: &[u8]) -> Result<Vec<RawRow>, ApiError> {
+    Sheet::read(bytes, Columns::OneProduct)?.measures()
+}
+
+/// `lines[N]` or `lines[N].column`, N ≥ 1, or the file as a whole (its encoding).
 fn names_a_line(field: &str) -> bool {
+    if field == "file" {
+        return true;
+    }
     let Some(rest) = field.strip_prefix("lines[") else {
         return false;
     };
@@ -22,7 +34,7 @@ fn names_a_line(field: &str) -> bool {
         return false;
     };
     number.parse::<u64>().is_ok_and(|n| n >= 1)
-        && (column.is_empty() || [".period", ".value"].contains(&column))
+        && (column.is_empty() || [".indicator", ".period", ".value", ".comment"].contains(&column))
 }
 
 fn check_refusal(error: &ApiError) -> Result<(), TestCaseError> {
@@ -37,13 +49,27 @@ fn check_refusal(error: &ApiError) -> Result<(), TestCaseError> {
                 prop_assert!(names_a_line(field), "{field}");
             }
         }
-        // Only the header line can be unreadable as a whole.
-        ApiError::BadRequest(message) => {
-            prop_assert!(message.starts_with("malformed CSV"), "{message}")
-        }
         other => prop_assert!(false, "unexpected refusal {other:?}"),
     }
     Ok(())
+}
+
+/// A small workbook as Excel saves one, for the damaged-workbook property (built once).
+fn workbook() -> Vec<u8> {
+    static BOOK: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BOOK.get_or_init(build_workbook).clone()
+}
+
+fn build_workbook() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (column, name) in ["indicateur", "période", "valeur"].into_iter().enumerate() {
+        sheet.write_string(0, column as u16, name).expect("cell");
+    }
+    sheet.write_string(1, 0, "delai").expect("cell");
+    sheet.write_string(1, 1, "30/11/2026").expect("cell");
+    sheet.write_number(1, 2, 1234.5).expect("cell");
+    book.save_to_buffer().expect("xlsx")
 }
 
 fn date() -> impl Strategy<Value = NaiveDate> {
@@ -76,6 +102,25 @@ proptest! {
     fn any_bytes_never_panic_and_refusals_name_a_line(
         bytes in proptest::collection::vec(any::<u8>(), 0..1_500),
     ) {
+        if let Err(error) = parse_csv(&bytes) {
+            check_refusal(&error)?;
+        }
+    }
+
+    #[test]
+    fn damaged_workbooks_never_panic_and_refusals_name_the_file_or_a_cell(
+        flips in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>()), 1..6),
+        cut in any::<proptest::sample::Index>(),
+        truncate in any::<bool>(),
+    ) {
+        let mut bytes = workbook();
+        for (at, byte) in flips {
+            let at = at.index(bytes.len());
+            bytes[at] = byte;
+        }
+        if truncate {
+            bytes.truncate(cut.index(bytes.len()));
+        }
         if let Err(error) = parse_csv(&bytes) {
             check_refusal(&error)?;
         }
@@ -145,7 +190,7 @@ proptest! {
             };
             text += &format!("visites,{period},{value},\n");
         }
-        // The whole way in: "NaN" or "inf" read as numbers, and the rows' check refuses them.
+        // The whole way in: "NaN" or "inf" are no French numbers, refused by the reader.
         let indicators = HashMap::from([("visites".to_owned(), (IndicatorId(1), Periodicity::Week))]);
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
         match parse_csv(text.as_bytes()).and_then(|rows| check_rows(rows, &indicators, today)) {
@@ -168,7 +213,7 @@ proptest! {
             Ok(rows) => {
                 prop_assert_eq!(rows.len(), 1);
                 prop_assert_eq!(rows[0].period.to_string().parse::<NaiveDate>().ok(), Some(rows[0].period));
-                prop_assert_eq!(cell.trim().parse::<NaiveDate>().ok(), Some(rows[0].period));
+                prop_assert_eq!(parse_date(&cell), Some(rows[0].period));
             }
             Err(ApiError::InvalidMany(problems)) => {
                 let fields: Vec<&str> = problems.iter().map(|(f, _)| f.as_str()).collect();

@@ -20,6 +20,7 @@ mod email;
 mod error;
 mod forecast;
 pub mod french;
+pub mod french_input;
 mod freshness;
 mod glance;
 mod indicator;

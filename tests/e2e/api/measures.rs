@@ -151,9 +151,10 @@ pub fn run(w: &World) {
     );
     assert_eq!(bad.status, 422);
     assert_eq!(w.fields(&bad.body), ["lines[3].period", "lines[4].value"]);
-    // The problem quotes the cell, so that a person finds it in the file.
+    // The problem names and quotes the cell, so that a person finds it in the file.
     assert_eq!(
-        bad.body["error"]["details"][1]["problem"], "\"abc\" is not a number",
+        bad.body["error"]["details"][1]["problem"],
+        "line 4, column C (value): \"abc\" is not a number",
         "{:?}",
         bad.body
     );

@@ -92,23 +92,36 @@ pub fn post_multipart(
     cookie: &str,
     parts: &[(&str, Option<&str>, &str)],
 ) -> Reply {
+    let parts: Vec<(&str, Option<&str>, &[u8])> = parts
+        .iter()
+        .map(|(name, file, content)| (*name, *file, content.as_bytes()))
+        .collect();
+    post_multipart_bytes(server, path, cookie, &parts)
+}
+
+/// [`post_multipart`] with parts of any bytes (a file that is not UTF-8, a workbook).
+pub fn post_multipart_bytes(
+    server: &Server,
+    path: &str,
+    cookie: &str,
+    parts: &[(&str, Option<&str>, &[u8])],
+) -> Reply {
     const BOUNDARY: &str = "----piloteFormBoundary7MA4YWxkTrZu0gW";
-    let mut body = String::new();
+    let mut body = Vec::new();
     for (name, file, content) in parts {
-        body.push_str(&format!("--{BOUNDARY}\r\n"));
-        match file {
-            Some(file) => body.push_str(&format!(
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        let headers = match file {
+            Some(file) => format!(
                 "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\
                  Content-Type: text/csv\r\n\r\n"
-            )),
-            None => body.push_str(&format!(
-                "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"
-            )),
-        }
-        body.push_str(content);
-        body.push_str("\r\n");
+            ),
+            None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"),
+        };
+        body.extend_from_slice(headers.as_bytes());
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
     }
-    body.push_str(&format!("--{BOUNDARY}--\r\n"));
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -120,7 +133,7 @@ pub fn post_multipart(
         .header("Accept", "text/html")
         .header("Cookie", cookie)
         .content_type(&format!("multipart/form-data; boundary={BOUNDARY}"))
-        .send(&body)
+        .send(&body[..])
         .expect("HTTP request");
     let status = response.status().as_u16();
     let headers = response.headers().clone();

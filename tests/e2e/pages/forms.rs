@@ -165,16 +165,16 @@ fn forms_write_through_the_api_code_with_csrf_and_roles() {
     );
     assert_eq!(preview.status, 200, "{:?}", preview.body);
     let shown = text(&preview);
-    assert!(shown.contains("Aperçu de l'import CSV"));
+    assert!(shown.contains("Aperçu de l'import du fichier"));
     assert!(shown.contains("Modifiée"), "{shown}");
     assert!(shown.contains("12345,5"), "the old value");
     assert!(!exported(&server, &token, &slug).contains("424242"));
-    let carried = input_value(shown, "csv");
+    let carried = input_value(shown, "fichier");
     let confirmed = post_multipart(
         &server,
         &format!("{upload}/confirmer"),
         &admin,
-        &[("csrf", None, &csrf), ("csv", None, &carried)],
+        &[("csrf", None, &csrf), ("fichier", None, &carried)],
     );
     assert_eq!(confirmed.status, 303, "{:?}", confirmed.body);
     assert!(exported(&server, &token, &slug).contains("424242"));

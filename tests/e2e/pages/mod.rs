@@ -30,6 +30,7 @@ mod steering;
 mod suspect;
 
 use client::{call, cookie_pair, csrf_field, encode, set_cookies, text};
+pub(crate) use forms::sign_in_as;
 
 const EMAIL: &str = "lectrice@test.gouv.fr";
 const MARKUP: &str = "<script>alert(1)</script>";

@@ -418,16 +418,9 @@ pub fn optional(text: &str) -> Option<String> {
     Some(text.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
-/// A number as people type it: `12,5` or `12.5`, spaces (thousands) ignored.
-pub fn parse_decimal(text: &str) -> Option<f64> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{A0}' | '\u{202F}'))
-        .map(|c| if c == ',' { '.' } else { c })
-        .collect();
-    // `inf` and `NaN` parse as f64 but are not numbers anyone types on purpose.
-    cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
-}
+/// A number as people type it: `12,5` or `12.5`, thousands grouped by spaces; the same rule
+/// as a spreadsheet's cells.
+pub use pilote_domain::french_input::parse_decimal;
 
 /// An amount in whole euros as people type it (`600 000`, `600000`), not negative.
 pub fn parse_euros(text: &str) -> Option<i64> {

@@ -388,8 +388,8 @@ fn row_problems(
         .collect()
 }
 
-/// Why a value looks suspect, in French, for the confirmation step.
-fn french_suspicion(suspicion: &Suspicion) -> String {
+/// Why a value looks suspect, in French, for the confirmation step (and the file preview's).
+pub(super) fn french_suspicion(suspicion: &Suspicion) -> String {
     match *suspicion {
         Suspicion::FarFromMedian {
             median, deviations, ..

@@ -1,4 +1,4 @@
-//! A small `multipart/form-data` reader, for the CSV upload: the crate has no multipart
+//! A small `multipart/form-data` reader, for the file upload: the crate has no multipart
 //! dependency and the form needs only two text parts. [`CsrfParts`] is the form kit's
 //! extractor for such forms, as [`super::forms::CsrfForm`] is for the others.
 
@@ -10,7 +10,7 @@ use super::forms::{PageError, SignedIn, check_csrf};
 use crate::{
     auth::session::SessionConfig,
     error::ApiError,
-    service::measures_csv::{LIMIT, read_limited},
+    service::sheet::{LIMIT, read_limited},
 };
 
 /// The parts of a `multipart/form-data` form posted by the signed-in visitor (at most

@@ -1,4 +1,5 @@
-//! Measures as CSV, columns `indicator,period,value,comment`: the spreadsheet way in and out.
+//! Measures as CSV, columns `indicator,period,value,comment`: the spreadsheet way in and out
+//! (in: a CSV file or an `.xlsx` workbook, read by `service::sheet`).
 
 use actix_web::{HttpResponse, get, http::header, post, web};
 use pilote_domain::{MeasureSource, access::Action};
@@ -14,12 +15,13 @@ use crate::{
     error::{ApiError, ErrorEnvelope, responses::*},
     service::{
         measures::{BatchOutcome, post_rows},
-        measures_csv::{LIMIT, parse_csv, read_limited},
         scope::scope_of,
+        sheet::{Columns, LIMIT, Sheet, read_limited},
     },
 };
 
-/// Posts a CSV file of values: the same rules as the JSON batch, errors named by line.
+/// Posts a file of values, CSV or `.xlsx`: the same rules as the JSON batch, each problem
+/// named by its cell.
 #[utoipa::path(
     operation_id = "measures_csv_upload",
     tag = "measures",
@@ -27,16 +29,28 @@ use crate::{
     params(
         ("slug" = String, Path, description = "The product's slug"),
     ),
-    request_body(content = String, content_type = "text/csv",
-        description = "Columns `indicator,period,value,comment` (comment optional), a header line \
-            first; `12,5` is read as 12.5",
-        example = "indicator,period,value,comment\ndemarches,2026-11-16,1234,\n"),
+    request_body(
+        content(
+            (String = "text/csv", example = json!("indicateur;période;valeur;commentaire\ndemarches;30/11/2026;1 234,5;enquête été\n")),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ),
+        description = "A header line naming the columns `indicator`, `period`, `value` and \
+            optionally `comment`, in any order, in English or French (`indicateur`, `période`, \
+            `valeur`, `commentaire`; case and accents ignored), then one line per value. CSV: \
+            UTF-8 (with or without byte-order mark) or Windows-1252, `;` or `,` separated; any \
+            other encoding is refused, never stored mis-decoded. `.xlsx`: the first visible \
+            worksheet; date cells and serial day numbers are dates. Periods `30/11/2026` or \
+            `2026-11-30`; values `1 234,5`, `12.5` (spaces and no-break spaces group \
+            thousands). Blank lines and lines of separators only are skipped. The file's kind \
+            is told from its bytes, whatever the content type."),
     responses(
         (status = 200, description = "What the file did", body = BatchOutcome),
-        (status = 400, description = "Not readable as CSV", body = ErrorEnvelope),
+        (status = 400, description = "The body could not be read", body = ErrorEnvelope),
         (status = 403, description = "Another product's token, or a person not in the team nor a manager", body = ErrorEnvelope),
         (status = 413, description = "The body is over 10 MiB", body = ErrorEnvelope),
-        (status = 422, description = "Lines at fault, each named in `details` (`lines[4].value`); nothing stored", body = ErrorEnvelope),
+        (status = 422, description = "The file refused (its encoding, its header: field `file` or \
+            `lines[N]`) or cells at fault, each named in `details` by its field path \
+            (`lines[4].value`) and its cell (`line 4, column C (value): ...`); nothing stored", body = ErrorEnvelope),
         Unauthorized, UnknownProduct, DatabaseDown,
     ),
 )]
@@ -50,8 +64,17 @@ pub async fn upload(
     let scope = scope_of(&db, &path).await?;
     access::measures_writer(&principal, &scope)?;
     let body = read_limited(payload, LIMIT).await?;
-    let rows = parse_csv(&body)?;
-    let outcome = post_rows(&db, &principal, scope, rows, MeasureSource::Csv).await?;
+    let sheet = Sheet::read(&body, Columns::OneProduct)?;
+    let layout = sheet.layout();
+    let rows = sheet.measures().map_err(|e| layout.locate(e))?;
+    let mut outcome = post_rows(&db, &principal, scope, rows, MeasureSource::Csv)
+        .await
+        .map_err(|e| layout.locate(e))?;
+    for warning in &mut outcome.warnings {
+        if let Some(place) = layout.place(&warning.field) {
+            warning.problem = format!("{}: {}", place.english(), warning.problem);
+        }
+    }
     Ok(web::Json(outcome))
 }
 

@@ -1,7 +1,7 @@
 //! The application layer: what the JSON routes, the web pages and the command line share —
-//! finding the product a path names, posting and checking measures, reading CSV files,
-//! loading chart inputs and review packs, building the open data files, writing contracts,
-//! objectives, spend and commitments, reading the « matrice d'impact ».
+//! finding the product a path names, posting and checking measures, reading measure files
+//! (CSV, `.xlsx`), loading chart inputs and review packs, building the open data files,
+//! writing contracts, objectives, spend and commitments, reading the « matrice d'impact ».
 //!
 //! Routes, pages and the CLI call this layer and never each other: a rule or a read written
 //! here is written once. It speaks in domain and store types and in [`crate::ApiError`],
@@ -15,9 +15,9 @@ pub mod decisions;
 pub mod indicators;
 pub mod matrix;
 pub mod measures;
-pub mod measures_csv;
 pub mod opendata;
 pub mod products;
 pub mod review_pack;
 pub mod scope;
+pub mod sheet;
 pub mod spend;
