@@ -15,3 +15,4 @@ pub mod opendata;
 pub mod products;
 pub mod review_pack;
 pub mod scope;
+pub mod sources;
