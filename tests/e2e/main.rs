@@ -8,6 +8,7 @@ mod betagouv;
 mod cli;
 mod commands;
 mod committees;
+mod connectors;
 mod contract;
 mod demo;
 mod demo_accounts;
