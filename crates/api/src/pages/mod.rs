@@ -16,6 +16,7 @@ use crate::{
 pub use error::error_page;
 
 mod account;
+mod bilan;
 mod charts;
 mod contract;
 mod decision;
@@ -104,6 +105,7 @@ pub fn configure(
             .service(proconnect::start)
             .service(proconnect::callback)
             .service(portfolio::portfolio_page)
+            .service(bilan::bilan_page)
             .service(stats::stats)
             // Before `/produits/{slug}`, which would take « nouveau » for a slug.
             .service(product_form::new_form)
