@@ -287,16 +287,8 @@ impl Settings {
                 "password_login = false leaves no way to sign in: set proconnect.issuer".to_owned(),
             );
         }
-        self.connectors.key()?;
-        if self.environment == RunMode::Production
-            && self.connectors.secret_key.trim() == DEV_CONNECTORS_KEY
-        {
-            return Err("connectors.secret_key is the public development key: set \
-                 PILOTE_CONNECTORS__SECRET_KEY to 64 random hex digits (openssl rand -hex 32)"
-                .to_owned());
-        }
         let Some(weakness) = self.jwt.weakness() else {
-            return Ok(());
+            return self.check_connectors();
         };
         // Fail closed: a server reachable from elsewhere with a public key would let anyone
         // forge an admin's token, whatever `environment` says.
@@ -308,6 +300,20 @@ impl Settings {
             ));
         }
         log::warn!("{weakness}; acceptable only on the loopback address, in development");
+        self.check_connectors()
+    }
+
+    /// Refuses a connectors key that is not 32 bytes, and the public development key in
+    /// production (anyone could decrypt the stored Matomo tokens with it).
+    fn check_connectors(&self) -> Result<(), String> {
+        self.connectors.key()?;
+        if self.environment == RunMode::Production
+            && self.connectors.secret_key.trim() == DEV_CONNECTORS_KEY
+        {
+            return Err("connectors.secret_key is the public development key: set \
+                 PILOTE_CONNECTORS__SECRET_KEY to 64 random hex digits (openssl rand -hex 32)"
+                .to_owned());
+        }
         Ok(())
     }
 }
@@ -379,7 +385,13 @@ mod tests {
             .expect_err("short secret in production");
         assert!(error.contains("fewer than 32"), "{error}");
         settings.jwt.secret = "x".repeat(MIN_JWT_SECRET_LENGTH);
+        let error = settings
+            .check("0.0.0.0:8080")
+            .expect_err("the development connectors key in production");
+        assert!(error.contains("connectors.secret_key"), "{error}");
+        settings.connectors.secret_key = "ab".repeat(32);
         assert_eq!(settings.check("0.0.0.0:8080"), Ok(()));
+        assert!(!format!("{settings:?}").contains(&"ab".repeat(32)));
         settings.jwt.ttl_minutes = 0;
         assert!(settings.check("127.0.0.1:8080").is_err());
     }
