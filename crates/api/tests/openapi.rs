@@ -67,7 +67,10 @@ const CONTRACT: &[(&str, &str)] = &[
     ("GET", "/api/v1/products/{slug}/indicators/{key}/source"),
     ("PUT", "/api/v1/products/{slug}/indicators/{key}/source"),
     ("DELETE", "/api/v1/products/{slug}/indicators/{key}/source"),
-    ("POST", "/api/v1/products/{slug}/indicators/{key}/source/run"),
+    (
+        "POST",
+        "/api/v1/products/{slug}/indicators/{key}/source/run",
+    ),
     ("POST", "/api/v1/products/{slug}/measures"),
     ("GET", "/api/v1/products/{slug}/indicators/{key}/measures"),
     (
