@@ -5,3 +5,4 @@ pub mod demo;
 pub mod import;
 pub mod memory;
 pub mod refusal;
+pub mod runner;

@@ -8,9 +8,11 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::Utc;
 use clap::{Args, ValueEnum};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use pilote_api::Settings;
 use pilote_domain::{Digest, Period, Periodicity, Slug, parse_iso_week};
 use pilote_store::{repo::digest, transaction};
+use sha2::{Digest as _, Sha256};
 
 use super::DatabaseArgs;
 use crate::refusal::Refusal;
@@ -43,6 +45,10 @@ pub struct DigestArgs {
     /// Post the Markdown as `{"text": ...}` to this incoming-webhook URL instead of printing it.
     #[arg(long, value_name = "URL")]
     pub webhook: Option<String>,
+    /// Post the digest to this Tchap (Matrix) room (`!id:server`), as the account of the
+    /// settings `matrix.homeserver` and `matrix.access_token`, instead of printing it.
+    #[arg(long, value_name = "ROOM")]
+    pub matrix_room: Option<String>,
     /// How many times a failed post is retried (waits double each time from --retry-delay-ms).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(0..=10))]
     pub retries: u32,
@@ -71,13 +77,25 @@ pub fn run(settings: &Settings, args: &DigestArgs) -> anyhow::Result<()> {
     let digest: Digest =
         transaction::read(&mut conn, |c| digest::of_week(c, incubator.as_ref(), week))
             .context("impossible de calculer la synthèse")?;
+    let delay = Duration::from_millis(args.retry_delay_ms);
+    if let Some(room) = &args.matrix_room {
+        post_to_matrix(settings, room, &digest, args.retries, delay)?;
+        println!("Synthèse de la semaine {} envoyée au salon.", digest.week);
+    }
     match &args.webhook {
         Some(url) => {
             let body = serde_json::json!({ "text": digest.to_markdown() }).to_string();
-            let delay = Duration::from_millis(args.retry_delay_ms);
-            post_with_retries(url, &body, args.retries, delay)?;
+            let agent = agent();
+            with_retries(("le webhook", "au webhook"), args.retries, delay, || {
+                agent
+                    .post(url)
+                    .content_type("application/json")
+                    .send(body.as_str())
+                    .map(drop)
+            })?;
             println!("Synthèse de la semaine {} envoyée.", digest.week);
         }
+        None if args.matrix_room.is_some() => {}
         None => match args.format {
             DigestFormat::Md => print!("{}", digest.to_markdown()),
             DigestFormat::Html => print!("{}", digest.to_html()),
@@ -87,27 +105,98 @@ pub fn run(settings: &Settings, args: &DigestArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// POSTs `body` as JSON, retrying up to `retries` times after a failure (connection refused,
-/// timeout, any non-2xx answer), waiting `delay`, then twice as long each time: bounded, so
-/// that a cron job never hangs.
-fn post_with_retries(url: &str, body: &str, retries: u32, delay: Duration) -> anyhow::Result<()> {
-    let agent = ureq::Agent::config_builder()
+/// The HTTP client of the posts: 20 s at most per attempt.
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(20)))
         .build()
-        .new_agent();
+        .new_agent()
+}
+
+/// Sends the digest to a Matrix room through the client-server API: `PUT
+/// /_matrix/client/v3/rooms/{room}/send/m.room.message/{txn}`, the Markdown as `body` and its
+/// HTML as `formatted_body`. The transaction id is a hash of the room and the message, so a
+/// retry (or the same command run again) is the same transaction: the homeserver stores the
+/// message once.
+fn post_to_matrix(
+    settings: &Settings,
+    room: &str,
+    digest: &Digest,
+    retries: u32,
+    delay: Duration,
+) -> anyhow::Result<()> {
+    let homeserver = settings.matrix.homeserver.trim().trim_end_matches('/');
+    let token = settings.matrix.access_token.trim();
+    if homeserver.is_empty() || token.is_empty() {
+        return Err(Refusal::Usage(
+            "--matrix-room demande les réglages matrix.homeserver et matrix.access_token \
+             (PILOTE_MATRIX__HOMESERVER, PILOTE_MATRIX__ACCESS_TOKEN)"
+                .to_owned(),
+        )
+        .into());
+    }
+    let markdown = digest.to_markdown();
+    let mut hash = Sha256::new();
+    hash.update(room.as_bytes());
+    hash.update([0]);
+    hash.update(markdown.as_bytes());
+    let txn = format!(
+        "pilote-digest-{}",
+        &hash
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()[..32]
+    );
+    let url = format!(
+        "{homeserver}/_matrix/client/v3/rooms/{}/send/m.room.message/{txn}",
+        utf8_percent_encode(room, NON_ALPHANUMERIC)
+    );
+    let body = serde_json::json!({
+        "msgtype": "m.notice",
+        "body": markdown,
+        "format": "org.matrix.custom.html",
+        "formatted_body": digest.to_html_fragment(),
+    })
+    .to_string();
+    let agent = agent();
+    let bearer = format!("Bearer {token}");
+    with_retries(
+        ("le serveur Matrix", "au serveur Matrix"),
+        retries,
+        delay,
+        || {
+            agent
+                .put(&url)
+                .header("Authorization", &bearer)
+                .content_type("application/json")
+                .send(body.as_str())
+                .map(drop)
+        },
+    )
+}
+
+/// Runs `send`, retrying up to `retries` times after a failure (connection refused, timeout,
+/// any non-2xx answer), waiting `delay`, then twice as long each time: bounded, so that a cron
+/// job never hangs. `(who, to_whom)` names the receiver in messages.
+fn with_retries(
+    (who, to_whom): (&str, &str),
+    retries: u32,
+    delay: Duration,
+    send: impl Fn() -> Result<(), ureq::Error>,
+) -> anyhow::Result<()> {
     let mut wait = delay;
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let outcome = agent.post(url).content_type("application/json").send(body);
-        match outcome {
-            Ok(_) => return Ok(()),
+        match send() {
+            Ok(()) => return Ok(()),
             Err(e) if attempt > retries => {
-                anyhow::bail!("le webhook a refusé la synthèse après {attempt} tentatives : {e}")
+                anyhow::bail!("{who} a refusé la synthèse après {attempt} tentatives : {e}")
             }
             Err(e) => {
                 eprintln!(
-                    "tentative {attempt} d'envoi au webhook en échec ({e}) ; nouvel essai dans {} ms",
+                    "tentative {attempt} d'envoi {to_whom} en échec ({e}) ; nouvel essai dans {} ms",
                     wait.as_millis()
                 );
                 std::thread::sleep(wait);

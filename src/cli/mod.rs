@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use pilote_api::Settings;
 use pilote_store::Database;
 
+mod collect;
 mod demo;
 mod digest;
 mod export;
@@ -69,6 +70,8 @@ Le webhook reçoit {\"text\": ...} en Markdown (Mattermost, Slack) ; un envoi re
 réessayé avec une attente qui double, puis la commande sort en erreur (code 1). Planifier la
 synthèse (cron, timer systemd, CronJob Kubernetes) : docs/digest.md.")]
     Digest(digest::DigestArgs),
+    /// Run the due indicators' sources (and the scheduled sync) once, for cron.
+    Collect(collect::CollectArgs),
     /// Write a contract review's pack (printable French HTML, charts inlined) to a file.
     ReviewPack(review_pack::ReviewPackArgs),
     /// Import data: the beta.gouv.fr catalogue, measures (CSV/JSON), a full dump.
@@ -126,6 +129,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Render(args) => render::run(&settings, &args),
         Command::ReviewPack(args) => review_pack::run(&settings, &args),
         Command::Digest(args) => digest::run(&settings, &args),
+        Command::Collect(args) => collect::run(&settings, &args),
         Command::Import(command) => import::run(&settings, command),
         Command::Export(command) => export::run(&settings, command),
         Command::Sync(command) => sync::run(&settings, command),

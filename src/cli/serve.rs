@@ -38,6 +38,12 @@ pub fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
     } else {
         Vec::new()
     };
+    if settings.connectors.runner {
+        let every = std::time::Duration::from_secs(settings.connectors.tick_secs.max(1));
+        crate::runner::JobRunner::new(settings, db.clone())?
+            .spawn(every)
+            .context("impossible de lancer le planificateur")?;
+    }
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build_with_demo(settings, bind, db, accounts)
             .with_context(|| format!("impossible d'écouter sur {bind}"))?;

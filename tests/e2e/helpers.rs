@@ -16,6 +16,9 @@ pub fn pilote(dir: &Path) -> Command {
         .env_remove("DATABASE_URL")
         .env_remove("PILOTE_BIND")
         .env_remove("PILOTE_CONFIG")
+        // Servers run no job runner unless a test asks (tests/e2e/connectors.rs): a source
+        // fetched behind a test's back would make its counts depend on timing.
+        .env("PILOTE_CONNECTORS__RUNNER", "false")
         .env("RUST_LOG", "info");
     command
 }

@@ -9,6 +9,7 @@ mod bilan;
 mod cli;
 mod commands;
 mod committees;
+mod connectors;
 mod contract;
 mod demo;
 mod demo_accounts;

@@ -11,10 +11,11 @@ use actix_web::{App, HttpResponse, dev::ServiceRequest, get, http::header, web};
 use pilote_domain::{
     Aggregation as DomainAggregation, CertificationLevel as DomainCertificationLevel,
     CommitmentArea as DomainCommitmentArea, DecisionKind as DomainDecisionKind,
-    Direction as DomainDirection, MatrixRole as DomainMatrixRole,
-    MeasureSource as DomainMeasureSource, ObjectiveStatus as DomainObjectiveStatus,
-    Outcome as DomainOutcome, Periodicity as DomainPeriodicity, Phase as DomainPhase,
-    Principle as DomainPrinciple, ProductStatus as DomainProductStatus, Verdict as DomainVerdict,
+    Direction as DomainDirection, MatomoMetric as DomainMatomoMetric,
+    MatrixRole as DomainMatrixRole, MeasureSource as DomainMeasureSource,
+    ObjectiveStatus as DomainObjectiveStatus, Outcome as DomainOutcome,
+    Periodicity as DomainPeriodicity, Phase as DomainPhase, Principle as DomainPrinciple,
+    ProductStatus as DomainProductStatus, SourceKind as DomainSourceKind, Verdict as DomainVerdict,
 };
 use serde::Serialize;
 use utoipa::{
@@ -202,6 +203,18 @@ string_enum_schema!(
     MeasureSource,
     "Where a measure came from.",
     DomainMeasureSource::ALL.map(DomainMeasureSource::as_str)
+);
+string_enum_schema!(
+    /// `pilote_domain::SourceKind` in the document.
+    SourceKind,
+    "What an indicator's source reads: Matomo's Reporting API, a JSON or a CSV URL.",
+    DomainSourceKind::ALL.map(DomainSourceKind::as_str)
+);
+string_enum_schema!(
+    /// `pilote_domain::MatomoMetric` in the document.
+    MatomoMetric,
+    "The `VisitsSummary.get` figure a Matomo source reads.",
+    DomainMatomoMetric::ALL.map(DomainMatomoMetric::as_str)
 );
 string_enum_schema!(
     /// `pilote_domain::Phase` in the document.

@@ -44,6 +44,93 @@ pub struct Settings {
     /// Sign-in with ProConnect; off while `issuer` is empty.
     #[serde(default)]
     pub proconnect: ProConnectSettings,
+    /// Indicators' sources and the job runner (docs/connectors.md).
+    #[serde(default)]
+    pub connectors: ConnectorSettings,
+    /// The Tchap (Matrix) account `pilote digest --matrix-room` posts as.
+    #[serde(default)]
+    pub matrix: MatrixSettings,
+}
+
+/// The key compiled into `config/default.toml` for sources' tokens. Public knowledge:
+/// accepted in development only, like [`DEV_JWT_SECRET`].
+pub const DEV_CONNECTORS_KEY: &str =
+    "00000000000000000000000000000000000000000000000000000000000000aa";
+
+/// Sources and the job runner.
+#[derive(Clone, Deserialize)]
+#[serde(default)]
+pub struct ConnectorSettings {
+    /// 64 hex digits (32 bytes): the key sources' tokens are encrypted with at rest
+    /// (`PILOTE_CONNECTORS__SECRET_KEY`). Changing it makes stored tokens unreadable: their
+    /// sources fail until the token is typed again.
+    pub secret_key: String,
+    /// Whether `pilote serve` runs the job runner (sources, scheduled sync).
+    pub runner: bool,
+    /// Seconds between two looks of the runner for due jobs.
+    pub tick_secs: u64,
+    /// Seconds one HTTP request of a source may take in all.
+    pub timeout_secs: u64,
+    /// Hours between two runs of `pilote sync betagouv` by the runner; 0: never.
+    pub sync_betagouv_hours: u32,
+    /// Where the scheduled sync reads the catalogue.
+    pub sync_betagouv_url: String,
+}
+
+impl Default for ConnectorSettings {
+    fn default() -> ConnectorSettings {
+        ConnectorSettings {
+            secret_key: DEV_CONNECTORS_KEY.to_owned(),
+            runner: true,
+            tick_secs: 60,
+            timeout_secs: 30,
+            sync_betagouv_hours: 0,
+            sync_betagouv_url: "https://beta.gouv.fr/api/v2.7/startups.json".to_owned(),
+        }
+    }
+}
+
+impl std::fmt::Debug for ConnectorSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Settings get logged; the key must not be.
+        f.debug_struct("ConnectorSettings")
+            .field("secret_key", &"[redacted]")
+            .field("runner", &self.runner)
+            .field("tick_secs", &self.tick_secs)
+            .field("timeout_secs", &self.timeout_secs)
+            .field("sync_betagouv_hours", &self.sync_betagouv_hours)
+            .field("sync_betagouv_url", &self.sync_betagouv_url)
+            .finish()
+    }
+}
+
+impl ConnectorSettings {
+    /// The 32-byte key, or why the setting is not one.
+    pub fn key(&self) -> Result<[u8; 32], String> {
+        let mut key = [0_u8; 32];
+        hex::decode_to_slice(self.secret_key.trim(), &mut key)
+            .map_err(|_| "connectors.secret_key must be 64 hexadecimal digits".to_owned())?;
+        Ok(key)
+    }
+}
+
+/// A Matrix (Tchap) account's access to its homeserver.
+#[derive(Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MatrixSettings {
+    /// The homeserver's base URL, e.g. `https://matrix.agent.dinum.tchap.gouv.fr`.
+    pub homeserver: String,
+    /// The bot account's access token (`PILOTE_MATRIX__ACCESS_TOKEN`).
+    pub access_token: String,
+}
+
+impl std::fmt::Debug for MatrixSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MatrixSettings")
+            .field("homeserver", &self.homeserver)
+            .field("access_token", &"[redacted]")
+            .finish()
+    }
 }
 
 fn default_public_url() -> String {
@@ -225,7 +312,7 @@ impl Settings {
             );
         }
         let Some(weakness) = self.jwt.weakness() else {
-            return Ok(());
+            return self.check_connectors();
         };
         // Fail closed: a server reachable from elsewhere with a public key would let anyone
         // forge an admin's token, whatever `environment` says.
@@ -237,6 +324,20 @@ impl Settings {
             ));
         }
         log::warn!("{weakness}; acceptable only on the loopback address, in development");
+        self.check_connectors()
+    }
+
+    /// Refuses a connectors key that is not 32 bytes, and the public development key in
+    /// production (anyone could decrypt the stored Matomo tokens with it).
+    fn check_connectors(&self) -> Result<(), String> {
+        self.connectors.key()?;
+        if self.environment == RunMode::Production
+            && self.connectors.secret_key.trim() == DEV_CONNECTORS_KEY
+        {
+            return Err("connectors.secret_key is the public development key: set \
+                 PILOTE_CONNECTORS__SECRET_KEY to 64 random hex digits (openssl rand -hex 32)"
+                .to_owned());
+        }
         Ok(())
     }
 }
@@ -312,10 +413,16 @@ mod tests {
             .expect_err("short secret in production");
         assert!(error.contains("fewer than 32"), "{error}");
         settings.jwt.secret = "x".repeat(MIN_JWT_SECRET_LENGTH);
+        let error = settings
+            .check("0.0.0.0:8080")
+            .expect_err("the development connectors key in production");
+        assert!(error.contains("connectors.secret_key"), "{error}");
+        settings.connectors.secret_key = "ab".repeat(32);
         assert_eq!(settings.check("0.0.0.0:8080"), Ok(()));
         settings.session.max_hours = 0;
         assert!(settings.check("127.0.0.1:8080").is_err());
         settings.session.max_hours = 12;
+        assert!(!format!("{settings:?}").contains(&"ab".repeat(32)));
         settings.jwt.ttl_minutes = 0;
         assert!(settings.check("127.0.0.1:8080").is_err());
     }

@@ -43,6 +43,9 @@ impl Application {
             Vec::new()
         }));
         let data = web::Data::new(db);
+        let runner = web::Data::new(
+            crate::service::sources::Runner::new(settings).map_err(std::io::Error::other)?,
+        );
         let auth = auth::configure(settings);
         let proxies = web::Data::new(
             client_ip::TrustedProxies::parse(&settings.trusted_proxies)
@@ -62,6 +65,7 @@ impl Application {
                 ))
                 .app_data(web::PayloadConfig::new(json::LIMIT))
                 .app_data(data.clone())
+                .app_data(runner.clone())
                 .app_data(proxies.clone())
                 .app_data(demo.clone())
                 .app_data(web::QueryConfig::default().error_handler(|error, _| {

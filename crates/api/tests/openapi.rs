@@ -64,6 +64,13 @@ const CONTRACT: &[(&str, &str)] = &[
     ("POST", "/api/v1/products/{slug}/indicators"),
     ("GET", "/api/v1/products/{slug}/indicators/{key}"),
     ("PATCH", "/api/v1/products/{slug}/indicators/{key}"),
+    ("GET", "/api/v1/products/{slug}/indicators/{key}/source"),
+    ("PUT", "/api/v1/products/{slug}/indicators/{key}/source"),
+    ("DELETE", "/api/v1/products/{slug}/indicators/{key}/source"),
+    (
+        "POST",
+        "/api/v1/products/{slug}/indicators/{key}/source/run",
+    ),
     ("POST", "/api/v1/products/{slug}/measures"),
     ("GET", "/api/v1/products/{slug}/indicators/{key}/measures"),
     (

@@ -126,6 +126,19 @@ pub struct CommitteeEntry {
     pub state: crate::CommitteeState,
 }
 
+/// An indicator's source whose last run failed (docs/connectors.md).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FailingSourceEntry {
+    /// The product.
+    pub product: DigestProduct,
+    /// The indicator's label.
+    pub indicator: String,
+    /// The day of the failed run.
+    pub on: NaiveDate,
+    /// Why it failed, in French.
+    pub error: String,
+}
+
 /// How far ahead the digest looks for reviews.
 pub const REVIEW_HORIZON_DAYS: u64 = 30;
 
@@ -148,6 +161,8 @@ pub struct Signals {
     pub incomplete_matrices: Vec<IncompleteMatrix>,
     /// Committees to schedule within 30 days, or overdue.
     pub committees: Vec<CommitteeEntry>,
+    /// Sources whose last run failed, as of the digest's making.
+    pub failing_sources: Vec<FailingSourceEntry>,
 }
 
 impl Signals {
@@ -160,6 +175,7 @@ impl Signals {
             && self.reviews_due.is_empty()
             && self.incomplete_matrices.is_empty()
             && self.committees.is_empty()
+            && self.failing_sources.is_empty()
     }
 
     /// Only the products `keep` accepts (by slug): a page's filters applied to the signals.
@@ -171,6 +187,7 @@ impl Signals {
         self.reviews_due.retain(|r| keep(&r.product.slug));
         self.incomplete_matrices.retain(|m| keep(&m.product.slug));
         self.committees.retain(|c| keep(&c.product.slug));
+        self.failing_sources.retain(|f| keep(&f.product.slug));
     }
 }
 
@@ -284,6 +301,20 @@ impl Digest {
                 )
             })
             .collect();
+        let sources = self
+            .signals
+            .failing_sources
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} — {} : échec le {} ({})",
+                    f.product.name,
+                    f.indicator,
+                    french::numeric_date(f.on),
+                    f.error
+                )
+            })
+            .collect();
         vec![
             ("Équipes en retard de saisie", late),
             ("Objectifs dont le statut a changé", changes),
@@ -292,6 +323,7 @@ impl Digest {
             ("Revues dans les 30 jours", reviews),
             ("Matrices d'impact incomplètes", matrices),
             ("Comités à planifier ou en retard", committees),
+            ("Sources de données en échec", sources),
         ]
     }
 
@@ -330,10 +362,17 @@ impl Digest {
 
     /// A small self-contained French HTML page, every text escaped.
     pub fn to_html(&self) -> String {
-        let mut out = format!(
-            "<!DOCTYPE html>\n<html lang=\"fr\">\n<head><meta charset=\"utf-8\"><title>{0}</title></head>\n<body>\n<h1>{0}</h1>\n",
-            escape(&self.title())
-        );
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"fr\">\n<head><meta charset=\"utf-8\"><title>{}</title></head>\n<body>\n{}</body>\n</html>\n",
+            escape(&self.title()),
+            self.to_html_fragment()
+        )
+    }
+
+    /// The page's body alone (a heading, then the sections), every text escaped: what a
+    /// Matrix message's `formatted_body` holds.
+    pub fn to_html_fragment(&self) -> String {
+        let mut out = format!("<h1>{}</h1>\n", escape(&self.title()));
         if self.is_empty() {
             out.push_str("<p>Rien à signaler cette semaine.</p>\n");
         }
@@ -351,7 +390,6 @@ impl Digest {
             }
             out.push_str("</ul>\n");
         }
-        out.push_str("</body>\n</html>\n");
         out
     }
 }

@@ -54,6 +54,13 @@ str_enum! {
         Import = "import" / "Import",
         /// Demonstration data.
         Demo = "demo" / "Démonstration",
+        /// Fetched from Matomo's Reporting API by the job runner (cookieless counts are
+        /// estimates).
+        Matomo = "matomo" / "Matomo (estimation sans cookie)",
+        /// Fetched from a URL answering JSON by the job runner.
+        Json = "json" / "URL JSON",
+        /// Fetched from a URL answering CSV by the job runner (`csv` stays an uploaded file).
+        CsvUrl = "csv_url" / "URL CSV",
     }
 }
 

@@ -107,6 +107,9 @@ fn measures() {
             "form" / "Formulaire",
             "import" / "Import",
             "demo" / "Démonstration",
+            "matomo" / "Matomo (estimation sans cookie)",
+            "json" / "URL JSON",
+            "csv_url" / "URL CSV",
         ]
     );
     check_enum!(

@@ -311,8 +311,44 @@ diesel::joinable!(product_catalogue -> products (product_id));
 diesel::joinable!(product_events -> products (product_id));
 diesel::joinable!(phases -> products (product_id));
 diesel::joinable!(decisions -> products (product_id));
+diesel::table! {
+    /// An indicator's source, fetched by the job runner (migration 2026-12-05-170001).
+    indicator_sources (id) {
+        id -> BigInt,
+        indicator_id -> BigInt,
+        kind -> Text,
+        url -> Text,
+        settings -> Text,
+        secret -> Nullable<Text>,
+        every_hours -> Integer,
+        next_run_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        failures -> Integer,
+        last_run_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        last_created -> Nullable<BigInt>,
+        last_updated -> Nullable<BigInt>,
+        last_unchanged -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    /// Named jobs of the runner (`sync_betagouv`), claimed like sources.
+    runner_jobs (id) {
+        id -> BigInt,
+        name -> Text,
+        next_run_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        last_run_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(indicators -> products (product_id));
 diesel::joinable!(measures -> indicators (indicator_id));
+diesel::joinable!(indicator_sources -> indicators (indicator_id));
 diesel::joinable!(measure_latest -> indicators (indicator_id));
 diesel::joinable!(measure_history -> measures (measure_id));
 diesel::joinable!(api_tokens -> products (product_id));
@@ -350,4 +386,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     product_events,
     product_catalogue,
     matrix_certifications,
+    indicator_sources,
+    runner_jobs,
 );

@@ -33,6 +33,7 @@ pub mod portfolio;
 pub mod products;
 pub mod review_dto;
 pub mod reviews;
+pub mod sources;
 pub mod spend;
 pub mod tokens;
 
@@ -75,6 +76,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(indicators::create)
                 .service(indicators::get)
                 .service(indicators::update)
+                .service(sources::get)
+                .service(sources::put)
+                .service(sources::remove)
+                .service(sources::run)
                 .service(measures::create)
                 .service(measures::series)
                 .service(measures::history)

@@ -8,7 +8,7 @@ use actix_web::web;
 use chrono::{NaiveDate, Utc};
 use pilote_domain::{Indicator, MeasureSource, Periodicity, Suspicion, check_batch};
 use pilote_store::{
-    Database, DbConnection, IndicatorId, StoreResult,
+    Actor, Database, DbConnection, IndicatorId, ProductId, StoreResult,
     repo::{
         indicators,
         measures::{self, CheckedBatch, Posted},
@@ -152,14 +152,30 @@ pub async fn post_rows(
     // single-value posts, and the store checks the batch against the same read. Rows at fault
     // come out as the outer result (nothing was written), store errors as the inner one.
     let posted = db::write(db, move |c| {
-        let target = measures::Target::lock(c, scope.id)?;
-        match check_rows(rows, &target.by_key(), today) {
-            Ok(batch) => measures::post_to(c, &target, &batch, source, actor).map(Ok),
-            Err(refused) => Ok(Err(refused)),
-        }
+        post_in(c, scope.id, rows, source, actor, today)
     })
     .await??;
+    Ok(BatchOutcome::of(posted, &fields))
+}
+
+/// The write path every batch takes, whoever sends it (a team, a file, a source fetched by
+/// the job runner): under the product's lock, checked against its indicators, stored with its
+/// history and suspect flags. Run it inside a write transaction. Rows at fault come out as the
+/// inner error (nothing written), store errors as the outer one.
+pub fn post_in(
+    c: &mut DbConnection,
+    product: ProductId,
+    rows: Vec<RawRow>,
+    source: MeasureSource,
+    actor: Actor,
+    today: NaiveDate,
+) -> StoreResult<Result<Posted, ApiError>> {
+    let target = measures::Target::lock(c, product)?;
+    let posted = match check_rows(rows, &target.by_key(), today) {
+        Ok(batch) => measures::post_to(c, &target, &batch, source, actor)?,
+        Err(refused) => return Ok(Err(refused)),
+    };
     let counts = posted.counts;
     crate::metrics::metrics().measures(counts.created, counts.updated, counts.unchanged);
-    Ok(BatchOutcome::of(posted, &fields))
+    Ok(Ok(posted))
 }

@@ -21,3 +21,4 @@ pub mod review_pack;
 pub mod scope;
 pub mod sheet;
 pub mod spend;
+pub mod sources;

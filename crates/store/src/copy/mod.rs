@@ -27,7 +27,7 @@ use crate::{
 pub const DERIVED_TABLES: &[&str] = &["measure_latest"];
 
 /// Rows read and written per round trip: bounded memory on big tables, and well under both
-/// backends' limits on bound parameters (at most 15 columns × 500).
+/// backends' limits on bound parameters (at most 16 columns × 500).
 const BATCH: i64 = 500;
 
 /// One table's fingerprint: its row count and a SHA-256 of its rows in primary-key order, each
@@ -359,6 +359,24 @@ tables! {
         replaced_at: NaiveDateTime,
         suspect: bool,
     }
+    indicator_sources (id) {
+        id: i64,
+        indicator_id: i64,
+        kind: String,
+        url: String,
+        settings: String,
+        secret: Option<String>,
+        every_hours: i32,
+        next_run_at: NaiveDateTime,
+        lease_owner: Option<String>,
+        lease_until: Option<NaiveDateTime>,
+        failures: i32,
+        last_run_at: Option<NaiveDateTime>,
+        last_error: Option<String>,
+        last_created: Option<i64>,
+        last_updated: Option<i64>,
+        last_unchanged: Option<i64>,
+    }
     contracts (id) {
         id: i64,
         product_id: i64,
@@ -451,6 +469,15 @@ tables! {
         certified_on: NaiveDate,
         set_by: Option<i64>,
         set_at: NaiveDateTime,
+    }
+    runner_jobs (id) {
+        id: i64,
+        name: String,
+        next_run_at: NaiveDateTime,
+        lease_owner: Option<String>,
+        lease_until: Option<NaiveDateTime>,
+        last_run_at: Option<NaiveDateTime>,
+        last_error: Option<String>,
     }
 }
 

@@ -9,16 +9,16 @@ use std::collections::HashMap;
 use chrono::{Days, NaiveDate};
 use diesel::prelude::*;
 use pilote_domain::{
-    CommitteeEntry, Digest, DigestProduct, IncompleteMatrix, OverdueEntry, Period, ProductStatus,
-    REVIEW_HORIZON_DAYS, ReviewDue, Signals, SlotState, Slug, StatusChange, SuspectEntry,
-    iso_week_label,
+    CommitteeEntry, Digest, DigestProduct, FailingSourceEntry, IncompleteMatrix, OverdueEntry,
+    Period, ProductStatus, REVIEW_HORIZON_DAYS, ReviewDue, Signals, SlotState, Slug, StatusChange,
+    SuspectEntry, iso_week_label,
 };
 
 use crate::{
     connection::DbConnection,
     error::StoreResult,
     ids::ProductId,
-    repo::{committees, contract_status, contracts, matrix, products, pulse},
+    repo::{committees, contract_status, contracts, matrix, products, pulse, sources},
     schema::{indicators, measures},
 };
 
@@ -156,7 +156,25 @@ pub fn signals(
         })
         .collect();
 
+    // A source's state now, not as of the week: a source still failing is what to fix.
+    let slugs: std::collections::HashSet<String> =
+        running.iter().map(|o| o.product.slug.to_string()).collect();
+    let failing_sources = sources::failing(conn, None)?
+        .into_iter()
+        .filter(|f| slugs.contains(&f.product_slug))
+        .map(|f| FailingSourceEntry {
+            product: DigestProduct {
+                slug: f.product_slug,
+                name: f.product_name,
+            },
+            indicator: f.indicator_label,
+            on: f.since.date(),
+            error: f.error,
+        })
+        .collect();
+
     Ok(Signals {
+        failing_sources,
         committees,
         late_teams,
         status_changes,

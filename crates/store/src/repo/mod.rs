@@ -24,6 +24,7 @@ pub mod phases;
 pub mod products;
 pub mod pulse;
 pub mod reviews;
+pub mod sources;
 pub mod spend;
 pub mod sync;
 pub mod tokens;

@@ -1,0 +1,2 @@
+DROP TABLE runner_jobs;
+DROP TABLE indicator_sources;
