@@ -22,7 +22,10 @@ mod browser;
 pub(crate) mod client;
 mod forms;
 mod indicator_form;
+mod people;
+mod portfolio_table;
 mod product_form;
+mod review_form;
 mod suspect;
 
 use client::{call, cookie_pair, csrf_field, encode, set_cookies, text};

@@ -149,7 +149,7 @@ pub async fn contract_page(
                     verdict_class: verdict_class(r.review.verdict),
                     decision: r.review.decision.kind.label_fr(),
                     signed: r.signed_at.is_some(),
-                    href: format!("/products/{slug}/reviews/{}", r.id.0),
+                    href: crate::service::reviews::pack_href(&slug, r.id),
                 })
                 .collect(),
             slug,

@@ -271,6 +271,8 @@ impl FieldErrors {
             DomainError::Invalid { field, .. } => Some(field.as_str()),
             DomainError::Conflict(conflict) => conflict.field(),
         };
+        // `reviewers[2]` is the `reviewers` field's: a list typed in one box.
+        let named = named.map(|n| n.split(['[', '.']).next().unwrap_or(n));
         let (id, label) = fields
             .iter()
             .find(|(id, _)| Some(*id) == named)

@@ -73,6 +73,7 @@ struct DecisionRow {
 
 /// One contract review, linking to its pack.
 struct ReviewRow {
+    id: i64,
     on: String,
     verdict: &'static str,
     signed: bool,
@@ -90,6 +91,7 @@ struct ContractRow {
 #[derive(Template)]
 #[template(path = "product.html")]
 struct ProductPage {
+    product_nav: super::product_nav::ProductNav,
     nav: Nav,
     product: Product,
     incubator: String,
@@ -300,6 +302,13 @@ pub async fn product_page(
         };
         let principal = crate::auth::Principal::User(user.user.clone());
         Ok::<_, ApiError>(ProductPage {
+            product_nav: super::product_nav::ProductNav::new(
+                &user.user,
+                &scope,
+                &l.product.name,
+                super::product_nav::Tab::Sheet,
+                None,
+            ),
             csrf: nav.csrf.clone(),
             nav,
             can_measure: access::measures_writer(&principal, &scope).is_ok(),
@@ -337,10 +346,11 @@ pub async fn product_page(
                 .reviews
                 .iter()
                 .map(|r| ReviewRow {
+                    id: r.id.0,
                     on: french::date(r.review.reviewed_on),
                     verdict: r.review.verdict.label_fr(),
                     signed: r.signed_at.is_some(),
-                    href: format!("/products/{slug}/reviews/{}", r.id.0),
+                    href: crate::service::reviews::pack_href(&slug, r.id),
                 })
                 .collect(),
             indicators: rows,

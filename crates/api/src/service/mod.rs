@@ -12,6 +12,8 @@ pub mod indicators;
 pub mod measures;
 pub mod measures_csv;
 pub mod opendata;
+pub mod people;
 pub mod products;
 pub mod review_pack;
+pub mod reviews;
 pub mod scope;
