@@ -6,6 +6,7 @@
 //! here is written once. It speaks in domain and store types and in [`crate::ApiError`],
 //! whose problems stay typed so that each caller words them in its own language.
 
+pub mod bilan;
 pub mod chart_data;
 pub mod decisions;
 pub mod indicators;
