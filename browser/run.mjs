@@ -209,6 +209,11 @@ async function suite(browser, opts) {
     ['nouvel objectif', `${product}/contrat/objectifs/nouveau`, 200, true],
     ['dépenses', `${product}/depenses`, 200, true],
     ['engagements', `${product}/engagements`, 200, true],
+    ['équipe', `${product}/equipe`, 200],
+    ['nouvelle revue', `${product}/revues/nouvelle`, 200],
+    ['utilisateurs', `${opts.base}/admin/utilisateurs`, 200],
+    ['incubateurs', `${opts.base}/admin/incubateurs`, 200],
+    ['portefeuille trié', `${opts.base}/?tri=depuis&ordre=desc`, 200],
     ['compte', `${opts.base}/compte`, 200],
     ['accessibilité', `${opts.base}/accessibilite`, 200],
     ['mentions légales', `${opts.base}/mentions-legales`, 200],
@@ -274,6 +279,39 @@ async function suite(browser, opts) {
     assert(edit, 'no link to an objective form on the contract page');
     pages.push(['objectif', `${opts.base}${edit}`, 200, true]);
   });
+  await check('the incubators page links each incubator to its form', async () => {
+    await visit(page, `${opts.base}/admin/incubateurs`);
+    const edit = await page.locator('main a[href^="/admin/incubateurs/"]').first().getAttribute('href');
+    assert(edit, 'no link to an incubator form');
+    pages.push(['incubateur', `${opts.base}${edit}`, 200]);
+  });
+
+  // A review drafted through the form, then its confirmation step and, signed, its page.
+  await check('a review is drafted, confirmed and signed through the pages', async () => {
+    await visit(page, `${product}/revues/nouvelle`);
+    await page.selectOption('#verdict', 'green');
+    await page.selectOption('#kind', 'continue');
+    await page.fill('#rationale', 'Revue préparée par le navigateur');
+    await Promise.all([
+      page.waitForURL((url) => url.pathname.endsWith('/modifier')),
+      page.click('main form button[type=submit]'),
+    ]);
+    const draft = page.url();
+    pages.push(['projet de revue', draft, 200]);
+    const sign = draft.replace(/\/modifier$/, '/signer');
+    pages.push(['signature de revue', sign, 200]);
+    // A refused draft shows its errors, and still passes axe.
+    await page.fill('#rationale', '');
+    // The refused form comes back at the same address: wait for the answer to the post.
+    await Promise.all([
+      page.waitForResponse((r) => r.url() === draft && r.request().method() === 'POST'),
+      page.click('main form button[type=submit]'),
+    ]);
+    await page.waitForLoadState('load');
+    assert((await page.locator('[role=alert] a[href="#rationale"]').count()) === 1, 'no summary link');
+    await axe(page);
+  });
+
   for (const [name, url, status] of pages) {
     await check(`${name}: axe reports no violation`, async () => {
       await visit(page, url, status);
@@ -416,6 +454,25 @@ async function suite(browser, opts) {
     assert(summary.includes('ligne 2'), `no line named in the summary: ${summary}`);
     assert((await page.locator('#csv').getAttribute('aria-invalid')) === 'true', 'the field is not marked');
     await axe(page);
+  });
+
+  await check('a signed review is frozen and links to its pack', async () => {
+    const sign = pages.find(([name]) => name === 'signature de revue');
+    assert(sign, 'no review drafted');
+    await visit(page, sign[1]);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname.endsWith('/modifier')),
+      page.click('form#signer button[type=submit]'),
+    ]);
+    const packs = page.locator('main a[href*="/revues/"]:not([href$="/modifier"]):not([href$="/signer"]):not([href$="/nouvelle"])');
+    assert((await packs.count()) >= 1, 'no link to the pack');
+    await axe(page);
+    for (const width of [320, 1920]) {
+      await page.setViewportSize({ width, height: 900 });
+      await visit(page, page.url());
+      await fits(page);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   await check('a refused form announces its errors (and still passes axe)', async () => {

@@ -24,9 +24,12 @@ mod contract_forms;
 pub(crate) mod forms;
 mod french;
 mod indicator_form;
+mod people;
+mod portfolio_table;
 mod product_form;
 mod sessions;
 mod steering;
+mod review_form;
 mod suspect;
 
 use client::{call, cookie_pair, csrf_field, encode, set_cookies, text};

@@ -23,6 +23,7 @@ use crate::{access::ProductScope, db, service::decisions};
 #[template(path = "decision.html")]
 struct DecisionPage {
     nav: Nav,
+    product_nav: super::product_nav::ProductNav,
     scope: ProductScope,
     name: String,
     phase: &'static str,
@@ -49,7 +50,7 @@ const FIELDS: [(&str, &str); 3] = [
 
 async fn page(
     db: &web::Data<Database>,
-    (nav, scope): (Nav, ProductScope),
+    (user, scope): (SignedIn, ProductScope),
     form: DecisionForm,
     errors: FieldErrors,
 ) -> PageResult {
@@ -63,7 +64,14 @@ async fn page(
     let kinds = DecisionKind::ALL.map(|k| (k.as_str(), k.label_from(current)));
     let (kinds, phase) = (Choice::list(kinds, &form.kind), history.status().label_fr());
     let page = DecisionPage {
-        nav,
+        product_nav: super::product_nav::ProductNav::new(
+            &user.user.user,
+            &scope,
+            &name,
+            super::product_nav::Tab::Sheet,
+            Some("Décision du comité"),
+        ),
+        nav: user.nav,
         scope,
         name,
         phase,
@@ -83,7 +91,7 @@ pub async fn show(user: SignedIn, db: web::Data<Database>, slug: web::Path<Strin
         decided_on,
         ..DecisionForm::default()
     };
-    page(&db, (user.nav, scope), form, FieldErrors::default()).await
+    page(&db, (user, scope), form, FieldErrors::default()).await
 }
 
 /// Records the decision, then back to the product page; the form again (422) with the
@@ -111,5 +119,5 @@ pub async fn create(
             Err(refused) => errors.refused(refused, &FIELDS)?,
         }
     }
-    page(&db, (user.nav, scope), form, errors).await
+    page(&db, (user, scope), form, errors).await
 }

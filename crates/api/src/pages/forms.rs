@@ -311,9 +311,13 @@ impl FieldErrors {
     /// the first one; anything but a refusal is handed back, for the error page.
     pub fn refused(&mut self, error: ApiError, fields: &[(&str, &str)]) -> Result<(), ApiError> {
         self.refused_at(error, |named| {
+            // `reviewers[2]` is the `reviewers` field's (a list typed in one box) when no
+            // field has the exact name.
+            let stem = named.map(|n| n.split(['[', '.']).next().unwrap_or(n));
             let (id, label) = fields
                 .iter()
                 .find(|(id, _)| Some(*id) == named)
+                .or_else(|| fields.iter().find(|(id, _)| Some(*id) == stem))
                 .or(fields.first())
                 .copied()
                 .unwrap_or(("formulaire", "Formulaire"));

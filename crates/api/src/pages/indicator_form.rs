@@ -29,8 +29,8 @@ use crate::{
 #[template(path = "indicator_form.html")]
 struct IndicatorPage {
     nav: Nav,
+    product_nav: super::product_nav::ProductNav,
     scope: ProductScope,
-    product: String,
     title: String,
     /// The indicator's key when editing; empty for a new one.
     key: String,
@@ -78,7 +78,7 @@ macro_rules! choices {
 
 async fn page(
     db: &web::Data<Database>,
-    (nav, scope): (Nav, ProductScope),
+    (user, scope): (SignedIn, ProductScope),
     key: &str,
     form: IndicatorForm,
     errors: FieldErrors,
@@ -96,9 +96,15 @@ async fn page(
         directions: choices!(Direction, &form.direction),
         periodicities: choices!(Periodicity, &form.periodicity),
         aggregations: choices!(Aggregation, &form.aggregation),
-        nav,
+        product_nav: super::product_nav::ProductNav::new(
+            &user.user.user,
+            &scope,
+            &product,
+            super::product_nav::Tab::Sheet,
+            Some(&title),
+        ),
+        nav: user.nav,
         scope,
-        product,
         title,
         key: key.to_owned(),
         form,
@@ -158,7 +164,7 @@ pub async fn new_form(
         aggregation: Aggregation::Sum.as_str().to_owned(),
         ..IndicatorForm::default()
     };
-    page(&db, (user.nav, scope), "", form, FieldErrors::default()).await
+    page(&db, (user, scope), "", form, FieldErrors::default()).await
 }
 
 /// Adds the indicator, then the product's page; the form again (422) otherwise.
@@ -208,7 +214,7 @@ pub async fn create(
             Err(refused) => errors.refused(refused, &FIELDS)?,
         }
     }
-    page(&db, (user.nav, scope), "", form, errors).await
+    page(&db, (user, scope), "", form, errors).await
 }
 
 /// The indicator's form, filled with what is stored.
@@ -237,7 +243,7 @@ pub async fn edit_form(
         aggregation: i.aggregation.as_str().to_owned(),
         north_star: i.north_star.then(|| "oui".to_owned()),
     };
-    page(&db, (user.nav, scope), &key, form, FieldErrors::default()).await
+    page(&db, (user, scope), &key, form, FieldErrors::default()).await
 }
 
 /// Saves the indicator, then the product's page; the form again (422) otherwise.
@@ -268,5 +274,5 @@ pub async fn update(
             Err(refused) => errors.refused(refused, &FIELDS[1..])?,
         }
     }
-    page(&db, (user.nav, scope), &key, form, errors).await
+    page(&db, (user, scope), &key, form, errors).await
 }

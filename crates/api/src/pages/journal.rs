@@ -35,7 +35,7 @@ struct Line {
 #[template(path = "journal.html")]
 struct JournalPage {
     nav: Nav,
-    slug: String,
+    product_nav: super::product_nav::ProductNav,
     name: String,
     lines: Vec<Line>,
     more: usize,
@@ -121,8 +121,14 @@ pub async fn journal(
         })
         .collect();
     let page = JournalPage {
+        product_nav: super::product_nav::ProductNav::new(
+            &user.user.user,
+            &scope,
+            &name,
+            super::product_nav::Tab::Journal,
+            Some("Journal"),
+        ),
         nav: user.nav,
-        slug: scope.slug.to_string(),
         name,
         lines,
         more,

@@ -49,6 +49,7 @@ pub struct FieldRow {
 #[template(path = "measures.html")]
 struct MeasuresPage {
     nav: Nav,
+    product_nav: super::product_nav::ProductNav,
     slug: String,
     name: String,
     /// The chosen week's Monday and month (`YYYY-MM`), as the period form shows them.
@@ -200,6 +201,13 @@ async fn page(
     Ok(form_page(
         &MeasuresPage {
             nav: user.nav.clone(),
+            product_nav: super::product_nav::ProductNav::new(
+                &user.user.user,
+                scope,
+                &name,
+                super::product_nav::Tab::Measures,
+                Some("Saisie des mesures"),
+            ),
             slug: scope.slug.to_string(),
             name,
             week: week.start().to_string(),

@@ -16,6 +16,7 @@ use crate::{
 pub use error::error_page;
 
 mod account;
+mod admin;
 mod bilan;
 mod charts;
 mod commitments;
@@ -37,11 +38,14 @@ mod portfolio;
 mod proconnect;
 mod product;
 mod product_form;
+mod product_nav;
+mod review_form;
 mod review_pack;
 mod session;
 mod spend;
 mod stats;
 mod suspect;
+mod team;
 
 /// What every page's layout needs: who is signed in, and the logout form's CSRF token.
 #[derive(Clone, Debug, Default)]
@@ -50,6 +54,8 @@ pub struct Nav {
     pub user: Option<String>,
     /// The CSRF token of the logout form (empty when anonymous).
     pub csrf: String,
+    /// Whether the menu offers the administrators' pages.
+    pub admin: bool,
 }
 
 /// Whether pages show the « République Française » brand block (`web.state_brand`). A
@@ -78,6 +84,10 @@ impl Nav {
         Nav {
             user: Some(user.user.name.clone()),
             csrf: config.session_csrf(user),
+            admin: pilote_domain::access::allows(
+                &user.user.grants,
+                pilote_domain::access::Action::Administer,
+            ),
         }
     }
 }
@@ -122,6 +132,23 @@ pub fn configure(
             .service(indicator_form::create)
             .service(indicator_form::edit_form)
             .service(indicator_form::update)
+            .service(review_form::new_form)
+            .service(review_form::create)
+            .service(review_form::edit_form)
+            .service(review_form::update)
+            .service(review_form::sign_form)
+            .service(review_form::sign)
+            .service(team::show)
+            .service(team::add)
+            .service(team::remove)
+            .service(admin::list_users)
+            .service(admin::give_role)
+            .service(admin::take_role)
+            .service(admin::account_state)
+            .service(admin::list_incubators)
+            .service(admin::create_incubator)
+            .service(admin::incubator_form)
+            .service(admin::update_incubator)
             .service(journal::journal)
             .service(product::product_page)
             .service(contract::contract_page)

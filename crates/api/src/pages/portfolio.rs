@@ -27,12 +27,57 @@ use super::{
 };
 use crate::{access, db, error::ApiError, service::chart_data};
 
-/// `?incubateur=&phase=&q=`; empty values mean « all ».
+/// `?incubateur=&phase=&sponsor=&q=`; empty values mean « all ». `tri` (`nom`, `incubateur`,
+/// `phase`, `depuis`) and `ordre` (`desc`) sort the table, `page` pages it.
 #[derive(Debug, Default, Deserialize)]
 pub struct Filters {
     incubateur: Option<String>,
     phase: Option<String>,
+    sponsor: Option<String>,
     q: Option<String>,
+    tri: Option<String>,
+    ordre: Option<String>,
+    page: Option<String>,
+}
+
+/// The table's rows a page shows.
+const PAGE_ROWS: usize = 100;
+
+/// The columns the table sorts by: `(tri, header)`.
+const SORTS: [(&str, &str); 4] = [
+    ("nom", "Produit"),
+    ("incubateur", "Incubateur"),
+    ("phase", "Phase"),
+    ("depuis", "Depuis le"),
+];
+
+/// A sortable column's header: its link, and whether (and how) the table is sorted by it.
+struct SortHeader {
+    label: &'static str,
+    href: String,
+    /// `ascending`, `descending` or `none`, for `aria-sort`.
+    sort: &'static str,
+}
+
+/// A link of the pagination.
+struct PageLink {
+    number: usize,
+    href: String,
+    current: bool,
+}
+
+/// The filters as the links of the page keep them: a query string ending in `&` (or empty).
+fn kept(incubator: &str, phase: &str, sponsor: &str, q: &str) -> String {
+    [
+        ("incubateur", incubator),
+        ("phase", phase),
+        ("sponsor", sponsor),
+        ("q", q),
+    ]
+    .iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| format!("{k}={}&", super::session::encode(v)))
+    .collect()
 }
 
 /// One product line.
@@ -46,6 +91,13 @@ struct Row {
     late: bool,
 }
 
+/// What the table sorts by, besides the name.
+struct SortKey {
+    incubator: String,
+    phase: usize,
+    since: chrono::NaiveDate,
+}
+
 #[derive(Template)]
 #[template(path = "portfolio.html")]
 struct PortfolioPage {
@@ -54,7 +106,15 @@ struct PortfolioPage {
     can_create: bool,
     incubators: Vec<Choice>,
     phases: Vec<Choice>,
+    sponsors: Vec<Choice>,
     q: String,
+    /// Products the filters found, over every page.
+    found: usize,
+    headers: Vec<SortHeader>,
+    /// The pagination, when there is more than one page.
+    pages: Vec<PageLink>,
+    previous: Option<String>,
+    next: Option<String>,
     total: usize,
     counts: Vec<(&'static str, usize)>,
     rows: Vec<Row>,
@@ -109,7 +169,16 @@ async fn build(
     let incubator = non_empty(filters.incubateur).and_then(|s| Slug::parse(&s).ok());
     let phase = non_empty(filters.phase)
         .filter(|p| ProductStatus::ALL.iter().any(|s| s.as_str() == p.as_str()));
+    let sponsor = non_empty(filters.sponsor);
     let q = non_empty(filters.q).unwrap_or_default();
+    let sort = non_empty(filters.tri)
+        .filter(|t| SORTS.iter().any(|(k, _)| k == t))
+        .unwrap_or_else(|| "nom".to_owned());
+    let descending = filters.ordre.as_deref() == Some("desc");
+    let page_number = non_empty(filters.page)
+        .and_then(|p| p.parse::<usize>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1);
     let today = Utc::now().date_naive();
     let chosen = incubator.clone();
     let (all_incubators, overviews, pulses, phases, timeline, drift, mut signals) =
@@ -161,14 +230,91 @@ async fn build(
     // The API's very search (`Product::matches`), in the store's French alphabetical order:
     // « Démarches » before « Douane », « Égalité » among the e's.
     let words = pilote_domain::search_words(&q);
-    let found: Vec<&ProductOverview> = overviews
+    let mut found: Vec<&ProductOverview> = overviews
         .iter()
         .filter(|o| phase.as_deref().is_none_or(|p| o.status.as_str() == p))
+        .filter(|o| {
+            sponsor
+                .as_deref()
+                .is_none_or(|s| o.product.sponsor.trim() == s)
+        })
         .filter(|o| o.product.matches(&words))
         .collect();
-    let rows: Vec<Row> = found.into_iter().map(row).collect();
-    // The signals follow the filters, as the table does.
-    signals.retain(|slug| rows.iter().any(|r| r.slug == slug));
+    // The signals follow the filters, as the table does (every page of it).
+    signals.retain(|slug| found.iter().any(|o| o.product.slug.as_ref() == slug));
+    // Then by the chosen column, stable: ties stay in the store's French name order.
+    let key = |o: &ProductOverview| SortKey {
+        incubator: pilote_domain::fold(&o.incubator_name),
+        phase: ProductStatus::ALL
+            .iter()
+            .position(|s| *s == o.status)
+            .unwrap_or(0),
+        since: o.phase_started_on,
+    };
+    match sort.as_str() {
+        "incubateur" => found.sort_by_cached_key(|o| key(o).incubator),
+        "phase" => found.sort_by_cached_key(|o| key(o).phase),
+        "depuis" => found.sort_by_cached_key(|o| key(o).since),
+        _ => {}
+    }
+    if descending {
+        found.reverse();
+    }
+    let found_count = found.len();
+    let page_count = found_count.div_ceil(PAGE_ROWS).max(1);
+    let page_number = page_number.min(page_count);
+    let rows: Vec<Row> = found
+        .into_iter()
+        .skip((page_number - 1) * PAGE_ROWS)
+        .take(PAGE_ROWS)
+        .map(row)
+        .collect();
+    let mut sponsors: Vec<String> = overviews
+        .iter()
+        .map(|o| o.product.sponsor.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    sponsors.sort_by(|a, b| pilote_domain::french_cmp(a, b));
+    sponsors.dedup();
+    let selected_sponsor = sponsor.unwrap_or_default();
+    let filters_kept = kept(
+        incubator.as_ref().map(|s| s.as_ref()).unwrap_or(""),
+        phase.as_deref().unwrap_or(""),
+        &selected_sponsor,
+        &q,
+    );
+    let sorted = |tri: &str, desc: bool| {
+        let ordre = if desc { "&ordre=desc" } else { "" };
+        format!("/?{filters_kept}tri={tri}{ordre}")
+    };
+    let headers = SORTS
+        .iter()
+        .map(|(tri, label)| {
+            let this = *tri == sort;
+            SortHeader {
+                label,
+                // A second click on the sorted column turns the order round.
+                href: sorted(tri, this && !descending),
+                sort: match (this, descending) {
+                    (false, _) => "none",
+                    (true, false) => "ascending",
+                    (true, true) => "descending",
+                },
+            }
+        })
+        .collect();
+    let at_page = |n: usize| format!("{}&page={n}", sorted(&sort, descending));
+    let pages = if page_count > 1 {
+        (1..=page_count)
+            .map(|n| PageLink {
+                number: n,
+                href: at_page(n),
+                current: n == page_number,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let phases_block = ChartBlock {
         alt: format!(
             "Diagramme en barres des produits par phase : {}.",
@@ -264,7 +410,16 @@ async fn build(
                 .map(|s| (s.as_str(), s.label_fr())),
             &selected_phase,
         ),
+        sponsors: Choice::list(
+            sponsors.iter().map(|s| (s.clone(), s.clone())),
+            &selected_sponsor,
+        ),
         q,
+        found: found_count,
+        headers,
+        previous: (page_number > 1).then(|| at_page(page_number - 1)),
+        next: (page_number < page_count).then(|| at_page(page_number + 1)),
+        pages,
         total: overviews.len(),
         counts,
         rows,

@@ -77,6 +77,7 @@ struct DecisionRow {
 
 /// One contract review, linking to its pack.
 struct ReviewRow {
+    id: i64,
     on: String,
     verdict: &'static str,
     signed: bool,
@@ -176,6 +177,7 @@ struct ContractRow {
 #[derive(Template)]
 #[template(path = "product.html")]
 struct ProductPage {
+    product_nav: super::product_nav::ProductNav,
     nav: Nav,
     product: Product,
     incubator: String,
@@ -407,6 +409,13 @@ pub async fn product_page(
         };
         let principal = crate::auth::Principal::User(user.user.clone());
         Ok::<_, ApiError>(ProductPage {
+            product_nav: super::product_nav::ProductNav::new(
+                &user.user,
+                &scope,
+                &l.product.name,
+                super::product_nav::Tab::Sheet,
+                None,
+            ),
             csrf: nav.csrf.clone(),
             nav,
             can_measure: access::measures_writer(&principal, &scope).is_ok(),
@@ -447,6 +456,7 @@ pub async fn product_page(
                 .reviews
                 .iter()
                 .map(|r| ReviewRow {
+                    id: r.id.0,
                     on: french::date(r.review.reviewed_on),
                     verdict: r.review.verdict.label_fr(),
                     signed: r.signed_at.is_some(),

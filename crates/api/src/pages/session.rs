@@ -148,7 +148,7 @@ pub fn login_url(next: Option<&str>) -> String {
 }
 
 /// Percent-encodes a query value (RFC 3986: unreserved characters kept).
-fn encode(value: &str) -> String {
+pub(super) fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

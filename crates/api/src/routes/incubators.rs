@@ -117,6 +117,7 @@ pub async fn create(
         durations,
     };
     let stored = incubator.clone();
-    db::write(&db, move |c| incubators::insert(c, &stored)).await?;
+    let actor = access::actor(&principal);
+    db::write(&db, move |c| incubators::create(c, &stored, actor)).await?;
     Ok(HttpResponse::Created().json(IncubatorItem::from(incubator)))
 }

@@ -2,25 +2,21 @@
 //! /api/v1/reviews/{id}` and `POST /api/v1/reviews/{id}/sign`.
 
 use actix_web::{HttpResponse, get, patch, post, web};
-use chrono::Utc;
 use pilote_domain::access::Action;
-use pilote_store::{
-    Database, ReviewId,
-    repo::{products, reviews},
-};
+use pilote_store::{Database, ReviewId, repo::reviews};
 
 use super::{
     product_rows,
     review_dto::{ReviewBody, ReviewItem},
 };
 use crate::{
-    access::{self, ProductScope},
+    access,
     auth::Principal,
     db,
     error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     list::{List, PageQuery},
-    service::scope::scope_of,
+    service::{self, scope::scope_of},
 };
 
 /// Takes a review of the product's contract (the incubator's managers): the contract's status
@@ -45,14 +41,10 @@ pub async fn create(
     body: Json<ReviewBody>,
 ) -> Result<HttpResponse, ApiError> {
     let scope = scope_of(&db, &path).await?;
+    // The permission before the body: a refused caller learns nothing about the fields.
     access::person_allowed(&principal, scope.manage())?;
     let review = body.0.into_domain()?;
-    let actor = access::actor(&principal);
-    let today = Utc::now().date_naive();
-    let record = db::write(&db, move |c| {
-        reviews::create(c, scope.id, &review, actor, today)
-    })
-    .await?;
+    let record = service::reviews::create(&db, &principal, &scope, review).await?;
     Ok(HttpResponse::Created().json(ReviewItem::try_from(record)?))
 }
 
@@ -129,12 +121,10 @@ pub async fn update(
     body: Json<ReviewBody>,
 ) -> Result<web::Json<ReviewItem>, ApiError> {
     let id = ReviewId(path.into_inner());
-    let scope = review_scope(&db, id).await?;
+    let scope = service::reviews::scope_of(&db, id).await?;
     access::person_allowed(&principal, scope.manage())?;
     let review = body.0.into_domain()?;
-    let actor = access::actor(&principal);
-    let today = Utc::now().date_naive();
-    let record = db::write(&db, move |c| reviews::update(c, id, &review, actor, today)).await?;
+    let record = service::reviews::update(&db, &principal, id, review).await?;
     Ok(web::Json(record.try_into()?))
 }
 
@@ -161,24 +151,6 @@ pub async fn sign(
     path: web::Path<i64>,
 ) -> Result<web::Json<ReviewItem>, ApiError> {
     let id = ReviewId(path.into_inner());
-    let scope = review_scope(&db, id).await?;
-    access::person_allowed(&principal, scope.manage())?;
-    let actor = access::actor(&principal);
-    let today = Utc::now().date_naive();
-    let record = db::write(&db, move |c| reviews::sign(c, id, actor, today)).await?;
+    let record = service::reviews::sign(&db, &principal, id).await?;
     Ok(web::Json(record.try_into()?))
-}
-
-/// The product a review belongs to, for permission checks.
-async fn review_scope(db: &web::Data<Database>, id: ReviewId) -> Result<ProductScope, ApiError> {
-    db::read(db, move |c| {
-        let product_id = reviews::get(c, id)?.product;
-        let product = products::get(c, product_id)?;
-        Ok(ProductScope {
-            id: product_id,
-            slug: product.slug,
-            incubator: product.incubator,
-        })
-    })
-    .await
 }

@@ -7,7 +7,8 @@ use crate::{
     clock,
     connection::DbConnection,
     error::{NotFoundExt, StoreResult, corrupt},
-    ids::IncubatorId,
+    ids::{Actor, IncubatorId},
+    repo::audit,
     schema::incubators,
 };
 
@@ -66,6 +67,78 @@ pub fn insert(conn: &mut DbConnection, incubator: &Incubator) -> StoreResult<Inc
         .returning(incubators::id)
         .get_result(conn)?;
     Ok(IncubatorId(id))
+}
+
+/// Creates an incubator (as [`insert`]) and records who did it.
+pub fn create(
+    conn: &mut DbConnection,
+    incubator: &Incubator,
+    actor: Actor,
+) -> StoreResult<IncubatorId> {
+    let id = insert(conn, incubator)?;
+    log(conn, actor, "incubator.create", None, Some(incubator))?;
+    Ok(id)
+}
+
+/// Rewrites an incubator's name, administration and maximum phase durations (its slug stays),
+/// after checking them; audited with the state before and after.
+pub fn update(conn: &mut DbConnection, incubator: &Incubator, actor: Actor) -> StoreResult<()> {
+    incubator.validate()?;
+    incubator.durations.validate()?;
+    let (id, before) = find(conn, &incubator.slug)?;
+    let d = &incubator.durations;
+    diesel::update(incubators::table.find(id.0))
+        .set((
+            incubators::name.eq(&incubator.name),
+            incubators::administration.eq(&incubator.administration),
+            incubators::investigation_months.eq(months(d.investigation_months)),
+            incubators::construction_months.eq(months(d.construction_months)),
+            incubators::acceleration_months.eq(months(d.acceleration_months)),
+        ))
+        .execute(conn)?;
+    log(
+        conn,
+        actor,
+        "incubator.update",
+        Some(&before),
+        Some(incubator),
+    )
+}
+
+fn log(
+    conn: &mut DbConnection,
+    actor: Actor,
+    action: &str,
+    before: Option<&Incubator>,
+    after: Option<&Incubator>,
+) -> StoreResult<()> {
+    let json = |i: Option<&Incubator>| {
+        i.map(|i| {
+            serde_json::json!({
+                "name": i.name,
+                "administration": i.administration,
+                "investigation_months": i.durations.investigation_months,
+                "construction_months": i.durations.construction_months,
+                "acceleration_months": i.durations.acceleration_months,
+            })
+            .to_string()
+        })
+    };
+    let key = after
+        .or(before)
+        .map(|i| i.slug.to_string())
+        .unwrap_or_default();
+    audit::append(
+        conn,
+        audit::NewEntry {
+            actor,
+            action,
+            entity: "incubator",
+            entity_key: key,
+            before: json(before),
+            after: json(after),
+        },
+    )
 }
 
 /// The incubator with this slug.

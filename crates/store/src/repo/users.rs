@@ -189,6 +189,109 @@ pub fn grant(
     )
 }
 
+/// Takes a role back from a user (`NotFound("role")` if they do not hold it), audited with
+/// the role taken.
+pub fn revoke(
+    conn: &mut DbConnection,
+    user: UserId,
+    grant: &Grant,
+    actor: Actor,
+) -> StoreResult<()> {
+    let held = user_roles::table
+        .filter(user_roles::user_id.eq(user.0))
+        .filter(user_roles::role.eq(grant.role().as_str()));
+    let removed = match grant {
+        Grant::Admin | Grant::Viewer => diesel::delete(held).execute(conn)?,
+        Grant::Manager { incubator } => {
+            let (id, _) = incubators::find(conn, incubator)?;
+            diesel::delete(held.filter(user_roles::incubator_id.eq(id.0))).execute(conn)?
+        }
+        Grant::Member { product } => {
+            let id = products::id_of(conn, product)?;
+            diesel::delete(held.filter(user_roles::product_id.eq(id.0))).execute(conn)?
+        }
+    };
+    if removed == 0 {
+        return Err(crate::StoreError::NotFound { what: "role" });
+    }
+    let email = get(conn, user)?.email;
+    audit::append(
+        conn,
+        audit::NewEntry {
+            actor,
+            action: "role.revoke",
+            entity: "user",
+            entity_key: email.to_string(),
+            before: Some(grant_json(grant)),
+            after: None,
+        },
+    )
+}
+
+/// Every user, by name, with the roles each holds.
+pub fn list(conn: &mut DbConnection) -> StoreResult<Vec<(User, Vec<Grant>)>> {
+    let rows: Vec<UserRow> = users::table
+        .order((users::name, users::id))
+        .select(UserRow::as_select())
+        .load(conn)?;
+    rows.into_iter()
+        .map(|row| {
+            let user = row.into_domain()?;
+            let grants = grants(conn, user.id)?;
+            Ok((user, grants))
+        })
+        .collect()
+}
+
+/// The members of a product's team (those who hold its member role), by name.
+pub fn members(conn: &mut DbConnection, product: ProductId) -> StoreResult<Vec<User>> {
+    users::table
+        .inner_join(user_roles::table.on(user_roles::user_id.eq(users::id)))
+        .filter(user_roles::role.eq(Role::Member.as_str()))
+        .filter(user_roles::product_id.eq(product.0))
+        .order((users::name, users::id))
+        .select(UserRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(UserRow::into_domain)
+        .collect()
+}
+
+/// Disables an account (or enables it again): a disabled user can neither sign in nor use a
+/// session they had, which ends here. Audited; a no-op when already so.
+pub fn set_disabled(
+    conn: &mut DbConnection,
+    id: UserId,
+    disabled: bool,
+    actor: Actor,
+) -> StoreResult<()> {
+    let user = get(conn, id)?;
+    if user.disabled == disabled {
+        return Ok(());
+    }
+    let at = disabled.then(clock::now);
+    diesel::update(users::table.find(id.0))
+        .set(users::disabled_at.eq(at))
+        .execute(conn)?;
+    end_sessions(conn, id)?;
+    let state = |d: bool| Some(serde_json::json!({ "disabled": d }).to_string());
+    audit::append(
+        conn,
+        audit::NewEntry {
+            actor,
+            action: if disabled {
+                "user.disable"
+            } else {
+                "user.enable"
+            },
+            entity: "user",
+            entity_key: user.email.to_string(),
+            before: state(user.disabled),
+            after: state(disabled),
+        },
+    )
+}
+
 /// The roles a user holds.
 pub fn grants(conn: &mut DbConnection, user: UserId) -> StoreResult<Vec<Grant>> {
     let rows: Vec<(i64, String, Option<String>, Option<String>)> = user_roles::table
