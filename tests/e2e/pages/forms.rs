@@ -14,7 +14,7 @@ use crate::helpers::Server;
 const ADMIN: &str = "admin-pages@test.gouv.fr";
 
 /// Signs `email` in through the login form: the session cookie's `name=value`.
-pub(super) fn sign_in_as(server: &Server, email: &str) -> String {
+pub(crate) fn sign_in_as(server: &Server, email: &str) -> String {
     let form = call(server, "GET", "/connexion", "", None);
     let nonce = cookie_pair(&form, "pilote_csrf").expect("a CSRF nonce cookie");
     let body = format!(

@@ -20,7 +20,7 @@ use crate::{
 mod account;
 mod browser;
 pub(crate) mod client;
-mod forms;
+pub(crate) mod forms;
 mod indicator_form;
 mod product_form;
 mod suspect;

@@ -64,6 +64,8 @@ struct AccountPage {
     token_name: String,
     /// A token just created: its name and secret, shown this once.
     secret: Option<(String, String)>,
+    /// Whether the visitor may invite people (administrators, managers).
+    may_invite: bool,
 }
 
 /// `?produit=<slug>&fait=<what>`.
@@ -169,6 +171,7 @@ async fn page(
             .collect(),
         token_name: String::new(),
         secret: None,
+        may_invite: crate::service::invitations::may_invite(&user.user.user).is_ok(),
     })
 }
 

@@ -16,12 +16,14 @@ use crate::{
 pub use error::error_page;
 
 mod account;
+mod account_links;
 mod charts;
 mod contract;
 mod decision;
 mod error;
 mod forms;
 mod indicator_form;
+mod invitations;
 mod journal;
 mod legal;
 mod measures;
@@ -101,6 +103,14 @@ pub fn configure(
             .service(session::login_form)
             .service(session::login)
             .service(session::logout)
+            .service(account_links::invitation_form)
+            .service(account_links::accept_invitation)
+            .service(account_links::forgot_form)
+            .service(account_links::forgot)
+            .service(account_links::reset_form)
+            .service(account_links::reset)
+            .service(invitations::show)
+            .service(invitations::create)
             .service(proconnect::start)
             .service(proconnect::callback)
             .service(portfolio::portfolio_page)

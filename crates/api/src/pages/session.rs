@@ -38,6 +38,8 @@ struct LoginPage {
     password: bool,
     /// Whether « S'identifier avec ProConnect » is offered.
     proconnect: bool,
+    /// Whether « Mot de passe oublié ? » is offered (SMTP is configured).
+    reset: bool,
 }
 
 /// The login form's fields.
@@ -150,6 +152,7 @@ fn login_page(
         },
         password: options.password,
         proconnect: options.proconnect.is_some(),
+        reset: options.password_reset,
     };
     let mut response = super::render(&page);
     if response.status() == StatusCode::OK {

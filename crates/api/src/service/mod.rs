@@ -6,9 +6,11 @@
 //! here is written once. It speaks in domain and store types and in [`crate::ApiError`],
 //! whose problems stay typed so that each caller words them in its own language.
 
+pub mod account_links;
 pub mod chart_data;
 pub mod decisions;
 pub mod indicators;
+pub mod invitations;
 pub mod measures;
 pub mod measures_csv;
 pub mod opendata;
