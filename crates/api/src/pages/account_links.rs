@@ -20,7 +20,7 @@ use pilote_store::{
 };
 use serde::Deserialize;
 
-use super::{Nav, error_page, forms::FieldErrors, session::issue_session};
+use super::{Nav, error_page, forms::FieldErrors, proconnect::message, session::issue_session};
 use crate::{
     auth::{
         JwtConfig, SignInOptions,
@@ -31,27 +31,6 @@ use crate::{
     mail::Outbox,
     service::account_links::{self, Requested},
 };
-
-/// A link that opens nothing, or a request refused: why, in French.
-#[derive(Template)]
-#[template(path = "auth_message.html")]
-struct MessagePage {
-    nav: Nav,
-    title: &'static str,
-    message: String,
-}
-
-fn message(status: StatusCode, title: &'static str, message: String) -> HttpResponse {
-    let mut response = super::render(&MessagePage {
-        nav: Nav::default(),
-        title,
-        message,
-    });
-    if response.status() == StatusCode::OK {
-        *response.status_mut() = status;
-    }
-    response
-}
 
 /// The page's answer with the nonce cookie its form's CSRF token is made over.
 fn with_cookie(mut response: HttpResponse, cookie: &str) -> HttpResponse {
@@ -233,68 +212,48 @@ async fn save(
         .finish()
 }
 
-/// An invitation's page: the password form, and ProConnect when offered.
-#[get("/invitation/{secret}")]
-pub async fn invitation_form(
+/// The kind of link a path names: `invitation` or `mot-de-passe`.
+fn kind_of(segment: &str) -> &'static Kind {
+    if segment == "invitation" {
+        &INVITATION
+    } else {
+        &RESET
+    }
+}
+
+/// A link's page: the password form (and ProConnect for an invitation, when offered).
+#[get("/{kind:invitation|mot-de-passe}/{secret}")]
+pub async fn link_form(
     req: HttpRequest,
-    secret: web::Path<String>,
+    path: web::Path<(String, String)>,
     db: web::Data<Database>,
     config: web::Data<SessionConfig>,
     options: web::Data<SignInOptions>,
 ) -> HttpResponse {
-    show(req, &INVITATION, &secret, &db, &config, &options).await
+    let (kind, secret) = path.into_inner();
+    show(req, kind_of(&kind), &secret, &db, &config, &options).await
 }
 
-/// Activates the invited account with the password chosen, and signs the person in.
-#[post("/invitation/{secret}")]
-pub async fn accept_invitation(
+/// Sets the password through the link (activating an invited account, or replacing a
+/// forgotten password and ending the other sessions), and signs the person in.
+#[post("/{kind:invitation|mot-de-passe}/{secret}")]
+pub async fn set_password(
     req: HttpRequest,
-    secret: web::Path<String>,
+    path: web::Path<(String, String)>,
     db: web::Data<Database>,
     jwt: web::Data<JwtConfig>,
     config: web::Data<SessionConfig>,
     options: web::Data<SignInOptions>,
     form: web::Form<PasswordForm>,
 ) -> HttpResponse {
+    let (kind, secret) = path.into_inner();
     let app = App {
         db: &db,
         jwt: &jwt,
         config: &config,
         options: &options,
     };
-    save(req, &INVITATION, &secret, app, form.into_inner()).await
-}
-
-/// A reset link's page: the new password form.
-#[get("/mot-de-passe/{secret}")]
-pub async fn reset_form(
-    req: HttpRequest,
-    secret: web::Path<String>,
-    db: web::Data<Database>,
-    config: web::Data<SessionConfig>,
-    options: web::Data<SignInOptions>,
-) -> HttpResponse {
-    show(req, &RESET, &secret, &db, &config, &options).await
-}
-
-/// Sets the new password, ends the other sessions, and signs the person in.
-#[post("/mot-de-passe/{secret}")]
-pub async fn reset(
-    req: HttpRequest,
-    secret: web::Path<String>,
-    db: web::Data<Database>,
-    jwt: web::Data<JwtConfig>,
-    config: web::Data<SessionConfig>,
-    options: web::Data<SignInOptions>,
-    form: web::Form<PasswordForm>,
-) -> HttpResponse {
-    let app = App {
-        db: &db,
-        jwt: &jwt,
-        config: &config,
-        options: &options,
-    };
-    save(req, &RESET, &secret, app, form.into_inner()).await
+    save(req, kind_of(&kind), &secret, app, form.into_inner()).await
 }
 
 /// « Mot de passe oublié ? ».

@@ -45,7 +45,8 @@ struct SignedInPage {
     name: String,
 }
 
-fn message(status: StatusCode, title: &'static str, message: String) -> HttpResponse {
+/// A French page saying why (a sign-in refused, a link that serves no more), with `status`.
+pub(super) fn message(status: StatusCode, title: &'static str, message: String) -> HttpResponse {
     let mut response = super::render(&MessagePage {
         nav: Nav::default(),
         title,
