@@ -154,6 +154,7 @@ async function suite(browser, opts) {
   // Every page type, as a signed-in person sees it (the URL, and its HTTP status).
   const pages = [
     ['portefeuille', `${opts.base}/`, 200],
+    ['bilan annuel', `${opts.base}/bilan`, 200],
     ['produit', product, 200],
     ['contrat', `${product}/contrat`, 200],
     ['mesures', `${product}/mesures`, 200],

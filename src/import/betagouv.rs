@@ -4,12 +4,11 @@
 
 use std::{collections::BTreeSet, path::Path};
 
-use anyhow::Context;
 use pilote_domain::{RawPhase, Slug, parse_date, repair_phases};
 use pilote_store::repo::import::{EventInput, IncubatorInput, ProductInput};
 use serde::Deserialize;
 
-use super::{Catalogue, front_matter};
+use super::{Catalogue, file_error, front_matter};
 
 #[derive(Debug, Default, Deserialize)]
 struct RawEvent {
@@ -99,15 +98,13 @@ pub fn read(path: &Path) -> anyhow::Result<Catalogue> {
         let startups = read_startup_files(&path.join("_startups"))?;
         return Ok(build(catalogue, startups, true));
     }
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = file_error::read_text(path)?;
     read_json(&text, &path.display().to_string())
 }
 
 /// Reads the text of a `startups.json` (the public API's shape); `source` names it in errors.
 pub fn read_json(text: &str, source: &str) -> anyhow::Result<Catalogue> {
-    let file: ApiFile = serde_json::from_str(text)
-        .with_context(|| format!("{source} is not a startups.json file"))?;
+    let file: ApiFile = file_error::parse_json(text, source)?;
     let startups = file.data.into_iter().map(from_api).collect();
     Ok(build(Catalogue::default(), startups, false))
 }
@@ -161,15 +158,15 @@ fn from_api(s: ApiStartup) -> RawStartup {
 
 fn markdown_files(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
-        let path = entry?.path();
+    let unreadable = |e: std::io::Error| file_error::unreadable(dir, &e);
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let path = entry.map_err(unreadable)?.path();
         if path.extension().is_some_and(|e| e == "md") {
             let id = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            let text = file_error::read_text(&path)?;
             files.push((id, text));
         }
     }
@@ -179,8 +176,9 @@ fn markdown_files(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
 }
 
 fn parse_yaml<T: Default + for<'de> Deserialize<'de>>(id: &str, text: &str) -> anyhow::Result<T> {
-    let yaml = front_matter(text).with_context(|| format!("{id}: no front matter"))?;
-    serde_norway::from_str(yaml).with_context(|| format!("{id}: invalid front matter"))
+    let yaml = front_matter(text)
+        .ok_or_else(|| file_error::FileError::NoFrontMatter { id: id.to_owned() })?;
+    Ok(file_error::parse_yaml(id, yaml)?)
 }
 
 fn read_startup_files(dir: &Path) -> anyhow::Result<Vec<RawStartup>> {

@@ -300,3 +300,43 @@ both_backends!(
     strict_and_dry_run_write_nothing,
     cli_imports_through_the_binary,
 );
+
+/// A file that is not a catalogue: refused in French, saying where, nothing written.
+#[test]
+fn an_unreadable_catalogue_is_refused_in_french() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"data": [{"id": 3}]}"#).expect("write");
+    let content = dir.path().join("contenu");
+    std::fs::create_dir_all(content.join("_startups")).expect("mkdir");
+    std::fs::create_dir_all(content.join("_incubators")).expect("mkdir");
+    std::fs::write(content.join("_startups/agora.md"), "pas d'en-tête\n").expect("write");
+    let db = dir.path().join("p.db");
+    let db = format!("sqlite://{}", db.display());
+    let cases = [
+        (
+            bad.display().to_string(),
+            "n'est pas un fichier startups.json : valeur inattendue ou manquante à « data[0].id » (ligne 1, colonne 18)",
+        ),
+        (
+            dir.path().join("absent.json").display().to_string(),
+            "fichier ou dossier introuvable",
+        ),
+        (
+            content.display().to_string(),
+            "agora : pas d'en-tête YAML (entre deux lignes « --- »)",
+        ),
+    ];
+    for (file, expected) in cases {
+        let out = crate::commands::run(
+            dir.path(),
+            &["import", "betagouv", &file, "--database-url", &db],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{file}: {stderr}");
+        assert!(stderr.contains(expected), "{file}: {stderr}");
+        for english in ["is not", "cannot", "invalid", "expected"] {
+            assert!(!stderr.contains(english), "{file}: {stderr}");
+        }
+    }
+}

@@ -5,6 +5,7 @@ mod assets;
 mod auth;
 mod bench;
 mod betagouv;
+mod bilan;
 mod cli;
 mod commands;
 mod committees;

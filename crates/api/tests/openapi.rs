@@ -52,6 +52,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("PUT", "/api/v1/incubators/{slug}/committee-cadence"),
     ("GET", "/api/v1/portfolio"),
     ("GET", "/api/v1/portfolio/matrix"),
+    ("GET", "/api/v1/portfolio/bilan"),
     ("GET", "/api/v1/opendata/{file}"),
     ("GET", "/api/v1/products"),
     ("POST", "/api/v1/products"),

@@ -115,6 +115,12 @@ pub fn percent(share: f64) -> String {
     format!("{sign}{}\u{A0}%", number(pct, 0))
 }
 
+/// A share as a whole percentage, unsigned: 0.5 → « 50 % » (a non-breaking space before
+/// the sign, as French typography wants).
+pub fn share(share: f64) -> String {
+    format!("{}\u{A0}%", number(share * 100.0, 0))
+}
+
 fn trim_zeros(s: String) -> String {
     if s.contains(',') {
         s.trim_end_matches('0').trim_end_matches(',').to_owned()
@@ -156,6 +162,8 @@ mod tests {
         assert_eq!(number(2e20, 0), "2,0e20");
         assert_eq!(percent(0.123), "+12\u{A0}%");
         assert_eq!(percent(-0.05), "−5\u{A0}%");
+        assert_eq!(share(1.0), "100\u{A0}%");
+        assert_eq!(share(0.8), "80\u{A0}%");
         assert_eq!(plural(1000, "produit", "produits"), "1\u{A0}000 produits");
         assert_eq!(decimal(1234.5), "1234,5");
         assert_eq!(decimal(12.0), "12");

@@ -7,6 +7,7 @@ mod macros;
 pub mod access;
 mod batch;
 mod betagouv;
+mod bilan;
 mod certification;
 mod commitment;
 mod committee;
@@ -43,6 +44,7 @@ mod token_name;
 
 pub use batch::*;
 pub use betagouv::*;
+pub use bilan::*;
 pub use certification::*;
 pub use commitment::*;
 pub use committee::*;

@@ -17,6 +17,7 @@ pub use error::error_page;
 
 mod account;
 mod account_links;
+mod bilan;
 mod charts;
 mod contract;
 mod decision;
@@ -112,6 +113,7 @@ pub fn configure(
             .service(proconnect::start)
             .service(proconnect::callback)
             .service(portfolio::portfolio_page)
+            .service(bilan::bilan_page)
             .service(stats::stats)
             // Before `/produits/{slug}`, which would take « nouveau » for a slug.
             .service(product_form::new_form)

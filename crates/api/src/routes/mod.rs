@@ -11,6 +11,7 @@ use crate::{
 };
 
 pub mod auth;
+pub mod bilan;
 pub mod charts;
 pub mod commitments;
 pub mod committee_cadence;
@@ -61,6 +62,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(committee_cadence::put)
                 .service(portfolio::summary)
                 .service(matrix_portfolio::portfolio)
+                .service(bilan::get)
                 .service(products::list)
                 .service(products::create)
                 // CSV routes before `/products/{slug}`-style patterns that could shadow them.

@@ -7,6 +7,7 @@
 //! whose problems stay typed so that each caller words them in its own language.
 
 pub mod account_links;
+pub mod bilan;
 pub mod chart_data;
 pub mod decisions;
 pub mod indicators;
