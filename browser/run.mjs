@@ -16,7 +16,8 @@
 // change, preview a CSV import, record a committee decision, log out (and the old session is
 // gone); the public stats page loads without login; axe-core on every page type (the review
 // pack included) reports no violation; every page fits 320 px and 1920 px wide (no horizontal
-// scrolling). It prints one line per check and ends with « N passed, N failed »; the exit code is 1 on any failure.
+// scrolling); no chart text renders under 9 px at 375 px; the review pack, printed (A4, 680 px)
+// and on a 375 px phone, keeps every word whole and its chart text at 9 px or more. It prints one line per check and ends with « N passed, N failed »; the exit code is 1 on any failure.
 //
 // --screenshots DIR instead signs in and writes PNGs of the portfolio, the product page and
 // the stats page at 1920 px (desktop) and at 375 px and 320 px (phone) into DIR.
@@ -120,6 +121,46 @@ async function fits(page) {
   assert(scroll <= inner, `${page.url()} is ${scroll} px wide in a ${inner} px window`);
 }
 
+/** How many texts the page's SVG charts hold, and the smallest as rendered, in CSS pixels:
+ *  its font size scaled by the SVG's own transformation to the screen. */
+async function chartText(page) {
+  return page.evaluate(() => {
+    let count = 0;
+    let smallest = Infinity;
+    for (const text of document.querySelectorAll('svg text')) {
+      const matrix = text.getScreenCTM();
+      if (!text.textContent.trim() || !matrix) continue;
+      const size = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(matrix.a, matrix.b);
+      count++;
+      smallest = Math.min(smallest, size);
+    }
+    return { count, smallest };
+  });
+}
+
+/** Words the layout split across two lines (« Accessibilit / é »): each word of the page's
+ *  text, outside charts and code, whose rectangles stand on more than one line. A line may
+ *  break after a hyphen or a slash, so those end a word; longer runs (addresses) are skipped. */
+async function brokenWords(page) {
+  return page.evaluate(() => {
+    const broken = [];
+    const range = document.createRange();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('svg, pre, code, a, script, style')) continue;
+      const words = /[^\s\-–—/]+/g;
+      for (let m = words.exec(node.data); m; m = words.exec(node.data)) {
+        if (m[0].length > 25) continue;
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(m[0]);
+      }
+    }
+    return broken;
+  });
+}
+
 async function visit(page, url, status = 200) {
   const response = await page.goto(url, { waitUntil: 'load' });
   assert(response, `no response for ${url}`);
@@ -193,7 +234,7 @@ async function suite(browser, opts) {
 
   await check('the contract page links to review packs', async () => {
     await visit(page, `${product}/contrat`);
-    const href = await page.locator('a[href*="/reviews/"]').first().getAttribute('href');
+    const href = await page.locator('a[href*="/revues/"]').first().getAttribute('href');
     assert(href, 'no review pack link');
     pages.push(['dossier de revue', `${opts.base}${href}`, 200]);
   });
@@ -223,6 +264,34 @@ async function suite(browser, opts) {
       }
     });
   }
+  // Charts are drawn with 10 px text and never shrunk on a phone (they scroll in their box).
+  await check('no chart text renders under 9 px on a 375 px phone', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    let charts = 0;
+    for (const [name, url, status] of pages) {
+      await visit(page, url, status);
+      const { count, smallest } = await chartText(page);
+      charts += count;
+      assert(smallest >= 9, `${name}: chart text at ${smallest.toFixed(1)} px`);
+    }
+    assert(charts > 0, 'no chart text measured');
+  });
+  const pack = pages.find(([name]) => name === 'dossier de revue');
+  // The pack on paper: A4's printable width (180 mm = 680 px), and on a phone.
+  for (const [medium, width] of [['print', 680], ['screen', 375]]) {
+    await check(`the review pack keeps words whole and chart text at 9 px or more (${medium}, ${width} px)`, async () => {
+      assert(pack, 'no review pack found');
+      await page.emulateMedia({ media: medium });
+      await page.setViewportSize({ width, height: 1000 });
+      await visit(page, pack[1]);
+      const { count, smallest } = await chartText(page);
+      assert(count > 0, 'no chart in the pack');
+      assert(smallest >= 9, `chart text at ${smallest.toFixed(1)} px`);
+      const broken = await brokenWords(page);
+      assert(broken.length === 0, `words broken across lines: ${broken.slice(0, 10).join(', ')}`);
+    });
+  }
+  await page.emulateMedia({ media: 'screen' });
   await page.setViewportSize({ width: 1280, height: 900 });
 
   await check("this week's numbers posted through the form change the product's chart", async () => {

@@ -1,5 +1,5 @@
 //! `pilote review-pack`: a review's pack as a self-contained HTML file (charts inlined as
-//! SVG), without a running server. The very page `GET /products/{slug}/reviews/{id}` serves.
+//! SVG), without a running server. The very page `GET /produits/{slug}/revues/{id}` serves.
 
 use std::path::PathBuf;
 

@@ -5,7 +5,7 @@
 use std::{collections::BTreeSet, path::Path};
 
 use pilote_domain::{RawPhase, Slug, parse_date, repair_phases};
-use pilote_store::repo::import::{EventInput, IncubatorInput, ProductInput};
+use pilote_store::repo::import::{EventInput, IncubatorInput, PHASE_REPEAT_EVENT, ProductInput};
 use serde::Deserialize;
 
 use super::{Catalogue, file_error, front_matter};
@@ -384,6 +384,19 @@ fn convert(s: RawStartup, incubator: Option<Slug>, catalogue: &mut Catalogue) {
                 catalogue.events.skip("sans nom ou sans date valide");
             }
         }
+    }
+    // A phase the catalogue began again: its day is kept as an event, and a `continue`
+    // decision of that day (the store makes it), rather than merged away.
+    for repeat in &repaired.repeats {
+        events.push(EventInput {
+            happened_on: repeat.on,
+            name: PHASE_REPEAT_EVENT.to_owned(),
+            comment: Some(format!(
+                "Nouvelle période en {} d’après le catalogue beta.gouv.fr (phases[{}])",
+                repeat.phase.label_fr().to_lowercase(),
+                repeat.index
+            )),
+        });
     }
     events.sort();
     let sponsor = s

@@ -137,6 +137,23 @@ fn scenario(backend: Backend) {
         w.expect(200, "GET", p, viewer, None)["phase"],
         "construction"
     );
+    // Its pack, at its French address, says who signed and when, and names the phase the
+    // advance led to.
+    let pack = w.server().get_as(
+        &format!("/produits/mon-produit/revues/{id}"),
+        viewer.expect("a viewer"),
+    );
+    assert_eq!(pack.status, 200, "{:?}", pack.body);
+    let pack = pack.body.as_str().expect("a page");
+    assert!(
+        pack.contains("<dt>Signé par</dt><dd>Test, le "),
+        "no signer"
+    );
+    assert!(pack.contains("(heure de Paris)</dd>"), "no time zone");
+    assert!(
+        pack.contains("Décision : Passage en construction"),
+        "phase not named"
+    );
 
     // More measures: the signed snapshot stays, the live status moves.
     w.expect(

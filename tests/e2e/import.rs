@@ -283,6 +283,63 @@ fn cli_imports_through_the_binary(backend: Backend) {
     assert!(String::from_utf8_lossy(&again.stdout).contains("Aucun changement"));
 }
 
+/// A phase the catalogue begins again (construction, then construction from another day) is
+/// one phase record and a `continue` decision of the day it began again: nothing merged away;
+/// a second import changes nothing.
+fn a_phase_begun_again_keeps_its_day(backend: Backend) {
+    let db = TestDb::new(backend);
+    let mut conn = db.conn();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("startups.json");
+    let catalogue = serde_json::json!({"data": [{
+        "id": "reprise", "type": "startup",
+        "attributes": {"name": "Reprise", "pitch": "Recommencer", "phases": [
+            {"name": "investigation", "start": "2021-01-04", "end": "2021-06-01"},
+            {"name": "construction", "start": "2021-06-01", "end": "2022-01-10"},
+            {"name": "construction", "start": "2022-01-10"}
+        ]},
+        "relationships": {"incubator": {"data": {"type": "incubator", "id": "dinum"}}}
+    }]});
+    std::fs::write(&file, catalogue.to_string()).expect("write");
+    let path = file.display().to_string();
+    let report = run(&mut conn, &path, false, false);
+    let changes = report.changes.expect("imported");
+    assert_eq!(changes.decisions.imported, 1, "{changes:?}");
+    assert!(
+        report.catalogue.phases.skipped.is_empty(),
+        "nothing left out: {:?}",
+        report.catalogue.phases.skipped
+    );
+    let (records, status) = history(&mut conn, "reprise");
+    assert_eq!(
+        records,
+        [
+            rec(Phase::Investigation, "2021-01-04", Some("2021-06-01")),
+            rec(Phase::Construction, "2021-06-01", None),
+        ]
+    );
+    assert_eq!(status, ProductStatus::Active(Phase::Construction));
+    let (id, _) = products::find(&mut conn, &Slug::parse("reprise").expect("slug")).expect("found");
+    let decisions = phases::decisions(&mut conn, id).expect("decisions");
+    assert_eq!(decisions.len(), 1);
+    assert_eq!(decisions[0].decision.kind, DecisionKind::Continue);
+    assert_eq!(decisions[0].decision.decided_on, day("2022-01-10"));
+    assert!(
+        decisions[0]
+            .decision
+            .rationale
+            .as_ref()
+            .contains("Nouvelle période en construction"),
+        "{:?}",
+        decisions[0].decision.rationale
+    );
+    let again = run(&mut conn, &path, false, false);
+    assert!(
+        !again.changes.expect("ran").changed(),
+        "a second import changes nothing"
+    );
+}
+
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -299,6 +356,7 @@ both_backends!(
     imports_the_content_directory,
     strict_and_dry_run_write_nothing,
     cli_imports_through_the_binary,
+    a_phase_begun_again_keeps_its_day,
 );
 
 /// A file that is not a catalogue: refused in French, saying where, nothing written.

@@ -137,7 +137,7 @@ fn the_review_pack_is_a_french_page_with_its_charts() {
     let (markup_slug, markup_id) = markup_product(&db);
     let server = Server::start(dir.path(), &["--database-url", &url]);
     let viewer = server.login("viewer@test.gouv.fr", PASSWORD);
-    let path = format!("/products/{slug}/reviews/{}", id.0);
+    let path = format!("/produits/{slug}/revues/{}", id.0);
 
     let page = server.get_as(&path, &viewer);
     assert_eq!(page.status, 200, "{:?}", page.body);
@@ -177,7 +177,7 @@ fn the_review_pack_is_a_french_page_with_its_charts() {
 
     // Markup in a product's name, reviewers, rationale and notes is shown, never run.
     let page = server.get_as(
-        &format!("/products/{markup_slug}/reviews/{}", markup_id.0),
+        &format!("/produits/{markup_slug}/revues/{}", markup_id.0),
         &viewer,
     );
     assert_eq!(page.status, 200, "{:?}", page.body);
@@ -208,9 +208,9 @@ fn the_review_pack_is_a_french_page_with_its_charts() {
 
     // Unknown review, another product's review, unknown product: 404.
     for missing in [
-        format!("/products/{slug}/reviews/999999"),
-        format!("/products/{other}/reviews/{}", id.0),
-        format!("/products/nope/reviews/{}", id.0),
+        format!("/produits/{slug}/revues/999999"),
+        format!("/produits/{other}/revues/{}", id.0),
+        format!("/produits/nope/revues/{}", id.0),
     ] {
         let reply = server.get_as(&missing, &viewer);
         assert_eq!(reply.status, 404, "{missing}");

@@ -37,7 +37,8 @@ impl ProductScope {
     }
 }
 
-const TOKENS_ONLY_MEASURES: &str = "API tokens can only post and read their product's measures";
+const TOKENS_ONLY_MEASURES: &str =
+    "API tokens can only post and read their product's measures and list its indicators";
 
 /// The signed-in person; an API token gets 403.
 pub fn person(principal: &Principal) -> Result<&CurrentUser, ApiError> {

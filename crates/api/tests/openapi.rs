@@ -107,7 +107,10 @@ const CONTRACT: &[(&str, &str)] = &[
 
 /// HTML pages: routed, and deliberately left out of the document, which describes the JSON
 /// API only.
-const PAGES: &[(&str, &str)] = &[("GET", "/products/{slug}/reviews/{id}")];
+const PAGES: &[(&str, &str)] = &[
+    ("GET", "/produits/{slug}/revues/{id}"),
+    ("GET", "/products/{slug}/reviews/{id}"),
+];
 
 /// Routes served without credentials.
 const PUBLIC: &[(&str, &str)] = &[

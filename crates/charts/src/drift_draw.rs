@@ -130,5 +130,6 @@ pub(crate) fn draw<DB: Backend>(
         );
         ((x, y), p.name.as_str())
     });
-    text::label_dots(area, dots, r, scale, &mut placed)
+    let frame = text::plot_frame(chart.plotting_area(), base);
+    text::label_dots(area, frame, dots, r, scale, &mut placed)
 }

@@ -137,7 +137,8 @@ pub(crate) fn draw<DB: Backend>(
         let (x, y) = at(p);
         ((x, y), p.name.as_str())
     });
-    text::label_dots(area, dots, r, scale, &mut placed)
+    let frame = text::plot_frame(chart.plotting_area(), base);
+    text::label_dots(area, frame, dots, r, scale, &mut placed)
 }
 
 #[cfg(test)]

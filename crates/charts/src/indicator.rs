@@ -1,6 +1,6 @@
 //! The indicator chart: a measured series against its objective.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use pilote_domain::{Direction, Objective, Period, Periodicity, ProductStatus};
 use plotters::{element::DashedPathElement, style::Color};
 
@@ -60,13 +60,9 @@ impl IndicatorChart {
         }
     }
 
-    /// "semaine du 29 déc. 2025" or "décembre 2025".
+    /// « semaine du 29 décembre 2025 » or « décembre 2025 », as every page writes it.
     pub(crate) fn period_label(p: Period) -> String {
-        let d = p.start();
-        match p.periodicity() {
-            Periodicity::Week => format!("semaine du {} {}", french::day_month(d), d.year()),
-            Periodicity::Month => format!("{} {}", french::month(d), d.year()),
-        }
+        french::period(p)
     }
 
     /// "Dernière valeur : … · objectif …": the line under the title.

@@ -38,6 +38,7 @@ pub use indicator::{ForecastLine, IndicatorChart};
 pub use phases::PortfolioPhases;
 pub use size::{Format, Size};
 pub use sparkline::Sparkline;
+pub use text::MIN_FONT_PX;
 pub use timeline::{Timeline, TimelineRow, TimelineSegment};
 
 /// Renders an indicator's series against its objective (see [`IndicatorChart`]).

@@ -1,7 +1,8 @@
 //! Text styles and measuring, so labels fit where they are put.
 
 use plotters::{
-    prelude::Text,
+    coord::CoordTranslate,
+    prelude::{DrawingArea, Text},
     style::{
         IntoFont, RGBColor, TextStyle,
         text_anchor::{HPos, Pos, VPos},
@@ -15,9 +16,15 @@ use crate::{
     render::{Area, Backend},
 };
 
-/// The embedded font at `px` pixels, in `color`.
+/// The smallest font size any chart asks for, whatever its size or scale. plotters writes an
+/// SVG `font-size` of the size / 1.24, so this is 10 px of SVG text: a chart shown at its
+/// drawn width (the pages never shrink one below it, see `docs/charts.md`) keeps every label
+/// at 9 px or more, on paper and on a phone.
+pub const MIN_FONT_PX: f64 = 12.5;
+
+/// The embedded font at `px` pixels (at least [`MIN_FONT_PX`]), in `color`.
 pub(crate) fn style(px: f64, color: RGBColor) -> TextStyle<'static> {
-    (FAMILY, px).into_font().color(&color)
+    (FAMILY, px.max(MIN_FONT_PX)).into_font().color(&color)
 }
 
 /// Width of `text` in pixels; a generous estimate if the font cannot measure it.
@@ -81,25 +88,36 @@ impl Boxed {
     }
 }
 
+/// The plotting area of a chart (inside its axes), in the coordinates of `area`, whose base
+/// pixel is `base`.
+pub(crate) fn plot_frame<DB: Backend, CT: CoordTranslate>(
+    plot: &DrawingArea<DB, CT>,
+    base: (i32, i32),
+) -> Boxed {
+    let (xs, ys) = plot.get_pixel_range();
+    Boxed {
+        x0: xs.start - base.0,
+        y0: ys.start - base.1,
+        x1: xs.end - base.0,
+        y1: ys.end - base.1,
+    }
+}
+
 /// Puts each dot's label at the first free spot among right, left, above and below it, inside
-/// the area and over no dot or label already `placed`; a label that fits nowhere is left out
-/// (the charts' descriptions list every point). The scatter charts share it.
+/// the plot's `frame` (never across an axis or onto its figures) and over no dot or label
+/// already `placed`; a label that fits nowhere is left out (the charts' descriptions list
+/// every point). The scatter charts share it.
 pub(crate) fn label_dots<'a, DB: Backend>(
     area: &Area<DB>,
+    frame: Boxed,
     dots: impl Iterator<Item = ((i32, i32), &'a str)>,
     r: i32,
     scale: f64,
     placed: &mut Vec<Boxed>,
 ) -> Result<(), ChartError> {
     let label_style = style(12.0 * scale, palette::TEXT);
-    let (aw, ah) = area.dim_in_pixel();
-    let frame = Boxed {
-        x0: 0,
-        y0: 0,
-        x1: aw as i32,
-        y1: ah as i32,
-    };
-    let lh = (15.0 * scale) as i32;
+    // The line height of the font actually used (sizes have a floor, see `style`).
+    let lh = (label_style.font.get_size() * 1.25) as i32;
     let g = r + (3.0 * scale) as i32;
     for ((x, y), name) in dots {
         let name = fit(area, name, &label_style, (160.0 * scale) as u32);

@@ -247,3 +247,77 @@ fn a_forecast_is_a_dotted_continuation_only_when_given() {
         "{with}"
     );
 }
+
+/// Every `font-size` of an SVG, in its own pixels.
+fn font_sizes(svg: &str) -> Vec<f64> {
+    let doc = Document::parse(svg).expect("well-formed SVG");
+    doc.descendants()
+        .filter_map(|n| n.attribute("font-size"))
+        .map(|s| s.parse::<f64>().expect("a number"))
+        .collect()
+}
+
+#[test]
+fn chart_text_never_goes_under_ten_pixels() {
+    // The pack's print size, a slide, and small sizes whose scale alone would give 6 px text.
+    for (w, h) in [(680, 520), (680, 300), (800, 400), (300, 200), (1000, 640)] {
+        let size = Size::new(w, h).expect("size");
+        let charts = [
+            pilote_charts::indicator_chart(&common::indicator(), size, Format::Svg),
+            pilote_charts::dashboard_chart(&common::dashboard(), size, Format::Svg),
+            pilote_charts::drift_chart(&common::drift(), size, Format::Svg),
+            pilote_charts::timeline_chart(&common::timeline(12), size, Format::Svg),
+        ];
+        for chart in charts {
+            let sizes = font_sizes(&svg_text(&chart.expect("renders")));
+            assert!(!sizes.is_empty());
+            let smallest = sizes.iter().copied().fold(f64::INFINITY, f64::min);
+            assert!(smallest >= 10.0, "{w}×{h}: {smallest} px");
+        }
+    }
+}
+
+#[test]
+fn drift_labels_stay_inside_the_plot() {
+    let doc_text = svg_text(
+        &pilote_charts::drift_chart(
+            &common::drift(),
+            Size::new(680, 420).expect("size"),
+            Format::Svg,
+        )
+        .expect("renders"),
+    );
+    let doc = Document::parse(&doc_text).expect("well-formed SVG");
+    let x_of = |n: &roxmltree::Node<'_, '_>| n.attribute("x").and_then(|x| x.parse::<f64>().ok());
+    // The y axis' figures are right-aligned against the plot's left edge.
+    let axis_right = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text") && n.text().is_some_and(|t| t.trim().ends_with('%')))
+        .filter_map(|n| x_of(&n))
+        .fold(f64::NEG_INFINITY, f64::max);
+    assert!(axis_right.is_finite(), "no y axis figures");
+    let names: Vec<String> = common::drift()
+        .points
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    let labels: Vec<_> = doc
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("text")
+                && n.text().is_some_and(|t| {
+                    let shown = t.trim().trim_end_matches('…');
+                    names.iter().any(|name| name.starts_with(shown))
+                })
+        })
+        .collect();
+    assert!(!labels.is_empty(), "no product label drawn");
+    for label in labels {
+        let x = x_of(&label).expect("x");
+        assert!(
+            x > axis_right,
+            "{:?} at x = {x}, the axis at {axis_right}",
+            label.text()
+        );
+    }
+}

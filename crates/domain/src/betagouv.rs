@@ -95,8 +95,9 @@ pub enum PhaseProblem {
     AfterStop,
     /// A stop status before any phase.
     StopFirst,
-    /// The same phase as the record at this index, merged into it.
-    Repeats(Phase, usize),
+    /// The same phase as the record at this index, begun again on this day: kept as a
+    /// [`PhaseRepeat`].
+    Repeats(Phase, usize, NaiveDate),
     /// A skipped phase, given a zero-length record on this day.
     Skips(Phase, NaiveDate),
     /// An end before the start; set to the next start when there is one, else left open.
@@ -120,10 +121,11 @@ impl fmt::Display for PhaseProblem {
             Self::OutOfOrder => f.write_str("phases dans le désordre : triées par date de début"),
             Self::AfterStop => f.write_str("après l’arrêt du produit : écartée"),
             Self::StopFirst => f.write_str("arrêt avant toute phase : écarté"),
-            Self::Repeats(phase, i) => write!(
+            Self::Repeats(phase, i, on) => write!(
                 f,
-                "répète la phase {} : fusionnée avec phases[{i}]",
-                phase.label_fr()
+                "reprend la phase {} de phases[{i}] : gardée comme une poursuite de la phase le {}",
+                phase.label_fr(),
+                d(on)
             ),
             Self::Skips(phase, on) => write!(
                 f,
@@ -177,8 +179,25 @@ pub struct RepairedHistory {
     pub filled: usize,
     /// Stop statuses that ended the history (they are not records).
     pub stops: usize,
+    /// Records of the same phase as the one before, each kept as the day the phase began
+    /// again (the importer records a `continue` decision on it), oldest first.
+    pub repeats: Vec<PhaseRepeat>,
     /// Every repair, in file order of discovery.
     pub anomalies: Vec<Anomaly>,
+}
+
+/// A record of the same phase as the one before it: the catalogue began the phase again on
+/// `on` (a new period of construction after a committee, typically). Pilote has one phase
+/// record for the whole stretch and keeps the day as a `continue` decision, so the date the
+/// catalogue gives is not lost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PhaseRepeat {
+    /// The phase begun again.
+    pub phase: Phase,
+    /// The day it began again.
+    pub on: NaiveDate,
+    /// Where in the file (`phases[index]`).
+    pub index: usize,
 }
 
 struct Item {
@@ -216,6 +235,7 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
         skipped: BTreeMap::new(),
         filled: 0,
         stops: 0,
+        repeats: Vec::new(),
         anomalies: Vec::new(),
     };
     let report = |out: &mut RepairedHistory, index: usize, problem: PhaseProblem| {
@@ -327,12 +347,21 @@ pub fn repair_phases(product: &str, raw: &[RawPhase]) -> RepairedHistory {
         if let Some(last) = kept.last_mut() {
             if last.phase == phase {
                 // consolidation → transfere is one perennisation in Pilote: not an anomaly.
-                if phase != Phase::Perennisation {
-                    let problem = PhaseProblem::Repeats(phase, last.index);
-                    report(&mut out, item.index, problem);
-                }
                 last.end = item.end;
-                skip(&mut out, "fusionnée avec la précédente de même phase");
+                if phase == Phase::Perennisation {
+                    skip(&mut out, "fusionnée avec la précédente de même phase");
+                } else if item.start > last.start {
+                    let problem = PhaseProblem::Repeats(phase, last.index, item.start);
+                    report(&mut out, item.index, problem);
+                    out.repeats.push(PhaseRepeat {
+                        phase,
+                        on: item.start,
+                        index: item.index,
+                    });
+                } else {
+                    // Begun again the day it began: nothing to keep but one record.
+                    skip(&mut out, "même phase, même jour que la précédente");
+                }
                 continue;
             }
             if last.phase > phase {
@@ -641,5 +670,33 @@ mod tests {
         assert_eq!(r.perennisation_mode.as_deref(), Some("transfere"));
         assert_eq!(r.filled, 1);
         assert_eq!(r.anomalies.len(), 3, "{:?}", r.anomalies);
+    }
+
+    #[test]
+    fn a_phase_begun_again_is_kept_as_its_day() {
+        let r = repair_phases(
+            "reprise",
+            &[
+                raw("investigation", "2021-01-04", Some("2021-06-01")),
+                raw("construction", "2021-06-01", Some("2022-01-10")),
+                raw("construction", "2022-01-10", None),
+            ],
+        );
+        let history = r.history.expect("history");
+        assert_eq!(history.records().len(), 2, "one construction record");
+        assert_eq!(
+            r.repeats,
+            [PhaseRepeat {
+                phase: Phase::Construction,
+                on: day("2022-01-10"),
+                index: 2
+            }]
+        );
+        assert!(r.skipped.is_empty(), "nothing left out: {:?}", r.skipped);
+        assert_eq!(
+            r.anomalies[0].problem,
+            "reprend la phase Construction de phases[1] : gardée comme une poursuite de la \
+             phase le 10/01/2022"
+        );
     }
 }

@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::{
     CertificationLevel, DomainError, DomainResult, ObjectiveStatus, Phase, PhaseHistory,
-    PhaseRecord, Problem, Slug, fold, median,
+    PhaseRecord, Problem, Slug, median,
 };
 
 /// The share of its objectives due in the year a product must have achieved to count as
@@ -238,7 +238,7 @@ pub fn year_results(
         &mut results.national_impact,
         &mut results.costed,
     ] {
-        list.sort_by_cached_key(|c| (fold(&c.name), c.name.clone()));
+        list.sort_by(|a, b| crate::french_cmp(&a.name, &b.name));
     }
     results
 }

@@ -6,8 +6,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Commitment, Contract, Direction, Forecast, Objective, ObjectiveStatus, Period, PhaseHistory,
-    Point, ScheduleDrift, Slug, Spend, budget_drift, forecast, forecast_points, schedule_drift,
+    Commitment, Contract, Direction, Forecast, Objective, ObjectiveStatus, Period, Periodicity,
+    PhaseHistory, Point, ScheduleDrift, Slug, Spend, budget_drift, forecast, forecast_points,
+    schedule_drift,
 };
 
 /// An objective with what its status needs from its indicator and measures.
@@ -56,6 +57,23 @@ pub struct LatestValue {
     pub period: NaiveDate,
     /// The value.
     pub value: f64,
+    /// The indicator's periodicity. Absent from snapshots frozen before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub periodicity: Option<Periodicity>,
+}
+
+impl LatestValue {
+    /// Its period as people name it (« semaine du 23 novembre 2026 », « novembre 2026 »);
+    /// the start date when an old snapshot does not say the periodicity.
+    pub fn period_label(&self) -> String {
+        match self
+            .periodicity
+            .and_then(|p| Period::from_start(p, self.period).ok())
+        {
+            Some(period) => crate::french::period(period),
+            None => crate::french::date(self.period),
+        }
+    }
 }
 
 /// One objective at the status date.
@@ -207,6 +225,7 @@ fn objective_line(input: &ObjectiveInput, at: NaiveDate) -> ObjectiveLine {
         latest: input.latest.map(|(period, value)| LatestValue {
             period: period.start(),
             value,
+            periodicity: Some(period.periodicity()),
         }),
         status: o.status(input.direction, input.latest, at),
         forecast: forecast(o, input.direction, &forecast_points(&input.recent, at)),

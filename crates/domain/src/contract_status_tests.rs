@@ -126,9 +126,17 @@ fn increasing_objective_against_its_straight_line() {
             line.latest,
             Some(LatestValue {
                 period: d("2026-03-09"),
-                value
+                value,
+                periodicity: Some(Periodicity::Week),
             })
         );
+        let latest = line.latest.expect("a latest value");
+        assert_eq!(latest.period_label(), "semaine du 9 mars 2026");
+        let old_snapshot = LatestValue {
+            periodicity: None,
+            ..latest
+        };
+        assert_eq!(old_snapshot.period_label(), "9 mars 2026");
     }
 }
 

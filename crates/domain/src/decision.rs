@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{DomainError, DomainResult, Problem};
+use crate::{DomainError, DomainResult, Phase, Problem};
 
 /// The longest rationale accepted, in characters.
 pub const RATIONALE_MAX_LEN: usize = 10_000;
@@ -21,6 +21,20 @@ str_enum! {
         Pivot = "pivot" / "Pivot",
         /// End the product.
         Stop = "stop" / "Arrêt",
+    }
+}
+
+impl DecisionKind {
+    /// The decision as people read it, naming the phase an advance leads to (« Passage en
+    /// construction »); `from` is the phase the product was in when the committee decided.
+    /// Without it, or after the last phase, the generic label.
+    pub fn label_from(self, from: Option<Phase>) -> String {
+        match (self, from.and_then(Phase::next)) {
+            (DecisionKind::Advance, Some(next)) => {
+                format!("Passage en {}", next.label_fr().to_lowercase())
+            }
+            _ => self.label_fr().to_owned(),
+        }
     }
 }
 
@@ -91,6 +105,24 @@ mod tests {
             "Passage à la phase suivante"
         );
         assert_eq!(DecisionKind::Stop.label_fr(), "Arrêt");
+        let advance = DecisionKind::Advance;
+        assert_eq!(
+            advance.label_from(Some(Phase::Investigation)),
+            "Passage en construction"
+        );
+        assert_eq!(
+            advance.label_from(Some(Phase::Acceleration)),
+            "Passage en pérennisation"
+        );
+        assert_eq!(
+            advance.label_from(Some(Phase::Perennisation)),
+            "Passage à la phase suivante"
+        );
+        assert_eq!(advance.label_from(None), "Passage à la phase suivante");
+        assert_eq!(
+            DecisionKind::Pivot.label_from(Some(Phase::Construction)),
+            "Pivot"
+        );
         assert_eq!(DecisionKind::parse(" pivot "), Ok(DecisionKind::Pivot));
         let err = DecisionKind::parse("skip").map_err(|e| e.field().map(str::to_owned));
         assert_eq!(err, Err(Some("kind".to_owned())));

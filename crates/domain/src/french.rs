@@ -1,7 +1,9 @@
 //! French formatting of numbers and dates, the way a French slide, page or terminal writes
 //! them: the one home of these rules for the charts, the pages, the CLI and the digest.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime, TimeDelta};
+
+use crate::{Period, Periodicity};
 
 /// Thousands separator: a no-break space (U+00A0). CLDR `fr` prefers the narrow one
 /// (U+202F), but at chart sizes it is one or two pixels wide and `8 000` read as `8000`.
@@ -50,6 +52,44 @@ pub fn numeric_date(d: NaiveDate) -> String {
 /// "1er mars", "12 mars": for axis ticks less than a year apart.
 pub fn day_month(d: NaiveDate) -> String {
     format!("{} {}", day(d), month_short(d))
+}
+
+/// A period as people name it: « semaine du 23 novembre 2026 » (its Monday), « novembre
+/// 2026 » (a month is never « 1er novembre 2026 », which reads as a day).
+pub fn period(p: Period) -> String {
+    match p.periodicity() {
+        Periodicity::Week => format!("semaine du {}", date(p.start())),
+        Periodicity::Month => format!("{} {}", month(p.start()), p.start().year()),
+    }
+}
+
+/// The time in Paris (Europe/Paris) of a UTC time, which is what the database stores.
+///
+/// France follows the European Union's rule since 1996: UTC+1, and UTC+2 from the last Sunday
+/// of March to the last Sunday of October, changing at 01:00 UTC both times. Written here
+/// rather than taken from a time zone database: it is the only zone Pilote shows, and every
+/// time it stores is recent.
+pub fn paris(utc: NaiveDateTime) -> NaiveDateTime {
+    let year = utc.year();
+    let change = |month| last_sunday(year, month).and_hms_opt(1, 0, 0);
+    let summer = match (change(3), change(10)) {
+        (Some(from), Some(to)) => utc >= from && utc < to,
+        _ => false,
+    };
+    utc + TimeDelta::hours(if summer { 2 } else { 1 })
+}
+
+/// The last Sunday of `month` (March or October: both have 31 days).
+fn last_sunday(year: i32, month: u32) -> NaiveDate {
+    let last = NaiveDate::from_ymd_opt(year, month, 31).unwrap_or_default();
+    last - Days::new(u64::from(last.weekday().num_days_from_sunday()))
+}
+
+/// A stored (UTC) time as a French reader expects it, in Paris time: « 4 décembre 2026 à
+/// 09:15 ». Pages that show such times say they are Paris times.
+pub fn moment(utc: NaiveDateTime) -> String {
+    let at = paris(utc);
+    format!("{} à {}", date(at.date()), at.format("%H:%M"))
 }
 
 fn day(d: NaiveDate) -> String {
@@ -175,6 +215,31 @@ mod tests {
         assert_eq!(date(d(2025, 8, 15)), "15 août 2025");
         assert_eq!(day_month(d(2025, 2, 3)), "3 févr.");
         assert_eq!(month(d(2025, 12, 31)), "décembre");
+    }
+
+    #[test]
+    fn periods_the_french_way() {
+        let week = Period::containing(Periodicity::Week, d(2026, 11, 26));
+        assert_eq!(period(week), "semaine du 23 novembre 2026");
+        let first = Period::containing(Periodicity::Week, d(2026, 6, 3));
+        assert_eq!(period(first), "semaine du 1er juin 2026");
+        let month = Period::containing(Periodicity::Month, d(2026, 11, 26));
+        assert_eq!(period(month), "novembre 2026");
+    }
+
+    #[test]
+    fn times_in_paris() {
+        let at = |y, m, day, h, min| d(y, m, day).and_hms_opt(h, min, 0).expect("valid time");
+        // Winter: UTC+1.
+        assert_eq!(paris(at(2026, 12, 4, 8, 15)), at(2026, 12, 4, 9, 15));
+        assert_eq!(moment(at(2026, 12, 31, 23, 30)), "1er janvier 2027 à 00:30");
+        // Summer time starts on 29 March 2026 at 01:00 UTC (02:00 → 03:00 in Paris).
+        assert_eq!(paris(at(2026, 3, 29, 0, 59)), at(2026, 3, 29, 1, 59));
+        assert_eq!(paris(at(2026, 3, 29, 1, 0)), at(2026, 3, 29, 3, 0));
+        assert_eq!(moment(at(2026, 7, 14, 10, 0)), "14 juillet 2026 à 12:00");
+        // And ends on 25 October 2026 at 01:00 UTC (03:00 → 02:00 in Paris).
+        assert_eq!(paris(at(2026, 10, 25, 0, 59)), at(2026, 10, 25, 2, 59));
+        assert_eq!(paris(at(2026, 10, 25, 1, 0)), at(2026, 10, 25, 2, 0));
     }
 
     #[test]

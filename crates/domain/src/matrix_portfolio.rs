@@ -117,8 +117,8 @@ pub fn sort_matrix_rows<T>(
             (None, None) => Ordering::Equal,
         };
         let by_name = match sort {
-            MatrixSort::Name => directed(name_a.cmp(name_b)),
-            _ => name_a.cmp(name_b),
+            MatrixSort::Name => directed(crate::french_cmp(name_a, name_b)),
+            _ => crate::french_cmp(name_a, name_b),
         };
         by_figure.then(by_name)
     });

@@ -80,8 +80,9 @@ str_enum! {
         OnTrack = "on_track" / "En bonne voie",
         /// Short of the expected value, within the tolerance.
         AtRisk = "at_risk" / "À risque",
-        /// Short of the expected value beyond the tolerance.
-        OffTrack = "off_track" / "En retard",
+        /// Short of the expected value beyond the tolerance. Not « En retard », which the
+        /// pages keep for a team's missing numbers (« Saisie en retard »).
+        OffTrack = "off_track" / "Hors trajectoire",
         /// No measure in the last two periods.
         NoData = "no_data" / "Pas de données",
         /// The target is met.

@@ -253,6 +253,19 @@ impl PhaseHistory {
         self.records.iter().find(|r| r.contains(d)).map(|r| r.phase)
     }
 
+    /// How people read a decision of `kind` taken on `decided_on`: an advance names the phase
+    /// it leads to (« Passage en construction »). A recorded advance is found as the phase
+    /// that ended that day and the next that began then (even for a product advanced the day
+    /// it started); one not applied yet (a draft review) leads on from the phase of the day.
+    pub fn decision_label(&self, kind: DecisionKind, decided_on: NaiveDate) -> String {
+        let recorded = self
+            .records
+            .windows(2)
+            .find(|w| w[0].ended_on == Some(decided_on) && w[1].started_on == decided_on)
+            .map(|w| w[0].phase);
+        kind.label_from(recorded.or_else(|| self.phase_on(decided_on)))
+    }
+
     /// Applies a committee decision: `advance` → next phase only (Conflict from
     /// perennisation); `continue`/`pivot` keep the phase (Transition with closed/opened None);
     /// `stop` ends the product from any phase, the current record ending on `decided_on`.

@@ -78,4 +78,11 @@ impl Product {
         }
         Ok(())
     }
+
+    /// Whether the product's name, slug or pitch holds every word of a search, accents and
+    /// case ignored: the one search of the portfolio page and `GET /api/v1/products?q=`.
+    pub fn matches(&self, search: &[String]) -> bool {
+        let haystack = crate::fold(&format!("{} {} {}", self.name, self.slug, self.pitch));
+        search.iter().all(|w| haystack.contains(w.as_str()))
+    }
 }

@@ -110,6 +110,12 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// French alphabetical order, the order of every list people read: accents and case count
+/// only to break ties (« Démarches » < « Douane » < « Égalité » < « Fiscalité »).
+pub fn french_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fold(a).cmp(&fold(b)).then_with(|| a.cmp(b))
+}
+
 /// The words of a search, folded ([`fold`]): a text matches when it holds every one.
 pub fn search_words(query: &str) -> Vec<String> {
     fold(query).split_whitespace().map(str::to_owned).collect()
@@ -237,6 +243,12 @@ mod tests {
         assert_eq!(fold("Égalité Œuvre Ça"), "egalite oeuvre ca");
         assert!(fold("Démarches") < fold("Douane"));
         assert!(fold("Égalité") < fold("Fiscalité"));
+        let mut names = ["Égalité", "douane", "Fiscalité", "Démarches", "Eau", "Aide"];
+        names.sort_by(|a, b| french_cmp(a, b));
+        assert_eq!(
+            names,
+            ["Aide", "Démarches", "douane", "Eau", "Égalité", "Fiscalité"]
+        );
         assert_eq!(
             search_words("  Démarches  FACILITÉES "),
             ["demarches", "facilitees"]

@@ -128,7 +128,7 @@ fn contracts_and_reviews() {
         [
             "on_track" / "En bonne voie",
             "at_risk" / "À risque",
-            "off_track" / "En retard",
+            "off_track" / "Hors trajectoire",
             "no_data" / "Pas de données",
             "achieved" / "Atteint",
         ]

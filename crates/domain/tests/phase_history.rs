@@ -270,3 +270,30 @@ fn a_step_back_is_refused_unless_it_is_a_named_return() {
     assert_eq!(t.status, ProductStatus::Active(Construction));
     assert_eq!(history.returns().len(), 1);
 }
+
+#[test]
+fn a_decision_names_the_phase_an_advance_leads_to() {
+    let mut h = PhaseHistory::start(Investigation, d("2024-01-15"));
+    // Not applied yet (a draft review): from the phase of the day.
+    assert_eq!(
+        h.decision_label(Advance, d("2024-07-01")),
+        "Passage en construction"
+    );
+    h.apply(&decision(Advance, d("2024-07-01")), d("2024-07-10"))
+        .expect("advance");
+    // Recorded: the phase it led to, not the one after.
+    assert_eq!(
+        h.decision_label(Advance, d("2024-07-01")),
+        "Passage en construction"
+    );
+    assert_eq!(h.decision_label(Continue, d("2024-07-01")), "Poursuite");
+    // A product advanced the day it started.
+    let mut same_day = PhaseHistory::start(Investigation, d("2024-01-15"));
+    same_day
+        .apply(&decision(Advance, d("2024-01-15")), d("2024-01-15"))
+        .expect("advance");
+    assert_eq!(
+        same_day.decision_label(Advance, d("2024-01-15")),
+        "Passage en construction"
+    );
+}

@@ -112,3 +112,14 @@ fn grants_carry_their_role_and_scope() {
     assert!(!member.can_write_product(&iae, &dinum));
     assert!(!Grant::Viewer.can_write_product(&vie_chere, &dinum));
 }
+
+#[test]
+fn one_search_over_name_slug_and_pitch() {
+    let p = product(d("2025-03-01"));
+    let hits = |q: &str| p.matches(&pilote_domain::search_words(q));
+    assert!(hits("VIE CHERE"), "the name, accents and case ignored");
+    assert!(hits("vie.chere"), "the slug");
+    assert!(hits("comparer outre-mer"), "every word, in the pitch");
+    assert!(hits(""), "an empty search finds everything");
+    assert!(!hits("vie douane"), "one word missing");
+}

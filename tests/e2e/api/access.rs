@@ -41,6 +41,21 @@ pub fn run(w: &World) {
         json!({"measures": [{"indicator": "demarches", "period": "2026-11-16", "value": 130}]});
     assert_eq!(w.expect(200, "POST", &m, tok, Some(&weekly))["created"], 1);
     w.expect(200, "GET", &format!("{ind}/demarches/measures"), tok, None);
+    // A token lists its own product's indicators (a script discovers their keys there), not
+    // another product's, and reads no single indicator's settings.
+    let keys = w.expect(200, "GET", &ind, tok, None);
+    assert!(
+        keys["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|i| i["key"] == "demarches"),
+        "{keys}"
+    );
+    w.expect(403, "GET", "/api/v1/products/autre/indicators", tok, None);
+    w.expect(404, "GET", "/api/v1/products/nope/indicators", tok, None);
+    w.expect(401, "GET", &ind, None, None);
+    w.expect(403, "GET", &format!("{ind}/demarches"), tok, None);
     w.expect(403, "GET", "/api/v1/products", tok, None);
     w.expect(403, "POST", &t, tok, Some(&json!({"name": "x"})));
     w.expect(

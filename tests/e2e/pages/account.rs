@@ -6,7 +6,7 @@ use chrono::Utc;
 use pilote_domain::Email;
 use pilote_store::{
     Actor, Database,
-    repo::{contracts, products, reviews, users},
+    repo::{contracts, indicators, products, reviews, users},
 };
 
 use super::{
@@ -107,13 +107,23 @@ fn contract_account_and_sessions_that_end() {
     assert!(text(&product_page).contains(&format!("href=\"{contrat}\"")));
 
     // The review pack, from the contract page's link, with the cookie alone.
-    let marker = format!("href=\"/products/{slug}/reviews/");
+    let marker = format!("href=\"/produits/{slug}/revues/");
     let start_at = html.find(&marker).expect("a link to a review pack") + 6;
     let href = html[start_at..].split('"').next().expect("href").to_owned();
     let pack = call(&server, "GET", &href, &admin, None);
     assert_eq!(pack.status, 200, "{:?}", pack.body);
     assert!(text(&pack).contains("Verdict et décision"));
     assert_eq!(call(&server, "GET", &href, "", None).status, 401);
+    // The pack's first, English address redirects there for good, query string kept.
+    let old = href
+        .replace("/produits/", "/products/")
+        .replace("/revues/", "/reviews/");
+    let moved = call(&server, "GET", &format!("{old}?imprimer=1"), &admin, None);
+    assert_eq!(moved.status, 308);
+    assert_eq!(
+        moved.header("location"),
+        Some(format!("{href}?imprimer=1").as_str())
+    );
     assert_eq!(
         server.get_as(&href, &bearer).status,
         200,
@@ -171,6 +181,32 @@ fn contract_account_and_sessions_that_end() {
         None,
     );
     assert!(text(&tokens_page).contains("Nouveau jeton pour"));
+    // How a script uses a token: the product's indicator keys and `curl` examples.
+    let keys: Vec<String> = {
+        let mut conn = db.get().expect("connection");
+        let id = products::id_of(&mut conn, &pilote_domain::Slug::parse(&slug).expect("slug"))
+            .expect("product");
+        indicators::list(&mut conn, id)
+            .expect("indicators")
+            .into_iter()
+            .map(|(_, i)| i.key.to_string())
+            .collect()
+    };
+    let usage = text(&tokens_page);
+    assert!(
+        usage.contains(&format!("/api/v1/products/{slug}/indicators")),
+        "no curl example listing the indicators"
+    );
+    assert!(
+        usage.contains("curl -X POST"),
+        "no curl example posting a value"
+    );
+    for key in &keys {
+        assert!(
+            usage.contains(&format!("<code>{key}</code>")),
+            "{key} not shown"
+        );
+    }
     let empty = call(
         &server,
         "POST",
@@ -204,6 +240,11 @@ fn contract_account_and_sessions_that_end() {
     assert!(secret.starts_with("pil_"), "{secret}");
     let csv = format!("/api/v1/products/{slug}/measures.csv");
     assert_eq!(server.get_as(&csv, &secret).status, 200);
+    // The example's first command works with the new token, and shows the same keys.
+    let listed = server.get_as(&format!("/api/v1/products/{slug}/indicators"), &secret);
+    assert_eq!(listed.status, 200, "{:?}", listed.body);
+    assert_eq!(listed.body["total"], keys.len());
+    assert!(created_html.contains("Créé le (heure de Paris)"));
     let id = first_token_id(created_html);
     let revoked = call(
         &server,

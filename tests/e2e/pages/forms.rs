@@ -196,7 +196,8 @@ fn forms_write_through_the_api_code_with_csrf_and_roles() {
     let decide = "/produits/balise-script/decisions/nouvelle";
     let decision_form = call(&server, "GET", decide, &admin, None);
     assert_eq!(decision_form.status, 200);
-    assert!(text(&decision_form).contains("Passage à la phase suivante"));
+    // The advance names the phase it leads to.
+    assert!(text(&decision_form).contains(">Passage en construction</option>"));
     let phases = || {
         server
             .get_as("/api/v1/products/balise-script/phases", &token)
@@ -222,6 +223,8 @@ fn forms_write_through_the_api_code_with_csrf_and_roles() {
     assert_eq!(advanced.status, 303, "{:?}", advanced.body);
     assert_eq!(advanced.header("location"), Some("/produits/balise-script"));
     assert_eq!(phases(), before + 1);
+    let product = call(&server, "GET", "/produits/balise-script", &admin, None);
+    assert!(text(&product).contains("Passage en construction"));
     let stopped = send(&format!(
         "csrf={csrf}&kind=stop&decided_on={today}&rationale=Fin"
     ));

@@ -21,6 +21,7 @@ mod account;
 mod browser;
 pub(crate) mod client;
 pub(crate) mod forms;
+mod french;
 mod indicator_form;
 mod product_form;
 mod suspect;

@@ -253,7 +253,7 @@ fn hostile_text_everywhere(backend: Backend) {
     }
     // And in the review pack and the charts, fetched with the token.
     for path in [
-        format!("/products/{SLUG}/reviews/{review_id}"),
+        format!("/produits/{SLUG}/revues/{review_id}"),
         format!("/charts/products/{SLUG}/dashboard.svg"),
         format!("/charts/products/{SLUG}/indicators/visites.svg"),
         "/charts/portfolio/timeline.svg".to_owned(),

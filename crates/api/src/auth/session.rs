@@ -36,6 +36,9 @@ pub struct SessionConfig {
     /// The CSRF HMAC key: SHA-256 of a label and the JWT secret, so that a CSRF token is
     /// never a valid signature of anything else.
     key: [u8; 32],
+    /// The address people reach Pilote at, without a trailing slash (the account page's
+    /// `curl` examples).
+    public_url: String,
 }
 
 impl std::fmt::Debug for SessionConfig {
@@ -58,7 +61,13 @@ impl SessionConfig {
         SessionConfig {
             secure: !dev_loopback,
             key: hasher.finalize().into(),
+            public_url: settings.public_url.trim_end_matches('/').to_owned(),
         }
+    }
+
+    /// The address people reach Pilote at, without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
     }
 
     fn attributes(&self) -> &'static str {

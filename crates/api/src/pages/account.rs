@@ -4,15 +4,15 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
 use askama::Template;
-use chrono::{NaiveDateTime, Utc};
+use chrono::Utc;
 use pilote_charts::french;
 use pilote_domain::{
-    TokenName,
+    Period, TokenName,
     access::{Action, allows},
 };
 use pilote_store::{
     Actor, Database, TokenId,
-    repo::{products, tokens, users},
+    repo::{indicators, products, tokens, users},
 };
 use serde::Deserialize;
 
@@ -64,8 +64,20 @@ struct AccountPage {
     token_name: String,
     /// A token just created: its name and secret, shown this once.
     secret: Option<(String, String)>,
+    /// How a script uses a token of the chosen product.
+    usage: Option<TokenUsage>,
     /// Whether the visitor may invite people (administrators, managers).
     may_invite: bool,
+}
+
+/// What a script needs to use a token: the product's indicator keys and `curl` examples.
+struct TokenUsage {
+    /// Listing the indicators (a token may, for its own product).
+    list: String,
+    /// Posting a value to the first indicator; none without an indicator.
+    post: Option<String>,
+    /// Each indicator's key, label and periodicity.
+    keys: Vec<(String, String, &'static str)>,
 }
 
 /// `?produit=<slug>&fait=<what>`.
@@ -100,15 +112,13 @@ pub struct RevokeForm {
     id: String,
 }
 
-fn moment(at: NaiveDateTime) -> String {
-    format!("{} à {}", french::date(at.date()), at.format("%H:%M"))
-}
-
-/// The page for `user`, with the tokens of `chosen` (or of the first product they may manage).
+/// The page for `user`, with the tokens of `chosen` (or of the first product they may manage);
+/// `base` is Pilote's public address, for the `curl` examples.
 async fn page(
     db: &web::Data<Database>,
     user: &SignedIn,
     chosen: Option<String>,
+    base: &str,
 ) -> Result<AccountPage, ApiError> {
     let grants = user.user.user.grants.clone();
     let today = Utc::now().date_naive();
@@ -130,13 +140,36 @@ async fn page(
             .find(|o| chosen.as_deref() == Some(o.product.slug.as_ref()))
             .or_else(|| manageable.first());
         let tokens = match shown {
-            Some(o) => Some((o.product.slug.to_string(), tokens::list(c, o.id)?)),
+            Some(o) => Some((
+                o.product.slug.to_string(),
+                tokens::list(c, o.id)?,
+                indicators::list(c, o.id)?,
+            )),
             None => None,
         };
         Ok((manageable, tokens))
     })
     .await?;
-    let shown_slug = tokens.as_ref().map(|(slug, _)| slug.clone());
+    let shown_slug = tokens.as_ref().map(|(slug, _, _)| slug.clone());
+    let usage = tokens.as_ref().map(|(slug, _, keys)| TokenUsage {
+        list: format!(
+            "curl -H \"Authorization: Bearer $PILOTE_JETON\" \\\n  {base}/api/v1/products/{slug}/indicators"
+        ),
+        post: keys.first().map(|(_, i)| {
+            format!(
+                "curl -X POST -H \"Authorization: Bearer $PILOTE_JETON\" \\\n  \
+                 -H \"Content-Type: application/json\" \\\n  \
+                 -d '{{\"measures\": [{{\"indicator\": \"{}\", \"period\": \"{}\", \"value\": 42}}]}}' \\\n  \
+                 {base}/api/v1/products/{slug}/measures",
+                i.key,
+                Period::last_complete(i.periodicity, Utc::now().date_naive()).start(),
+            )
+        }),
+        keys: keys
+            .iter()
+            .map(|(_, i)| (i.key.to_string(), i.label.clone(), i.periodicity.label_fr()))
+            .collect(),
+    });
     let chosen = manageable
         .iter()
         .find(|o| Some(o.product.slug.to_string()) == shown_slug)
@@ -157,20 +190,23 @@ async fn page(
             .collect(),
         chosen,
         tokens: tokens
-            .map(|(_, list)| list)
+            .map(|(_, list, _)| list)
             .unwrap_or_default()
             .into_iter()
             .map(|t| TokenLine {
                 id: t.id.0,
                 name: t.name,
                 prefix: t.prefix,
-                created: moment(t.created_at),
-                last_used: t.last_used_at.map_or_else(|| "jamais".to_owned(), moment),
-                revoked: t.revoked_at.map(moment),
+                created: french::moment(t.created_at),
+                last_used: t
+                    .last_used_at
+                    .map_or_else(|| "jamais".to_owned(), french::moment),
+                revoked: t.revoked_at.map(french::moment),
             })
             .collect(),
         token_name: String::new(),
         secret: None,
+        usage,
         may_invite: crate::service::invitations::may_invite(&user.user.user).is_ok(),
     })
 }
@@ -180,10 +216,11 @@ async fn page(
 pub async fn show(
     user: SignedIn,
     db: web::Data<Database>,
+    config: web::Data<SessionConfig>,
     query: web::Query<AccountQuery>,
 ) -> PageResult {
     let AccountQuery { produit, fait } = query.into_inner();
-    let mut page = page(&db, &user, produit).await?;
+    let mut page = page(&db, &user, produit, config.public_url()).await?;
     page.notice = match fait.as_deref() {
         Some("mot-de-passe") => {
             Some("Votre mot de passe a été modifié. Vos autres sessions ont été fermées.")
@@ -240,7 +277,7 @@ pub async fn change_password(
         }
     }
     if !errors.is_empty() {
-        let mut page = page(&db, &user, None).await?;
+        let mut page = page(&db, &user, None, config.public_url()).await?;
         page.errors = errors;
         return Ok(form_page(&page, &page.errors));
     }
@@ -272,6 +309,7 @@ pub async fn change_password(
 pub async fn create_token(
     CsrfForm { user, fields: form }: CsrfForm<TokenForm>,
     db: web::Data<Database>,
+    config: web::Data<SessionConfig>,
 ) -> PageResult {
     let scope = user.product(&db, &form.produit, Need::Contribute).await?;
     let slug = Some(scope.slug.to_string());
@@ -282,7 +320,7 @@ pub async fn create_token(
         } else {
             format!("Le nom compte au plus {} caractères.", TokenName::MAX_LEN)
         };
-        let mut page = page(&db, &user, slug).await?;
+        let mut page = page(&db, &user, slug, config.public_url()).await?;
         page.errors.add("nom", "Nom du jeton", message);
         page.token_name = form.nom;
         return Ok(form_page(&page, &page.errors));
@@ -290,7 +328,7 @@ pub async fn create_token(
     let (name, actor, product) = (name.to_string(), Actor::User(user.user.user.id), scope.id);
     let stored = name.clone();
     let (_, secret) = db::write(&db, move |c| tokens::create(c, product, &stored, actor)).await?;
-    let mut page = page(&db, &user, slug).await?;
+    let mut page = page(&db, &user, slug, config.public_url()).await?;
     page.secret = Some((name, secret));
     let mut response = form_page(&page, &page.errors);
     // The secret is in this page only: not for any cache, not even the browser's.

@@ -10,7 +10,7 @@ use pilote_charts::french;
 use pilote_domain::{ContractStatus, Slug, access::Action};
 use pilote_store::{
     Database, StoreError,
-    repo::{contract_status, products, reviews},
+    repo::{contract_status, phases, products, reviews},
 };
 
 use super::{
@@ -24,7 +24,7 @@ use crate::{
     db,
     error::ApiError,
     service::review_pack::{
-        CommitmentRow, MilestoneRow, ObjectiveRow, commitment_row, euros, milestone_row,
+        self, CommitmentRow, MilestoneRow, ObjectiveRow, commitment_row, euros, milestone_row,
         objective_row, signed_percent, verdict_class,
     },
 };
@@ -34,7 +34,7 @@ struct ReviewLine {
     on: String,
     verdict: &'static str,
     verdict_class: &'static str,
-    decision: &'static str,
+    decision: String,
     signed: bool,
     href: String,
 }
@@ -124,7 +124,7 @@ pub async fn contract_page(
     let result = async {
         let slug = Slug::parse(&path).map_err(|_| ApiError::NotFound("product"))?;
         let today = Utc::now().date_naive();
-        let (product, status, records, suspects) = db::read(&db, move |c| {
+        let (product, status, records, suspects, history) = db::read(&db, move |c| {
             let (id, product) = products::find(c, &slug)?;
             let suspects: Vec<SuspectFlag> =
                 latest_suspects(c, id)?.into_iter().flatten().collect();
@@ -133,7 +133,8 @@ pub async fn contract_page(
                 Err(StoreError::NotFound { .. }) => None,
                 Err(e) => return Err(e),
             };
-            Ok((product, status, reviews::list(c, id)?, suspects))
+            let history = phases::history(c, id)?;
+            Ok((product, status, reviews::list(c, id)?, suspects, history))
         })
         .await?;
         let slug = product.slug.to_string();
@@ -147,9 +148,9 @@ pub async fn contract_page(
                     on: french::date(r.review.reviewed_on),
                     verdict: r.review.verdict.label_fr(),
                     verdict_class: verdict_class(r.review.verdict),
-                    decision: r.review.decision.kind.label_fr(),
+                    decision: history.decision_label(r.review.decision.kind, r.review.reviewed_on),
                     signed: r.signed_at.is_some(),
-                    href: format!("/products/{slug}/reviews/{}", r.id.0),
+                    href: review_pack::href(&slug, r.id),
                 })
                 .collect(),
             slug,

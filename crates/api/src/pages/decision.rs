@@ -58,7 +58,9 @@ async fn page(
         Ok((products::find(c, &slug)?.1.name, phases::history(c, id)?))
     })
     .await?;
-    let kinds = DecisionKind::ALL.map(|k| (k.as_str(), k.label_fr()));
+    // « Passage en construction »: the form names the phase an advance leads to.
+    let current = history.status().phase();
+    let kinds = DecisionKind::ALL.map(|k| (k.as_str(), k.label_from(current)));
     let (kinds, phase) = (Choice::list(kinds, &form.kind), history.status().label_fr());
     let page = DecisionPage {
         nav,

@@ -11,7 +11,7 @@ use crate::error::ApiError;
 pub enum Subject {
     /// Any page.
     Page,
-    /// A review pack (`/products/{slug}/reviews/{id}`), often opened from a link in a mail.
+    /// A review pack (`/produits/{slug}/revues/{id}`), often opened from a link in a mail.
     ReviewPack,
 }
 

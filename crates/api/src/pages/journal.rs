@@ -104,7 +104,7 @@ pub async fn journal(
         .into_iter()
         .take(SHOWN)
         .map(|e| Line {
-            at: format!("{} à {}", french::date(e.at.date()), e.at.format("%H:%M")),
+            at: french::moment(e.at),
             who: who(&e.actor, &names),
             what: what(&e.action),
             before: e.before,

@@ -93,17 +93,6 @@ fn periods(semaine: Option<&str>, mois: Option<&str>, today: NaiveDate) -> (Peri
     (week, month)
 }
 
-fn period_label(period: Period) -> String {
-    match period.periodicity() {
-        Periodicity::Week => format!("semaine du {}", french::date(period.start())),
-        Periodicity::Month => format!(
-            "{} {}",
-            french::month(period.start()),
-            period.start().format("%Y")
-        ),
-    }
-}
-
 /// The product's name and, per indicator, its period and what is stored for it.
 type Known = (
     String,
@@ -190,7 +179,7 @@ async fn page(
                     .iter()
                     .find(|w| w.id == format!("valeur-{key}"))
                     .map(|w| w.message.clone()),
-                period: period_label(period),
+                period: french::period(period),
                 label: indicator.label,
                 unit: indicator.unit,
                 key,

@@ -152,7 +152,7 @@ async fn preview(
             PreviewRow {
                 line,
                 indicator: label,
-                period: french::date(input.period.start()),
+                period: french::period(input.period),
                 value,
                 change: change.label_fr(),
                 old: match (change, current) {

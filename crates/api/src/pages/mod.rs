@@ -133,6 +133,7 @@ pub fn configure(
             .service(measures_csv::confirm)
             .service(suspect::clear)
             .service(review_pack::page)
+            .service(review_pack::old_address)
             .service(decision::show)
             .service(decision::create)
             .service(account::show)

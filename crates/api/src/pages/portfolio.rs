@@ -142,24 +142,14 @@ async fn build(
     };
     let overdue: Vec<Row> = g.overdue.iter().map(|(o, _)| row(o)).collect();
     let late: Vec<Row> = g.late.iter().map(|o| row(o)).collect();
-    // The API's search (every word, in the name, slug or pitch, case and accents ignored),
-    // in French alphabetical order: « Démarches » before « Douane », « Égalité » among the e's.
+    // The API's very search (`Product::matches`), in the store's French alphabetical order:
+    // « Démarches » before « Douane », « Égalité » among the e's.
     let words = pilote_domain::search_words(&q);
-    let mut found: Vec<&ProductOverview> = overviews
+    let found: Vec<&ProductOverview> = overviews
         .iter()
         .filter(|o| phase.as_deref().is_none_or(|p| o.status.as_str() == p))
-        .filter(|o| {
-            let p = &o.product;
-            let haystack = pilote_domain::fold(&format!("{} {} {}", p.name, p.slug, p.pitch));
-            words.iter().all(|w| haystack.contains(w.as_str()))
-        })
+        .filter(|o| o.product.matches(&words))
         .collect();
-    found.sort_by_cached_key(|o| {
-        (
-            pilote_domain::fold(&o.product.name),
-            o.product.slug.to_string(),
-        )
-    });
     let rows: Vec<Row> = found.into_iter().map(row).collect();
     let phases_block = ChartBlock {
         alt: format!(

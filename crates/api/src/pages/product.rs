@@ -24,7 +24,7 @@ use crate::{
     auth::session::{MaybePageUser, SessionConfig},
     db,
     error::ApiError,
-    service::chart_data,
+    service::{chart_data, review_pack},
 };
 
 /// One indicator's latest value.
@@ -67,7 +67,7 @@ struct CatalogueRow {
 /// One committee decision.
 struct DecisionRow {
     on: String,
-    kind: &'static str,
+    kind: String,
     rationale: String,
 }
 
@@ -224,7 +224,7 @@ fn indicators(
                         }
                     },
                 ),
-                period: latest.map_or_else(String::new, |(period, _)| french::date(period.start())),
+                period: latest.map_or_else(String::new, |(period, _)| french::period(period)),
                 status: p.status.map_or("Sans objectif", ObjectiveStatus::label_fr),
                 suspect,
             }
@@ -328,7 +328,9 @@ pub async fn product_page(
                 .iter()
                 .map(|d| DecisionRow {
                     on: french::date(d.decision.decided_on),
-                    kind: d.decision.kind.label_fr(),
+                    kind: l
+                        .history
+                        .decision_label(d.decision.kind, d.decision.decided_on),
                     rationale: d.decision.rationale.as_ref().to_owned(),
                 })
                 .collect(),
@@ -340,7 +342,7 @@ pub async fn product_page(
                     on: french::date(r.review.reviewed_on),
                     verdict: r.review.verdict.label_fr(),
                     signed: r.signed_at.is_some(),
-                    href: format!("/products/{slug}/reviews/{}", r.id.0),
+                    href: review_pack::href(&slug, r.id),
                 })
                 .collect(),
             indicators: rows,
@@ -366,7 +368,7 @@ fn contract_row(status: &ContractStatus) -> ContractRow {
     };
     ContractRow {
         objectives: format!(
-            "{} objectif(s) : {} en bonne voie ou atteint(s), {} à risque, {} en retard, {} sans \
+            "{} objectif(s) : {} en bonne voie ou atteint(s), {} à risque, {} hors trajectoire, {} sans \
              donnée",
             status.objectives.len(),
             count(ObjectiveStatus::OnTrack) + count(ObjectiveStatus::Achieved),

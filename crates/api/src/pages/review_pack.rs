@@ -1,5 +1,7 @@
-//! `GET /products/{slug}/reviews/{id}`: the review pack as a French HTML page to print. A web
-//! page, not part of `/api/v1`, so it is deliberately left out of the OpenAPI document.
+//! `GET /produits/{slug}/revues/{id}`: the review pack as a French HTML page to print, among
+//! the product's other French pages; its first address, `/products/{slug}/reviews/{id}`, still
+//! found in mails and bookmarks, redirects there (308). A web page, not part of `/api/v1`, so
+//! it is deliberately left out of the OpenAPI document.
 //! Errors come as a French HTML page too, or as the JSON envelope to a client that asks for
 //! `application/json`.
 
@@ -21,9 +23,23 @@ use crate::{
     service::{review_pack, scope},
 };
 
+/// The pack's first, English address: a permanent redirect (308, which keeps the method and
+/// its headers) to the French one, query string included.
+#[get("/products/{slug}/reviews/{id}")]
+pub async fn old_address(req: HttpRequest, path: web::Path<(String, i64)>) -> HttpResponse {
+    let (slug, id) = path.into_inner();
+    let mut to = review_pack::href(&slug, ReviewId(id));
+    if !req.query_string().is_empty() {
+        to = format!("{to}?{}", req.query_string());
+    }
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, to))
+        .finish()
+}
+
 /// The pack of one review: any signed-in person may read it, like the review's JSON, with a
 /// Bearer token or the pages' session cookie.
-#[get("/products/{slug}/reviews/{id}")]
+#[get("/produits/{slug}/revues/{id}")]
 pub async fn page(req: HttpRequest, path: web::Path<(String, i64)>) -> HttpResponse {
     let (slug, id) = path.into_inner();
     match pack(&req, &slug, ReviewId(id)).await {

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use chrono::Utc;
 use pilote_charts::{Dashboard, Format, french};
-use pilote_domain::{CertificationLevel, Efficiency, IndicatorCell, Matrix, Product, Slug};
+use pilote_domain::{CertificationLevel, Efficiency, IndicatorCell, Matrix, Period, Product, Slug};
 use pilote_store::{
     Database,
     repo::{incubators, matrix, matrix_certification, matrix_publication, phases, products},
@@ -88,9 +88,9 @@ fn row(cell: &IndicatorCell) -> StatsRow {
             || "—".to_owned(),
             |l| with_unit(l.value, &cell.indicator.unit),
         ),
-        period: cell
-            .latest
-            .map_or_else(String::new, |l| french::date(l.period)),
+        period: cell.latest.map_or_else(String::new, |l| {
+            french::period(Period::containing(cell.indicator.periodicity, l.period))
+        }),
         evolution: evolution(cell.evolution_pct),
         status: cell
             .objective

@@ -8,7 +8,6 @@ use pilote_store::{Database, repo::indicators};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::product_rows;
 use crate::{
     access,
     auth::Principal,
@@ -60,7 +59,8 @@ impl From<Indicator> for IndicatorItem {
     }
 }
 
-/// A product's indicators, north star first.
+/// A product's indicators, north star first: any person with a role, or the product's own API
+/// token (a script discovers there the keys it posts measures to).
 #[utoipa::path(
     operation_id = "indicators_list",
     tag = "indicators",
@@ -71,7 +71,8 @@ impl From<Indicator> for IndicatorItem {
     ),
     responses(
         (status = 200, description = "A page of indicators", body = List<IndicatorItem>),
-        Unauthorized, PersonsOnly, UnknownProduct, InvalidPaging, DatabaseDown,
+        (status = 403, description = "Another product's token, or no role", body = ErrorEnvelope),
+        Unauthorized, UnknownProduct, InvalidPaging, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/indicators")]
@@ -81,7 +82,15 @@ pub async fn list(
     path: web::Path<String>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<List<IndicatorItem>>, ApiError> {
-    let (all, page) = product_rows(&principal, &db, &path, page, indicators::list).await?;
+    // A person without a role is refused before the product is looked up, as on every list
+    // of a product's rows; a token is compared with the product it names.
+    if let Principal::User(user) = &principal {
+        access::require(user, Action::Read)?;
+    }
+    let page = page.into_inner().page()?;
+    let scope = scope_of(&db, &path).await?;
+    access::measures_reader(&principal, &scope)?;
+    let all = db::read(&db, move |c| indicators::list(c, scope.id)).await?;
     let items = all.into_iter().map(|(_, i)| i.into()).collect();
     Ok(web::Json(List::paginate(items, page)))
 }

@@ -1,6 +1,6 @@
 //! The review pack: a signed (or draft) contract review as a printable French HTML page, with
 //! the frozen snapshot's tables and the product's charts inlined as SVG. Built here once, for
-//! the web page (`GET /products/{slug}/reviews/{id}`) and for `pilote review-pack` alike.
+//! the web page (`GET /produits/{slug}/revues/{id}`) and for `pilote review-pack` alike.
 
 use askama::Template;
 use chrono::NaiveDate;
@@ -8,7 +8,7 @@ use pilote_charts::{Dashboard, Format, Size, french};
 use pilote_domain::{ObjectiveStatus, ProductStatus, ReviewSnapshot, Slug, Verdict};
 use pilote_store::{
     DbConnection, ReviewId, StoreError, StoreResult,
-    repo::{contracts, incubators, phases, products, reviews},
+    repo::{contracts, incubators, phases, products, reviews, users},
     transaction,
 };
 
@@ -57,6 +57,10 @@ pub struct ChartBlock {
     svg: String,
 }
 
+/// The width the pack's charts are drawn at: an A4 page's printable width (180 mm at 96 px an
+/// inch), so that on paper they print at their own size, their text at 10 px or more.
+const CHART_WIDTH: u32 = 680;
+
 /// The page: every value already formatted in French; askama escapes them all on output
 /// except the charts' SVG (see the template).
 #[derive(Template)]
@@ -67,10 +71,12 @@ pub struct ReviewPack {
     phase: &'static str,
     reviewed_on: String,
     signed: bool,
+    /// Who signed, and when (Paris time): « Camille Martin, le 4 décembre 2026 à 10:15 ».
+    signature: Option<String>,
     reviewers: Vec<String>,
     verdict: &'static str,
     verdict_class: &'static str,
-    decision: &'static str,
+    decision: String,
     rationale: String,
     notes: Vec<String>,
     objectives: Vec<ObjectiveRow>,
@@ -90,11 +96,20 @@ pub struct PackData {
     product: String,
     incubator: String,
     phase: &'static str,
+    /// The decision, an advance naming the phase it leads to.
+    decision: String,
+    /// The name of the person who signed, when signed.
+    signer: Option<String>,
     record: reviews::ReviewRecord,
     snapshot: ReviewSnapshot,
     dashboard: Dashboard,
     /// The next review after this one, once signed.
     next_review: Option<NaiveDate>,
+}
+
+/// The pack's address among the product's French pages.
+pub fn href(slug: &str, id: ReviewId) -> String {
+    format!("/produits/{slug}/revues/{}", id.0)
 }
 
 /// Builds the pack of review `id` of the product `slug`: [`load`] in a read transaction,
@@ -120,7 +135,13 @@ pub fn load(conn: &mut DbConnection, slug: &Slug, id: ReviewId) -> StoreResult<P
         })?;
     let at = record.review.reviewed_on;
     let incubator = incubators::find(conn, &product.incubator)?.1.name;
-    let phase_then = phases::history(conn, product_id)?.phase_on(at);
+    let history = phases::history(conn, product_id)?;
+    let phase_then = history.phase_on(at);
+    let decision = history.decision_label(snapshot.decision.kind, at);
+    let signer = match record.signed_by {
+        Some(user) => Some(users::get(conn, user)?.name),
+        None => None,
+    };
     let phase = match phase_then {
         Some(p) => p.label_fr(),
         None => ProductStatus::Stopped.label_fr(),
@@ -147,6 +168,8 @@ pub fn load(conn: &mut DbConnection, slug: &Slug, id: ReviewId) -> StoreResult<P
         product: product.name,
         incubator,
         phase,
+        decision,
+        signer,
         record,
         snapshot,
         dashboard,
@@ -160,6 +183,8 @@ pub fn render(data: PackData) -> Result<String, ApiError> {
         product,
         incubator,
         phase,
+        decision,
+        signer,
         record,
         snapshot,
         dashboard,
@@ -173,10 +198,14 @@ pub fn render(data: PackData) -> Result<String, ApiError> {
         phase,
         reviewed_on: french::date(at),
         signed: record.signed_at.is_some(),
+        signature: record.signed_at.map(|at| match signer {
+            Some(name) => format!("{name}, le {}", french::moment(at)),
+            None => format!("le {}", french::moment(at)),
+        }),
         reviewers: record.review.reviewers.clone(),
         verdict: snapshot.verdict.label_fr(),
         verdict_class: verdict_class(snapshot.verdict),
-        decision: snapshot.decision.kind.label_fr(),
+        decision,
         rationale: snapshot.decision.rationale.as_ref().to_owned(),
         notes: record
             .review
@@ -209,7 +238,7 @@ fn charts(dashboard: Dashboard) -> Result<Vec<ChartBlock>, ApiError> {
         title: "Tableau de bord des indicateurs".to_owned(),
         svg: svg(pilote_charts::dashboard_chart(
             &dashboard,
-            size(1000, 640)?,
+            size(CHART_WIDTH, 520)?,
             Format::Svg,
         ))?,
     }];
@@ -221,7 +250,7 @@ fn charts(dashboard: Dashboard) -> Result<Vec<ChartBlock>, ApiError> {
             title: format!("Objectif : {}", panel.chart.title),
             svg: svg(pilote_charts::indicator_chart(
                 &panel.chart,
-                size(1000, 420)?,
+                size(CHART_WIDTH, 320)?,
                 Format::Svg,
             ))?,
         });
@@ -291,7 +320,7 @@ pub(crate) fn objective_row(o: &pilote_domain::ObjectiveLine) -> ObjectiveRow {
         expected: value(o.expected),
         latest: o.latest.map_or_else(
             || "—".to_owned(),
-            |l| format!("{} ({})", value(l.value), french::date(l.period)),
+            |l| format!("{} ({})", value(l.value), l.period_label()),
         ),
         status: o.status.label_fr(),
         class: match o.status {

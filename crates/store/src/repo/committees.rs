@@ -83,7 +83,11 @@ pub fn due(
             });
         }
     }
-    due.sort_by(|a, b| (a.due_on, &a.name).cmp(&(b.due_on, &b.name)));
+    due.sort_by(|a, b| {
+        a.due_on
+            .cmp(&b.due_on)
+            .then_with(|| pilote_domain::french_cmp(&a.name, &b.name))
+    });
     Ok(due)
 }
 

@@ -160,6 +160,17 @@ fn suspect_values(
             measures::value,
         ))
         .load(conn)?;
+    // In the order of `running` (French alphabetical), then by indicator label and period.
+    let rank: HashMap<ProductId, usize> =
+        running.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
+    let mut rows = rows;
+    rows.sort_by(|a, b| {
+        let place = |id: i64| rank.get(&ProductId(id)).copied().unwrap_or(usize::MAX);
+        place(a.0)
+            .cmp(&place(b.0))
+            .then_with(|| pilote_domain::french_cmp(&a.1, &b.1))
+            .then(a.2.cmp(&b.2))
+    });
     Ok(rows
         .into_iter()
         .filter_map(|(product, indicator, period, value)| {

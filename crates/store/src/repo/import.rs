@@ -92,6 +92,15 @@ impl ImportChanges {
     }
 }
 
+/// The event of a phase the catalogue began again (`pilote_domain::PhaseRepeat`): like a
+/// committee's, it is a `continue` decision of its day.
+pub const PHASE_REPEAT_EVENT: &str = "phase_repeat";
+
+/// The events that are a `continue` decision.
+fn is_decision(event: &str) -> bool {
+    event == "committee" || event == PHASE_REPEAT_EVENT
+}
+
 /// The rationale of a committee decision whose event has no comment.
 pub const COMMITTEE_DEFAULT_RATIONALE: &str = "Comité";
 
@@ -465,29 +474,41 @@ fn sync_events(
         out.events.removed += 1;
     }
     for event in &to_add {
-        let decision_id = if event.name == "committee" {
+        if insert_event(conn, product, event)? {
             out.decisions.imported += 1;
-            Some(insert_committee_decision(conn, product, event)?)
-        } else {
-            None
-        };
-        diesel::insert_into(product_events::table)
-            .values((
-                product_events::product_id.eq(product.0),
-                product_events::name.eq(&event.name),
-                product_events::happened_on.eq(event.happened_on),
-                product_events::comment.eq(&event.comment),
-                product_events::decision_id.eq(decision_id),
-            ))
-            .execute(conn)?;
+        }
         out.events.imported += 1;
     }
     Ok(!to_add.is_empty() || !to_remove.is_empty())
 }
 
+/// Stores an event of the catalogue, with its `continue` decision when it is one (a
+/// committee's, a phase begun again); whether it made a decision.
+pub(crate) fn insert_event(
+    conn: &mut DbConnection,
+    product: ProductId,
+    event: &EventInput,
+) -> StoreResult<bool> {
+    let decision_id = if is_decision(&event.name) {
+        Some(insert_committee_decision(conn, product, event)?)
+    } else {
+        None
+    };
+    diesel::insert_into(product_events::table)
+        .values((
+            product_events::product_id.eq(product.0),
+            product_events::name.eq(&event.name),
+            product_events::happened_on.eq(event.happened_on),
+            product_events::comment.eq(&event.comment),
+            product_events::decision_id.eq(decision_id),
+        ))
+        .execute(conn)?;
+    Ok(decision_id.is_some())
+}
+
 /// A committee's event is a `continue` decision: it kept the product in its phase (phase
 /// changes come from the phase list itself, never from events).
-pub(crate) fn insert_committee_decision(
+fn insert_committee_decision(
     conn: &mut DbConnection,
     product: ProductId,
     event: &EventInput,

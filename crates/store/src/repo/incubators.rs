@@ -88,13 +88,15 @@ pub fn get(conn: &mut DbConnection, id: IncubatorId) -> StoreResult<Incubator> {
     Ok(row.into_domain()?.1)
 }
 
-/// Every incubator, by name.
+/// Every incubator, in French alphabetical order of their names.
 pub fn list(conn: &mut DbConnection) -> StoreResult<Vec<(IncubatorId, Incubator)>> {
-    incubators::table
-        .order((incubators::name, incubators::id))
+    let mut all = incubators::table
+        .order(incubators::id)
         .select(IncubatorRow::as_select())
         .load(conn)?
         .into_iter()
         .map(IncubatorRow::into_domain)
-        .collect()
+        .collect::<StoreResult<Vec<_>>>()?;
+    all.sort_by(|(_, a), (_, b)| pilote_domain::french_cmp(&a.name, &b.name));
+    Ok(all)
 }

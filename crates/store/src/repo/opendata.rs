@@ -27,9 +27,11 @@ pub struct OpenMeasure {
     pub value: f64,
 }
 
-/// Every value of the published products, by product, indicator and period.
+/// Every value of the published products, by product (French alphabetical order of their
+/// names, then slug), indicator and period: the same bytes from either backend, whose
+/// collations differ.
 pub fn published_measures(conn: &mut DbConnection) -> StoreResult<Vec<OpenMeasure>> {
-    Ok(measures::table
+    let mut rows: Vec<OpenMeasure> = measures::table
         .inner_join(indicators::table.inner_join(products::table.inner_join(incubators::table)))
         .filter(products::published.eq(true))
         .order((products::slug, indicators::key, measures::period))
@@ -46,5 +48,12 @@ pub fn published_measures(conn: &mut DbConnection) -> StoreResult<Vec<OpenMeasur
             measures::period,
             measures::value,
         ))
-        .load(conn)?)
+        .load(conn)?;
+    rows.sort_by(|a, b| {
+        pilote_domain::french_cmp(&a.product_name, &b.product_name)
+            .then_with(|| a.product.cmp(&b.product))
+            .then_with(|| a.indicator.cmp(&b.indicator))
+            .then(a.period.cmp(&b.period))
+    });
+    Ok(rows)
 }

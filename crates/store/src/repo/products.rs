@@ -196,18 +196,13 @@ pub fn list(
     let matching = all
         .into_iter()
         .filter(|o| filter.status.is_none_or(|s| o.status == s))
-        .filter(|o| {
-            let haystack = pilote_domain::fold(&format!(
-                "{} {} {}",
-                o.product.name, o.product.slug, o.product.pitch
-            ));
-            words.iter().all(|w| haystack.contains(w.as_str()))
-        })
+        .filter(|o| o.product.matches(&words))
         .collect();
     Ok(page.slice(matching))
 }
 
-/// Every product (of one incubator, if given) with its state at `today`, by name.
+/// Every product (of one incubator, if given) with its state at `today`, in French
+/// alphabetical order of their names (`pilote_domain::french_cmp`).
 ///
 /// Loads the products and their phase records in two queries; lists are computed from them.
 pub fn overviews(
@@ -302,6 +297,11 @@ fn load_overviews(
             product,
         });
     }
+    // French alphabetical order, which no database collation gives alike on SQLite and
+    // PostgreSQL: « Égalité » among the e's, not after « Zéro ».
+    result.sort_by(|a, b| {
+        pilote_domain::french_cmp(&a.product.name, &b.product.name).then(a.id.0.cmp(&b.id.0))
+    });
     Ok(result)
 }
 

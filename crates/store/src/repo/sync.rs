@@ -18,12 +18,12 @@ use crate::{
         audit,
         import::{
             Changes, EventInput, ImportChanges, IncubatorInput, ProductInput, find_product,
-            insert_committee_decision, load_events, set_mode, sync_catalogue, upsert_incubator,
-            upsert_product, write_history,
+            insert_event, load_events, set_mode, sync_catalogue, upsert_incubator, upsert_product,
+            write_history,
         },
         phases, products,
     },
-    schema::{product_catalogue as cat, product_events, products as prod},
+    schema::{product_catalogue as cat, products as prod},
 };
 
 /// One phase record as last synced.
@@ -365,20 +365,7 @@ fn add_events(
             stored.swap_remove(i);
             continue;
         }
-        let decision_id = if event.name == "committee" {
-            Some(insert_committee_decision(conn, product, event)?)
-        } else {
-            None
-        };
-        diesel::insert_into(product_events::table)
-            .values((
-                product_events::product_id.eq(product.0),
-                product_events::name.eq(&event.name),
-                product_events::happened_on.eq(event.happened_on),
-                product_events::comment.eq(&event.comment),
-                product_events::decision_id.eq(decision_id),
-            ))
-            .execute(conn)?;
+        insert_event(conn, product, event)?;
         added += 1;
     }
     Ok(added)
