@@ -10,6 +10,7 @@
 //   --product S    PILOTE_PRODUCT    that product's slug (with indicators and a contract)
 //   --public S     PILOTE_PUBLIC     the slug of a published product (public stats page)
 //   --chromium X   PILOTE_CHROMIUM   the browser (default /usr/bin/chromium)
+//   --invitation U PILOTE_INVITATION an unused invitation link (its page passes axe too)
 //
 // The suite: log in, post this week's numbers through the form and see the product's chart
 // change, preview a CSV import, record a committee decision, save the contract form, see a
@@ -47,6 +48,7 @@ function options(argv) {
     product: process.env.PILOTE_PRODUCT,
     public: process.env.PILOTE_PUBLIC,
     chromium: process.env.PILOTE_CHROMIUM || '/usr/bin/chromium',
+    invitation: process.env.PILOTE_INVITATION,
     screenshots: null,
     base: null,
   };
@@ -215,12 +217,16 @@ async function suite(browser, opts) {
     ['incubateurs', `${opts.base}/admin/incubateurs`, 200],
     ['portefeuille trié', `${opts.base}/?tri=depuis&ordre=desc`, 200],
     ['compte', `${opts.base}/compte`, 200],
+    ['inviter', `${opts.base}/invitations/nouvelle`, 200],
+    ['mot de passe oublié', `${opts.base}/mot-de-passe-oublie`, 200],
+    ['lien inutilisable', `${opts.base}/mot-de-passe/${'0'.repeat(64)}`, 410],
     ['accessibilité', `${opts.base}/accessibilite`, 200],
     ['mentions légales', `${opts.base}/mentions-legales`, 200],
     ['données personnelles', `${opts.base}/donnees-personnelles`, 200],
     ['404', `${opts.base}/nulle-part`, 404],
   ];
   if (opts.public) pages.push(['statistiques', `${opts.base}/produits/${opts.public}/stats`, 200]);
+  if (opts.invitation) pages.push(['invitation', opts.invitation, 200]);
 
   await check('the login page passes axe and fits 320 px and 1920 px', async () => {
     await visit(page, `${opts.base}/connexion`);

@@ -65,7 +65,7 @@ pub fn run(settings: &Settings, command: UserCommand) -> anyhow::Result<()> {
     let db = args.database.open(settings)?;
     let mut conn = db.get()?;
     transaction::write(&mut conn, |c| {
-        let id = users::insert(c, &email, &args.name, &hash, Actor::System)?;
+        let id = users::insert(c, &email, &args.name, Some(&hash), Actor::System)?;
         users::grant(c, id, &grant, Actor::System)
     })
     .with_context(|| format!("impossible de créer {email}"))?;

@@ -86,7 +86,7 @@ pub fn provision(
                     users::set_password(c, user.id, hash, Actor::System)?;
                 }
                 Err(StoreError::NotFound { .. }) => {
-                    let id = users::insert(c, email, name, hash, Actor::System)?;
+                    let id = users::insert(c, email, name, Some(hash), Actor::System)?;
                     users::grant(c, id, grant, Actor::System)?;
                 }
                 Err(e) => return Err(e),

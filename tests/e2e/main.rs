@@ -21,6 +21,7 @@ mod impact;
 mod import;
 mod import_awkward;
 mod legal_pages;
+mod mail;
 mod matrix;
 mod measures_files;
 mod migrate_db;

@@ -205,7 +205,12 @@ impl Browser {
 /// Starts a flow at Pilote and follows the provider until it sends the browser back: the
 /// callback URL, not yet visited. Checks the authorization request on the way.
 fn to_callback(browser: &mut Browser, server: &Server) -> String {
-    let start = browser.get(&format!("{}/connexion/proconnect", server.base));
+    to_callback_from(browser, server, "/connexion/proconnect")
+}
+
+/// Like [`to_callback`], from `start` (the start with an invitation, for instance).
+fn to_callback_from(browser: &mut Browser, server: &Server, start: &str) -> String {
+    let start = browser.get(&format!("{}{start}", server.base));
     assert_eq!(start.status, 303, "{}", start.body);
     let flow = start
         .set_cookies
@@ -543,4 +548,83 @@ fn without_an_issuer_proconnect_is_not_offered() {
             .status,
         404
     );
+}
+
+#[test]
+fn an_invitation_links_the_proconnect_identity_that_accepts_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let client = register("ES256");
+    let server = pilote(dir.path(), &client, &[], &[]);
+    let url = format!("sqlite://{}", dir.path().join("proconnect.db").display());
+    let admin = [
+        "--email",
+        "admin@beta.gouv.fr",
+        "--name",
+        "Admin",
+        "--role",
+        "admin",
+    ];
+    let out = add_user(dir.path(), &url, &admin, PASSWORD);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = server.login("admin@beta.gouv.fr", PASSWORD);
+    let body = serde_json::json!({"email": "invitee@beta.gouv.fr", "name": "Invitée Agente",
+                                  "role": "viewer"});
+    let reply = server.json_as("POST", "/api/v1/invitations", Some(&token), &body);
+    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    let link = reply.body["link"].as_str().expect("no SMTP: the link");
+    let path = &link[link.find("/invitation/").expect("path")..];
+    let secret = &path["/invitation/".len()..];
+
+    // The invitation's page offers ProConnect, carrying the invitation.
+    let mut browser = Browser::default();
+    let page = browser.get(&format!("{}{path}", server.base));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let start = format!("/connexion/proconnect?invitation={secret}");
+    assert!(page.body.contains(&start), "{}", page.body);
+
+    // The agent's address at ProConnect is not the invited one: the invitation links them.
+    scenario(
+        &client.0,
+        "sub-invitee",
+        "autre.adresse@agents.gouv.fr",
+        false,
+    );
+    let callback = to_callback_from(&mut browser, &server, &start);
+    let signed = browser.get(&callback);
+    assert_eq!(signed.status, 200, "{}", signed.body);
+    assert!(signed.body.contains("Invitée Agente"), "{}", signed.body);
+    let home = browser.get(&format!("{}/", server.base));
+    assert_eq!(home.status, 200);
+
+    // Used: its page refuses it, and so does another ProConnect sign-in carrying it.
+    let again = Browser::default().get(&format!("{}{path}", server.base));
+    assert_eq!(again.status, 410, "{}", again.body);
+    let mut other = Browser::default();
+    scenario(
+        &client.0,
+        "sub-someone-else",
+        "quelqu.un@agents.gouv.fr",
+        false,
+    );
+    let callback = to_callback_from(&mut other, &server, &start);
+    let refused = other.get(&callback);
+    assert_eq!(refused.status, 410, "{}", refused.body);
+    assert!(!other.jar.contains_key("pilote_session"));
+
+    // Later sign-ins find the account by its subject, with no invitation.
+    let mut later = Browser::default();
+    scenario(
+        &client.0,
+        "sub-invitee",
+        "autre.adresse@agents.gouv.fr",
+        false,
+    );
+    let callback = to_callback(&mut later, &server);
+    let signed = later.get(&callback);
+    assert_eq!(signed.status, 200, "{}", signed.body);
+    assert!(signed.body.contains("Invitée Agente"), "{}", signed.body);
 }

@@ -63,9 +63,17 @@ pub struct WorldBuilder {
     backend: Backend,
     second_incubator: bool,
     product_token: bool,
+    env: Vec<(String, String)>,
 }
 
 impl WorldBuilder {
+    /// Starts the server with these environment variables too (`PILOTE_SMTP__HOST`, ...).
+    pub fn with_env(mut self, env: &[(&str, &str)]) -> WorldBuilder {
+        self.env
+            .extend(env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        self
+    }
+
     /// Adds incubator `mtes` (« Fabrique numérique ») and its manager, who has no right on
     /// `mon-produit`: `other` in [`World::who`].
     pub fn with_second_incubator(mut self) -> WorldBuilder {
@@ -84,7 +92,13 @@ impl WorldBuilder {
         let site = Site::new(self.backend);
         site.user("admin@test.gouv.fr", &["--role", "admin"]);
         site.user("viewer@test.gouv.fr", &["--role", "viewer"]);
-        let server = site.start(&[]);
+        let env: Vec<(&str, &str)> = self
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let server =
+            Server::start_with_env(site.dir.path(), &["--database-url", site.db.url()], &env);
         let admin = server.login("admin@test.gouv.fr", PASSWORD);
         let mut incubators = vec![("dinum", "DINUM")];
         if self.second_incubator {
@@ -170,6 +184,7 @@ impl World {
             backend,
             second_incubator: false,
             product_token: false,
+            env: Vec::new(),
         }
     }
 

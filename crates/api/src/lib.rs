@@ -12,6 +12,7 @@ pub mod demo_accounts;
 pub mod error;
 pub mod json;
 pub mod list;
+pub mod mail;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;

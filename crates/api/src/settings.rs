@@ -50,6 +50,9 @@ pub struct Settings {
     /// The Tchap (Matrix) account `pilote digest --matrix-room` posts as.
     #[serde(default)]
     pub matrix: MatrixSettings,
+    /// Outgoing e-mail (invitations, password resets); off while `host` is empty.
+    #[serde(default)]
+    pub smtp: SmtpSettings,
 }
 
 /// The key compiled into `config/default.toml` for sources' tokens. Public knowledge:
@@ -165,6 +168,73 @@ impl std::fmt::Debug for ProConnectSettings {
             .field("client_secret", &"[redacted]")
             .finish()
     }
+}
+
+/// The SMTP relay invitations and password-reset links are sent through.
+#[derive(Clone, Deserialize)]
+pub struct SmtpSettings {
+    /// The relay's host name; empty: no e-mail is sent.
+    #[serde(default)]
+    pub host: String,
+    /// Its port: 587 for STARTTLS, 465 for TLS, 25 for none, usually.
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    /// How the connection is protected.
+    #[serde(default)]
+    pub tls: SmtpTls,
+    /// The user to authenticate as; empty: no authentication.
+    #[serde(default)]
+    pub user: String,
+    /// Its password (`PILOTE_SMTP__PASSWORD`).
+    #[serde(default)]
+    pub password: String,
+    /// The `From` of every message, e.g. `Pilote <pilote@incubateur.example.gouv.fr>`.
+    #[serde(default)]
+    pub sender: String,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+
+impl Default for SmtpSettings {
+    fn default() -> SmtpSettings {
+        SmtpSettings {
+            host: String::new(),
+            port: default_smtp_port(),
+            tls: SmtpTls::default(),
+            user: String::new(),
+            password: String::new(),
+            sender: String::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Settings get logged; the password must not be.
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("user", &self.user)
+            .field("password", &"[redacted]")
+            .field("sender", &self.sender)
+            .finish()
+    }
+}
+
+/// How the SMTP connection is protected.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain text: only for a relay on the same machine or a trusted network.
+    None,
+    /// Plain connection upgraded with STARTTLS (required, never skipped).
+    #[default]
+    Starttls,
+    /// TLS from the first byte (SMTPS, usually port 465).
+    Tls,
 }
 
 /// The web pages' settings.
@@ -311,6 +381,7 @@ impl Settings {
                 "password_login = false leaves no way to sign in: set proconnect.issuer".to_owned(),
             );
         }
+        crate::mail::Mailer::from_settings(self)?;
         let Some(weakness) = self.jwt.weakness() else {
             return self.check_connectors();
         };
@@ -445,6 +516,34 @@ mod tests {
         settings.proconnect.client_secret = "hush".to_owned();
         assert_eq!(settings.check("127.0.0.1:8080"), Ok(()));
         assert!(!format!("{settings:?}").contains("hush"));
+    }
+
+    #[test]
+    fn smtp_settings_come_from_the_environment_and_hide_the_password() {
+        let mut settings = Settings::load(None).expect("defaults");
+        assert!(settings.smtp.host.is_empty());
+        assert_eq!(
+            (settings.smtp.port, settings.smtp.tls),
+            (587, SmtpTls::Starttls)
+        );
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("pilote.toml");
+        std::fs::write(
+            &path,
+            "[smtp]\nhost = \"smtp.example\"\nport = 2525\ntls = \"none\"\n\
+             password = \"hush\"\nsender = \"Pilote <p@example.gouv.fr>\"\n",
+        )
+        .expect("write");
+        let from_file = Settings::load(path.to_str()).expect("file");
+        assert_eq!(
+            (from_file.smtp.port, from_file.smtp.tls),
+            (2525, SmtpTls::None)
+        );
+        assert!(!format!("{from_file:?}").contains("hush"));
+        assert_eq!(from_file.check("127.0.0.1:8080"), Ok(()));
+        settings.smtp.host = "smtp.example".to_owned();
+        let error = settings.check("127.0.0.1:8080").expect_err("no sender");
+        assert!(error.contains("smtp.sender"), "{error}");
     }
 
     #[test]

@@ -51,6 +51,9 @@ impl Application {
             client_ip::TrustedProxies::parse(&settings.trusted_proxies)
                 .map_err(std::io::Error::other)?,
         );
+        let outbox = web::Data::new(
+            crate::mail::Outbox::from_settings(settings).map_err(std::io::Error::other)?,
+        );
         let pages = pages::configure(auth::session::SessionConfig::new(settings, bind));
         let server = HttpServer::new(move || {
             let app = App::new()
@@ -68,6 +71,7 @@ impl Application {
                 .app_data(runner.clone())
                 .app_data(proxies.clone())
                 .app_data(demo.clone())
+                .app_data(outbox.clone())
                 .app_data(web::QueryConfig::default().error_handler(|error, _| {
                     ApiError::Invalid {
                         field: "query".to_owned(),

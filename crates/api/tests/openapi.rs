@@ -46,6 +46,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("GET", "/api/v1/openapi.json"),
     ("POST", "/api/v1/auth/login"),
     ("GET", "/api/v1/me"),
+    ("POST", "/api/v1/invitations"),
     ("GET", "/api/v1/incubators"),
     ("POST", "/api/v1/incubators"),
     ("PUT", "/api/v1/incubators/{slug}/committee-cadence"),

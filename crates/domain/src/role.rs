@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Slug;
+use crate::{DomainError, DomainResult, Problem, Slug};
 
 str_enum! {
     /// A user's role.
@@ -49,6 +49,31 @@ impl Grant {
         }
     }
 
+    /// The grant of `role`, scoped by the incubator (a manager) or the product (a member) it
+    /// needs, named by its slug; the other is ignored. A missing or malformed scope is refused
+    /// on the field that names it, `incubator` or `product`.
+    pub fn of(role: Role, incubator: &str, product: &str) -> DomainResult<Grant> {
+        let scope = |field: &str, text: &str| {
+            if text.trim().is_empty() {
+                return Err(DomainError::invalid(field, Problem::Empty));
+            }
+            Slug::parse(text.trim()).map_err(|e| match e {
+                DomainError::Invalid { problem, .. } => DomainError::invalid(field, problem),
+                other => other,
+            })
+        };
+        Ok(match role {
+            Role::Admin => Grant::Admin,
+            Role::Viewer => Grant::Viewer,
+            Role::Manager => Grant::Manager {
+                incubator: scope("incubator", incubator)?,
+            },
+            Role::Member => Grant::Member {
+                product: scope("product", product)?,
+            },
+        })
+    }
+
     /// What the grant is scoped to: the incubator or product slug; `None` for admin and viewer.
     pub fn scope(&self) -> Option<&Slug> {
         match self {
@@ -66,5 +91,35 @@ impl Grant {
             Grant::Member { product: member_of } => member_of == product,
             Grant::Viewer => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_grant_takes_the_scope_its_role_needs_and_names_the_field_at_fault() {
+        assert_eq!(Grant::of(Role::Admin, "", ""), Ok(Grant::Admin));
+        assert_eq!(Grant::of(Role::Viewer, "dinum", "x"), Ok(Grant::Viewer));
+        assert_eq!(
+            Grant::of(Role::Manager, " dinum ", ""),
+            Ok(Grant::Manager {
+                incubator: Slug::parse("dinum").expect("slug")
+            })
+        );
+        let field = |r: DomainResult<Grant>| match r {
+            Err(DomainError::Invalid { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            field(Grant::of(Role::Manager, "", "mon-produit")),
+            "incubator"
+        );
+        assert_eq!(field(Grant::of(Role::Member, "dinum", " ")), "product");
+        assert_eq!(
+            field(Grant::of(Role::Member, "", "Pas un slug!")),
+            "product"
+        );
     }
 }

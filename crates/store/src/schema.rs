@@ -10,7 +10,7 @@ diesel::table! {
         id -> BigInt,
         email -> Text,
         name -> Text,
-        password_hash -> Text,
+        password_hash -> Nullable<Text>,
         created_at -> Timestamp,
         disabled_at -> Nullable<Timestamp>,
         session_generation -> BigInt,
@@ -93,6 +93,20 @@ diesel::table! {
         ip -> Text,
         attempted_at -> Timestamp,
         succeeded -> Bool,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    one_time_tokens (id) {
+        id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -383,6 +397,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     reviews,
     audit_log,
     login_attempts,
+    one_time_tokens,
     product_events,
     product_catalogue,
     matrix_certifications,

@@ -371,8 +371,10 @@ impl Run {
                 c,
                 &Email::parse(EMAIL)?,
                 "Banc d'essai",
-                &pilote_api::auth::password::hash(PASSWORD)
-                    .map_err(|e| pilote_store::StoreError::Conflict(e.to_string()))?,
+                Some(
+                    &pilote_api::auth::password::hash(PASSWORD)
+                        .map_err(|e| pilote_store::StoreError::Conflict(e.to_string()))?,
+                ),
                 Actor::System,
             )?;
             users::grant(c, id, &Grant::Admin, Actor::System)

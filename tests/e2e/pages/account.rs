@@ -53,7 +53,7 @@ fn contract_account_and_sessions_that_end() {
         let mut conn = db.get().expect("connection");
         let hash = pilote_api::auth::password::hash(PASSWORD).expect("hash");
         let email = Email::parse(NOBODY).expect("email");
-        users::insert(&mut conn, &email, "Sans rôle", &hash, Actor::System).expect("user");
+        users::insert(&mut conn, &email, "Sans rôle", Some(&hash), Actor::System).expect("user");
     }
     let slug = product_with_reviews(&db);
     let contrat = format!("/produits/{slug}/contrat");

@@ -104,6 +104,19 @@ fn install(dir: &Path) {
     assert!(out.status.success(), "npm ci failed:\n{}", shown(&out));
 }
 
+/// An invitation's page, for the suite to check: the server's SMTP relay is out of reach,
+/// so the link comes back to the inviting administrator.
+fn invitation_link(server: &crate::helpers::Server) -> String {
+    let admin = server.login(ADMIN, PASSWORD);
+    let body = serde_json::json!({"email": "invitee-navigateur@test.gouv.fr",
+        "name": "Invitée", "role": "viewer"});
+    let reply = server.json_as("POST", "/api/v1/invitations", Some(&admin), &body);
+    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    let link = reply.body["link"].as_str().expect("the link, not e-mailed");
+    let path = &link[link.find("/invitation/").expect("an invitation path")..];
+    format!("{}{path}", server.base)
+}
+
 #[test]
 fn the_browser_suite_passes() {
     if !super::browser_available(true) {
@@ -115,6 +128,7 @@ fn the_browser_suite_passes() {
     let db = Database::open(&url, &Default::default()).expect("open");
     let product = product_with_reviews(&db);
     flag_a_value_then_post_another(&db, &product);
+    let invitation = invitation_link(&server);
 
     let browser = browser_dir();
     install(&browser);
@@ -123,6 +137,7 @@ fn the_browser_suite_passes() {
             .arg(browser.join("run.mjs"))
             .args(extra)
             .args(["--product", &product, "--public", &published])
+            .args(["--invitation", &invitation])
             .arg(&server.base)
             .env("PILOTE_EMAIL", ADMIN)
             .env("PILOTE_PASSWORD", PASSWORD)

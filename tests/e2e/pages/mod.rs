@@ -100,10 +100,23 @@ fn start(dir: &Path) -> (Server, String) {
         PASSWORD,
     );
     let published = publish_a_demo_product(&db);
+    // SMTP set, to a port nothing listens on: « Mot de passe oublié ? » is offered, and an
+    // invitation whose message cannot be sent gives its link back (the browser suite visits it).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+        .to_string();
+    let smtp = [
+        ("PILOTE_SMTP__HOST", "127.0.0.1"),
+        ("PILOTE_SMTP__PORT", closed.as_str()),
+        ("PILOTE_SMTP__TLS", "none"),
+        ("PILOTE_SMTP__SENDER", "pilote@test.gouv.fr"),
+    ];
     // --demo: the demo accounts get fresh passwords and the login page lists them, so that the
     // browser suite checks that list too.
     (
-        Server::start(dir, &["--database-url", &url, "--demo"]),
+        Server::start_with_env(dir, &["--database-url", &url, "--demo"], &smtp),
         published,
     )
 }

@@ -13,7 +13,7 @@ use pilote_domain::Email;
 use pilote_store::{
     Database, StoreError, StoreResult, clock,
     repo::{
-        login_attempts::{self, Key},
+        login_attempts::{self, Key, Kind},
         users::{self, User},
     },
 };
@@ -62,20 +62,92 @@ pub fn email_key(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// How many attempts of one kind are allowed, per e-mail and per client, within a window.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub kind: Kind,
+    pub per_email: i64,
+    pub per_ip: i64,
+    pub window: TimeDelta,
+}
+
+/// Sign-ins: failures only count (a success is marked as such).
+pub const LOGIN: Limits = Limits {
+    kind: Kind::Login,
+    per_email: MAX_FAILURES_PER_EMAIL,
+    per_ip: MAX_FAILURES_PER_IP,
+    window: WINDOW,
+};
+
+/// Requests for a password-reset link: every request counts, whether the address has an
+/// account or not (the answer must not tell). Three links an hour are plenty for one person;
+/// twenty addresses an hour from one client is more than an office behind one address needs.
+pub const PASSWORD_RESET: Limits = Limits {
+    kind: Kind::PasswordReset,
+    per_email: 3,
+    per_ip: 20,
+    window: TimeDelta::hours(1),
+};
+
 /// When the attempts counted under `key` may resume, if a limit is reached.
 fn blocked_until(
     conn: &mut pilote_store::DbConnection,
+    limits: &Limits,
     key: Key<'_>,
     limit: i64,
     now: NaiveDateTime,
 ) -> StoreResult<Option<NaiveDateTime>> {
-    let failures = login_attempts::recent_failures(conn, key, now - WINDOW, limit)?;
+    let failures =
+        login_attempts::recent_failures(conn, limits.kind, key, now - limits.window, limit)?;
     // Newest first: once `limit` failures are in the window, the oldest of them (the last)
     // must age out before one more attempt is allowed.
     let nth = usize::try_from(limit - 1).unwrap_or(usize::MAX);
     Ok(failures
         .get(nth)
-        .map(|oldest_counted| *oldest_counted + WINDOW))
+        .map(|oldest_counted| *oldest_counted + limits.window))
+}
+
+/// In the caller's write transaction: counts the attempts of `limits.kind` under the e-mail
+/// `key` and the client `ip` (under a per-email and per-address lock) and, below both limits,
+/// records this one as a failure. The attempt's id, or the seconds to wait.
+pub fn admit(
+    c: &mut pilote_store::DbConnection,
+    limits: &Limits,
+    key: &str,
+    ip: &str,
+    now: NaiveDateTime,
+) -> StoreResult<Result<i64, u64>> {
+    login_attempts::lock(c, key, ip)?;
+    let until = [
+        blocked_until(c, limits, Key::Email(key), limits.per_email, now)?,
+        blocked_until(c, limits, Key::Ip(ip), limits.per_ip, now)?,
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    if let Some(until) = until {
+        let secs = (until - now).num_seconds().max(1);
+        return Ok(Err(u64::try_from(secs).unwrap_or(1)));
+    }
+    let attempt = login_attempts::record(c, limits.kind, key, ip, false)?;
+    // Attempts older than the window count for nothing: every hundredth attempt clears
+    // them, so the table stays small without a background job.
+    if attempt % PURGE_EVERY == 0 {
+        login_attempts::purge_before(c, now - KEEP)?;
+    }
+    Ok(Ok(attempt))
+}
+
+/// The enabled or disabled user with the e-mail typed, if any.
+pub fn user_of(c: &mut pilote_store::DbConnection, key: &str) -> StoreResult<Option<User>> {
+    let Ok(email) = Email::parse(key) else {
+        return Ok(None);
+    };
+    match users::find_by_email(c, &email) {
+        Ok(user) => Ok(Some(user)),
+        Err(StoreError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Runs a whole login attempt. Blocking (database and argon2): call it from `web::block`.
@@ -90,42 +162,20 @@ pub fn attempt(db: &Database, email: &str, password: &str, ip: &str) -> StoreRes
         // The write ends before the slow password check.
         let (key, ip) = (key.clone(), ip.to_owned());
         db.write(move |c| {
-            let ip = ip.as_str();
-            login_attempts::lock(c, &key, ip)?;
-            let until = [
-                blocked_until(c, Key::Email(&key), MAX_FAILURES_PER_EMAIL, now)?,
-                blocked_until(c, Key::Ip(ip), MAX_FAILURES_PER_IP, now)?,
-            ]
-            .into_iter()
-            .flatten()
-            .max();
-            if let Some(until) = until {
-                let secs = (until - now).num_seconds().max(1);
-                return Ok(Err(u64::try_from(secs).unwrap_or(1)));
-            }
-            let attempt = login_attempts::record(c, &key, ip, false)?;
-            // Attempts older than the window count for nothing: every hundredth attempt clears
-            // them, so the table stays small without a background job.
-            if attempt % PURGE_EVERY == 0 {
-                login_attempts::purge_before(c, now - KEEP)?;
-            }
-            let user = match Email::parse(&key) {
-                Ok(email) => match users::find_by_email(c, &email) {
-                    Ok(user) => Some(user),
-                    Err(StoreError::NotFound { .. }) => None,
-                    Err(e) => return Err(e),
-                },
-                Err(_) => None,
-            };
-            Ok(Ok((attempt, user)))
+            Ok(match admit(c, &LOGIN, &key, &ip, now)? {
+                Ok(attempt) => Ok((attempt, user_of(c, &key)?)),
+                Err(wait) => Err(wait),
+            })
         })?
     };
     let (attempt, user) = match admitted {
         Ok(admitted) => admitted,
         Err(retry_after_secs) => return Ok(Outcome::Limited { retry_after_secs }),
     };
-    let matches = match &user {
-        Some(user) => password::verify(password, &user.password_hash),
+    // An account without a password (invited, or ProConnect only) is checked against the
+    // dummy hash too, so that it answers like a wrong password, in the same time.
+    let matches = match user.as_ref().and_then(|u| u.password_hash.as_deref()) {
+        Some(hash) => password::verify(password, hash),
         None => {
             if let Some(dummy) = DUMMY_HASH.as_deref() {
                 password::verify(password, dummy);

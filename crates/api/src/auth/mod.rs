@@ -8,6 +8,7 @@ use crate::settings::Settings;
 pub mod extract;
 pub mod jwt;
 pub mod login;
+pub mod one_time;
 pub mod password;
 pub mod proconnect;
 pub mod session;
@@ -22,6 +23,8 @@ pub struct SignInOptions {
     pub password: bool,
     /// The ProConnect client, if `proconnect.issuer` is set.
     pub proconnect: Option<proconnect::ProConnect>,
+    /// Whether « Mot de passe oublié ? » is offered: passwords accepted and SMTP configured.
+    pub password_reset: bool,
 }
 
 /// Registers what authentication needs in the app data (the JWT keys, built once here and
@@ -32,6 +35,7 @@ pub fn configure(settings: &Settings) -> impl Fn(&mut web::ServiceConfig) + Clon
     let options = web::Data::new(SignInOptions {
         password: settings.password_login,
         proconnect: proconnect::ProConnect::from_settings(settings),
+        password_reset: settings.password_login && !settings.smtp.host.trim().is_empty(),
     });
     login::warm_up();
     move |cfg: &mut web::ServiceConfig| {

@@ -139,15 +139,23 @@ pub struct Flow {
     pub verifier: String,
     /// Unix seconds when the flow started.
     pub started: i64,
+    /// The secret of the invitation this sign-in activates, if it started from one: the
+    /// identity is then linked to the invited account.
+    pub invitation: Option<String>,
 }
 
 impl Flow {
-    /// The cookie's payload (every part is base64url: no dot inside).
+    /// The cookie's payload (every part is base64url or hex: no dot inside); the invitation
+    /// is a fifth part when there is one.
     pub fn encode(&self) -> String {
-        format!(
+        let flow = format!(
             "{}.{}.{}.{}",
             self.state, self.nonce, self.verifier, self.started
-        )
+        );
+        match &self.invitation {
+            Some(secret) => format!("{flow}.{secret}"),
+            None => flow,
+        }
     }
 
     /// The payload read back, if well formed.
@@ -158,6 +166,11 @@ impl Flow {
             nonce: parts.next()?.to_owned(),
             verifier: parts.next()?.to_owned(),
             started: parts.next()?.parse().ok()?,
+            invitation: match parts.next() {
+                Some(secret) if super::one_time::well_formed(secret) => Some(secret.to_owned()),
+                Some(_) => return None,
+                None => None,
+            },
         };
         parts.next().is_none().then_some(flow)
     }
@@ -210,8 +223,9 @@ impl ProConnect {
             .map_err(|e| Failure::Provider(format!("discovery: {}", error_chain(&e))))
     }
 
-    /// Blocking: reads the discovery document, returns the authorization URL and the flow.
-    pub fn start(&self, now: i64) -> Result<Started, Failure> {
+    /// Blocking: reads the discovery document, returns the authorization URL and the flow
+    /// (carrying the invitation's secret, if the sign-in activates one).
+    pub fn start(&self, now: i64, invitation: Option<String>) -> Result<Started, Failure> {
         let metadata = self.discover()?;
         let redirect = RedirectUrl::new(self.redirect_url.clone())
             .map_err(|e| Failure::Provider(format!("redirect URL: {e}")))?;
@@ -244,6 +258,7 @@ impl ProConnect {
                 nonce: nonce.secret().clone(),
                 verifier: verifier.secret().clone(),
                 started: now,
+                invitation,
             },
         })
     }
@@ -453,10 +468,20 @@ mod tests {
             nonce: "n".to_owned(),
             verifier: "v".to_owned(),
             started: 1_700_000_000,
+            invitation: None,
         };
-        assert_eq!(Flow::decode(&flow.encode()), Some(flow));
+        assert_eq!(Flow::decode(&flow.encode()), Some(flow.clone()));
+        let invited = Flow {
+            invitation: Some("ab".repeat(32)),
+            ..flow
+        };
+        assert_eq!(Flow::decode(&invited.encode()), Some(invited));
         assert_eq!(Flow::decode("a.b.c"), None);
         assert_eq!(Flow::decode("a.b.c.d"), None);
         assert_eq!(Flow::decode("a.b.c.1.e"), None);
+        assert_eq!(
+            Flow::decode(&format!("a.b.c.1.{}.f", "ab".repeat(32))),
+            None
+        );
     }
 }

@@ -131,6 +131,20 @@ impl SessionConfig {
         format!("{name}={value}; Max-Age={max_age}; {}", self.attributes())
     }
 
+    /// For an anonymous form of `purpose` (the login, a password-reset request, a link's
+    /// password form): its CSRF token over the visitor's nonce (the `pilote_csrf` cookie's,
+    /// or a fresh one), and the `Set-Cookie` that keeps the nonce.
+    pub fn anonymous_csrf(&self, req: &HttpRequest, purpose: &str) -> (String, String) {
+        let nonce = cookie(req, NONCE_COOKIE).unwrap_or_else(nonce);
+        (self.csrf(purpose, &nonce), self.nonce_cookie(&nonce))
+    }
+
+    /// Whether `token` is the CSRF token of an anonymous form of `purpose`, over the nonce
+    /// cookie the request carries (false without one).
+    pub fn check_anonymous_csrf(&self, req: &HttpRequest, purpose: &str, token: &str) -> bool {
+        cookie(req, NONCE_COOKIE).is_some_and(|nonce| self.check_csrf(purpose, &nonce, token))
+    }
+
     /// The CSRF token of `purpose` ("session" or "login") over `value`.
     pub fn csrf(&self, purpose: &str, value: &str) -> String {
         to_hex(&hmac_sha256(

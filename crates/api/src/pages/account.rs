@@ -66,6 +66,8 @@ struct AccountPage {
     secret: Option<(String, String)>,
     /// How a script uses a token of the chosen product.
     usage: Option<TokenUsage>,
+    /// Whether the visitor may invite people (administrators, managers).
+    may_invite: bool,
 }
 
 /// What a script needs to use a token: the product's indicator keys and `curl` examples.
@@ -205,6 +207,7 @@ async fn page(
         token_name: String::new(),
         secret: None,
         usage,
+        may_invite: crate::service::invitations::may_invite(&user.user.user).is_ok(),
     })
 }
 

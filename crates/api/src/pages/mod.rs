@@ -16,6 +16,7 @@ use crate::{
 pub use error::error_page;
 
 mod account;
+mod account_links;
 mod admin;
 mod bilan;
 mod charts;
@@ -26,6 +27,7 @@ mod decision;
 mod error;
 mod forms;
 mod indicator_form;
+mod invitations;
 mod journal;
 mod legal;
 mod matrix;
@@ -118,6 +120,12 @@ pub fn configure(
             .service(session::login_form)
             .service(session::login)
             .service(session::logout)
+            .service(account_links::forgot_form)
+            .service(account_links::forgot)
+            .service(account_links::link_form)
+            .service(account_links::set_password)
+            .service(invitations::show)
+            .service(invitations::create)
             .service(proconnect::start)
             .service(proconnect::callback)
             .service(portfolio::portfolio_page)

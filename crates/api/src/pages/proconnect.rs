@@ -10,19 +10,20 @@ use askama::Template;
 use pilote_domain::Email;
 use pilote_store::{
     Actor, Database, StoreError,
-    repo::{identities, users},
+    repo::{identities, one_time_tokens::Unusable, users},
 };
 use serde::Deserialize;
 
 use super::{Nav, error_page, redirect, session::issue_session};
 use crate::{
     auth::{
-        JwtConfig, SignInOptions,
+        JwtConfig, SignInOptions, one_time,
         proconnect::{self, FLOW_COOKIE, FLOW_SECONDS, Failure, Flow, ID_TOKEN_COOKIE},
         session::{self, MaybePageUser, SessionConfig},
     },
     db,
     error::ApiError,
+    service::account_links,
 };
 
 /// The path the flow cookie is sent to: the start and the callback.
@@ -44,7 +45,8 @@ struct SignedInPage {
     name: String,
 }
 
-fn message(status: StatusCode, title: &'static str, message: String) -> HttpResponse {
+/// A French page saying why (a sign-in refused, a link that serves no more), with `status`.
+pub(super) fn message(status: StatusCode, title: &'static str, message: String) -> HttpResponse {
     let mut response = super::render(&MessagePage {
         nav: Nav::default(),
         title,
@@ -78,12 +80,19 @@ fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// `?invitation=` of the start: the secret of the invitation this sign-in activates.
+#[derive(Deserialize)]
+pub struct Start {
+    invitation: Option<String>,
+}
+
 /// Redirects to ProConnect's authorization endpoint, the flow kept in a signed cookie.
 #[get("/connexion/proconnect")]
 pub async fn start(
     visitor: MaybePageUser,
     options: web::Data<SignInOptions>,
     config: web::Data<SessionConfig>,
+    query: web::Query<Start>,
 ) -> HttpResponse {
     let Some(client) = options.proconnect.clone() else {
         return error_page(ApiError::NotFound("page"));
@@ -91,7 +100,13 @@ pub async fn start(
     if visitor.0.is_some() {
         return redirect("/");
     }
-    let started = match web::block(move || client.start(now())).await {
+    // A malformed invitation is dropped here; a well-formed one is checked at the callback,
+    // in the transaction that uses it.
+    let invitation = query
+        .into_inner()
+        .invitation
+        .filter(|secret| one_time::well_formed(secret));
+    let started = match web::block(move || client.start(now(), invitation)).await {
         Ok(Ok(started)) => started,
         Ok(Err(e)) => return failure(&config, &e),
         Err(e) => return error_page(e.into()),
@@ -142,17 +157,32 @@ enum Refusal {
     NoAccount(String),
     /// The account is disabled.
     Disabled,
+    /// The invitation the sign-in started from is used, expired or unknown.
+    Invitation(Unusable),
 }
 
-/// The account of this identity: linked already, or found by its verified e-mail and linked
-/// now (roles stay Pilote's to grant: nobody is created here).
+/// The account of this identity: linked already, linked now to the invited account if the
+/// sign-in started from an invitation, or found by its verified e-mail and linked now (roles
+/// stay Pilote's to grant: nobody is created here).
 fn account_of(
     conn: &mut pilote_store::DbConnection,
     identity: &proconnect::Identity,
+    invitation: Option<&str>,
 ) -> Result<Result<users::User, Refusal>, StoreError> {
-    let user = match identities::find(conn, &identity.issuer, &identity.subject)? {
-        Some(id) => users::get(conn, id)?,
-        None => {
+    let linked = identities::find(conn, &identity.issuer, &identity.subject)?;
+    let user = match (linked, invitation) {
+        (Some(id), _) => users::get(conn, id)?,
+        (None, Some(secret)) => {
+            let (issuer, subject) = (&identity.issuer, &identity.subject);
+            match account_links::accept_with_identity(conn, secret, issuer, subject)? {
+                Ok(user) => {
+                    log::info!("user {} activated with a ProConnect identity", user.id);
+                    user
+                }
+                Err(unusable) => return Ok(Err(Refusal::Invitation(unusable))),
+            }
+        }
+        (None, None) => {
             let typed = identity.email.clone().unwrap_or_default();
             let email = match Email::parse(&typed) {
                 Ok(email) if identity.email_verified != Some(false) => email,
@@ -208,13 +238,17 @@ pub async fn callback(
     let Some(code) = code else {
         return failure(&config, &Failure::State("no code".to_owned()));
     };
+    let invitation = flow.invitation.clone();
     let identity = match web::block(move || client.finish(&flow, &code)).await {
         Ok(Ok(identity)) => identity,
         Ok(Err(e)) => return failure(&config, &e),
         Err(e) => return error_page(e.into()),
     };
     let found = identity.clone();
-    let outcome = db::write(&db, move |conn| account_of(conn, &found)).await;
+    let outcome = db::write(&db, move |conn| {
+        account_of(conn, &found, invitation.as_deref())
+    })
+    .await;
     let user = match outcome {
         Ok(Ok(user)) => user,
         Ok(Err(Refusal::NoAccount(email))) => {
@@ -228,6 +262,17 @@ pub async fn callback(
                      de Pilote ou le responsable de votre incubateur : demandez-leur une \
                      invitation."
                 ),
+            );
+            if let Ok(value) = config.cleared_flow(FLOW_COOKIE, FLOW_PATH).parse() {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            return response;
+        }
+        Ok(Err(Refusal::Invitation(unusable))) => {
+            let mut response = message(
+                StatusCode::GONE,
+                "Invitation inutilisable",
+                account_links::unusable_fr(unusable).to_owned(),
             );
             if let Ok(value) = config.cleared_flow(FLOW_COOKIE, FLOW_PATH).parse() {
                 response.headers_mut().append(header::SET_COOKIE, value);

@@ -44,6 +44,8 @@ struct LoginPage {
     proconnect: bool,
     /// A form posted after its session expired, carried through signing in.
     pending: Option<Pending>,
+    /// Whether « Mot de passe oublié ? » is offered (SMTP is configured).
+    reset: bool,
 }
 
 impl LoginPage {
@@ -70,6 +72,7 @@ impl LoginPage {
             },
             password: options.password,
             proconnect: options.proconnect.is_some(),
+            reset: options.password_reset,
             // Only the password form carries a pending form.
             pending: pending.filter(|_| options.password),
         }

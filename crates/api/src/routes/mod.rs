@@ -21,6 +21,7 @@ pub mod decisions;
 pub mod health;
 pub mod incubators;
 pub mod indicators;
+pub mod invitations;
 pub mod matrix;
 pub mod matrix_certification;
 pub mod matrix_portfolio;
@@ -56,6 +57,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 )
                 .service(opendata::file)
                 .service(me::me)
+                .service(invitations::create)
                 .service(incubators::list)
                 .service(incubators::create)
                 .service(committee_cadence::put)

@@ -7,12 +7,14 @@
 //! here is written once. It speaks in domain and store types and in [`crate::ApiError`],
 //! whose problems stay typed so that each caller words them in its own language.
 
+pub mod account_links;
 pub mod bilan;
 pub mod chart_data;
 pub mod commitments;
 pub mod contract;
 pub mod decisions;
 pub mod indicators;
+pub mod invitations;
 pub mod matrix;
 pub mod measures;
 pub mod opendata;

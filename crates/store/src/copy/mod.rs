@@ -236,7 +236,7 @@ tables! {
         id: i64,
         email: String,
         name: String,
-        password_hash: String,
+        password_hash: Option<String>,
         created_at: NaiveDateTime,
         disabled_at: Option<NaiveDateTime>,
         session_generation: i64,
@@ -284,6 +284,16 @@ tables! {
         user_id: i64,
         created_at: NaiveDateTime,
     }
+    one_time_tokens (id) {
+        id: i64,
+        purpose: String,
+        token_hash: String,
+        user_id: i64,
+        created_by: Option<i64>,
+        created_at: NaiveDateTime,
+        expires_at: NaiveDateTime,
+        used_at: Option<NaiveDateTime>,
+    }
     api_tokens (id) {
         id: i64,
         product_id: i64,
@@ -301,6 +311,7 @@ tables! {
         ip: String,
         attempted_at: NaiveDateTime,
         succeeded: bool,
+        kind: String,
     }
     decisions (id) {
         id: i64,

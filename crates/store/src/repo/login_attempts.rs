@@ -1,6 +1,6 @@
-//! Login attempts, for rate limiting. Kept in the database rather than in memory so that the
-//! limits hold across replicas and restarts. The policy (how many, over how long) is the
-//! caller's: this module only records and counts.
+//! Login attempts and password-reset requests, for rate limiting. Kept in the database rather
+//! than in memory so that the limits hold across replicas and restarts. The policy (how many,
+//! over how long) is the caller's: this module only records and counts, each [`Kind`] apart.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -10,6 +10,22 @@ use crate::{clock, connection::DbConnection, error::StoreResult, schema::login_a
 /// The longest email or address stored: anything longer is cut, so that a caller cannot fill
 /// the table with megabyte-long keys.
 const MAX_KEY_LENGTH: usize = 320;
+
+/// What is counted: sign-ins, or requests for a password-reset link. Each has its own budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Login,
+    PasswordReset,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Login => "login",
+            Kind::PasswordReset => "password_reset",
+        }
+    }
+}
 
 /// What failed attempts are counted by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,10 +43,17 @@ fn bounded(text: &str) -> &str {
     }
 }
 
-/// Records one attempt at the current time.
-pub fn record(conn: &mut DbConnection, email: &str, ip: &str, succeeded: bool) -> StoreResult<i64> {
+/// Records one attempt of `kind` at the current time.
+pub fn record(
+    conn: &mut DbConnection,
+    kind: Kind,
+    email: &str,
+    ip: &str,
+    succeeded: bool,
+) -> StoreResult<i64> {
     Ok(diesel::insert_into(login_attempts::table)
         .values((
+            login_attempts::kind.eq(kind.as_str()),
             login_attempts::email.eq(bounded(email)),
             login_attempts::ip.eq(bounded(ip)),
             login_attempts::attempted_at.eq(clock::now()),
@@ -64,16 +87,18 @@ pub fn lock(conn: &mut DbConnection, email: &str, ip: &str) -> StoreResult<()> {
     Ok(())
 }
 
-/// The times of the most recent failed attempts for `key` after `since`, newest first, at most
-/// `limit` of them: enough for the caller to tell whether a limit is reached and when the
-/// oldest attempt that counts will expire.
+/// The times of the most recent failed attempts of `kind` for `key` after `since`, newest
+/// first, at most `limit` of them: enough for the caller to tell whether a limit is reached
+/// and when the oldest attempt that counts will expire.
 pub fn recent_failures(
     conn: &mut DbConnection,
+    kind: Kind,
     key: Key<'_>,
     since: NaiveDateTime,
     limit: i64,
 ) -> StoreResult<Vec<NaiveDateTime>> {
     let mut query = login_attempts::table
+        .filter(login_attempts::kind.eq(kind.as_str()))
         .filter(login_attempts::succeeded.eq(false))
         .filter(login_attempts::attempted_at.gt(since))
         .select(login_attempts::attempted_at)

@@ -19,6 +19,7 @@ pub mod matrix_portfolio;
 pub mod matrix_publication;
 pub mod measures;
 pub mod objectives;
+pub mod one_time_tokens;
 pub mod opendata;
 pub mod phases;
 pub mod products;

@@ -9,16 +9,17 @@ use crate::{
     error::{NotFoundExt, StoreResult, corrupt},
     ids::{Actor, IncubatorId, ProductId, UserId},
     repo::{audit, incubators, products},
-    schema::{incubators as inc, products as prod, user_roles, users},
+    schema::{incubators as inc, products as prod, user_identities, user_roles, users},
 };
 
-/// A stored user. `password_hash` is an argon2 PHC string, never a password.
+/// A stored user. `password_hash` is an argon2 PHC string, never a password; `None` for an
+/// account invited and not yet activated, or one that signs in with ProConnect only.
 #[derive(Clone, Debug, PartialEq)]
 pub struct User {
     pub id: UserId,
     pub email: Email,
     pub name: String,
-    pub password_hash: String,
+    pub password_hash: Option<String>,
     pub disabled: bool,
 }
 
@@ -28,7 +29,7 @@ struct UserRow {
     id: i64,
     email: String,
     name: String,
-    password_hash: String,
+    password_hash: Option<String>,
     disabled_at: Option<chrono::NaiveDateTime>,
 }
 
@@ -44,12 +45,13 @@ impl UserRow {
     }
 }
 
-/// Stores a new user; `Conflict` when the email is taken.
+/// Stores a new user, without a password for an invited account; `Conflict` when the email
+/// is taken.
 pub fn insert(
     conn: &mut DbConnection,
     email: &Email,
     name: &str,
-    password_hash: &str,
+    password_hash: Option<&str>,
     actor: Actor,
 ) -> StoreResult<UserId> {
     let name = name.trim();
@@ -103,6 +105,19 @@ pub fn get(conn: &mut DbConnection, id: UserId) -> StoreResult<User> {
         .first(conn)
         .not_found("user")?
         .into_domain()
+}
+
+/// Whether the account has been activated: it has a password, or a ProConnect identity.
+/// An invited account is not, until its invitation is used.
+pub fn is_activated(conn: &mut DbConnection, id: UserId) -> StoreResult<bool> {
+    if get(conn, id)?.password_hash.is_some() {
+        return Ok(true);
+    }
+    let identities: i64 = user_identities::table
+        .filter(user_identities::user_id.eq(id.0))
+        .count()
+        .get_result(conn)?;
+    Ok(identities > 0)
 }
 
 /// The generation of the user's web sessions: a session cookie issued under another one is

@@ -10,7 +10,7 @@ both_backends! {
     fn an_identity_links_once_to_one_user(db) {
         let mut conn = db.conn();
         let email = Email::parse("agent@beta.gouv.fr").expect("email");
-        let id = users::insert(&mut conn, &email, "Agent", "$argon2id$fake", Actor::System).expect("insert");
+        let id = users::insert(&mut conn, &email, "Agent", Some("$argon2id$fake"), Actor::System).expect("insert");
         let issuer = "https://auth.agentconnect.gouv.fr/api/v2";
         assert_eq!(identities::find(&mut conn, issuer, "sub-1").expect("find"), None);
         identities::link(&mut conn, issuer, "sub-1", id, Actor::System).expect("link");

@@ -13,6 +13,7 @@ mod identities;
 mod login_attempts;
 mod matrix;
 mod measures;
+mod one_time_tokens;
 mod phases;
 mod pulse;
 mod suspect;

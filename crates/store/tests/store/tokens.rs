@@ -14,7 +14,7 @@ both_backends! {
         let mut conn = db.conn();
         let (_, product) = seed(&mut conn);
         let email = Email::parse("membre@beta.gouv.fr").expect("email");
-        let user = users::insert(&mut conn, &email, "Membre", "$argon2id$fake", Actor::System).expect("user");
+        let user = users::insert(&mut conn, &email, "Membre", Some("$argon2id$fake"), Actor::System).expect("user");
 
         let (id, secret) = transaction::write(&mut conn, |c| tokens::create(c, product, " Import nocturne ", Actor::User(user))).expect("create");
         assert!(secret.starts_with("pil_"), "{secret}");
