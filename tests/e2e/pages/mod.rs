@@ -27,9 +27,9 @@ mod indicator_form;
 mod people;
 mod portfolio_table;
 mod product_form;
+mod review_form;
 mod sessions;
 mod steering;
-mod review_form;
 mod suspect;
 
 use client::{call, cookie_pair, csrf_field, encode, set_cookies, text};

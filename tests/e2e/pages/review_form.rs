@@ -170,7 +170,7 @@ fn scenario(backend: Backend) {
     assert_eq!(signed.status, 303, "{:?}", signed.body);
     assert_eq!(reviews()["items"][0]["signed"], true);
     let frozen = call(s, "GET", &edit, &manager, None);
-    assert!(text(&frozen).contains(&format!("href=\"/products/mon-produit/reviews/{id}\"")));
+    assert!(text(&frozen).contains(&format!("href=\"/produits/mon-produit/revues/{id}\"")));
     let refused = call(
         s,
         "POST",
@@ -184,7 +184,7 @@ fn scenario(backend: Backend) {
     let pack = call(
         s,
         "GET",
-        &format!("/products/mon-produit/reviews/{id}"),
+        &format!("/produits/mon-produit/revues/{id}"),
         &manager,
         None,
     );

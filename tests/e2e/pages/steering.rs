@@ -49,7 +49,7 @@ fn nobody(w: &World) {
     let mut conn = db.get().expect("connection");
     let hash = pilote_api::auth::password::hash(PASSWORD).expect("hash");
     let email = Email::parse(NOBODY).expect("email");
-    users::insert(&mut conn, &email, "Sans rôle", &hash, Actor::System).expect("user");
+    users::insert(&mut conn, &email, "Sans rôle", Some(&hash), Actor::System).expect("user");
 }
 
 fn scenario(backend: Backend) {

@@ -405,6 +405,9 @@ fn resume_page(
         nav: Nav {
             user: Some(user.name.clone()),
             csrf: config.session_csrf_for(user.id.0, sid),
+            // A step between two pages, not a place to go on from: the grants are not read
+            // for it, and the administrators' menu links are left out.
+            admin: false,
         },
         action: pending.action,
         shown: fields

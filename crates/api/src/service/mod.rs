@@ -24,5 +24,5 @@ pub mod review_pack;
 pub mod reviews;
 pub mod scope;
 pub mod sheet;
-pub mod spend;
 pub mod sources;
+pub mod spend;

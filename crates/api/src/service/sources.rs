@@ -35,7 +35,10 @@ use crate::{
     db,
     error::ApiError,
     openapi,
-    service::{measures, measures_csv, scope},
+    service::{
+        measures, scope,
+        sheet::{Columns, Sheet},
+    },
 };
 
 /// The hours between two runs when the body says none: once a day.
@@ -634,11 +637,10 @@ fn since(
     }
 }
 
-/// The seam with the spreadsheet reader: a source's `period,value` file read as the measures
-/// CSV upload reads its files, the indicator's key put in front of each line. One call, so
-/// that another reader can take its place.
+/// A source's `period,value` file read by the one spreadsheet reader (encodings, French
+/// headers and cells, as a team's upload), the indicator's key put in front of each line.
 fn csv_rows(bytes: &[u8], key: &str) -> Result<Vec<measures::RawRow>, ApiError> {
-    measures_csv::parse_csv(&with_indicator_column(bytes, key))
+    Sheet::read(&with_indicator_column(bytes, key), Columns::OneProduct)?.measures()
 }
 
 /// `period,value` lines as `indicator,period,value` (the separator the header uses).

@@ -54,7 +54,7 @@ both_backends! {
         let (_, product) = seed(&mut conn);
         let add = |conn: &mut pilote_store::DbConnection, email: &str, name: &str| {
             let email = Email::parse(email).expect("email");
-            users::insert(conn, &email, name, "$argon2id$fake", Actor::System).expect("insert")
+            users::insert(conn, &email, name, Some("$argon2id$fake"), Actor::System).expect("insert")
         };
         let zoe = add(&mut conn, "zoe@beta.gouv.fr", "Zoé");
         let alix = add(&mut conn, "alix@beta.gouv.fr", "Alix");
