@@ -260,6 +260,7 @@ async function suite(browser, opts) {
       .getAttribute('href');
     assert(edit, 'no link to an indicator form on the product page');
     pages.push(['indicateur', `${opts.base}${edit}`, 200]);
+    pages.push(['source d’un indicateur', `${opts.base}${edit.replace(/\/modifier$/, '/source')}`, 200]);
   });
   // A value's history: the product page links each latest value to it.
   await check("a value's history page lists who posted each version", async () => {

@@ -29,6 +29,7 @@ mod portfolio_table;
 mod product_form;
 mod review_form;
 mod sessions;
+mod source_form;
 mod steering;
 mod suspect;
 

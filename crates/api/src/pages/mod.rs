@@ -44,6 +44,7 @@ mod product_nav;
 mod review_form;
 mod review_pack;
 mod session;
+mod source_form;
 mod spend;
 mod stats;
 mod suspect;
@@ -140,6 +141,10 @@ pub fn configure(
             .service(indicator_form::create)
             .service(indicator_form::edit_form)
             .service(indicator_form::update)
+            .service(source_form::show)
+            .service(source_form::save)
+            .service(source_form::collect)
+            .service(source_form::remove)
             .service(review_form::new_form)
             .service(review_form::create)
             .service(review_form::edit_form)
