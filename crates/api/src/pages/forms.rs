@@ -307,6 +307,20 @@ impl FieldErrors {
         parsed
     }
 
+    /// A whole number typed in an optional field: `None` when blank, and when it is not one,
+    /// with the problem on the field.
+    pub fn whole<T: std::str::FromStr>(&mut self, id: &str, label: &str, text: &str) -> Option<T> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let parsed = text.parse().ok();
+        if parsed.is_none() {
+            self.add(id, label, "Saisissez un nombre entier.");
+        }
+        parsed
+    }
+
     /// A write the rules refused, on the field it names among `fields` (`(id, label)`), or on
     /// the first one; anything but a refusal is handed back, for the error page.
     pub fn refused(&mut self, error: ApiError, fields: &[(&str, &str)]) -> Result<(), ApiError> {

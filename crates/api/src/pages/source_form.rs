@@ -196,13 +196,8 @@ pub async fn save(
         SourceKind::parse(&form.kind),
         pick,
     );
-    let site_id = whole(
-        "site_id",
-        "Identifiant du site Matomo",
-        &form.site_id,
-        &mut errors,
-    );
-    let every_hours = whole("every_hours", "Fréquence", &form.every_hours, &mut errors);
+    let site_id = errors.whole("site_id", "Identifiant du site Matomo", &form.site_id);
+    let every_hours = errors.whole("every_hours", "Fréquence", &form.every_hours);
     let metric = match form.metric.trim() {
         "" => None,
         m => errors.choice("metric", "Mesure Matomo", MatomoMetric::parse(m), pick),
@@ -243,24 +238,6 @@ pub async fn save(
         ..form
     };
     page(&db, (user, scope), &key, Some(form), errors).await
-}
-
-/// A whole number typed in `text`, `None` when blank; the problem on its field otherwise.
-fn whole<T: std::str::FromStr>(
-    id: &str,
-    label: &str,
-    text: &str,
-    errors: &mut FieldErrors,
-) -> Option<T> {
-    let text = text.trim();
-    if text.is_empty() {
-        return None;
-    }
-    let parsed = text.parse().ok();
-    if parsed.is_none() {
-        errors.add(id, label, "Saisissez un nombre entier.");
-    }
-    parsed
 }
 
 /// Fetches the source now, then the page with its last run (its French error if it failed).
