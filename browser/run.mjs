@@ -22,9 +22,10 @@
 // --screenshots DIR instead signs in and writes PNGs of the portfolio, the product page and
 // the stats page at 1920 px (desktop) and at 375 px and 320 px (phone) into DIR.
 
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -527,12 +528,37 @@ async function suite(browser, opts) {
   await context.close();
 }
 
+/** A signed-in (or, with `anonymous`, a signed-out) page at 1280 px with the suite's generous
+ *  timeouts; close its `context` when done. */
+async function newPage(browser, opts, { anonymous = false, width = 1280 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'fr-FR' });
+  context.setDefaultTimeout(120_000);
+  context.setDefaultNavigationTimeout(120_000);
+  const page = await context.newPage();
+  if (!anonymous) await signIn(page, opts);
+  return { context, page };
+}
+
+/** The checks of `browser/checks/*.mjs`, in file-name order. Each module's default export is
+ *  `async (browser, opts, kit) => {}`; it may also export `shots`, `[name, path]` pairs for
+ *  `--screenshots`. One file per feature keeps the suite's parts apart. */
+const CHECKS = join(dirname(fileURLToPath(import.meta.url)), 'checks');
+const KIT = { check, assert, axe, fits, visit, signIn, newPage, chartText, brokenWords };
+
+async function checkModules() {
+  const files = readdirSync(CHECKS).filter((f) => f.endsWith('.mjs')).sort();
+  return Promise.all(files.map((f) => import(pathToFileURL(join(CHECKS, f)).href)));
+}
+
 async function screenshots(browser, opts) {
   mkdirSync(opts.screenshots, { recursive: true });
   const shots = [
     ['portefeuille', '/'],
     ['produit', `/produits/${opts.product}`],
   ];
+  for (const module of await checkModules()) {
+    for (const [name, path] of module.shots || []) shots.push([name, path.replace('{product}', opts.product)]);
+  }
   if (opts.public) shots.push(['stats', `/produits/${opts.public}/stats`]);
   for (const [device, width] of [['ordinateur', 1920], ['telephone-375', 375], ['telephone-320', 320]]) {
     const context = await browser.newContext({ viewport: { width, height: 1000 }, deviceScaleFactor: 1 });
@@ -558,6 +584,7 @@ async function main() {
       await screenshots(browser, opts);
     } else {
       await suite(browser, opts);
+      for (const module of await checkModules()) await module.default(browser, opts, KIT);
     }
   } finally {
     await browser.close();
