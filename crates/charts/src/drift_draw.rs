@@ -107,29 +107,16 @@ pub(crate) fn draw<DB: Backend>(
     }
 
     let r = (6.0 * scale) as i32;
-    for p in &pts {
-        let (x, y) = to_area(
-            axis::plottable(p.schedule_days),
-            axis::plottable(p.budget_drift),
-        );
-        area.draw(&Circle::new((x, y), r, palette::status(p.status).filled()))?;
-        area.draw(&Circle::new((x, y), r, palette::TEXT.stroke_width(1)))?;
-        placed.push(Boxed {
-            x0: x - r,
-            y0: y - r,
-            x1: x + r,
-            y1: y + r,
-        });
-    }
-    // Labels after all dots, so that no dot hides under a label; a label that fits nowhere is
-    // left out (the description lists every product).
-    let dots = pts.iter().map(|p| {
-        let (x, y) = to_area(
-            axis::plottable(p.schedule_days),
-            axis::plottable(p.budget_drift),
-        );
-        ((x, y), p.name.as_str())
-    });
+    let dots: Vec<_> = pts
+        .iter()
+        .map(|p| {
+            let at = to_area(
+                axis::plottable(p.schedule_days),
+                axis::plottable(p.budget_drift),
+            );
+            (at, palette::status(p.status), p.name.as_str())
+        })
+        .collect();
     let frame = text::plot_frame(chart.plotting_area(), base);
-    text::label_dots(area, frame, dots, r, scale, &mut placed)
+    text::labelled_dots(area, frame, &dots, r, scale, &mut placed)
 }

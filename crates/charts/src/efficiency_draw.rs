@@ -120,25 +120,12 @@ pub(crate) fn draw<DB: Backend>(
             y_of(p.cost_per_active_user),
         )
     };
-    for p in &pts {
-        let (x, y) = at(p);
-        area.draw(&Circle::new((x, y), r, palette::status(p.status).filled()))?;
-        area.draw(&Circle::new((x, y), r, palette::TEXT.stroke_width(1)))?;
-        placed.push(Boxed {
-            x0: x - r,
-            y0: y - r,
-            x1: x + r,
-            y1: y + r,
-        });
-    }
-    // Labels after all dots, so that no dot hides under a label; a label that fits nowhere is
-    // left out (the description lists every product).
-    let dots = pts.iter().map(|p| {
-        let (x, y) = at(p);
-        ((x, y), p.name.as_str())
-    });
+    let dots: Vec<_> = pts
+        .iter()
+        .map(|p| (at(p), palette::status(p.status), p.name.as_str()))
+        .collect();
     let frame = text::plot_frame(chart.plotting_area(), base);
-    text::label_dots(area, frame, dots, r, scale, &mut placed)
+    text::labelled_dots(area, frame, &dots, r, scale, &mut placed)
 }
 
 #[cfg(test)]

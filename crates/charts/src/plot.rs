@@ -9,7 +9,7 @@ use plotters::{
 };
 
 use crate::{
-    ChartError, IndicatorChart, axis, french, marks, palette,
+    ChartError, IndicatorChart, axis, french, heading, marks, palette,
     render::{Area, Backend},
     series,
     text::{self, style},
@@ -138,20 +138,7 @@ fn draw_title<DB: Backend>(
     data: &IndicatorChart,
     scale: f64,
 ) -> Result<(), ChartError> {
-    let (w, _) = area.dim_in_pixel();
-    let left = (12.0 * scale) as i32;
-    let max = w.saturating_sub(2 * left as u32);
-    let title_style = style(20.0 * scale, palette::TEXT);
-    let title = text::fit(area, &data.title, &title_style, max);
-    area.draw(&Text::new(
-        title,
-        (left, (10.0 * scale) as i32),
-        title_style,
-    ))?;
-    let sub_style = style(13.0 * scale, palette::TEXT_MUTED);
-    let sub = text::fit(area, &data.subtitle(), &sub_style, max);
-    area.draw(&Text::new(sub, (left, (34.0 * scale) as i32), sub_style))?;
-    Ok(())
+    heading::draw_lines(area, &data.title, &data.subtitle(), 34.0, scale)
 }
 
 /// Month (or week, or year) ticks under the plot, with light vertical grid lines.

@@ -2,7 +2,7 @@
 
 use plotters::{
     coord::CoordTranslate,
-    prelude::{DrawingArea, Text},
+    prelude::{Circle, Color, DrawingArea, Text},
     style::{
         IntoFont, RGBColor, TextStyle,
         text_anchor::{HPos, Pos, VPos},
@@ -103,11 +103,36 @@ pub(crate) fn plot_frame<DB: Backend, CT: CoordTranslate>(
     }
 }
 
+/// Draws each dot (filled with its colour, outlined in the text colour) and marks it `placed`,
+/// then its label by `label_dots`: labels come after all dots, so that no dot hides under a
+/// label. The scatter charts share it.
+pub(crate) fn labelled_dots<DB: Backend>(
+    area: &Area<DB>,
+    frame: Boxed,
+    dots: &[((i32, i32), RGBColor, &str)],
+    r: i32,
+    scale: f64,
+    placed: &mut Vec<Boxed>,
+) -> Result<(), ChartError> {
+    for &((x, y), colour, _) in dots {
+        area.draw(&Circle::new((x, y), r, colour.filled()))?;
+        area.draw(&Circle::new((x, y), r, palette::TEXT.stroke_width(1)))?;
+        placed.push(Boxed {
+            x0: x - r,
+            y0: y - r,
+            x1: x + r,
+            y1: y + r,
+        });
+    }
+    let labels = dots.iter().map(|&(at, _, name)| (at, name));
+    label_dots(area, frame, labels, r, scale, placed)
+}
+
 /// Puts each dot's label at the first free spot among right, left, above and below it, inside
 /// the plot's `frame` (never across an axis or onto its figures) and over no dot or label
 /// already `placed`; a label that fits nowhere is left out (the charts' descriptions list
 /// every point). The scatter charts share it.
-pub(crate) fn label_dots<'a, DB: Backend>(
+fn label_dots<'a, DB: Backend>(
     area: &Area<DB>,
     frame: Boxed,
     dots: impl Iterator<Item = ((i32, i32), &'a str)>,
