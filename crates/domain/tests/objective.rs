@@ -12,21 +12,21 @@ use pilote_domain::{
     Point, Tolerance,
 };
 
+/// An objective from the `baseline` (value, day) to the `target` (value, day).
+fn objective(baseline: (f64, &str), target: (f64, &str), tolerance: f64) -> Objective {
+    let point = |(value, day): (f64, &str)| Point { value, on: d(day) };
+    let tolerance = Tolerance::new(tolerance).expect("valid tolerance");
+    Objective::new(point(baseline), point(target), tolerance).expect("valid objective")
+}
+
 /// From 100 on 1 January 2025 to 200 on 11 April 2025 (100 days): 150 expected on
 /// 20 February, with 10 % of 100 = 10 of tolerance.
 fn growth() -> Objective {
-    Objective::new(
-        Point {
-            value: 100.0,
-            on: d("2025-01-01"),
-        },
-        Point {
-            value: 200.0,
-            on: d("2025-04-11"),
-        },
-        Tolerance::default(),
+    objective(
+        (100.0, "2025-01-01"),
+        (200.0, "2025-04-11"),
+        Tolerance::default().get(),
     )
-    .expect("valid objective")
 }
 
 fn month(start: &str) -> Period {
@@ -70,18 +70,7 @@ fn statuses_of_an_increase() {
 #[test]
 fn statuses_of_a_decrease() {
     // From 50 days to 10 days over 100 days: 30 expected on 20 February; 25 % of 40 = 10.
-    let o = Objective::new(
-        Point {
-            value: 50.0,
-            on: d("2025-01-01"),
-        },
-        Point {
-            value: 10.0,
-            on: d("2025-04-11"),
-        },
-        Tolerance::new(0.25).expect("valid"),
-    )
-    .expect("valid objective");
+    let o = objective((50.0, "2025-01-01"), (10.0, "2025-04-11"), 0.25);
     assert_eq!(o.expected_at(d("2025-02-20")), 30.0);
     assert_eq!(status(&o, Decrease, "2025-01-01", 10.0), Achieved);
     assert_eq!(status(&o, Decrease, "2025-01-01", 9.0), Achieved);
@@ -108,18 +97,7 @@ fn weekly_data_goes_stale_after_two_weeks() {
 
 #[test]
 fn zero_tolerance_leaves_no_room() {
-    let o = Objective::new(
-        Point {
-            value: 100.0,
-            on: d("2025-01-01"),
-        },
-        Point {
-            value: 200.0,
-            on: d("2025-04-11"),
-        },
-        Tolerance::new(0.0).expect("valid"),
-    )
-    .expect("valid objective");
+    let o = objective((100.0, "2025-01-01"), (200.0, "2025-04-11"), 0.0);
     assert_eq!(status(&o, Increase, "2025-01-01", 150.0), OnTrack);
     assert_eq!(status(&o, Increase, "2025-01-01", 149.9), OffTrack);
 }
