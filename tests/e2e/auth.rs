@@ -110,15 +110,7 @@ fn login_then_me_shows_the_roles(backend: Backend) {
     );
 }
 
-#[test]
-fn login_then_me_on_sqlite() {
-    login_then_me_shows_the_roles(Backend::Sqlite);
-}
-
-#[test]
-fn login_then_me_on_postgres() {
-    login_then_me_shows_the_roles(Backend::Postgres);
-}
+both_backends!(login_then_me => login_then_me_shows_the_roles);
 
 #[test]
 fn wrong_passwords_and_unknown_emails_are_refused_alike_then_limited() {

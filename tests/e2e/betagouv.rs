@@ -94,12 +94,4 @@ fn scenario(backend: Backend) {
     assert!(text(&page).contains("(retour à une phase antérieure)"));
 }
 
-#[test]
-fn the_catalogue_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn the_catalogue_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(the_catalogue => scenario);

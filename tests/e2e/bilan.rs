@@ -215,12 +215,4 @@ fn scenario(backend: Backend) {
     assert_eq!(anonymous.status, 303);
 }
 
-#[test]
-fn the_year_results_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn the_year_results_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(the_year_results => scenario);

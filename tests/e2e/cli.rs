@@ -95,15 +95,7 @@ fn user_add_reads_the_password_from_stdin_and_stores_a_hash(backend: Backend) {
     assert!(String::from_utf8_lossy(&unscoped.stderr).contains("--incubator est obligatoire"));
 }
 
-#[test]
-fn user_add_on_sqlite() {
-    user_add_reads_the_password_from_stdin_and_stores_a_hash(Backend::Sqlite);
-}
-
-#[test]
-fn user_add_on_postgres() {
-    user_add_reads_the_password_from_stdin_and_stores_a_hash(Backend::Postgres);
-}
+both_backends!(user_add => user_add_reads_the_password_from_stdin_and_stores_a_hash);
 
 #[test]
 fn migrate_then_demo_refuses_a_second_load() {

@@ -87,12 +87,4 @@ fn scenario(backend: Backend) {
     }
 }
 
-#[test]
-fn committees_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn committees_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(committees => scenario);

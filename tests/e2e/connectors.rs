@@ -201,6 +201,18 @@ fn series(w: &World, key: &str) -> Vec<(String, f64, String)> {
         .collect()
 }
 
+/// Sets a new source on the indicator `key` (201) and runs it now (200): the run's answer.
+fn set_and_run(w: &World, key: &str, source_body: &Value) -> Value {
+    w.expect(201, "PUT", &source(key), Some(&w.member), Some(source_body));
+    w.expect(
+        200,
+        "POST",
+        &format!("{}/run", source(key)),
+        Some(&w.member),
+        None,
+    )
+}
+
 fn counts(run: &Value) -> (u64, u64, u64) {
     let last = &run["last_run"];
     assert_eq!(last["ok"], true, "{run}");
@@ -320,20 +332,7 @@ fn scenario(backend: Backend) {
     // JSON: a pointer to rows, French numbers; CSV: a French Excel file.
     let json_source = json!({"kind": "json", "url": format!("{}/series.json", origin.base),
                              "pointer": "/data"});
-    w.expect(
-        201,
-        "PUT",
-        &source("demarches"),
-        Some(&w.member),
-        Some(&json_source),
-    );
-    let ran = w.expect(
-        200,
-        "POST",
-        &format!("{}/run", source("demarches")),
-        Some(&w.member),
-        None,
-    );
+    let ran = set_and_run(&w, "demarches", &json_source);
     assert_eq!(counts(&ran), (2, 0, 0));
     let got = series(&w, "demarches");
     assert!(
@@ -341,20 +340,7 @@ fn scenario(backend: Backend) {
         "{got:?}"
     );
     let csv_source = json!({"kind": "csv", "url": format!("{}/series.csv", origin.base)});
-    w.expect(
-        201,
-        "PUT",
-        &source("dossiers"),
-        Some(&w.member),
-        Some(&csv_source),
-    );
-    let ran = w.expect(
-        200,
-        "POST",
-        &format!("{}/run", source("dossiers")),
-        Some(&w.member),
-        None,
-    );
+    let ran = set_and_run(&w, "dossiers", &csv_source);
     assert_eq!(counts(&ran), (2, 0, 0));
     let got = series(&w, "dossiers");
     assert!(
@@ -364,14 +350,7 @@ fn scenario(backend: Backend) {
 
     // A failing source: its run says why in French, and so does its GET.
     let broken = json!({"kind": "json", "url": format!("{}/casse.json", origin.base)});
-    w.expect(201, "PUT", &source("casse"), Some(&w.member), Some(&broken));
-    let failed = w.expect(
-        200,
-        "POST",
-        &format!("{}/run", source("casse")),
-        Some(&w.member),
-        None,
-    );
+    let failed = set_and_run(&w, "casse", &broken);
     assert_eq!(failed["last_run"]["ok"], false, "{failed}");
     let error = failed["last_run"]["error_fr"].as_str().expect("error_fr");
     assert!(error.contains("erreur HTTP 500"), "{error}");
@@ -445,15 +424,7 @@ fn scenario(backend: Backend) {
     assert_eq!(series(&w, "demarches").len(), 2);
 }
 
-#[test]
-fn sources_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn sources_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(sources => scenario);
 
 /// Two `pilote serve` with their runner on, over one PostgreSQL, and a due source whose
 /// origin answers slowly: it is fetched once. `pilote collect` afterwards finds nothing due.

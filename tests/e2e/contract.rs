@@ -346,12 +346,4 @@ fn check_access(
     w.expect(201, "POST", &spend, member, Some(&entry));
 }
 
-#[test]
-fn the_contract_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn the_contract_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(the_contract => scenario);

@@ -160,12 +160,4 @@ fn scenario(backend: Backend) {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--week"));
 }
 
-#[test]
-fn the_digest_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn the_digest_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(the_digest => scenario);

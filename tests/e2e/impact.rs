@@ -411,12 +411,4 @@ fn scenario(backend: Backend) {
     open_data(&w);
 }
 
-#[test]
-fn impact_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn impact_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(impact => scenario);

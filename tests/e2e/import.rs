@@ -340,17 +340,6 @@ fn a_phase_begun_again_keeps_its_day(backend: Backend) {
     );
 }
 
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[test] fn $name() { super::$name(pilote_store::Backend::Sqlite) })*
-        }
-        mod postgres {
-            $(#[test] fn $name() { super::$name(pilote_store::Backend::Postgres) })*
-        }
-    };
-}
-
 both_backends!(
     imports_the_json_sample,
     imports_the_content_directory,

@@ -193,17 +193,6 @@ fn keeps_a_product_stopped_during_its_investigation(backend: Backend) {
     );
 }
 
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[test] fn $name() { super::$name(pilote_store::Backend::Sqlite) })*
-        }
-        mod postgres {
-            $(#[test] fn $name() { super::$name(pilote_store::Backend::Postgres) })*
-        }
-    };
-}
-
 /// After `import`, a sync of the same catalogue has nothing to do; a product without a record
 /// of its last sync (imported by an older Pilote) is never overwritten: a difference is a
 /// conflict, reported once.

@@ -290,15 +290,7 @@ fn an_invitation_arrives_and_its_link_works_once(backend: Backend) {
     );
 }
 
-#[test]
-fn an_invitation_arrives_and_its_link_works_once_sqlite() {
-    an_invitation_arrives_and_its_link_works_once(Backend::Sqlite);
-}
-
-#[test]
-fn an_invitation_arrives_and_its_link_works_once_postgres() {
-    an_invitation_arrives_and_its_link_works_once(Backend::Postgres);
-}
+both_backends!(an_invitation_arrives_and_its_link_works_once);
 
 fn who_may_invite_whom(backend: Backend) {
     // No SMTP: the link comes back to the inviting person.
@@ -382,15 +374,7 @@ fn who_may_invite_whom(backend: Backend) {
     assert_eq!(call(w.server(), "GET", &fresh, "", None).status, 200);
 }
 
-#[test]
-fn who_may_invite_whom_sqlite() {
-    who_may_invite_whom(Backend::Sqlite);
-}
-
-#[test]
-fn who_may_invite_whom_postgres() {
-    who_may_invite_whom(Backend::Postgres);
-}
+both_backends!(who_may_invite_whom);
 
 #[test]
 fn the_invitation_page_shows_the_link_once_without_smtp() {
@@ -558,12 +542,4 @@ fn a_reset_link_arrives_works_once_and_expires(backend: Backend) {
     );
 }
 
-#[test]
-fn a_reset_link_arrives_works_once_and_expires_sqlite() {
-    a_reset_link_arrives_works_once_and_expires(Backend::Sqlite);
-}
-
-#[test]
-fn a_reset_link_arrives_works_once_and_expires_postgres() {
-    a_reset_link_arrives_works_once_and_expires(Backend::Postgres);
-}
+both_backends!(a_reset_link_arrives_works_once_and_expires);

@@ -1,5 +1,31 @@
 //! End-to-end tests: the real `pilote` binary, real databases, HTTP over loopback.
 
+/// Runs a scenario once per backend: `both_backends!(the_contract => scenario)` declares
+/// `the_contract::on_sqlite` and `the_contract::on_postgres`, each calling
+/// `scenario(Backend::…)`; a lone name (`both_backends!(imports_the_json_sample)`) is both the
+/// tests' module and the scenario.
+macro_rules! both_backends {
+    ($($name:ident $(=> $scenario:ident)?),* $(,)?) => {
+        $(both_backends!(@one $name $(=> $scenario)?);)*
+    };
+    (@one $name:ident) => {
+        both_backends!(@one $name => $name);
+    };
+    (@one $name:ident => $scenario:ident) => {
+        mod $name {
+            #[test]
+            fn on_sqlite() {
+                super::$scenario(::pilote_store::Backend::Sqlite)
+            }
+
+            #[test]
+            fn on_postgres() {
+                super::$scenario(::pilote_store::Backend::Postgres)
+            }
+        }
+    };
+}
+
 mod api;
 mod assets;
 mod auth;

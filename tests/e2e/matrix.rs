@@ -223,12 +223,4 @@ fn certification(w: &World, p: &str) {
     );
 }
 
-#[test]
-fn the_matrix_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn the_matrix_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(the_matrix => scenario);

@@ -1,7 +1,7 @@
 //! `pilote import measures` / `pilote export measures`: CSV and JSON files through the real
 //! binary, into a database of either backend, with the API's parser and rules.
 
-use std::path::Path;
+use std::{path::Path, process::Output};
 
 use chrono::NaiveDate;
 use pilote_domain::{Period, Slug};
@@ -20,6 +20,21 @@ fn export(dir: &Path, url: &str, args: &[&str], file: &str) -> Vec<u8> {
     all.extend_from_slice(args);
     ok(&run(dir, &all));
     std::fs::read(&out).expect("export")
+}
+
+/// `pilote import measures FILE ARGS --database-url URL`, the command's output.
+fn import(dir: &Path, file: &str, args: &[&str], url: &str) -> Output {
+    let file = path(dir, file);
+    let mut all = vec!["import", "measures", &file];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--database-url", url]);
+    run(dir, &all)
+}
+
+/// Asserts the command refused its input (exit 3): its standard error.
+fn bad_input(out: Output) -> String {
+    assert_eq!(out.status.code(), Some(3));
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// A SQLite database with the demo portfolio, and the same database emptied of its measures
@@ -78,17 +93,11 @@ fn measures_round_trip(backend: Backend) {
     // One product as CSV: export, import into the other database, export again.
     let csv = export(d, &source, &["--product", &first_product], "one.csv");
     assert!(csv.starts_with(b"indicator,period,value,comment\n"));
-    let report = ok(&run(
+    let report = ok(&import(
         d,
-        &[
-            "import",
-            "measures",
-            &path(d, "one.csv"),
-            "--product",
-            &first_product,
-            "--database-url",
-            target.url(),
-        ],
+        "one.csv",
+        &["--product", &first_product],
+        target.url(),
     ));
     assert!(report.contains("créées"), "{report}");
     assert_eq!(
@@ -101,32 +110,17 @@ fn measures_round_trip(backend: Backend) {
         csv
     );
     // The same file again changes nothing.
-    let again = ok(&run(
+    let again = ok(&import(
         d,
-        &[
-            "import",
-            "measures",
-            &path(d, "one.csv"),
-            "--product",
-            &first_product,
-            "--database-url",
-            target.url(),
-        ],
+        "one.csv",
+        &["--product", &first_product],
+        target.url(),
     ));
     assert!(again.contains(" 0 créées, 0 corrigées"), "{again}");
 
     // The whole portfolio as JSON: export, import, export again identical.
     let all = std::fs::read(d.join("all.json")).expect("all.json");
-    ok(&run(
-        d,
-        &[
-            "import",
-            "measures",
-            &path(d, "all.json"),
-            "--database-url",
-            target.url(),
-        ],
-    ));
+    ok(&import(d, "all.json", &[], target.url()));
     assert_eq!(
         export(d, target.url(), &["--format", "json"], "all-back.json"),
         all
@@ -153,33 +147,14 @@ fn measures_round_trip(backend: Backend) {
         ],
     ));
     let empty = export(d, csv_target.url(), &[], "empty.csv");
-    let dry = ok(&run(
-        d,
-        &[
-            "import",
-            "measures",
-            &path(d, "all.csv"),
-            "--dry-run",
-            "--database-url",
-            csv_target.url(),
-        ],
-    ));
+    let dry = ok(&import(d, "all.csv", &["--dry-run"], csv_target.url()));
     assert!(dry.contains("Simulation"), "{dry}");
     assert_eq!(
         export(d, csv_target.url(), &[], "still-empty.csv"),
         empty,
         "a dry run writes nothing"
     );
-    let report = ok(&run(
-        d,
-        &[
-            "import",
-            "measures",
-            &path(d, "all.csv"),
-            "--database-url",
-            csv_target.url(),
-        ],
-    ));
+    let report = ok(&import(d, "all.csv", &[], csv_target.url()));
     assert!(report.contains(&first_product), "{report}");
     assert_eq!(
         export(d, csv_target.url(), &[], "all-back-from-csv.csv"),
@@ -187,17 +162,11 @@ fn measures_round_trip(backend: Backend) {
         "the portfolio CSV round-trips"
     );
     // `--product` picks one product out of it; the same values again change nothing.
-    let one = ok(&run(
+    let one = ok(&import(
         d,
-        &[
-            "import",
-            "measures",
-            &path(d, "all.csv"),
-            "--product",
-            &first_product,
-            "--database-url",
-            csv_target.url(),
-        ],
+        "all.csv",
+        &["--product", &first_product],
+        csv_target.url(),
     ));
     assert!(one.contains(" 0 créées, 0 corrigées"), "{one}");
     assert_eq!(
@@ -225,18 +194,11 @@ fn measures_round_trip(backend: Backend) {
         indicator.key
     );
     std::fs::write(d.join("excel.csv"), excel).expect("write");
-    let dry = ok(&run(
+    let dry = ok(&import(
         d,
-        &[
-            "import",
-            "measures",
-            &path(d, "excel.csv"),
-            "--product",
-            &first_product,
-            "--dry-run",
-            "--database-url",
-            target.url(),
-        ],
+        "excel.csv",
+        &["--product", &first_product, "--dry-run"],
+        target.url(),
     ));
     assert!(dry.contains("Simulation"), "{dry}");
     assert!(dry.contains("1 corrigées"), "{dry}");
@@ -248,17 +210,11 @@ fn measures_round_trip(backend: Backend) {
         1,
         "a dry run writes nothing"
     );
-    let fixed = ok(&run(
+    let fixed = ok(&import(
         d,
-        &[
-            "import",
-            "measures",
-            &path(d, "excel.csv"),
-            "--product",
-            &first_product,
-            "--database-url",
-            target.url(),
-        ],
+        "excel.csv",
+        &["--product", &first_product],
+        target.url(),
     ));
     assert!(fixed.contains("1 corrigées"), "{fixed}");
     let versions = measures::history(&mut conn, indicator_id, period).expect("history");
@@ -275,16 +231,7 @@ fn measures_round_trip(backend: Backend) {
         indicator.key
     );
     std::fs::write(d.join("excel-portfolio.csv"), excel).expect("write");
-    let fixed = ok(&run(
-        d,
-        &[
-            "import",
-            "measures",
-            &path(d, "excel-portfolio.csv"),
-            "--database-url",
-            csv_target.url(),
-        ],
-    ));
+    let fixed = ok(&import(d, "excel-portfolio.csv", &[], csv_target.url()));
     assert!(fixed.contains("1 corrigées"), "{fixed}");
     let mut csv_conn = csv_target.conn();
     let (csv_product, _) = products::find(&mut csv_conn, &slug).expect("product");
@@ -304,20 +251,12 @@ fn measures_round_trip(backend: Backend) {
         key = indicator.key
     );
     std::fs::write(d.join("bad.csv"), bad).expect("write");
-    let refused = run(
+    let stderr = bad_input(import(
         d,
-        &[
-            "import",
-            "measures",
-            &path(d, "bad.csv"),
-            "--product",
-            &first_product,
-            "--database-url",
-            target.url(),
-        ],
-    );
-    assert_eq!(refused.status.code(), Some(3));
-    let stderr = String::from_utf8_lossy(&refused.stderr);
+        "bad.csv",
+        &["--product", &first_product],
+        target.url(),
+    ));
     for expected in [
         "ligne 3, colonne C (valeur) : \"12,5,3\" n'est pas un nombre",
         "ligne 4, colonne B (période) : \"pas-une-date\" n'est pas une date",
@@ -327,20 +266,12 @@ fn measures_round_trip(backend: Backend) {
     }
     let bad_indicator = format!("indicator,period,value\ninconnu,{last},1\n");
     std::fs::write(d.join("bad2.csv"), bad_indicator).expect("write");
-    let refused = run(
+    let stderr = bad_input(import(
         d,
-        &[
-            "import",
-            "measures",
-            &path(d, "bad2.csv"),
-            "--product",
-            &first_product,
-            "--database-url",
-            target.url(),
-        ],
-    );
-    assert_eq!(refused.status.code(), Some(3));
-    let stderr = String::from_utf8_lossy(&refused.stderr);
+        "bad2.csv",
+        &["--product", &first_product],
+        target.url(),
+    ));
     assert!(
         stderr.contains("ligne 2, colonne A (indicateur)"),
         "{stderr}"
@@ -352,18 +283,7 @@ fn measures_round_trip(backend: Backend) {
         key = indicator.key
     );
     std::fs::write(d.join("bad3.csv"), unknown_product).expect("write");
-    let refused = run(
-        d,
-        &[
-            "import",
-            "measures",
-            &path(d, "bad3.csv"),
-            "--database-url",
-            target.url(),
-        ],
-    );
-    assert_eq!(refused.status.code(), Some(3));
-    let stderr = String::from_utf8_lossy(&refused.stderr);
+    let stderr = bad_input(import(d, "bad3.csv", &[], target.url()));
     for expected in [
         "ligne 3, colonne A (produit) : produit inconnu : inconnu",
         "ligne 4, colonne A (produit) : produit inconnu : inconnu",
@@ -377,18 +297,7 @@ fn measures_round_trip(backend: Backend) {
         key = indicator.key
     );
     std::fs::write(d.join("bad4.csv"), bad_cell).expect("write");
-    let refused = run(
-        d,
-        &[
-            "import",
-            "measures",
-            &path(d, "bad4.csv"),
-            "--database-url",
-            target.url(),
-        ],
-    );
-    assert_eq!(refused.status.code(), Some(3));
-    let stderr = String::from_utf8_lossy(&refused.stderr);
+    let stderr = bad_input(import(d, "bad4.csv", &[], target.url()));
     assert!(
         stderr.contains("ligne 4, colonne D (valeur) : \"x\" n'est pas un nombre"),
         "{stderr}"
@@ -400,32 +309,16 @@ fn measures_round_trip(backend: Backend) {
     );
 
     // A CSV file without --product is a usage error (2); an unknown product is bad input (3).
-    let usage = run(
-        d,
-        &[
-            "import",
-            "measures",
-            &path(d, "one.csv"),
-            "--database-url",
-            target.url(),
-        ],
-    );
+    let usage = import(d, "one.csv", &[], target.url());
     assert_eq!(usage.status.code(), Some(2));
-    let unknown = run(
+    let unknown = bad_input(import(
         d,
-        &[
-            "import",
-            "measures",
-            &path(d, "one.csv"),
-            "--product",
-            "inconnu",
-            "--database-url",
-            target.url(),
-        ],
-    );
-    assert_eq!(unknown.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("produit inconnu"));
-    let unknown = run(
+        "one.csv",
+        &["--product", "inconnu"],
+        target.url(),
+    ));
+    assert!(unknown.contains("produit inconnu"));
+    let unknown = bad_input(run(
         d,
         &[
             "export",
@@ -435,17 +328,8 @@ fn measures_round_trip(backend: Backend) {
             "--database-url",
             target.url(),
         ],
-    );
-    assert_eq!(unknown.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("produit inconnu"));
+    ));
+    assert!(unknown.contains("produit inconnu"));
 }
 
-#[test]
-fn measures_round_trip_on_sqlite() {
-    measures_round_trip(Backend::Sqlite);
-}
-
-#[test]
-fn measures_round_trip_on_postgres() {
-    measures_round_trip(Backend::Postgres);
-}
+both_backends!(measures_round_trip);

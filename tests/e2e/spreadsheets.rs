@@ -317,12 +317,4 @@ fn scenario(backend: Backend) {
     );
 }
 
-#[test]
-fn excel_files_through_api_page_and_cli_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn excel_files_through_api_page_and_cli_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(excel_files_through_api_page_and_cli => scenario);

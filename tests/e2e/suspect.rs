@@ -188,12 +188,4 @@ fn scenario(backend: Backend) {
     );
 }
 
-#[test]
-fn suspect_values_and_forecasts_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn suspect_values_and_forecasts_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(suspect_values_and_forecasts => scenario);

@@ -176,12 +176,4 @@ fn scenario(backend: Backend) {
     assert!(last.contains("conflits 0"), "{last}");
 }
 
-#[test]
-fn sync_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn sync_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(sync => scenario);

@@ -37,12 +37,4 @@ fn scenario(backend: Backend) {
     ops::run(&w);
 }
 
-#[test]
-fn the_api_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn the_api_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(the_api => scenario);

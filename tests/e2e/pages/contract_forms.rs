@@ -445,12 +445,4 @@ fn scenario(backend: Backend) {
     matrix_pages(&w, &viewer);
 }
 
-#[test]
-fn contract_forms_and_matrix_pages_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn contract_forms_and_matrix_pages_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(contract_forms_and_matrix_pages => scenario);

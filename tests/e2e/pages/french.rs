@@ -104,12 +104,4 @@ fn scenario(backend: Backend) {
     assert!(text(&journal).contains("Quand (heure de Paris)"));
 }
 
-#[test]
-fn french_search_order_and_periods_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn french_search_order_and_periods_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(french_search_order_and_periods => scenario);

@@ -405,32 +405,4 @@ fn incubators(backend: Backend) {
     assert_eq!(months("dinum")["construction"], 30);
 }
 
-#[test]
-fn a_team_is_managed_in_the_browser_on_sqlite() {
-    team(Backend::Sqlite);
-}
-
-#[test]
-fn a_team_is_managed_in_the_browser_on_postgres() {
-    team(Backend::Postgres);
-}
-
-#[test]
-fn administrators_manage_roles_and_accounts_in_the_browser_on_sqlite() {
-    users(Backend::Sqlite);
-}
-
-#[test]
-fn administrators_manage_roles_and_accounts_in_the_browser_on_postgres() {
-    users(Backend::Postgres);
-}
-
-#[test]
-fn administrators_manage_incubators_in_the_browser_on_sqlite() {
-    incubators(Backend::Sqlite);
-}
-
-#[test]
-fn administrators_manage_incubators_in_the_browser_on_postgres() {
-    incubators(Backend::Postgres);
-}
+both_backends!(a_team_is_managed_in_the_browser => team, administrators_manage_roles_and_accounts_in_the_browser => users, administrators_manage_incubators_in_the_browser => incubators);

@@ -73,12 +73,4 @@ fn scenario(backend: Backend) {
     );
 }
 
-#[test]
-fn the_portfolio_table_filters_sorts_and_pages_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn the_portfolio_table_filters_sorts_and_pages_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(the_portfolio_table_filters_sorts_and_pages => scenario);

@@ -191,12 +191,4 @@ fn scenario(backend: Backend) {
     assert_eq!(pack.status, 200);
 }
 
-#[test]
-fn reviews_are_drafted_edited_and_signed_in_the_browser_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn reviews_are_drafted_edited_and_signed_in_the_browser_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(reviews_are_drafted_edited_and_signed_in_the_browser => scenario);

@@ -231,12 +231,4 @@ fn scenario(backend: Backend) {
     );
 }
 
-#[test]
-fn sessions_slide_and_forms_survive_expiry_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn sessions_slide_and_forms_survive_expiry_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(sessions_slide_and_forms_survive_expiry => scenario);

@@ -112,12 +112,4 @@ fn scenario(backend: Backend) {
     w.expect(404, "GET", &api, Some(&w.member), None);
 }
 
-#[test]
-fn the_source_page_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn the_source_page_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(the_source_page => scenario);

@@ -308,12 +308,4 @@ fn scenario(backend: Backend) {
     assert!(text(&portfolio).contains("Aucune valeur n'est signalée comme suspecte."));
 }
 
-#[test]
-fn steering_signals_and_histories_on_sqlite() {
-    scenario(Backend::Sqlite);
-}
-
-#[test]
-fn steering_signals_and_histories_on_postgres() {
-    scenario(Backend::Postgres);
-}
+both_backends!(steering_signals_and_histories => scenario);

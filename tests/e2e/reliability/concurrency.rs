@@ -168,12 +168,4 @@ fn sixty_four_clients(backend: Backend) {
     }
 }
 
-#[test]
-fn sixty_four_concurrent_clients_lose_nothing_on_sqlite() {
-    sixty_four_clients(Backend::Sqlite);
-}
-
-#[test]
-fn sixty_four_concurrent_clients_lose_nothing_on_postgres() {
-    sixty_four_clients(Backend::Postgres);
-}
+both_backends!(sixty_four_concurrent_clients_lose_nothing => sixty_four_clients);

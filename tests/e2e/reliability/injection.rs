@@ -279,12 +279,4 @@ fn hostile_text_everywhere(backend: Backend) {
     assert_eq!(series["total"], 6);
 }
 
-#[test]
-fn hostile_text_is_data_on_sqlite() {
-    hostile_text_everywhere(Backend::Sqlite);
-}
-
-#[test]
-fn hostile_text_is_data_on_postgres() {
-    hostile_text_everywhere(Backend::Postgres);
-}
+both_backends!(hostile_text_is_data => hostile_text_everywhere);
