@@ -55,8 +55,7 @@ pub async fn put(
         },
     )?;
     let cadence = CommitteeCadence::new(body.0.committee_months)?;
-    let actor = access::actor(&principal);
-    db::write(&db, move |c| {
+    db::write_as(&db, &principal, move |c, actor| {
         committees::set_cadence(c, &incubator, cadence, actor)
     })
     .await?;

@@ -117,7 +117,9 @@ pub async fn create(
         durations,
     };
     let stored = incubator.clone();
-    let actor = access::actor(&principal);
-    db::write(&db, move |c| incubators::create(c, &stored, actor)).await?;
+    db::write_as(&db, &principal, move |c, actor| {
+        incubators::create(c, &stored, actor)
+    })
+    .await?;
     Ok(HttpResponse::Created().json(IncubatorItem::from(incubator)))
 }

@@ -79,8 +79,7 @@ pub async fn put(
     let scope = scope_of(&db, &path).await?;
     let level = CertificationLevel::parse(&body.0.level)?;
     let certification = Certification::new(level, body.0.on, Utc::now().date_naive())?;
-    let actor = access::actor(&principal);
-    db::write(&db, move |c| {
+    db::write_as(&db, &principal, move |c, actor| {
         matrix_certification::set(c, scope.id, certification, actor)
     })
     .await?;

@@ -229,8 +229,7 @@ pub async fn remove(
     let (slug, id) = path.into_inner();
     let scope = scope_of(&db, &slug).await?;
     access::person_allowed(&principal, scope.manage())?;
-    let actor = access::actor(&principal);
-    db::write(&db, move |c| {
+    db::write_as(&db, &principal, move |c, actor| {
         objectives::delete(c, scope.id, ObjectiveId(id), actor)
     })
     .await?;

@@ -54,8 +54,11 @@ pub async fn change(
     change: CommitmentChange,
 ) -> Result<Option<CommitmentId>, ApiError> {
     access::person_allowed(principal, scope.manage())?;
-    let (actor, product) = (access::actor(principal), scope.id);
-    db::write(db, move |c| apply(c, product, change, actor)).await
+    let product = scope.id;
+    db::write_as(db, principal, move |c, actor| {
+        apply(c, product, change, actor)
+    })
+    .await
 }
 
 /// Sets the commitment of each area named, all or none (one transaction): an area's first
@@ -69,8 +72,8 @@ pub async fn set_by_area(
     wanted: Vec<(CommitmentArea, Option<Commitment>)>,
 ) -> Result<usize, ApiError> {
     access::person_allowed(principal, scope.manage())?;
-    let (actor, product) = (access::actor(principal), scope.id);
-    db::write(db, move |c| {
+    let product = scope.id;
+    db::write_as(db, principal, move |c, actor| {
         let stored = commitments::list(c, product)?;
         let mut changed = 0;
         for (area, want) in wanted {

@@ -30,8 +30,8 @@ pub async fn put(
 ) -> Result<Contract, ApiError> {
     access::person_allowed(principal, scope.manage())?;
     contract.validate()?;
-    let (actor, product) = (access::actor(principal), scope.id);
-    db::write(db, move |c| {
+    let product = scope.id;
+    db::write_as(db, principal, move |c, actor| {
         contracts::put(c, product, &contract, actor)?;
         Ok(contracts::get(c, product)?.1)
     })
@@ -55,8 +55,8 @@ pub async fn create_objective(
             "Ce n'est pas un indicateur de ce produit.",
         )
     })?;
-    let (actor, product) = (access::actor(principal), scope.id);
-    db::write(db, move |c| {
+    let product = scope.id;
+    db::write_as(db, principal, move |c, actor| {
         objectives::create(c, product, &indicator, &objective, actor)
     })
     .await
@@ -80,8 +80,8 @@ pub async fn update_objective(
     changes: ObjectiveChanges,
 ) -> Result<ObjectiveRecord, ApiError> {
     access::person_allowed(principal, scope.manage())?;
-    let (actor, product) = (access::actor(principal), scope.id);
-    db::write(db, move |c| {
+    let product = scope.id;
+    db::write_as(db, principal, move |c, actor| {
         let current = objectives::get(c, product, ObjectiveId(id))?.objective;
         let tolerance = changes.tolerance.unwrap_or(current.tolerance.get());
         let changed = Objective::new(

@@ -25,10 +25,9 @@ pub async fn record(
     decision: NewDecision,
 ) -> Result<(DecisionRecord, PhaseHistory), ApiError> {
     access::person_allowed(principal, scope.manage())?;
-    let actor = access::actor(principal);
     let today = Utc::now().date_naive();
     let product = scope.id;
-    db::write(db, move |c| {
+    db::write_as(db, principal, move |c, actor| {
         let (id, _) = phases::record_decision(c, product, &decision, actor, today)?;
         let record = phases::decisions(c, product)?
             .into_iter()

@@ -32,6 +32,14 @@ pub async fn members(
     db::read(db, move |c| users::members(c, product)).await
 }
 
+/// The membership of the product's team, once the caller is allowed to manage it.
+fn membership(principal: &Principal, scope: &ProductScope) -> Result<Grant, ApiError> {
+    access::person_allowed(principal, scope.manage())?;
+    Ok(Grant::Member {
+        product: scope.slug.clone(),
+    })
+}
+
 /// Adds the person with this email to the product's team (its managers, admins).
 pub async fn add_member(
     db: &web::Data<Database>,
@@ -39,10 +47,7 @@ pub async fn add_member(
     scope: &ProductScope,
     email: Email,
 ) -> Result<(), ApiError> {
-    access::person_allowed(principal, scope.manage())?;
-    let grant = Grant::Member {
-        product: scope.slug.clone(),
-    };
+    let grant = membership(principal, scope)?;
     grant_by_email(db, principal, email, grant).await
 }
 
@@ -53,12 +58,11 @@ pub async fn remove_member(
     scope: &ProductScope,
     user: UserId,
 ) -> Result<(), ApiError> {
-    access::person_allowed(principal, scope.manage())?;
-    let grant = Grant::Member {
-        product: scope.slug.clone(),
-    };
-    let actor = access::actor(principal);
-    db::write(db, move |c| users::revoke(c, user, &grant, actor)).await
+    let grant = membership(principal, scope)?;
+    db::write_as(db, principal, move |c, actor| {
+        users::revoke(c, user, &grant, actor)
+    })
+    .await
 }
 
 /// Every user with their roles (admins).
@@ -89,8 +93,7 @@ async fn grant_by_email(
     email: Email,
     grant: Grant,
 ) -> Result<(), ApiError> {
-    let actor = access::actor(principal);
-    db::write(db, move |c| {
+    db::write_as(db, principal, move |c, actor| {
         let user = users::find_by_email(c, &email).map_err(unknown_email)?;
         users::grant(c, user.id, &grant, actor)
             .map_err(held)
@@ -116,8 +119,10 @@ pub async fn revoke(
         )
         .into());
     }
-    let actor = access::actor(principal);
-    db::write(db, move |c| users::revoke(c, user, &grant, actor)).await
+    db::write_as(db, principal, move |c, actor| {
+        users::revoke(c, user, &grant, actor)
+    })
+    .await
 }
 
 /// Disables an account, or enables it again (admins); never one's own.
@@ -136,8 +141,10 @@ pub async fn set_disabled(
         )
         .into());
     }
-    let actor = access::actor(principal);
-    db::write(db, move |c| users::set_disabled(c, user, disabled, actor)).await
+    db::write_as(db, principal, move |c, actor| {
+        users::set_disabled(c, user, disabled, actor)
+    })
+    .await
 }
 
 /// Creates an incubator (admins), as `POST /api/v1/incubators` does.
@@ -147,8 +154,7 @@ pub async fn create_incubator(
     incubator: Incubator,
 ) -> Result<(), ApiError> {
     access::person_allowed(principal, Action::Administer)?;
-    let actor = access::actor(principal);
-    db::write(db, move |c| {
+    db::write_as(db, principal, move |c, actor| {
         incubators::create(c, &incubator, actor).map(|_| ())
     })
     .await
@@ -161,8 +167,10 @@ pub async fn update_incubator(
     incubator: Incubator,
 ) -> Result<(), ApiError> {
     access::person_allowed(principal, Action::Administer)?;
-    let actor = access::actor(principal);
-    db::write(db, move |c| incubators::update(c, &incubator, actor)).await
+    db::write_as(db, principal, move |c, actor| {
+        incubators::update(c, &incubator, actor)
+    })
+    .await
 }
 
 /// The incubator a path names (admins).

@@ -30,10 +30,9 @@ pub async fn create(
     review: NewReview,
 ) -> Result<ReviewRecord, ApiError> {
     access::person_allowed(principal, scope.manage())?;
-    let actor = access::actor(principal);
     let today = Utc::now().date_naive();
     let product = scope.id;
-    db::write(db, move |c| {
+    db::write_as(db, principal, move |c, actor| {
         reviews::create(c, product, &review, actor, today)
     })
     .await
@@ -48,9 +47,11 @@ pub async fn update(
 ) -> Result<ReviewRecord, ApiError> {
     let scope = scope_of(db, id).await?;
     access::person_allowed(principal, scope.manage())?;
-    let actor = access::actor(principal);
     let today = Utc::now().date_naive();
-    db::write(db, move |c| reviews::update(c, id, &review, actor, today)).await
+    db::write_as(db, principal, move |c, actor| {
+        reviews::update(c, id, &review, actor, today)
+    })
+    .await
 }
 
 /// Signs a review, which freezes it (the product's managers); an `advance` or `stop` decision
@@ -62,9 +63,11 @@ pub async fn sign(
 ) -> Result<ReviewRecord, ApiError> {
     let scope = scope_of(db, id).await?;
     access::person_allowed(principal, scope.manage())?;
-    let actor = access::actor(principal);
     let today = Utc::now().date_naive();
-    db::write(db, move |c| reviews::sign(c, id, actor, today)).await
+    db::write_as(db, principal, move |c, actor| {
+        reviews::sign(c, id, actor, today)
+    })
+    .await
 }
 
 /// The product a review belongs to, for permission checks (404 for an unknown review).

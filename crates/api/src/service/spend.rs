@@ -27,9 +27,9 @@ pub async fn record(
     entries: Vec<Spend>,
 ) -> Result<Vec<(Spend, SpendChange)>, ApiError> {
     access::person_allowed(principal, scope.contribute())?;
-    let (actor, product) = (access::actor(principal), scope.id);
+    let product = scope.id;
     let today = Utc::now().date_naive();
-    db::write(db, move |c| {
+    db::write_as(db, principal, move |c, actor| {
         entries
             .into_iter()
             .map(|entry| spend::upsert(c, product, entry, actor, today))
