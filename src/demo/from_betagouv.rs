@@ -6,12 +6,12 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use pilote_domain::{DomainError, MeasureSource, ProductStatus};
+use pilote_domain::{DomainError, ProductStatus};
 use pilote_store::{
-    Actor, DbConnection, StoreError,
+    DbConnection, StoreError,
     repo::{
         import::{self, ProductInput},
-        incubators, indicators as indicator_repo, measures, products,
+        incubators, products,
     },
     transaction,
 };
@@ -113,22 +113,7 @@ impl Loader {
             .ok_or_else(|| {
                 DomainError::rule("north_star", "no template", "aucun modèle d'indicateur")
             })?;
-        let mut created = Vec::new();
-        for (i, template) in self.pick_indicators(north_star).into_iter().enumerate() {
-            let indicator = template.indicator(i == 0)?;
-            created.push((indicator_repo::insert(c, id, &indicator)?, template));
-        }
-        self.summary.indicators += created.len();
-        let inputs = self.measures(&timeline, plan, &created)?;
-        let counts = measures::upsert(
-            c,
-            id,
-            &inputs,
-            MeasureSource::Demo,
-            Actor::System,
-            self.today,
-        )?;
-        self.summary.measures += counts.created;
+        self.indicators_with_measures(c, id, north_star, &timeline, plan)?;
         Ok(())
     }
 }

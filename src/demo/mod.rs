@@ -94,6 +94,9 @@ pub fn load(conn: &mut DbConnection, seed: u64, today: NaiveDate) -> StoreResult
     })
 }
 
+/// An indicator the demo made, and the template it was made from.
+type Made = (IndicatorId, &'static Template);
+
 /// SplitMix64, written here rather than taken from `rand`: rand's value streams may change
 /// between versions, and the demo must reproduce exactly from its seed.
 struct Rng(u64);
@@ -215,27 +218,8 @@ impl Loader {
             self.summary.decisions += 1;
         }
 
-        let mut created = Vec::new();
-        for (i, template) in self
-            .pick_indicators(entry.north_star)
-            .into_iter()
-            .enumerate()
-        {
-            let indicator = template.indicator(i == 0)?;
-            created.push((indicator_repo::insert(c, id, &indicator)?, template));
-        }
-        self.summary.indicators += created.len();
-
-        let inputs = self.measures(&timeline, plan, &created)?;
-        let counts = measures::upsert(
-            c,
-            id,
-            &inputs,
-            MeasureSource::Demo,
-            Actor::System,
-            self.today,
-        )?;
-        self.summary.measures += counts.created;
+        let (created, inputs) =
+            self.indicators_with_measures(c, id, entry.north_star, &timeline, plan)?;
         indicators::typo(
             c,
             (id, self.summary.products),
@@ -270,6 +254,35 @@ impl Loader {
     }
 
     /// The north star, then one to four indicators from the pool (two to five in all).
+    /// Gives the product indicators drawn around `north_star` (the first one is the north
+    /// star) and posts their demo measures over its `timeline`: the indicators and measures.
+    fn indicators_with_measures(
+        &mut self,
+        c: &mut DbConnection,
+        id: ProductId,
+        north_star: &'static Template,
+        timeline: &Timeline,
+        plan: Plan,
+    ) -> StoreResult<(Vec<Made>, Vec<MeasureInput>)> {
+        let mut created = Vec::new();
+        for (i, template) in self.pick_indicators(north_star).into_iter().enumerate() {
+            let indicator = template.indicator(i == 0)?;
+            created.push((indicator_repo::insert(c, id, &indicator)?, template));
+        }
+        self.summary.indicators += created.len();
+        let inputs = self.measures(timeline, plan, &created)?;
+        let counts = measures::upsert(
+            c,
+            id,
+            &inputs,
+            MeasureSource::Demo,
+            Actor::System,
+            self.today,
+        )?;
+        self.summary.measures += counts.created;
+        Ok((created, inputs))
+    }
+
     fn pick_indicators(&mut self, north_star: &'static Template) -> Vec<&'static Template> {
         let mut pool: Vec<&'static Template> = indicators::POOL.iter().collect();
         self.rng.shuffle(&mut pool);
