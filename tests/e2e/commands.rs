@@ -1,7 +1,10 @@
 //! The command line on files: the beta.gouv.fr sample data, one command run to its end, and
 //! SQLite databases in a test's directory (the demo in them if asked).
 
-use std::{path::Path, process::Output};
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
 
 use chrono::NaiveDate;
 use pilote_store::Database;
@@ -55,4 +58,32 @@ pub fn demo_sqlite(dir: &Path, name: &str, seed: u64, today: NaiveDate) -> (Stri
     let (url, db) = fresh_sqlite(dir, name);
     pilote::demo::load(&mut db.get().expect("connection"), seed, today).expect("demo");
     (url, db)
+}
+
+/// `pilote import all DUMP --database-url URL` run in `dir`: the command's output.
+pub fn import_all(dir: &Path, dump: &Path, url: &str) -> Output {
+    let dump = dump.to_str().expect("utf-8");
+    run(dir, &["import", "all", dump, "--database-url", url])
+}
+
+/// `npm ci` in `dir`, unless its `node_modules` is already as the lock file says: the browser
+/// suite (`browser/`) and the fake ProConnect (`tests/oidc/`) need Node.js 20+ and npm.
+pub fn npm_ci(dir: &Path) {
+    let modified = |p: PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let installed = modified(dir.join("node_modules/.package-lock.json"));
+    let locked = modified(dir.join("package-lock.json"));
+    if matches!((installed, locked), (Some(i), Some(l)) if i >= l) {
+        return;
+    }
+    let out = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .output()
+        .expect("run npm ci (Node.js 20+ and npm are needed)");
+    assert!(
+        out.status.success(),
+        "npm ci failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

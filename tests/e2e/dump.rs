@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use pilote_store::{Backend, Database, copy, testing::TestDb};
 
-use crate::commands::{DATA, demo_sqlite, ok, run};
+use crate::commands::{DATA, demo_sqlite, import_all, ok, run};
 
 /// A SQLite database holding the demo portfolio, the beta.gouv.fr sample and `awkward/` on top
 /// (product events, perennisation modes, catalogue ids and outcomes, a phase return) and a user
@@ -134,16 +134,7 @@ fn a_dump_round_trips_byte_for_byte_through_postgres_and_back() {
     // SQLite → an empty PostgreSQL → dump again: the same bytes.
     let postgres = TestDb::new(Backend::Postgres);
     let first_path = dir.path().join("first.json");
-    let loaded = ok(&run(
-        dir.path(),
-        &[
-            "import",
-            "all",
-            first_path.to_str().expect("utf-8"),
-            "--database-url",
-            postgres.url(),
-        ],
-    ));
+    let loaded = ok(&import_all(dir.path(), &first_path, postgres.url()));
     assert!(loaded.contains("Export chargé"), "{loaded}");
     let second = export(dir.path(), postgres.url(), "second.json");
     assert!(first == second, "SQLite → PostgreSQL changed the dump");
@@ -157,30 +148,12 @@ fn a_dump_round_trips_byte_for_byte_through_postgres_and_back() {
     // PostgreSQL → an empty SQLite file → dump again: the same bytes still.
     let back_url = format!("sqlite://{}", dir.path().join("back.db").display());
     let second_path = dir.path().join("second.json");
-    ok(&run(
-        dir.path(),
-        &[
-            "import",
-            "all",
-            second_path.to_str().expect("utf-8"),
-            "--database-url",
-            &back_url,
-        ],
-    ));
+    ok(&import_all(dir.path(), &second_path, &back_url));
     let third = export(dir.path(), &back_url, "third.json");
     assert!(first == third, "PostgreSQL → SQLite changed the dump");
 
     // A database holding anything is refused (exit 4), and left as it was.
-    let again = run(
-        dir.path(),
-        &[
-            "import",
-            "all",
-            first_path.to_str().expect("utf-8"),
-            "--database-url",
-            postgres.url(),
-        ],
-    );
+    let again = import_all(dir.path(), &first_path, postgres.url());
     assert_eq!(again.status.code(), Some(4));
     let stderr = String::from_utf8_lossy(&again.stderr);
     assert!(stderr.contains("n'est pas vide"), "{stderr}");
@@ -226,16 +199,7 @@ fn a_file_that_is_not_a_dump_is_refused_with_exit_status_3() {
     for (name, text, expected) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, text).expect("write");
-        let out = run(
-            dir.path(),
-            &[
-                "import",
-                "all",
-                path.to_str().expect("utf-8"),
-                "--database-url",
-                &url,
-            ],
-        );
+        let out = import_all(dir.path(), &path, &url);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(3), "{name}: {stderr}");
         assert!(stderr.contains(expected), "{name}: {stderr}");

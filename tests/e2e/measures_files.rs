@@ -11,7 +11,7 @@ use pilote_store::{
     testing::TestDb,
 };
 
-use crate::commands::{demo_sqlite, ok, path, run};
+use crate::commands::{demo_sqlite, import_all, ok, path, run};
 
 /// `pilote export measures ARGS --out FILE`, the file's bytes.
 fn export(dir: &Path, url: &str, args: &[&str], file: &str) -> Vec<u8> {
@@ -63,16 +63,7 @@ fn databases(dir: &Path, backend: Backend) -> (String, TestDb) {
     }
     std::fs::write(&dump, json.to_string()).expect("write");
     let target = TestDb::new(backend);
-    ok(&run(
-        dir,
-        &[
-            "import",
-            "all",
-            dump.to_str().expect("utf-8"),
-            "--database-url",
-            target.url(),
-        ],
-    ));
+    ok(&import_all(dir, &dump, target.url()));
     (url, target)
 }
 
@@ -136,16 +127,7 @@ fn measures_round_trip(backend: Backend) {
     let portfolio_csv = export(d, &source, &[], "all.csv");
     assert!(portfolio_csv.starts_with(b"product,indicator,period,value,comment\n"));
     let csv_target = TestDb::new(backend);
-    ok(&run(
-        d,
-        &[
-            "import",
-            "all",
-            &path(d, "dump.json"),
-            "--database-url",
-            csv_target.url(),
-        ],
-    ));
+    ok(&import_all(d, &d.join("dump.json"), csv_target.url()));
     let empty = export(d, csv_target.url(), &[], "empty.csv");
     let dry = ok(&import(d, "all.csv", &["--dry-run"], csv_target.url()));
     assert!(dry.contains("Simulation"), "{dry}");

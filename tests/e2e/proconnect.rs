@@ -14,7 +14,10 @@ use std::{
     time::Duration,
 };
 
-use crate::helpers::{Server, add_user};
+use crate::{
+    commands::npm_ci,
+    helpers::{Server, add_user},
+};
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -28,31 +31,11 @@ fn oidc_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc")
 }
 
-/// `npm ci`, unless `node_modules` is already as the lock file says.
-fn install(dir: &Path) {
-    let modified = |p: PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let installed = modified(dir.join("node_modules/.package-lock.json"));
-    let locked = modified(dir.join("package-lock.json"));
-    if matches!((installed, locked), (Some(i), Some(l)) if i >= l) {
-        return;
-    }
-    let out = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(dir)
-        .output()
-        .expect("run npm ci (Node.js 20+ and npm are needed)");
-    assert!(
-        out.status.success(),
-        "npm ci failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn provider() -> &'static Provider {
     static PROVIDER: OnceLock<Provider> = OnceLock::new();
     PROVIDER.get_or_init(|| {
         let dir = oidc_dir();
-        install(&dir);
+        npm_ci(&dir);
         let mut child = Command::new("node")
             .arg("provider.mjs")
             .current_dir(&dir)

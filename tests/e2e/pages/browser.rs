@@ -17,6 +17,7 @@ use pilote_store::{
 };
 
 use super::{CHROMIUM, PASSWORD, account::product_with_reviews, start};
+use crate::commands::npm_ci;
 
 const ADMIN: &str = "admin-navigateur@test.gouv.fr";
 
@@ -88,22 +89,6 @@ fn shown(out: &Output) -> String {
     )
 }
 
-/// `npm ci`, unless `node_modules` is already as the lock file says.
-fn install(dir: &Path) {
-    let modified = |p: PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let installed = modified(dir.join("node_modules/.package-lock.json"));
-    let locked = modified(dir.join("package-lock.json"));
-    if matches!((installed, locked), (Some(i), Some(l)) if i >= l) {
-        return;
-    }
-    let out = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(dir)
-        .output()
-        .expect("run npm ci");
-    assert!(out.status.success(), "npm ci failed:\n{}", shown(&out));
-}
-
 /// An invitation's page, for the suite to check: the server's SMTP relay is out of reach,
 /// so the link comes back to the inviting administrator.
 fn invitation_link(server: &crate::helpers::Server) -> String {
@@ -131,7 +116,7 @@ fn the_browser_suite_passes() {
     let invitation = invitation_link(&server);
 
     let browser = browser_dir();
-    install(&browser);
+    npm_ci(&browser);
     let run = |extra: &[&str]| {
         Command::new("node")
             .arg(browser.join("run.mjs"))

@@ -4,14 +4,31 @@ use std::time::Duration;
 
 use crate::helpers::{Reply, Server};
 
-/// Sends a request without following redirects (the cookies are on the 303 itself).
-pub fn call(server: &Server, method: &str, path: &str, cookie: &str, form: Option<&str>) -> Reply {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+/// A client that follows no redirect (the cookies are on the 303 itself) and takes any status.
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .timeout_global(Some(Duration::from_secs(60)))
         .build()
-        .into();
+        .into()
+}
+
+/// A page's answer: its status, headers and HTML (as a JSON string, like the API's).
+fn page_reply(mut response: ureq::http::Response<ureq::Body>) -> Reply {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    Reply {
+        status,
+        headers,
+        body: serde_json::Value::String(text),
+    }
+}
+
+/// Sends a request without following redirects (the cookies are on the 303 itself).
+pub fn call(server: &Server, method: &str, path: &str, cookie: &str, form: Option<&str>) -> Reply {
+    let agent = agent();
     let url = format!("{}{path}", server.base);
     let result = match (method, form) {
         ("GET", _) => {
@@ -31,15 +48,7 @@ pub fn call(server: &Server, method: &str, path: &str, cookie: &str, form: Optio
                 .send(body.unwrap_or(""))
         }
     };
-    let mut response = result.expect("HTTP request");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.body_mut().read_to_string().unwrap_or_default();
-    Reply {
-        status,
-        headers,
-        body: serde_json::Value::String(text),
-    }
+    page_reply(result.expect("HTTP request"))
 }
 
 pub fn text(reply: &Reply) -> &str {
@@ -122,27 +131,15 @@ pub fn post_multipart_bytes(
         body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into();
-    let mut response = agent
+    let agent = agent();
+    let response = agent
         .post(&format!("{}{path}", server.base))
         .header("Accept", "text/html")
         .header("Cookie", cookie)
         .content_type(&format!("multipart/form-data; boundary={BOUNDARY}"))
         .send(&body[..])
         .expect("HTTP request");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let text = response.body_mut().read_to_string().unwrap_or_default();
-    Reply {
-        status,
-        headers,
-        body: serde_json::Value::String(text),
-    }
+    page_reply(response)
 }
 
 /// The value of the input named `name` (the first one), HTML entities of the tests' texts
