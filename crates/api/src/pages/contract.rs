@@ -3,7 +3,7 @@
 //! reviews, each linking to its pack. Readable by whoever may read the contract's JSON
 //! (`GET /api/v1/products/{slug}/contract/status`: any signed-in person with a role).
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{get, web};
 use askama::Template;
 use chrono::Utc;
 use pilote_charts::french;
@@ -14,14 +14,12 @@ use pilote_store::{
 };
 
 use super::{
-    Nav, error_page,
+    Nav,
+    forms::{PageResult, SignedIn},
     product::{SuspectFlag, latest_suspects},
-    redirect,
 };
 use crate::{
-    access,
-    auth::session::{MaybePageUser, SessionConfig},
-    db,
+    access, db,
     error::ApiError,
     service::review_pack::{
         self, CommitmentRow, MilestoneRow, ObjectiveRow, commitment_row, euros, milestone_row,
@@ -115,67 +113,52 @@ fn contract(status: &ContractStatus, suspects: &[SuspectFlag]) -> Contract {
 /// The contract page; anonymous visitors go to `/connexion`, people without a role get 403.
 #[get("/produits/{slug}/contrat")]
 pub async fn contract_page(
-    visitor: MaybePageUser,
+    SignedIn { user, nav }: SignedIn,
     db: web::Data<Database>,
-    config: web::Data<SessionConfig>,
     path: web::Path<String>,
-) -> HttpResponse {
-    let Some(user) = visitor.0 else {
-        let here = format!("/produits/{path}/contrat");
-        return redirect(&super::session::login_url(Some(&here)));
+) -> PageResult {
+    access::require(&user.user, Action::Read)?;
+    let slug = Slug::parse(&path).map_err(|_| ApiError::NotFound("product"))?;
+    let today = Utc::now().date_naive();
+    let (product, status, records, suspects, history) = db::read(&db, move |c| {
+        let (id, product) = products::find(c, &slug)?;
+        let suspects: Vec<SuspectFlag> = latest_suspects(c, id)?.into_iter().flatten().collect();
+        let status = match contract_status::at(c, id, today) {
+            Ok(status) => Some(status),
+            Err(StoreError::NotFound { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        let history = phases::history(c, id)?;
+        Ok((product, status, reviews::list(c, id)?, suspects, history))
+    })
+    .await?;
+    let allowed = |action| access::require(&user.user, action).is_ok();
+    let incubator = &product.incubator;
+    let can_manage = allowed(Action::Manage { incubator });
+    let can_spend = allowed(Action::Contribute {
+        product: &product.slug,
+        incubator,
+    });
+    let slug = product.slug.to_string();
+    let page = ContractPage {
+        can_manage,
+        can_spend,
+        nav,
+        today: french::date(today),
+        contract: status.as_ref().map(|s| contract(s, &suspects)),
+        reviews: records
+            .iter()
+            .map(|r| ReviewLine {
+                on: french::date(r.review.reviewed_on),
+                verdict: r.review.verdict.label_fr(),
+                verdict_class: verdict_class(r.review.verdict),
+                decision: history.decision_label(r.review.decision.kind, r.review.reviewed_on),
+                signed: r.signed_at.is_some(),
+                href: review_pack::href(&slug, r.id),
+            })
+            .collect(),
+        slug,
+        name: product.name,
     };
-    if let Err(e) = access::require(&user.user, Action::Read) {
-        return error_page(e);
-    }
-    let nav = Nav::of(&user, &config);
-    let result = async {
-        let slug = Slug::parse(&path).map_err(|_| ApiError::NotFound("product"))?;
-        let today = Utc::now().date_naive();
-        let (product, status, records, suspects, history) = db::read(&db, move |c| {
-            let (id, product) = products::find(c, &slug)?;
-            let suspects: Vec<SuspectFlag> =
-                latest_suspects(c, id)?.into_iter().flatten().collect();
-            let status = match contract_status::at(c, id, today) {
-                Ok(status) => Some(status),
-                Err(StoreError::NotFound { .. }) => None,
-                Err(e) => return Err(e),
-            };
-            let history = phases::history(c, id)?;
-            Ok((product, status, reviews::list(c, id)?, suspects, history))
-        })
-        .await?;
-        let allowed = |action| access::require(&user.user, action).is_ok();
-        let incubator = &product.incubator;
-        let can_manage = allowed(Action::Manage { incubator });
-        let can_spend = allowed(Action::Contribute {
-            product: &product.slug,
-            incubator,
-        });
-        let slug = product.slug.to_string();
-        Ok::<_, ApiError>(ContractPage {
-            can_manage,
-            can_spend,
-            nav,
-            today: french::date(today),
-            contract: status.as_ref().map(|s| contract(s, &suspects)),
-            reviews: records
-                .iter()
-                .map(|r| ReviewLine {
-                    on: french::date(r.review.reviewed_on),
-                    verdict: r.review.verdict.label_fr(),
-                    verdict_class: verdict_class(r.review.verdict),
-                    decision: history.decision_label(r.review.decision.kind, r.review.reviewed_on),
-                    signed: r.signed_at.is_some(),
-                    href: review_pack::href(&slug, r.id),
-                })
-                .collect(),
-            slug,
-            name: product.name,
-        })
-    }
-    .await;
-    match result {
-        Ok(page) => super::render(&page),
-        Err(e) => error_page(e),
-    }
+    Ok(super::render(&page))
 }

@@ -28,13 +28,6 @@ struct PersonalDataPage {
     nav: Nav,
 }
 
-fn nav(visitor: &MaybePageUser, config: &SessionConfig) -> Nav {
-    visitor
-        .0
-        .as_ref()
-        .map_or_else(Nav::default, |u| Nav::of(u, config))
-}
-
 /// The accessibility statement (« Accessibilité : non conforme »: no audit yet).
 #[get("/accessibilite")]
 pub async fn accessibility(
@@ -42,7 +35,7 @@ pub async fn accessibility(
     config: web::Data<SessionConfig>,
 ) -> HttpResponse {
     super::render(&AccessibilityPage {
-        nav: nav(&visitor, &config),
+        nav: Nav::of_visitor(&visitor, &config),
     })
 }
 
@@ -53,7 +46,7 @@ pub async fn legal_notice(
     config: web::Data<SessionConfig>,
 ) -> HttpResponse {
     super::render(&LegalNoticePage {
-        nav: nav(&visitor, &config),
+        nav: Nav::of_visitor(&visitor, &config),
     })
 }
 
@@ -64,6 +57,6 @@ pub async fn personal_data(
     config: web::Data<SessionConfig>,
 ) -> HttpResponse {
     super::render(&PersonalDataPage {
-        nav: nav(&visitor, &config),
+        nav: Nav::of_visitor(&visitor, &config),
     })
 }

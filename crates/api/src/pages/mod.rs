@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use askama::Template;
 
 use crate::{
-    auth::session::{PageUser, SessionConfig},
+    auth::session::{MaybePageUser, PageUser, SessionConfig},
     error::ApiError,
 };
 
@@ -80,6 +80,14 @@ impl Nav {
     /// Whether the layout shows the « République Française » brand block.
     pub fn state_brand(&self) -> bool {
         STATE_BRAND.load(Ordering::Relaxed)
+    }
+
+    /// The layout of a public page: the visitor's if signed in, anonymous otherwise.
+    pub fn of_visitor(visitor: &MaybePageUser, config: &SessionConfig) -> Nav {
+        visitor
+            .0
+            .as_ref()
+            .map_or_else(Nav::default, |user| Nav::of(user, config))
     }
 
     /// The layout of a signed-in person's page.

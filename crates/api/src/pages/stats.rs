@@ -3,7 +3,7 @@
 //! (Utilisable, Utilisé, Utile, Impactant, Efficient), and the efficiency figures only when the
 //! product chose to publish them. Nothing confidential is read otherwise (no spend).
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{get, web};
 use askama::Template;
 use chrono::Utc;
 use pilote_charts::{Dashboard, Format, french};
@@ -18,7 +18,7 @@ use pilote_store::{
 use super::{
     Nav,
     charts::{ChartBlock, size, svg},
-    error_page,
+    forms::PageResult,
 };
 use crate::{
     auth::session::{MaybePageUser, SessionConfig},
@@ -185,54 +185,45 @@ pub async fn stats(
     db: web::Data<Database>,
     config: web::Data<SessionConfig>,
     path: web::Path<String>,
-) -> HttpResponse {
-    let nav = visitor
-        .0
-        .as_ref()
-        .map_or_else(Nav::default, |u| Nav::of(u, &config));
-    let result = async {
-        let slug = Slug::parse(&path).map_err(|_| ApiError::NotFound("product"))?;
-        let today = Utc::now().date_naive();
-        let (product, incubator, status, matrix, publish, dashboard, certification) =
-            db::read(&db, move |c| {
-                let (id, product) = products::find(c, &slug)?;
-                if !product.published {
-                    return Ok(None);
-                }
-                let incubator = incubators::find(c, &product.incubator)?.1.name;
-                let status = phases::history(c, id)?.status().label_fr();
-                let publish = matrix_publication::publishes_efficiency(c, id)?;
-                let matrix = matrix::public_at(c, id, today, publish)?;
-                let dashboard = chart_data::dashboard(c, id, today)?;
-                let certification = matrix_certification::get(c, id)?;
-                Ok(Some((
-                    product,
-                    incubator,
-                    status,
-                    matrix,
-                    publish,
-                    dashboard,
-                    certification,
-                )))
-            })
-            .await?
-            .ok_or(ApiError::NotFound("product"))?;
-        let principles = principles(&matrix);
-        let chart = chart(&dashboard, &principles)?;
-        Ok::<_, ApiError>(StatsPage {
-            nav,
-            product,
-            incubator,
-            status,
-            certification: certification_label(certification),
-            efficiency: publish.then(|| efficiency_block(&matrix.efficiency)),
-            principles,
-            chart,
+) -> PageResult {
+    let nav = Nav::of_visitor(&visitor, &config);
+    let slug = Slug::parse(&path).map_err(|_| ApiError::NotFound("product"))?;
+    let today = Utc::now().date_naive();
+    let (product, incubator, status, matrix, publish, dashboard, certification) =
+        db::read(&db, move |c| {
+            let (id, product) = products::find(c, &slug)?;
+            if !product.published {
+                return Ok(None);
+            }
+            let incubator = incubators::find(c, &product.incubator)?.1.name;
+            let status = phases::history(c, id)?.status().label_fr();
+            let publish = matrix_publication::publishes_efficiency(c, id)?;
+            let matrix = matrix::public_at(c, id, today, publish)?;
+            let dashboard = chart_data::dashboard(c, id, today)?;
+            let certification = matrix_certification::get(c, id)?;
+            Ok(Some((
+                product,
+                incubator,
+                status,
+                matrix,
+                publish,
+                dashboard,
+                certification,
+            )))
         })
-    }
-    .await;
-    match result {
-        Ok(page) => super::render(&page),
-        Err(e) => error_page(e),
-    }
+        .await?
+        .ok_or(ApiError::NotFound("product"))?;
+    let principles = principles(&matrix);
+    let chart = chart(&dashboard, &principles)?;
+    let page = StatsPage {
+        nav,
+        product,
+        incubator,
+        status,
+        certification: certification_label(certification),
+        efficiency: publish.then(|| efficiency_block(&matrix.efficiency)),
+        principles,
+        chart,
+    };
+    Ok(super::render(&page))
 }
