@@ -58,16 +58,28 @@ fn file(name: &str) -> Result<(&str, Format), ApiError> {
         .ok_or(ApiError::NotFound("chart"))
 }
 
-/// Renders with an ETag over the chart's input and parameters, answering 304 when the client
-/// already has it. `public` charts may be cached by shared caches.
-fn respond<T: std::fmt::Debug>(
-    req: &HttpRequest,
-    data: &T,
+/// What a chart request asks for, once read: its size and format, and whether shared caches
+/// may keep the answer (a published product's charts).
+struct Asked<'a> {
+    req: &'a HttpRequest,
     size: Size,
     format: Format,
     public: bool,
+}
+
+/// Renders with an ETag over the chart's input and parameters, answering 304 when the client
+/// already has it. `public` charts may be cached by shared caches.
+fn respond<T: std::fmt::Debug>(
+    asked: Asked<'_>,
+    data: &T,
     render: impl FnOnce(&T, Size, Format) -> Result<Vec<u8>, ChartError>,
 ) -> Result<HttpResponse, ApiError> {
+    let Asked {
+        req,
+        size,
+        format,
+        public,
+    } = asked;
     // The input's Debug form is deterministic and holds every value drawn.
     let mut hasher = Sha256::new();
     hasher.update(format!(
@@ -167,11 +179,13 @@ pub async fn indicator(
     })
     .await?;
     respond(
-        &req,
+        Asked {
+            req: &req,
+            size,
+            format,
+            public,
+        },
         &data,
-        size,
-        format,
-        public,
         pilote_charts::indicator_chart,
     )
 }
@@ -213,11 +227,13 @@ pub async fn dashboard(
     let today = Utc::now().date_naive();
     let data = db::read(&db, move |c| chart_data::dashboard(c, scope.id, today)).await?;
     respond(
-        &req,
+        Asked {
+            req: &req,
+            size,
+            format,
+            public,
+        },
         &data,
-        size,
-        format,
-        public,
         pilote_charts::dashboard_chart,
     )
 }
@@ -273,6 +289,13 @@ pub async fn portfolio(
         .map(|s| scope::slug(s, "incubator"))
         .transpose()?;
     let today = Utc::now().date_naive();
+    // Anyone signed in sees the portfolio's charts: private caches only.
+    let asked = |size, format| Asked {
+        req: &req,
+        size,
+        format,
+        public: false,
+    };
     match file(&path)? {
         ("phases", format) => {
             let size = sizes.size((800, 400))?;
@@ -280,14 +303,7 @@ pub async fn portfolio(
                 chart_data::portfolio_phases(c, incubator.as_ref(), today)
             })
             .await?;
-            respond(
-                &req,
-                &data,
-                size,
-                format,
-                false,
-                pilote_charts::phases_chart,
-            )
+            respond(asked(size, format), &data, pilote_charts::phases_chart)
         }
         ("timeline", format) => {
             let data = db::read(&db, move |c| {
@@ -295,14 +311,7 @@ pub async fn portfolio(
             })
             .await?;
             let size = sizes.size((1200, data.natural_height()))?;
-            respond(
-                &req,
-                &data,
-                size,
-                format,
-                false,
-                pilote_charts::timeline_chart,
-            )
+            respond(asked(size, format), &data, pilote_charts::timeline_chart)
         }
         ("drift", format) => {
             let size = sizes.size((900, 600))?;
@@ -310,7 +319,7 @@ pub async fn portfolio(
                 chart_data::drift(c, incubator.as_ref(), today)
             })
             .await?;
-            respond(&req, &data, size, format, false, pilote_charts::drift_chart)
+            respond(asked(size, format), &data, pilote_charts::drift_chart)
         }
         ("efficiency", format) => {
             let size = sizes.size((900, 600))?;
@@ -318,14 +327,7 @@ pub async fn portfolio(
                 chart_data::efficiency(c, incubator.as_ref(), today)
             })
             .await?;
-            respond(
-                &req,
-                &data,
-                size,
-                format,
-                false,
-                pilote_charts::efficiency_chart,
-            )
+            respond(asked(size, format), &data, pilote_charts::efficiency_chart)
         }
         _ => Err(ApiError::NotFound("chart")),
     }
