@@ -479,6 +479,14 @@ mod tests {
         }
     }
 
+    /// Asserts the repaired history is one investigation, stopped on `on`.
+    fn assert_one_stopped_investigation(r: RepairedHistory, on: &str) {
+        let history = r.history.expect("history");
+        assert_eq!(history.records().len(), 1);
+        assert_eq!(history.records()[0].phase, Phase::Investigation);
+        assert_eq!(history.stopped_on(), Some(day(on)));
+    }
+
     #[test]
     fn clean_history_has_no_anomaly() {
         let r = repair_phases(
@@ -523,10 +531,7 @@ mod tests {
     fn abandon_investigation_alone_without_end_stops_on_its_start() {
         for end in [None, Some("2021-01-01")] {
             let r = repair_phases("x", &[raw("abandon-investigation", "2021-07-09", end)]);
-            let history = r.history.expect("history");
-            assert_eq!(history.records().len(), 1);
-            assert_eq!(history.records()[0].phase, Phase::Investigation);
-            assert_eq!(history.stopped_on(), Some(day("2021-07-09")));
+            assert_one_stopped_investigation(r, "2021-07-09");
         }
     }
 
@@ -540,9 +545,7 @@ mod tests {
             ],
         );
         assert_eq!(r.stops, 1);
-        let history = r.history.expect("history");
-        assert_eq!(history.records().len(), 1);
-        assert_eq!(history.stopped_on(), Some(day("2021-07-09")));
+        assert_one_stopped_investigation(r, "2021-07-09");
     }
 
     #[test]
