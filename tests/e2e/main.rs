@@ -6,6 +6,7 @@ mod auth;
 mod bench;
 mod betagouv;
 mod bilan;
+mod campaigns;
 mod cli;
 mod commands;
 mod committees;

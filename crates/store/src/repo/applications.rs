@@ -400,3 +400,15 @@ pub fn of_product(
         .optional()?
         .map(ApplicationId))
 }
+
+/// Every product launched from an application, with that application.
+pub fn by_product(conn: &mut DbConnection) -> StoreResult<HashMap<ProductId, ApplicationId>> {
+    let rows: Vec<(Option<i64>, i64)> = apps::table
+        .filter(apps::product_id.is_not_null())
+        .select((apps::product_id, apps::id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(p, a)| p.map(|p| (ProductId(p), ApplicationId(a))))
+        .collect())
+}
