@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::{
     helpers::Request,
+    pages::client::{call, cookie_pair, csrf_field, text},
     world::{Who, World},
 };
 
@@ -363,6 +364,112 @@ fn scenario(backend: Backend) {
     let limited = w.call("POST", submit, None, Some(&again));
     assert_eq!(limited.status, 429, "{:?}", limited.body);
     assert!(limited.header("retry-after").is_some());
+
+    pages(&w, a);
+}
+
+/// The pages: the public form (CSRF, honeypot, errors next to their fields, the thanks page)
+/// and the managers' ranking and application pages.
+fn pages(w: &World, a: i64) {
+    let server = w.server();
+    let form = call(server, "GET", "/appels/appel-public", "", None);
+    assert_eq!(form.status, 200, "{:?}", form.body);
+    let html = text(&form);
+    assert!(html.contains("<h1>Appel à projets 2027</h1>"), "{html}");
+    assert!(html.contains("name=\"site_web\""), "the honeypot");
+    let nonce = cookie_pair(&form, "pilote_csrf").expect("nonce");
+    let csrf = csrf_field(html);
+    let fields = |extra: &str| {
+        format!(
+            "csrf={csrf}&title=Par+la+page&problem=Un+probl%C3%A8me+chiffr%C3%A9\
+             &who_suffers=Les+usagers&intrapreneur.name=Alex&intrapreneur.email=alex%40example.fr\
+             &intrapreneur.availability_percent=20&sponsor=DINUM{extra}"
+        )
+    };
+    let path = "/appels/appel-public";
+    let before = w.expect(200, "GET", "/api/v1/campaigns/appel-public", None, None);
+    let robot = call(
+        server,
+        "POST",
+        path,
+        &nonce,
+        Some(&fields(
+            "&consents.processing=oui&site_web=http%3A%2F%2Fspam",
+        )),
+    );
+    assert_eq!(robot.status, 303);
+    let forged = call(
+        server,
+        "POST",
+        path,
+        "",
+        Some(&fields("&consents.processing=oui")),
+    );
+    assert_eq!(forged.status, 403);
+    let missing = call(server, "POST", path, &nonce, Some(&fields("")));
+    assert_eq!(missing.status, 422);
+    assert!(
+        text(&missing).contains("Acceptez le traitement de vos réponses pour candidater."),
+        "{}",
+        text(&missing)
+    );
+    let sent = call(
+        server,
+        "POST",
+        path,
+        &nonce,
+        Some(&fields("&consents.processing=oui")),
+    );
+    assert_eq!(sent.status, 303, "{:?}", sent.body);
+    assert_eq!(sent.header("location"), Some("/appels/appel-public/merci"));
+    let thanks = call(server, "GET", "/appels/appel-public/merci", "", None);
+    assert!(text(&thanks).contains("<h1>Candidature reçue</h1>"));
+    let after = w.expect(200, "GET", "/api/v1/campaigns/appel-public", None, None);
+    assert_eq!(
+        after["funnel"]["received"].as_u64(),
+        before["funnel"]["received"].as_u64().map(|n| n + 1),
+        "the robot's application is not stored, the person's is"
+    );
+
+    let manager = crate::betagouv::sign_in(w, "manager@test.gouv.fr");
+    let viewer = crate::betagouv::sign_in(w, "viewer@test.gouv.fr");
+    let ranking = call(
+        server,
+        "GET",
+        "/appels/appel-public/candidatures",
+        &manager,
+        None,
+    );
+    assert_eq!(ranking.status, 200);
+    assert!(text(&ranking).contains("Guichet sans attente"));
+    assert!(text(&ranking).contains("3,75"));
+    let refused = call(
+        server,
+        "GET",
+        "/appels/appel-public/candidatures",
+        &viewer,
+        None,
+    );
+    assert_eq!(refused.status, 403);
+    let one = format!("/candidatures/{a}");
+    let page = call(server, "GET", &one, &manager, None);
+    assert_eq!(page.status, 200);
+    assert!(
+        text(&page).contains("Moyenne pondérée du jury&nbsp;: 3,75"),
+        "{}",
+        text(&page)
+    );
+    assert_eq!(call(server, "GET", &one, &viewer, None).status, 403);
+    let csrf = csrf_field(text(&page));
+    let scored = call(
+        server,
+        "POST",
+        &format!("{one}/notes"),
+        &manager,
+        Some(&format!("csrf={csrf}&scores.impact=9&scores.faisabilite=1")),
+    );
+    assert_eq!(scored.status, 422);
+    assert!(text(&scored).contains("La note doit être comprise entre 0 et 5."));
 }
 
 #[test]
