@@ -1,6 +1,6 @@
 //! `pilote export opendata DIR`: the open data files the API serves under
 //! `/api/v1/opendata/` (measures of the published products as CSV and JSON, their Table
-//! Schema, the Data Package), written to a directory ready for a data.gouv.fr upload.
+//! Schema, the Data Package, the appels à candidatures' funnel), written to a directory ready for a data.gouv.fr upload.
 
 use std::path::PathBuf;
 
@@ -16,7 +16,7 @@ use super::DatabaseArgs;
 pub struct OpendataArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,
-    /// The directory to write into (created if needed; the four files are replaced).
+    /// The directory to write into (created if needed; the five files are replaced).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
 }
@@ -27,7 +27,9 @@ pub fn run(settings: &Settings, args: &OpendataArgs) -> anyhow::Result<()> {
     let mut conn = db.get()?;
     let measures = transaction::read(&mut conn, repo::opendata::published_measures)
         .context("impossible de lire les mesures publiées")?;
-    let files = opendata::files(&measures)
+    let funnels = transaction::read(&mut conn, |c| repo::campaigns::funnels(c, None))
+        .context("impossible de lire l'entonnoir des appels à candidatures")?;
+    let files = opendata::files(&measures, &funnels)
         .context("impossible de produire les fichiers de données ouvertes")?;
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("impossible de créer {}", args.dir.display()))?;

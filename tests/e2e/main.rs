@@ -32,6 +32,7 @@ mod auth;
 mod bench;
 mod betagouv;
 mod bilan;
+mod campaigns;
 mod cli;
 mod commands;
 mod committees;

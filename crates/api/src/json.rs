@@ -16,22 +16,55 @@ pub const LIMIT: usize = 1024 * 1024;
 #[derive(Debug)]
 pub struct Json<T>(pub T);
 
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"))
+}
+
+const NOT_JSON: &str = "the body must be JSON (Content-Type: application/json)";
+
+/// A JSON body of at most `N` bytes (413 beyond), read as [`Json`] reads its own: for routes
+/// open to anyone, whose bodies are small (an application to a public campaign).
+#[derive(Debug)]
+pub struct SmallJson<T, const N: usize>(pub T);
+
+impl<T: DeserializeOwned + 'static, const N: usize> FromRequest for SmallJson<T, N> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = is_json(req);
+        let body = web::Payload::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::BadRequest(NOT_JSON.to_owned()));
+            }
+            let body = body
+                .await
+                .map_err(|_| ApiError::BadRequest("the body could not be read".to_owned()))?;
+            match body.to_bytes_limited(N).await {
+                Ok(Ok(bytes)) => parse(&bytes).map(SmallJson),
+                Ok(Err(_)) => Err(ApiError::BadRequest(
+                    "the body could not be read".to_owned(),
+                )),
+                Err(_) => Err(ApiError::PayloadTooLarge(N)),
+            }
+        })
+    }
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_json = req
-            .headers()
-            .get(actix_web::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.trim_start().starts_with("application/json"));
+        let is_json = is_json(req);
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !is_json {
-                return Err(ApiError::BadRequest(
-                    "the body must be JSON (Content-Type: application/json)".to_owned(),
-                ));
+                return Err(ApiError::BadRequest(NOT_JSON.to_owned()));
             }
             let bytes = body.await.map_err(|e| {
                 if e.as_response_error().status_code().as_u16() == 413 {

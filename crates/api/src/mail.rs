@@ -193,6 +193,20 @@ pub fn password_reset(name: &str, link: &str) -> Letter {
     }
 }
 
+/// The confirmation of an application to a campaign.
+pub fn application_received(name: &str, campaign: &str, title: &str, number: i64) -> Letter {
+    Letter {
+        subject: format!("Candidature reçue\u{a0}: {campaign}"),
+        body: format!(
+            "Bonjour {name},\n\n\
+             Votre candidature «\u{a0}{title}\u{a0}» à l'appel «\u{a0}{campaign}\u{a0}» est bien \
+             reçue, sous le numéro {number}. L'incubateur reviendra vers vous après l'examen \
+             des candidatures.\n\n\
+             -- \nPilote\n"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,6 +39,10 @@ id_type!(
     CommitmentId,
     /// A contract review's id.
     ReviewId,
+    /// An appel à candidatures' id.
+    CampaignId,
+    /// An application's id.
+    ApplicationId,
 );
 
 /// Who wrote something: recorded with measures and in the audit log.
@@ -50,6 +54,8 @@ pub enum Actor {
     Token(TokenId),
     /// Pilote itself (demo data, imports, migrations).
     System,
+    /// Someone without an account (an application to a public campaign).
+    Anonymous,
 }
 
 impl Actor {
@@ -82,6 +88,7 @@ impl fmt::Display for Actor {
             Actor::User(id) => write!(f, "user:{id}"),
             Actor::Token(id) => write!(f, "token:{id}"),
             Actor::System => f.write_str("system"),
+            Actor::Anonymous => f.write_str("anonymous"),
         }
     }
 }

@@ -360,6 +360,76 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Appels à candidatures (issue 24).
+    campaigns (id) {
+        id -> BigInt,
+        slug -> Text,
+        incubator_id -> BigInt,
+        title -> Text,
+        opens_on -> Date,
+        closes_on -> Date,
+        audience -> Text,
+        description -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    campaign_criteria (id) {
+        id -> BigInt,
+        campaign_id -> BigInt,
+        position -> Integer,
+        key -> Text,
+        label -> Text,
+        weight -> Integer,
+    }
+}
+
+diesel::table! {
+    applications (id) {
+        id -> BigInt,
+        campaign_id -> BigInt,
+        status -> Text,
+        title -> Text,
+        problem -> Text,
+        who_suffers -> Text,
+        current_workaround -> Text,
+        first_users -> Text,
+        intrapreneur_name -> Text,
+        intrapreneur_email -> Text,
+        availability_percent -> Integer,
+        sponsor -> Text,
+        consents -> Text,
+        submitted_by -> Nullable<BigInt>,
+        submitted_at -> Timestamp,
+        product_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    application_status_history (id) {
+        id -> BigInt,
+        application_id -> BigInt,
+        status -> Text,
+        reason -> Nullable<Text>,
+        actor_id -> Nullable<BigInt>,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    application_scores (id) {
+        id -> BigInt,
+        application_id -> BigInt,
+        juror_id -> BigInt,
+        conflict_of_interest -> Bool,
+        scores -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(indicators -> products (product_id));
 diesel::joinable!(measures -> indicators (indicator_id));
 diesel::joinable!(indicator_sources -> indicators (indicator_id));
@@ -374,6 +444,11 @@ diesel::joinable!(objectives -> indicators (indicator_id));
 diesel::joinable!(commitments -> contracts (contract_id));
 diesel::joinable!(spend -> products (product_id));
 diesel::joinable!(reviews -> contracts (contract_id));
+diesel::joinable!(campaigns -> incubators (incubator_id));
+diesel::joinable!(campaign_criteria -> campaigns (campaign_id));
+diesel::joinable!(applications -> campaigns (campaign_id));
+diesel::joinable!(application_status_history -> applications (application_id));
+diesel::joinable!(application_scores -> applications (application_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -403,4 +478,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     matrix_certifications,
     indicator_sources,
     runner_jobs,
+    campaigns,
+    campaign_criteria,
+    applications,
+    application_status_history,
+    application_scores,
 );

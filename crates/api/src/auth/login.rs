@@ -89,6 +89,16 @@ pub const PASSWORD_RESET: Limits = Limits {
     window: TimeDelta::hours(1),
 };
 
+/// Applications to a campaign (issue 24): every submission counts, under the intrapreneur's
+/// e-mail and the client's address. Three an hour for one person, ten from one address (an
+/// office behind one address, a team applying with several projects).
+pub const APPLICATION: Limits = Limits {
+    kind: Kind::Application,
+    per_email: 3,
+    per_ip: 10,
+    window: TimeDelta::hours(1),
+};
+
 /// When the attempts counted under `key` may resume, if a limit is reached.
 fn blocked_until(
     conn: &mut pilote_store::DbConnection,

@@ -18,7 +18,9 @@ pub use error::error_page;
 mod account;
 mod account_links;
 mod admin;
+mod applications;
 mod bilan;
+mod campaign_apply;
 mod charts;
 mod commitments;
 mod contract;
@@ -140,6 +142,14 @@ pub fn configure(
             .service(portfolio::portfolio_page)
             .service(bilan::bilan_page)
             .service(stats::stats)
+            .service(campaign_apply::thanks)
+            .service(campaign_apply::show)
+            .service(campaign_apply::apply)
+            .service(applications::list)
+            .service(applications::show)
+            .service(applications::set_status)
+            .service(applications::set_scores)
+            .service(applications::launch)
             // Before `/produits/{slug}`, which would take « nouveau » for a slug.
             .service(product_form::new_form)
             .service(product_form::create)

@@ -10,8 +10,10 @@ use crate::{
     service::scope::scope_of,
 };
 
+pub mod applications;
 pub mod auth;
 pub mod bilan;
+pub mod campaigns;
 pub mod charts;
 pub mod commitments;
 pub mod committee_cadence;
@@ -61,6 +63,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(incubators::list)
                 .service(incubators::create)
                 .service(committee_cadence::put)
+                .service(campaigns::create)
+                .service(campaigns::get)
+                .service(applications::submit)
+                .service(applications::list)
+                .service(applications::ranking)
+                .service(applications::get)
+                .service(applications::status)
+                .service(applications::scores)
+                .service(applications::launch)
                 .service(portfolio::summary)
                 .service(matrix_portfolio::portfolio)
                 .service(bilan::get)

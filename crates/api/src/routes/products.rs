@@ -4,9 +4,9 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{NaiveDate, Utc};
 use pilote_domain::{ProductStatus, access::Action};
 use pilote_store::{
-    Database,
+    ApplicationId, Database,
     repo::{
-        matrix_publication,
+        applications, matrix_publication,
         products::{self, ProductFilter, ProductOverview},
         pulse::{self, NorthStar, Pulse},
     },
@@ -61,6 +61,9 @@ pub struct ProductItem {
     /// `abandon`); `null` while it runs or when it was not imported.
     #[schema(value_type = Option<openapi::Outcome>)]
     pub outcome: Option<&'static str>,
+    /// The application (to an appel à candidatures) it was launched from, if any:
+    /// `GET /api/v1/applications/{id}`.
+    pub application: Option<i64>,
 }
 
 /// The north star's latest value.
@@ -74,7 +77,12 @@ pub struct NorthStarItem {
 }
 
 impl ProductItem {
-    fn new(o: ProductOverview, pulse: Option<&Pulse>, publish_efficiency: bool) -> Self {
+    fn new(
+        o: ProductOverview,
+        pulse: Option<&Pulse>,
+        publish_efficiency: bool,
+        application: Option<ApplicationId>,
+    ) -> Self {
         let pulse = pulse.cloned().unwrap_or_default();
         ProductItem {
             slug: o.product.slug.to_string(),
@@ -97,6 +105,7 @@ impl ProductItem {
             last_posted: pulse.last_posted,
             betagouv_id: o.betagouv_id,
             outcome: o.outcome.map(pilote_domain::Outcome::as_str),
+            application: application.map(|a| a.0),
             north_star: pulse.north_star.map(|n: NorthStar| NorthStarItem {
                 indicator: n.key.to_string(),
                 label: n.label,
@@ -173,18 +182,20 @@ pub async fn list(
         query: query.q,
     };
     let today = Utc::now().date_naive();
-    let (listing, pulses, efficiency) = db::read(&db, move |c| {
+    let (listing, pulses, efficiency, launched) = db::read(&db, move |c| {
         Ok((
             products::list(c, &filter, page, today)?,
             pulse::pulses(c, today)?,
             matrix_publication::publishing_efficiency(c)?,
+            applications::by_product(c)?,
         ))
     })
     .await?;
     Ok(web::Json(List::from_listing(listing, page, |o| {
         let p = pulses.get(&o.id);
         let publish = efficiency.contains(&o.id);
-        ProductItem::new(o, p, publish)
+        let application = launched.get(&o.id).copied();
+        ProductItem::new(o, p, publish, application)
     })))
 }
 
@@ -217,17 +228,23 @@ async fn load_item(
     slug: pilote_domain::Slug,
 ) -> Result<ProductItem, ApiError> {
     let today = Utc::now().date_naive();
-    let (overview, pulse, publish) = db::read(db, move |c| {
+    let (overview, pulse, publish, application) = db::read(db, move |c| {
         // One product's figures only, not the whole portfolio's.
         let id = products::id_of(c, &slug)?;
         Ok((
             products::overview(c, id, today)?,
             pulse::pulse(c, id, today)?,
             matrix_publication::publishes_efficiency(c, id)?,
+            applications::of_product(c, id)?,
         ))
     })
     .await?;
-    Ok(ProductItem::new(overview, Some(&pulse), publish))
+    Ok(ProductItem::new(
+        overview,
+        Some(&pulse),
+        publish,
+        application,
+    ))
 }
 
 /// The body of `POST /products`.

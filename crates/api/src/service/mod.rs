@@ -8,7 +8,9 @@
 //! whose problems stay typed so that each caller words them in its own language.
 
 pub mod account_links;
+pub mod applications;
 pub mod bilan;
+pub mod campaigns;
 pub mod chart_data;
 pub mod commitments;
 pub mod contract;

@@ -1,8 +1,8 @@
 //! The open data files of the published products' measures (« ouverture par défaut »):
 //! served by `/api/v1/opendata/...` and written by `pilote export opendata DIR`.
 
-use pilote_domain::{MatrixRole, Periodicity, Principle};
-use pilote_store::repo::opendata::OpenMeasure;
+use pilote_domain::{Funnel, MatrixRole, Periodicity, Principle};
+use pilote_store::repo::{campaigns::CampaignFunnel, opendata::OpenMeasure};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -16,11 +16,12 @@ pub const LICENCE_TITLE: &str = "Licence Ouverte / Open Licence version 2.0";
 pub const LICENCE_URL: &str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/";
 
 /// The open data files, by name, as written by `pilote export opendata` and served here.
-pub const FILE_NAMES: [&str; 4] = [
+pub const FILE_NAMES: [&str; 5] = [
     "measures.csv",
     "measures.json",
     "schema.json",
     "datapackage.json",
+    "funnel.json",
 ];
 
 /// One row of `measures.csv` / `measures.json`, in the schema's field order.
@@ -117,6 +118,12 @@ pub fn datapackage() -> Value {
              "format": "json", "mediatype": "application/json", "encoding": "utf-8",
              "description": "Les mêmes lignes que measures.csv, en tableau d'objets JSON dont \
                              les clés sont les champs de schema.json."},
+            {"name": "funnel", "path": "funnel.json", "profile": "data-resource",
+             "format": "json", "mediatype": "application/json", "encoding": "utf-8",
+             "description": "L'entonnoir des appels à candidatures, par appel et par année \
+                             d'ouverture : candidatures reçues, présélectionnées, retenues, \
+                             investigations lancées, passées en construction. Des nombres \
+                             seulement, aucune donnée de personne."},
         ],
     })
 }
@@ -159,12 +166,43 @@ pub fn pretty(value: &Value) -> Result<Vec<u8>, ApiError> {
     serde_json::to_vec_pretty(value).map_err(|e| ApiError::Internal(Box::new(e)))
 }
 
-/// Every open data file, `(name, bytes)`, from the published measures.
-pub fn files(measures: &[OpenMeasure]) -> Result<Vec<(&'static str, Vec<u8>)>, ApiError> {
+/// `funnel.json`: each campaign's funnel and the sums per year of opening, counts only.
+pub fn funnel_json(
+    campaigns: &[CampaignFunnel],
+    years: &[(i32, Funnel)],
+) -> Result<Vec<u8>, ApiError> {
+    let counts = |f: &Funnel| {
+        json!({"received": f.received, "preselected": f.preselected, "selected": f.selected,
+               "investigations": f.investigations, "construction": f.construction})
+    };
+    let with = |mut counts: Value, extra: Value| {
+        if let (Some(c), Some(e)) = (counts.as_object_mut(), extra.as_object()) {
+            c.extend(e.clone());
+        }
+        counts
+    };
+    pretty(&json!({
+        "campaigns": campaigns.iter().map(|c| with(counts(&c.funnel), json!({
+            "incubator": c.incubator.as_ref(), "campaign": c.campaign.as_ref(),
+            "title": c.title, "year": c.year,
+        }))).collect::<Vec<_>>(),
+        "years": years.iter().map(|(year, f)| with(counts(f), json!({"year": year})))
+            .collect::<Vec<_>>(),
+    }))
+}
+
+/// Every open data file, `(name, bytes)`, from the published measures and the campaigns'
+/// funnels.
+pub fn files(
+    measures: &[OpenMeasure],
+    funnels: &[CampaignFunnel],
+) -> Result<Vec<(&'static str, Vec<u8>)>, ApiError> {
+    let years = pilote_store::repo::campaigns::per_year(funnels);
     Ok(vec![
         ("measures.csv", measures_csv(measures)?),
         ("measures.json", measures_json(measures)?),
         ("schema.json", pretty(&schema())?),
         ("datapackage.json", pretty(&datapackage())?),
+        ("funnel.json", funnel_json(funnels, &years)?),
     ])
 }

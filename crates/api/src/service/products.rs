@@ -34,6 +34,25 @@ pub struct NewProduct {
     pub repository: Option<String>,
 }
 
+impl NewProduct {
+    /// The product to store in `incubator` (its slug parsed; the store checks the rest).
+    pub fn into_product(self, incubator: Slug) -> Result<Product, ApiError> {
+        let today = Utc::now().date_naive();
+        Ok(Product {
+            slug: Slug::parse(&self.slug)?,
+            name: self.name.trim().to_owned(),
+            pitch: self.pitch.trim().to_owned(),
+            problem: self.problem,
+            sponsor: self.sponsor.trim().to_owned(),
+            incubator,
+            website: self.website,
+            repository: self.repository,
+            published: self.published,
+            created_on: self.started_on.unwrap_or(today),
+        })
+    }
+}
+
 /// Creates a product in an incubator, if `principal` manages it (403 otherwise; 404 for an
 /// unknown incubator, 409 for a slug taken): it starts in investigation. Audited.
 pub async fn create(
@@ -48,19 +67,7 @@ pub async fn create(
             incubator: &incubator,
         },
     )?;
-    let today = Utc::now().date_naive();
-    let product = Product {
-        slug: Slug::parse(&new.slug)?,
-        name: new.name.trim().to_owned(),
-        pitch: new.pitch.trim().to_owned(),
-        problem: new.problem,
-        sponsor: new.sponsor.trim().to_owned(),
-        incubator,
-        website: new.website,
-        repository: new.repository,
-        published: new.published,
-        created_on: new.started_on.unwrap_or(today),
-    };
+    let product = new.into_product(incubator)?;
     let actor = access::actor(principal);
     let slug = product.slug.clone();
     db::write(db, move |c| products::insert(c, &product, actor)).await?;

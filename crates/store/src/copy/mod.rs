@@ -490,6 +490,60 @@ tables! {
         last_run_at: Option<NaiveDateTime>,
         last_error: Option<String>,
     }
+    campaigns (id) {
+        id: i64,
+        slug: String,
+        incubator_id: i64,
+        title: String,
+        opens_on: NaiveDate,
+        closes_on: NaiveDate,
+        audience: String,
+        description: String,
+        created_by: Option<i64>,
+        created_at: NaiveDateTime,
+    }
+    campaign_criteria (id) {
+        id: i64,
+        campaign_id: i64,
+        position: i32,
+        key: String,
+        label: String,
+        weight: i32,
+    }
+    applications (id) {
+        id: i64,
+        campaign_id: i64,
+        status: String,
+        title: String,
+        problem: String,
+        who_suffers: String,
+        current_workaround: String,
+        first_users: String,
+        intrapreneur_name: String,
+        intrapreneur_email: String,
+        availability_percent: i32,
+        sponsor: String,
+        consents: String,
+        submitted_by: Option<i64>,
+        submitted_at: NaiveDateTime,
+        product_id: Option<i64>,
+    }
+    application_status_history (id) {
+        id: i64,
+        application_id: i64,
+        status: String,
+        reason: Option<String>,
+        actor_id: Option<i64>,
+        changed_at: NaiveDateTime,
+    }
+    application_scores (id) {
+        id: i64,
+        application_id: i64,
+        juror_id: i64,
+        conflict_of_interest: bool,
+        scores: String,
+        updated_at: NaiveDateTime,
+    }
 }
 
 /// Copies the whole of `from` into `to`: migrates `to`, refuses it unless every table is empty,

@@ -16,6 +16,8 @@ const MAX_KEY_LENGTH: usize = 320;
 pub enum Kind {
     Login,
     PasswordReset,
+    /// Applications to a public campaign (issue 24), counted per address.
+    Application,
 }
 
 impl Kind {
@@ -23,6 +25,7 @@ impl Kind {
         match self {
             Kind::Login => "login",
             Kind::PasswordReset => "password_reset",
+            Kind::Application => "application",
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Repositories: one module per aggregate. Functions take `&mut DbConnection`, return domain
 //! types, and never commit: the caller opens the transaction (see [`crate::transaction`]).
 
+pub mod applications;
 pub mod audit;
+pub mod campaigns;
 pub mod commitments;
 pub mod committees;
 pub mod contract_status;

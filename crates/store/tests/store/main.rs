@@ -5,6 +5,7 @@
 mod common;
 
 mod audit;
+mod campaigns;
 mod catalogue;
 mod committees;
 mod contracts;
