@@ -56,7 +56,7 @@ export default async function (browser, opts, { check, assert, axe, visit, newPa
     await field(page, 'intrapreneur.email').fill('camille-navigateur@example.fr');
     await field(page, 'intrapreneur.availability_percent').fill('60');
     await field(page, 'sponsor').fill('DGFiP');
-    await field(page, 'consents.processing').check();
+    await page.click('label[for="consents.processing"]');
     await Promise.all([
       page.waitForURL(`${opts.base}/appels/${slug}/merci`),
       page.click('main form button[type=submit]'),
@@ -84,6 +84,10 @@ export default async function (browser, opts, { check, assert, axe, visit, newPa
     await axe(page);
     await visit(page, `${opts.base}/appels/${slug}/candidatures`);
     assert((await page.textContent('main table')).includes('3,5'), 'the ranking shows the mean');
+    await visit(page, `${opts.base}/appels`);
+    await axe(page);
+    await visit(page, `${opts.base}/appels/nouveau`);
+    await axe(page);
     await context.close();
   });
 }

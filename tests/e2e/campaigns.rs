@@ -470,6 +470,52 @@ fn pages(w: &World, a: i64) {
     );
     assert_eq!(scored.status, 422);
     assert!(text(&scored).contains("La note doit être comprise entre 0 et 5."));
+
+    // The campaigns' list and the new campaign's form; the funnel on the portfolio page.
+    let list = call(server, "GET", "/appels", &manager, None);
+    assert_eq!(list.status, 200);
+    assert!(text(&list).contains("Appel à projets 2027"));
+    let form = call(server, "GET", "/appels/nouveau", &manager, None);
+    assert_eq!(form.status, 200);
+    assert_eq!(
+        call(server, "GET", "/appels/nouveau", &viewer, None).status,
+        403
+    );
+    let csrf = csrf_field(text(&form));
+    let new = |criteria: &str| {
+        format!(
+            "csrf={csrf}&title=Appel+par+la+page&incubator=dinum&slug=appel-page\
+             &opens_on=2027-01-04&closes_on=2027-02-28&audience=agents&description=\
+             &criteria={criteria}"
+        )
+    };
+    let refused = call(
+        server,
+        "POST",
+        "/appels/nouveau",
+        &manager,
+        Some(&new("a+%3B+A+%3B+1%0D%0Aa+%3B+B+%3B+2")),
+    );
+    assert_eq!(refused.status, 422);
+    assert!(text(&refused).contains("Deux critères ont la même clé."));
+    let created = call(
+        server,
+        "POST",
+        "/appels/nouveau",
+        &manager,
+        Some(&new("impact+%3B+Impact+%3B+2")),
+    );
+    assert_eq!(created.status, 303, "{}", text(&created));
+    assert_eq!(
+        created.header("location"),
+        Some("/appels/appel-page/candidatures")
+    );
+    let portfolio = call(server, "GET", "/", &viewer, None);
+    assert!(
+        text(&portfolio).contains("L'entonnoir des appels, par année d'ouverture"),
+        "{}",
+        text(&portfolio)
+    );
 }
 
 #[test]

@@ -21,6 +21,7 @@ mod admin;
 mod applications;
 mod bilan;
 mod campaign_apply;
+mod campaign_form;
 mod charts;
 mod commitments;
 mod contract;
@@ -142,6 +143,10 @@ pub fn configure(
             .service(portfolio::portfolio_page)
             .service(bilan::bilan_page)
             .service(stats::stats)
+            // Before `/appels/{slug}`, which would take « nouveau » for a slug.
+            .service(campaign_form::list)
+            .service(campaign_form::new_form)
+            .service(campaign_form::create)
             .service(campaign_apply::thanks)
             .service(campaign_apply::show)
             .service(campaign_apply::apply)

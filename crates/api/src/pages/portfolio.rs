@@ -130,6 +130,8 @@ struct PortfolioPage {
     /// Matrices with a mandatory slot missing or stale: (slug, name, what is missing).
     matrices: Vec<(String, String, String)>,
     charts: Vec<ChartBlock>,
+    /// The appels à candidatures' funnel per year of opening, the latest first.
+    funnel_years: Vec<(i32, pilote_domain::Funnel)>,
 }
 
 /// The portfolio page; anonymous visitors go to `/connexion`.
@@ -205,6 +207,11 @@ async fn build(
             ))
         })
         .await?;
+    let funnel_years = db::read(db, |c| {
+        let all = pilote_store::repo::campaigns::funnels(c, None)?;
+        Ok(pilote_store::repo::campaigns::per_year(&all))
+    })
+    .await?;
     let g = glance(overviews.iter().map(|o| GlanceEntry {
         key: o,
         status: o.status,
@@ -396,6 +403,7 @@ async fn build(
     let selected_incubator = incubator.map(|s| s.to_string()).unwrap_or_default();
     let selected_phase = phase.unwrap_or_default();
     Ok(PortfolioPage {
+        funnel_years,
         nav,
         can_create: false,
         incubators: Choice::list(

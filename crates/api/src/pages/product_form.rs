@@ -73,7 +73,7 @@ const FIELDS: [(&str, &str); 9] = [
 ];
 
 /// The incubators the visitor manages, as choices (403 when none: only managers create).
-async fn managed_incubators(
+pub(super) async fn managed_incubators(
     db: &web::Data<Database>,
     user: &SignedIn,
     chosen: &str,
