@@ -16,10 +16,11 @@ use pilote_store::{
 use super::{
     Nav, error_page,
     product::{SuspectFlag, latest_suspects},
+    product_nav::{ProductNav, Tab},
     redirect,
 };
 use crate::{
-    access,
+    access::{self, ProductScope},
     auth::session::{MaybePageUser, SessionConfig},
     db,
     error::ApiError,
@@ -64,6 +65,7 @@ struct Contract {
 #[template(path = "contract.html")]
 struct ContractPage {
     nav: Nav,
+    product_nav: ProductNav,
     slug: String,
     name: String,
     today: String,
@@ -131,7 +133,7 @@ pub async fn contract_page(
     let result = async {
         let slug = Slug::parse(&path).map_err(|_| ApiError::NotFound("product"))?;
         let today = Utc::now().date_naive();
-        let (product, status, records, suspects, history) = db::read(&db, move |c| {
+        let (id, product, status, records, suspects, history) = db::read(&db, move |c| {
             let (id, product) = products::find(c, &slug)?;
             let suspects: Vec<SuspectFlag> =
                 latest_suspects(c, id)?.into_iter().flatten().collect();
@@ -141,7 +143,14 @@ pub async fn contract_page(
                 Err(e) => return Err(e),
             };
             let history = phases::history(c, id)?;
-            Ok((product, status, reviews::list(c, id)?, suspects, history))
+            Ok((
+                id,
+                product,
+                status,
+                reviews::list(c, id)?,
+                suspects,
+                history,
+            ))
         })
         .await?;
         let allowed = |action| access::require(&user.user, action).is_ok();
@@ -152,7 +161,19 @@ pub async fn contract_page(
             incubator,
         });
         let slug = product.slug.to_string();
+        let scope = ProductScope {
+            id,
+            slug: product.slug.clone(),
+            incubator: product.incubator.clone(),
+        };
         Ok::<_, ApiError>(ContractPage {
+            product_nav: ProductNav::new(
+                &user.user,
+                &scope,
+                &product.name,
+                Tab::Contract,
+                Some("Contrat de réussite"),
+            ),
             can_manage,
             can_spend,
             nav,
