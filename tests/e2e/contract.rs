@@ -263,8 +263,15 @@ fn scenario(backend: Backend) {
         id,
         [&contract(), &up, &commitment, &review],
     );
-    w.expect(204, "DELETE", &format!("{o}/{up_id}"), manager, None);
-    w.expect(404, "DELETE", &format!("{o}/{up_id}"), manager, None);
+    // The signed review froze `up_id`: it stays (409); an objective added since may go, once.
+    let frozen = w.expect(409, "DELETE", &format!("{o}/{up_id}"), manager, None);
+    assert_eq!(frozen["error"]["code"], "conflict");
+    let later = w.expect(201, "POST", &o, manager, Some(&up))["id"]
+        .as_i64()
+        .expect("id");
+    w.expect(204, "DELETE", &format!("{o}/{later}"), manager, None);
+    w.expect(404, "DELETE", &format!("{o}/{later}"), manager, None);
+    assert_eq!(w.expect(200, "GET", &o, viewer, None)["total"], 2);
 }
 
 /// Every new route: 401 anonymous; reads for any role, 403 for API tokens; writes 403 for

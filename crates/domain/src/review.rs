@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ContractStatus, DecisionKind, DomainError, DomainResult, Rationale,
+    Conflict, ContractStatus, DecisionKind, DomainError, DomainResult, Rationale,
     text::{check_max_len, check_required},
 };
 
@@ -84,6 +84,33 @@ pub struct ReviewSnapshot {
     pub verdict: Verdict,
     /// The decision.
     pub decision: ReviewDecision,
+}
+
+impl ReviewSnapshot {
+    /// Whether the snapshot holds the objective stored as `id`.
+    pub fn holds_objective(&self, id: i64) -> bool {
+        self.status.objectives.iter().any(|o| o.id == id)
+    }
+}
+
+/// An objective a signed review froze stays in the contract: removing it would leave the
+/// signed review about an objective the contract no longer has. `signed` is each signed
+/// review's date and snapshot; the refusal names the first that holds the objective.
+pub fn may_remove_objective<'a>(
+    id: i64,
+    signed: impl IntoIterator<Item = (NaiveDate, &'a ReviewSnapshot)>,
+) -> DomainResult<()> {
+    match signed.into_iter().find(|(_, s)| s.holds_objective(id)) {
+        None => Ok(()),
+        Some((on, _)) => Err(DomainError::Conflict(Conflict::rule(
+            format!("the review signed for {on} froze this objective: it stays in the contract"),
+            format!(
+                "La revue du {} est signée avec cet objectif : il reste au contrat. \
+                 Modifiez-le plutôt, ou ajoutez un autre objectif.",
+                crate::french::date(on)
+            ),
+        ))),
+    }
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ mod indicator_form;
 mod people;
 mod portfolio_table;
 mod product_form;
+mod product_pages;
 mod review_form;
 mod sessions;
 mod source_form;

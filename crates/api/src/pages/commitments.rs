@@ -17,9 +17,10 @@ use pilote_store::{
 use super::{
     Nav,
     forms::{CsrfForm, FieldErrors, Need, PageResult, SignedIn, form_page, optional},
+    product_nav::{ProductNav, Tab, Visit},
     redirect,
 };
-use crate::{access::ProductScope, db, service};
+use crate::{db, service};
 
 /// The three fields of a commitment, `(suffix, label)`; an input is `area.suffix`.
 const PARTS: [(&str, &str); 3] = [
@@ -50,6 +51,7 @@ struct AreaBlock {
 #[template(path = "commitments.html")]
 struct CommitmentsPage {
     nav: Nav,
+    product_nav: ProductNav,
     slug: String,
     name: String,
     has_contract: bool,
@@ -81,11 +83,11 @@ fn stored(all: &[(pilote_store::CommitmentId, Commitment)]) -> HashMap<String, S
 
 async fn page(
     db: &web::Data<Database>,
-    (nav, scope): (Nav, ProductScope),
+    visit: Visit,
     typed: Option<HashMap<String, String>>,
     errors: FieldErrors,
 ) -> PageResult {
-    let product = scope.id;
+    let product = visit.scope.id;
     let (name, has_contract, all) = db::read(db, move |c| {
         Ok((
             products::get(c, product)?.name,
@@ -118,8 +120,9 @@ async fn page(
         })
         .collect();
     let page = CommitmentsPage {
-        nav,
-        slug: scope.slug.to_string(),
+        product_nav: visit.product_nav(&name, Tab::Contract, "Engagements"),
+        nav: visit.nav,
+        slug: visit.scope.slug.to_string(),
         name,
         has_contract,
         areas,
@@ -132,7 +135,7 @@ async fn page(
 #[get("/produits/{slug}/engagements")]
 pub async fn show(user: SignedIn, db: web::Data<Database>, slug: web::Path<String>) -> PageResult {
     let scope = user.product(&db, &slug, Need::Manage).await?;
-    page(&db, (user.nav, scope), None, FieldErrors::default()).await
+    page(&db, Visit::new(user, scope), None, FieldErrors::default()).await
 }
 
 /// Reads each area: its commitment, `None` when all three fields are blank (no commitment),
@@ -188,5 +191,5 @@ pub async fn save(
             Err(refused) => errors.refused_at(refused, |_| first)?,
         }
     }
-    page(&db, (user.nav, scope), Some(form), errors).await
+    page(&db, Visit::new(user, scope), Some(form), errors).await
 }

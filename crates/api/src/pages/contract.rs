@@ -17,9 +17,11 @@ use super::{
     Nav,
     forms::{PageResult, SignedIn},
     product::{SuspectFlag, latest_suspects},
+    product_nav::{ProductNav, Tab},
 };
 use crate::{
-    access, db,
+    access::{self, ProductScope},
+    db,
     error::ApiError,
     service::review_pack::{
         self, CommitmentRow, MilestoneRow, ObjectiveRow, commitment_row, euros, milestone_row,
@@ -62,6 +64,7 @@ struct Contract {
 #[template(path = "contract.html")]
 struct ContractPage {
     nav: Nav,
+    product_nav: ProductNav,
     slug: String,
     name: String,
     today: String,
@@ -120,7 +123,7 @@ pub async fn contract_page(
     access::require(&user.user, Action::Read)?;
     let slug = Slug::parse(&path).map_err(|_| ApiError::NotFound("product"))?;
     let today = Utc::now().date_naive();
-    let (product, status, records, suspects, history) = db::read(&db, move |c| {
+    let (id, product, status, records, suspects, history) = db::read(&db, move |c| {
         let (id, product) = products::find(c, &slug)?;
         let suspects: Vec<SuspectFlag> = latest_suspects(c, id)?.into_iter().flatten().collect();
         let status = match contract_status::at(c, id, today) {
@@ -129,7 +132,14 @@ pub async fn contract_page(
             Err(e) => return Err(e),
         };
         let history = phases::history(c, id)?;
-        Ok((product, status, reviews::list(c, id)?, suspects, history))
+        Ok((
+            id,
+            product,
+            status,
+            reviews::list(c, id)?,
+            suspects,
+            history,
+        ))
     })
     .await?;
     let allowed = |action| access::require(&user.user, action).is_ok();
@@ -140,7 +150,19 @@ pub async fn contract_page(
         incubator,
     });
     let slug = product.slug.to_string();
+    let scope = ProductScope {
+        id,
+        slug: product.slug.clone(),
+        incubator: product.incubator.clone(),
+    };
     let page = ContractPage {
+        product_nav: ProductNav::new(
+            &user.user,
+            &scope,
+            &product.name,
+            Tab::Contract,
+            Some("Contrat de réussite"),
+        ),
         can_manage,
         can_spend,
         nav,

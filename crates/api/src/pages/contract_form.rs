@@ -17,9 +17,10 @@ use pilote_store::{
 use super::{
     Nav,
     forms::{CsrfForm, FieldErrors, Need, PageResult, SignedIn, form_page, parse_euros},
+    product_nav::{ProductNav, Tab, Visit},
     redirect,
 };
-use crate::{access::ProductScope, db, service::contract};
+use crate::{db, service::contract};
 
 /// One field of the form, drawn by `_form.html`'s `input`.
 pub struct Field {
@@ -32,6 +33,8 @@ pub struct Field {
 #[template(path = "contract_form.html")]
 struct ContractFormPage {
     nav: Nav,
+    /// The breadcrumb and the product's tabs.
+    product_nav: ProductNav,
     slug: String,
     name: String,
     creating: bool,
@@ -106,11 +109,11 @@ fn stored(contract: Option<&Contract>) -> HashMap<String, String> {
 
 async fn page(
     db: &web::Data<Database>,
-    (nav, scope): (Nav, ProductScope),
+    visit: Visit,
     form: HashMap<String, String>,
     errors: FieldErrors,
 ) -> PageResult {
-    let id = scope.id;
+    let id = visit.scope.id;
     let (name, existing) = db::read(db, move |c| {
         Ok((products::get(c, id)?.name, contracts::find(c, id)?))
     })
@@ -122,11 +125,18 @@ async fn page(
         id,
         label,
     };
+    let creating = existing.is_none();
+    let here = if creating {
+        "Nouveau contrat"
+    } else {
+        "Modifier le contrat"
+    };
     let page = ContractFormPage {
-        nav,
-        slug: scope.slug.to_string(),
+        product_nav: visit.product_nav(&name, Tab::Contract, here),
+        nav: visit.nav,
+        slug: visit.scope.slug.to_string(),
         name,
-        creating: existing.is_none(),
+        creating,
         dates: DATES
             .iter()
             .map(|(id, label, hint)| (field((*id).to_owned(), (*label).to_owned()), *hint))
@@ -164,7 +174,7 @@ pub async fn edit_form(
     let id = scope.id;
     let existing = db::read(&db, move |c| contracts::find(c, id)).await?;
     let form = stored(existing.as_ref().map(|(_, c)| c));
-    page(&db, (user.nav, scope), form, FieldErrors::default()).await
+    page(&db, Visit::new(user, scope), form, FieldErrors::default()).await
 }
 
 /// Reads the form: the contract, or `None` with the problems on their fields.
@@ -281,5 +291,5 @@ pub async fn save(
             Err(refused) => errors.refused_at(refused, |named| located(named, &kept))?,
         }
     }
-    page(&db, (user.nav, scope), form, errors).await
+    page(&db, Visit::new(user, scope), form, errors).await
 }

@@ -1,6 +1,8 @@
 //! `/produits/{slug}/journal`: the product's audit trail — who did what, when, with the state
-//! before and after — newest first. Read by anyone who may read the product (as its page);
-//! the store appends, never edits, this log.
+//! before and after — newest first: its sheet, decisions, measures, contract, objectives,
+//! commitments, spend, reviews and team (`audit::for_product`), in French (`journal_words`).
+//! Read by anyone who may read the product (as its page); the store appends, never edits,
+//! this log.
 
 use std::collections::HashMap;
 
@@ -16,19 +18,27 @@ use pilote_store::{
 use super::{
     Nav,
     forms::{PageResult, SignedIn},
+    journal_words as words,
 };
 use crate::{access, db, service::scope::scope_of};
 
 /// The most entries one page shows: a year of weekly posts and the decisions around them.
 const SHOWN: usize = 500;
 
+/// A state before or after a change: in French, or as stored (`raw`) when the journal
+/// cannot read it.
+struct State {
+    text: String,
+    raw: bool,
+}
+
 /// One entry, in French.
 struct Line {
     at: String,
     who: String,
     what: String,
-    before: Option<String>,
-    after: Option<String>,
+    before: Option<State>,
+    after: Option<State>,
 }
 
 #[derive(Template)]
@@ -39,25 +49,6 @@ struct JournalPage {
     name: String,
     lines: Vec<Line>,
     more: usize,
-}
-
-/// An action's French words; the code itself for an action this table does not know yet.
-fn what(action: &str) -> String {
-    match action {
-        "product.create" => "Création du produit",
-        "product.update" => "Fiche du produit modifiée",
-        "product.import" => "Import du catalogue beta.gouv.fr",
-        "product.sync" => "Synchronisation avec beta.gouv.fr",
-        "product.publish_efficiency" => "Publication de l'efficience modifiée",
-        "decision.record" => "Décision du comité",
-        "measures.post" => "Mesures déposées",
-        "measures.clear_suspect" => "Valeur suspecte confirmée",
-        "matrix.certification" => "Certification de la matrice",
-        "contract.create" => "Contrat de réussite créé",
-        "contract.replace" => "Contrat de réussite modifié",
-        other => other,
-    }
-    .to_owned()
 }
 
 /// Who, from the log's `user:ID`, `token:ID` or `system` (an `Actor`'s `Display`).
@@ -98,11 +89,10 @@ pub async fn journal(
 ) -> PageResult {
     access::require(&user.user.user, Action::Read)?;
     let scope = scope_of(&db, &slug).await?;
-    let (key, id) = (scope.slug.to_string(), scope.id);
+    let id = scope.id;
     let (name, mut entries, names) = db::read(&db, move |c| {
         let name = products::get(c, id)?.name;
-        let mut entries = audit::for_entity(c, "product", &key)?;
-        entries.extend(audit::for_entity(c, "contract", &key)?);
+        let entries = audit::for_product(c, id)?;
         let names = names(c, entries.iter().map(|e| e.actor.as_str()))?;
         Ok((name, entries, names))
     })
@@ -112,12 +102,25 @@ pub async fn journal(
     let lines = entries
         .into_iter()
         .take(SHOWN)
-        .map(|e| Line {
-            at: french::moment(e.at),
-            who: who(&e.actor, &names),
-            what: what(&e.action),
-            before: e.before,
-            after: e.after,
+        .map(|e| {
+            let state = |json: &Option<String>| {
+                json.as_deref().map(|j| {
+                    words::state(&e.entity, &e.entity_key, j).map_or_else(
+                        || State {
+                            text: j.to_owned(),
+                            raw: true,
+                        },
+                        |text| State { text, raw: false },
+                    )
+                })
+            };
+            Line {
+                at: french::moment(e.at),
+                who: who(&e.actor, &names),
+                what: words::what(&e.action).to_owned(),
+                before: state(&e.before),
+                after: state(&e.after),
+            }
         })
         .collect();
     let page = JournalPage {

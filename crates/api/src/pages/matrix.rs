@@ -20,6 +20,7 @@ use super::{
     Nav,
     charts::{ChartBlock, size, svg},
     forms::{Choice, PageResult, SignedIn},
+    product_nav::{ProductNav, Tab},
     render,
     stats::{certification_label, evolution, with_unit},
 };
@@ -28,6 +29,7 @@ use crate::{
     service::{
         chart_data,
         matrix::{self, PortfolioQuery},
+        scope::scope_of,
     },
 };
 
@@ -138,7 +140,7 @@ fn window(y: &EfficiencyYear) -> String {
 #[template(path = "matrix.html")]
 struct MatrixPage {
     nav: Nav,
-    slug: String,
+    product_nav: ProductNav,
     name: String,
     today: String,
     certification: String,
@@ -198,10 +200,17 @@ pub async fn product_matrix(
 ) -> PageResult {
     let today = Utc::now().date_naive();
     let found = matrix::of_product(&db, &user.principal(), &slug, today).await?;
+    let scope = scope_of(&db, &slug).await?;
     let m = &found.matrix;
     let page = MatrixPage {
+        product_nav: ProductNav::new(
+            &user.user.user,
+            &scope,
+            &found.name,
+            Tab::Matrix,
+            Some("Matrice d'impact"),
+        ),
         nav: user.nav,
-        slug: slug.into_inner(),
         name: found.name.clone(),
         today: french::date(today),
         certification: certification_label(found.certification),

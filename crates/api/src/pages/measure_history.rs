@@ -18,6 +18,7 @@ use super::{
     Nav,
     forms::{PageResult, SignedIn},
     journal,
+    product_nav::{ProductNav, Tab},
 };
 use crate::{access, db, service::scope};
 
@@ -39,6 +40,7 @@ struct Version {
 #[template(path = "measure_history.html")]
 struct HistoryPage {
     nav: Nav,
+    product_nav: ProductNav,
     slug: String,
     name: String,
     key: String,
@@ -109,6 +111,13 @@ pub async fn page(
     let flagged = versions.first().is_some_and(|v| v.suspect);
     let page = HistoryPage {
         confirm: (flagged && may_confirm).then(|| user.nav.csrf.clone()),
+        product_nav: ProductNav::new(
+            &user.user.user,
+            &product,
+            &name,
+            Tab::Sheet,
+            Some(&format!("Historique de la valeur ({})", indicator.label)),
+        ),
         nav: user.nav,
         slug: product.slug.to_string(),
         name,

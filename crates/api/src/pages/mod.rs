@@ -32,12 +32,14 @@ mod forms;
 mod indicator_form;
 mod invitations;
 mod journal;
+mod journal_words;
 mod legal;
 mod matrix;
 mod measure_history;
 mod measures;
 mod measures_csv;
 mod multipart;
+mod objective_delete;
 mod objective_form;
 mod portfolio;
 mod proconnect;
@@ -194,6 +196,8 @@ pub fn configure(
             .service(objective_form::create)
             .service(objective_form::edit_form)
             .service(objective_form::update)
+            .service(objective_delete::confirm)
+            .service(objective_delete::remove)
             .service(spend::show)
             .service(spend::save)
             .service(spend::paste)

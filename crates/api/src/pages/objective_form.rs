@@ -17,10 +17,10 @@ use serde::Deserialize;
 use super::{
     Nav,
     forms::{Choice, CsrfForm, FieldErrors, Need, PageResult, SignedIn, form_page, parse_decimal},
+    product_nav::{ProductNav, Tab, Visit},
     redirect,
 };
 use crate::{
-    access::ProductScope,
     db,
     service::contract::{self, ObjectiveChanges},
 };
@@ -29,6 +29,7 @@ use crate::{
 #[template(path = "objective_form.html")]
 struct ObjectivePage {
     nav: Nav,
+    product_nav: ProductNav,
     slug: String,
     name: String,
     /// The objective's id, when editing.
@@ -113,12 +114,12 @@ impl ObjectiveForm {
 
 async fn page(
     db: &web::Data<Database>,
-    (nav, scope): (Nav, ProductScope),
+    visit: Visit,
     id: Option<i64>,
     form: ObjectiveForm,
     errors: FieldErrors,
 ) -> PageResult {
-    let product = scope.id;
+    let product = visit.scope.id;
     let (name, has_contract, all, record) = db::read(db, move |c| {
         let record = id
             .map(|id| objectives::get(c, product, ObjectiveId(id)))
@@ -141,9 +142,15 @@ async fn page(
             .map(|(_, i)| (i.key.to_string(), i.label.clone())),
         &form.indicator,
     );
+    let here = if id.is_some() {
+        "Modifier un objectif"
+    } else {
+        "Nouvel objectif"
+    };
     let page = ObjectivePage {
-        nav,
-        slug: scope.slug.to_string(),
+        product_nav: visit.product_nav(&name, Tab::Contract, here),
+        nav: visit.nav,
+        slug: visit.scope.slug.to_string(),
         name,
         id,
         has_contract,
@@ -167,7 +174,14 @@ pub async fn new_form(
         tolerance: "0,1".to_owned(),
         ..ObjectiveForm::default()
     };
-    page(&db, (user.nav, scope), None, form, FieldErrors::default()).await
+    page(
+        &db,
+        Visit::new(user, scope),
+        None,
+        form,
+        FieldErrors::default(),
+    )
+    .await
 }
 
 /// Adds the objective, then the contract's page; the form again (422) with the reasons
@@ -191,7 +205,7 @@ pub async fn create(
             Err(refused) => errors.refused(refused, &FIELDS)?,
         }
     }
-    page(&db, (user.nav, scope), None, form, errors).await
+    page(&db, Visit::new(user, scope), None, form, errors).await
 }
 
 /// The objective's form, filled with what is stored (404 for an objective of another
@@ -209,7 +223,7 @@ pub async fn edit_form(
     let form = ObjectiveForm::of(&record.objective);
     page(
         &db,
-        (user.nav, scope),
+        Visit::new(user, scope),
         Some(id),
         form,
         FieldErrors::default(),
@@ -239,5 +253,5 @@ pub async fn update(
             Err(refused) => errors.refused(refused, &FIELDS[1..])?,
         }
     }
-    page(&db, (user.nav, scope), Some(id), form, errors).await
+    page(&db, Visit::new(user, scope), Some(id), form, errors).await
 }

@@ -16,10 +16,12 @@ use serde::Deserialize;
 use super::{
     Nav,
     forms::{Choice, CsrfForm, FieldErrors, Need, PageResult, SignedIn, form_page, optional},
+    product_nav::{ProductNav, Tab},
     redirect,
 };
 use crate::{
-    access, db,
+    access::{self, ProductScope},
+    db,
     error::ApiError,
     service::products::{self as edit, NewProduct, ProductChanges},
 };
@@ -28,6 +30,8 @@ use crate::{
 #[template(path = "product_form.html")]
 struct ProductFormPage {
     nav: Nav,
+    /// The breadcrumb and tabs, when editing.
+    product_nav: Option<ProductNav>,
     title: String,
     creating: bool,
     /// The product's slug, when editing.
@@ -97,6 +101,7 @@ fn page(user: &SignedIn, slug: &str, form: ProductForm, errors: FieldErrors) -> 
     let creating = slug.is_empty();
     ProductFormPage {
         nav: user.nav.clone(),
+        product_nav: None,
         title: if creating {
             "Nouveau produit".to_owned()
         } else {
@@ -109,6 +114,17 @@ fn page(user: &SignedIn, slug: &str, form: ProductForm, errors: FieldErrors) -> 
         form,
         errors,
     }
+}
+
+/// The breadcrumb and tabs of the sheet's form of the product named `name`.
+fn sheet_nav(user: &SignedIn, scope: &ProductScope, name: String) -> ProductNav {
+    ProductNav::new(
+        &user.user.user,
+        scope,
+        &name,
+        Tab::Sheet,
+        Some("Modifier la fiche"),
+    )
 }
 
 /// The empty sheet of a new product, starting today.
@@ -172,6 +188,7 @@ pub async fn edit_form(
     })
     .await?;
     let checked = |on: bool| on.then(|| "oui".to_owned());
+    let name = product.name.clone();
     let form = ProductForm {
         name: product.name,
         pitch: product.pitch,
@@ -185,6 +202,7 @@ pub async fn edit_form(
     };
     let mut page = page(&user, scope.slug.as_ref(), form, FieldErrors::default());
     page.managing = access::require(&user.user.user, scope.manage()).is_ok();
+    page.product_nav = Some(sheet_nav(&user, &scope, name));
     Ok(form_page(&page, &page.errors))
 }
 
@@ -214,7 +232,10 @@ pub async fn update(
         Ok(slug) => return Ok(redirect(&format!("/produits/{slug}"))),
         Err(refused) => errors.refused(refused, &FIELDS[2..])?,
     }
+    let id = scope.id;
+    let name = db::read(&db, move |c| Ok(products::get(c, id)?.name)).await?;
     let mut page = page(&user, scope.slug.as_ref(), form, errors);
     page.managing = managing;
+    page.product_nav = Some(sheet_nav(&user, &scope, name));
     Ok(form_page(&page, &page.errors))
 }

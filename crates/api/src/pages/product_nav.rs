@@ -5,6 +5,7 @@
 
 use pilote_domain::access::allows;
 
+use super::{Nav, forms::SignedIn};
 use crate::{access::ProductScope, auth::CurrentUser};
 
 /// A tab of a product's pages.
@@ -12,6 +13,7 @@ use crate::{access::ProductScope, auth::CurrentUser};
 pub enum Tab {
     Sheet,
     Measures,
+    Matrix,
     Contract,
     Reviews,
     Team,
@@ -55,6 +57,7 @@ impl ProductNav {
         let all = [
             (Tab::Sheet, "", "Fiche", true),
             (Tab::Measures, "/mesures", "Mesures", contribute),
+            (Tab::Matrix, "/matrice", "Matrice d'impact", true),
             (Tab::Contract, "/contrat", "Contrat", true),
             (Tab::Reviews, "/revues/nouvelle", "Nouvelle revue", manage),
             (Tab::Team, "/equipe", "Équipe", true),
@@ -75,5 +78,29 @@ impl ProductNav {
             here: here.map(str::to_owned),
             tabs,
         }
+    }
+}
+
+/// A page of a product drawn for a signed-in visitor: the layout's `Nav`, the visitor (whose
+/// roles choose the tabs) and the product. The forms' `page` functions take it whole.
+pub struct Visit {
+    pub nav: Nav,
+    pub user: CurrentUser,
+    pub scope: ProductScope,
+}
+
+impl Visit {
+    /// The visit of `scope`'s product by `user`, once the permission was checked.
+    pub fn new(user: SignedIn, scope: ProductScope) -> Visit {
+        Visit {
+            nav: user.nav,
+            user: user.user.user,
+            scope,
+        }
+    }
+
+    /// The breadcrumb and tabs of this page, named `here`, of the product named `name`.
+    pub fn product_nav(&self, name: &str, current: Tab, here: &str) -> ProductNav {
+        ProductNav::new(&self.user, &self.scope, name, current, Some(here))
     }
 }

@@ -22,6 +22,7 @@ use serde::Deserialize;
 use super::{
     Nav,
     forms::{CsrfForm, FieldErrors, Need, PageResult, SignedIn, form_page, parse_euros},
+    product_nav::{ProductNav, Tab, Visit},
     redirect,
 };
 use crate::{access::ProductScope, db, service};
@@ -40,6 +41,7 @@ struct MonthRow {
 #[template(path = "spend.html")]
 struct SpendPage {
     nav: Nav,
+    product_nav: ProductNav,
     slug: String,
     name: String,
     months: Vec<MonthRow>,
@@ -121,12 +123,12 @@ impl Saved {
 
 async fn page(
     db: &web::Data<Database>,
-    (nav, scope): (Nav, ProductScope),
+    visit: Visit,
     typed: &HashMap<String, String>,
     (csv, saved): (String, Option<String>),
     errors: FieldErrors,
 ) -> PageResult {
-    let product = scope.id;
+    let product = visit.scope.id;
     let (name, stored, contract) = db::read(db, move |c| {
         Ok((
             products::get(c, product)?.name,
@@ -155,8 +157,9 @@ async fn page(
         .collect();
     let total: i64 = amounts.values().sum();
     let page = SpendPage {
-        nav,
-        slug: scope.slug.to_string(),
+        product_nav: visit.product_nav(&name, Tab::Contract, "Dépenses"),
+        nav: visit.nav,
+        slug: visit.scope.slug.to_string(),
         name,
         months,
         total: format!("{}\u{A0}€", french::number(total as f64, 0)),
@@ -180,7 +183,7 @@ pub async fn show(
     let none = (String::new(), saved);
     page(
         &db,
-        (user.nav, scope),
+        Visit::new(user, scope),
         &HashMap::new(),
         none,
         FieldErrors::default(),
@@ -267,7 +270,14 @@ pub async fn save(
             return Ok(done);
         }
     }
-    page(&db, (user.nav, scope), &form, (String::new(), None), errors).await
+    page(
+        &db,
+        Visit::new(user, scope),
+        &form,
+        (String::new(), None),
+        errors,
+    )
+    .await
 }
 
 /// The paste's one field.
@@ -364,7 +374,7 @@ pub async fn paste(
         Err(problems) => errors.add(field.0, field.1, format!("{}.", problems.join(" ; "))),
     }
     let typed = (form.csv, None);
-    page(&db, (user.nav, scope), &HashMap::new(), typed, errors).await
+    page(&db, Visit::new(user, scope), &HashMap::new(), typed, errors).await
 }
 
 #[cfg(test)]

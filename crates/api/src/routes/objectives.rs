@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::NaiveDate;
 use pilote_domain::{DomainResult, Objective, Point, Tolerance};
 use pilote_store::{
-    Database, ObjectiveId,
+    Database,
     repo::objectives::{self, ObjectiveRecord},
 };
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,6 @@ use super::product_rows;
 use crate::{
     access,
     auth::Principal,
-    db,
     error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     list::{List, PageQuery},
@@ -205,7 +204,8 @@ pub async fn update(
     Ok(web::Json(record.into()))
 }
 
-/// Removes an objective from the contract (signed reviews keep it in their snapshots).
+/// Removes an objective from the contract (the incubator's managers), audited with what it
+/// was; refused (409) when a signed review froze it.
 #[utoipa::path(
     operation_id = "objectives_delete",
     tag = "contract",
@@ -217,6 +217,7 @@ pub async fn update(
     responses(
         (status = 204, description = "Removed"),
         (status = 404, description = "Unknown product or objective", body = ErrorEnvelope),
+        (status = 409, description = "A signed review froze the objective: it stays in the contract", body = ErrorEnvelope),
         Unauthorized, ManagersOnly, DatabaseDown,
     ),
 )]
@@ -228,10 +229,6 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     let (slug, id) = path.into_inner();
     let scope = scope_of(&db, &slug).await?;
-    access::person_allowed(&principal, scope.manage())?;
-    db::write_as(&db, &principal, move |c, actor| {
-        objectives::delete(c, scope.id, ObjectiveId(id), actor)
-    })
-    .await?;
+    contract::remove_objective(&db, &principal, &scope, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

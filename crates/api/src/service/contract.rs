@@ -62,6 +62,22 @@ pub async fn create_objective(
     .await
 }
 
+/// Removes an objective from the contract, audited with what it was (404 for an objective of
+/// another product; 409 when a signed review froze it).
+pub async fn remove_objective(
+    db: &web::Data<Database>,
+    principal: &Principal,
+    scope: &ProductScope,
+    id: i64,
+) -> Result<(), ApiError> {
+    access::person_allowed(principal, scope.manage())?;
+    let product = scope.id;
+    db::write_as(db, principal, move |c, actor| {
+        objectives::delete(c, product, ObjectiveId(id), actor)
+    })
+    .await
+}
+
 /// What an objective's edit changes: `None` leaves a part as it is.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ObjectiveChanges {

@@ -4,7 +4,14 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::{clock, connection::DbConnection, error::StoreResult, ids::Actor, schema::audit_log};
+use crate::{
+    clock,
+    connection::DbConnection,
+    error::StoreResult,
+    ids::{Actor, ProductId},
+    repo::{commitments, objectives, products, reviews},
+    schema::audit_log,
+};
 
 /// One change to record.
 #[derive(Clone, Debug, PartialEq)]
@@ -60,4 +67,65 @@ pub fn for_entity(conn: &mut DbConnection, entity: &str, key: &str) -> StoreResu
         .order(audit_log::id)
         .select(Entry::as_select())
         .load(conn)?)
+}
+
+/// A product's journal, oldest first: the entries about the product and its contract (keyed
+/// by its slug), its months of spend (`slug/month`), its objectives, commitments and reviews
+/// (keyed by id: those still stored, and any whose state names the product, so that a
+/// removed objective stays in it), and the roles given or taken back on it (`user` entries
+/// whose role names the product).
+pub fn for_product(conn: &mut DbConnection, product: ProductId) -> StoreResult<Vec<Entry>> {
+    let slug = products::get(conn, product)?.slug.to_string();
+    let mut entries = for_entity(conn, "product", &slug)?;
+    entries.extend(for_entity(conn, "contract", &slug)?);
+    entries.extend(
+        audit_log::table
+            .filter(audit_log::entity.eq("spend"))
+            .filter(audit_log::entity_key.like(format!("{slug}/%")))
+            .select(Entry::as_select())
+            .load(conn)?,
+    );
+    // A slug is lowercase letters, digits and dashes: nothing LIKE would read as a wildcard.
+    let names = format!("%\"product\":\"{slug}\"%");
+    entries.extend(
+        audit_log::table
+            .filter(audit_log::entity.eq_any(["objective", "commitment", "user"]))
+            .filter(
+                audit_log::before
+                    .like(&names)
+                    .or(audit_log::after.like(&names)),
+            )
+            .select(Entry::as_select())
+            .load(conn)?,
+    );
+    let held = [
+        (
+            "objective",
+            ids(objectives::list(conn, product)?.iter().map(|o| o.id.0)),
+        ),
+        (
+            "commitment",
+            ids(commitments::list(conn, product)?.iter().map(|c| c.0.0)),
+        ),
+        (
+            "review",
+            ids(reviews::list(conn, product)?.iter().map(|r| r.id.0)),
+        ),
+    ];
+    for (entity, keys) in held {
+        entries.extend(
+            audit_log::table
+                .filter(audit_log::entity.eq(entity))
+                .filter(audit_log::entity_key.eq_any(keys))
+                .select(Entry::as_select())
+                .load(conn)?,
+        );
+    }
+    entries.sort_by_key(|e| e.id);
+    entries.dedup_by_key(|e| e.id);
+    Ok(entries)
+}
+
+fn ids(ids: impl Iterator<Item = i64>) -> Vec<String> {
+    ids.map(|id| id.to_string()).collect()
 }

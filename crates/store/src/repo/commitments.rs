@@ -8,7 +8,7 @@ use crate::{
     connection::DbConnection,
     error::{StoreError, StoreResult, corrupt},
     ids::{Actor, CommitmentId, ProductId},
-    repo::{audit, contracts},
+    repo::{audit, contracts, products},
     schema::{commitments, contracts as contract_table},
 };
 
@@ -59,7 +59,14 @@ pub fn create(
         .returning(commitments::id)
         .get_result(conn)
         .map(CommitmentId)?;
-    log(conn, actor, "commitment.create", id, None, Some(commitment))?;
+    log(
+        conn,
+        (actor, product),
+        "commitment.create",
+        id,
+        None,
+        Some(commitment),
+    )?;
     Ok(id)
 }
 
@@ -108,7 +115,7 @@ pub fn update(
         .execute(conn)?;
     log(
         conn,
-        actor,
+        (actor, product),
         "commitment.update",
         id,
         Some(&before),
@@ -125,18 +132,33 @@ pub fn delete(
 ) -> StoreResult<()> {
     let before = get(conn, product, id)?;
     diesel::delete(commitments::table.find(id.0)).execute(conn)?;
-    log(conn, actor, "commitment.delete", id, Some(&before), None)
+    log(
+        conn,
+        (actor, product),
+        "commitment.delete",
+        id,
+        Some(&before),
+        None,
+    )
 }
 
 fn log(
     conn: &mut DbConnection,
-    actor: Actor,
+    (actor, product): (Actor, ProductId),
     action: &str,
     id: CommitmentId,
     before: Option<&Commitment>,
     after: Option<&Commitment>,
 ) -> StoreResult<()> {
-    let describe = |c: &Commitment| serde_json::to_string(c).map_err(contracts::json_error);
+    // The product's slug, so that its journal finds the entry once the commitment is gone.
+    let slug = products::get(conn, product)?.slug;
+    let describe = |c: &Commitment| {
+        let mut value = serde_json::to_value(c).map_err(contracts::json_error)?;
+        if let Some(fields) = value.as_object_mut() {
+            fields.insert("product".to_owned(), slug.as_ref().into());
+        }
+        Ok::<_, StoreError>(value.to_string())
+    };
     audit::append(
         conn,
         audit::NewEntry {

@@ -2,14 +2,16 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use pilote_domain::{DomainError, Objective, Point, Slug, Tolerance};
+use pilote_domain::{
+    DomainError, Objective, Point, ReviewSnapshot, Slug, Tolerance, may_remove_objective,
+};
 
 use crate::{
     clock,
     connection::DbConnection,
     error::{StoreError, StoreResult, corrupt},
     ids::{Actor, IndicatorId, ObjectiveId, ProductId},
-    repo::{audit, contracts, indicators},
+    repo::{audit, contracts, indicators, products, reviews},
     schema::{contracts as contract_table, indicators as indicator_table, objectives},
 };
 
@@ -98,7 +100,14 @@ pub fn create(
         indicator: indicator.clone(),
         objective: *objective,
     };
-    log(conn, actor, "objective.create", id, None, Some(&record))?;
+    log(
+        conn,
+        (actor, product),
+        "objective.create",
+        id,
+        None,
+        Some(&record),
+    )?;
     Ok(record)
 }
 
@@ -152,7 +161,7 @@ pub fn update(
     };
     log(
         conn,
-        actor,
+        (actor, product),
         "objective.update",
         id,
         Some(&before),
@@ -161,7 +170,9 @@ pub fn update(
     Ok(after)
 }
 
-/// Removes an objective from the contract. Reviews keep it in their snapshots.
+/// Removes an objective from the contract, audited with what it was; a `Conflict` when a
+/// signed review froze it ([`may_remove_objective`]). Draft reviews keep it in their
+/// snapshots until they are taken again.
 pub fn delete(
     conn: &mut DbConnection,
     product: ProductId,
@@ -169,20 +180,39 @@ pub fn delete(
     actor: Actor,
 ) -> StoreResult<()> {
     let before = get(conn, product, id)?;
+    let mut signed = Vec::new();
+    for review in reviews::list(conn, product)? {
+        if review.signed_at.is_some() {
+            let snapshot: ReviewSnapshot = serde_json::from_str(&review.snapshot)
+                .map_err(|e| corrupt("reviews", review.id.0, e))?;
+            signed.push((review.review.reviewed_on, snapshot));
+        }
+    }
+    may_remove_objective(id.0, signed.iter().map(|(on, s)| (*on, s)))?;
     diesel::delete(objectives::table.find(id.0)).execute(conn)?;
-    log(conn, actor, "objective.delete", id, Some(&before), None)
+    log(
+        conn,
+        (actor, product),
+        "objective.delete",
+        id,
+        Some(&before),
+        None,
+    )
 }
 
 fn log(
     conn: &mut DbConnection,
-    actor: Actor,
+    (actor, product): (Actor, ProductId),
     action: &str,
     id: ObjectiveId,
     before: Option<&ObjectiveRecord>,
     after: Option<&ObjectiveRecord>,
 ) -> StoreResult<()> {
+    // The product's slug, so that its journal finds the entry once the objective is gone.
+    let slug = products::get(conn, product)?.slug;
     let describe = |r: &ObjectiveRecord| {
         serde_json::json!({
+            "product": slug.as_ref(),
             "indicator": r.indicator.as_ref(),
             "baseline": r.objective.baseline,
             "target": r.objective.target,

@@ -12,7 +12,7 @@ use pilote_store::{
     repo::{
         audit, commitments, contract_status, contracts, indicators,
         measures::{self, MeasureInput},
-        objectives, phases, reviews,
+        objectives, phases, products, reviews,
         spend::{self, SpendChange},
     },
     transaction,
@@ -166,9 +166,23 @@ both_backends! {
         let cid = write(&mut conn, |c| commitments::create(c, product, &a11y, Actor::System)).expect("commitment");
         a11y.current = "RGAA 81 %".to_owned();
         write(&mut conn, |c| commitments::update(c, product, cid, &a11y, Actor::System)).expect("update");
-        assert_eq!(commitments::list(&mut conn, product).expect("list"), [(cid, a11y)]);
+        assert_eq!(commitments::list(&mut conn, product).expect("list"), [(cid, a11y.clone())]);
         write(&mut conn, |c| commitments::delete(c, product, cid, Actor::System)).expect("delete");
         assert_eq!(audit::for_entity(&mut conn, "commitment", &cid.to_string()).expect("audit").len(), 3);
+
+        // The product's journal still holds the removed objective and commitment, the contract
+        // and nothing of another product's.
+        let other = write(&mut conn, |c| products::insert(c, &crate::common::product("autre", "dinum", "2025-01-06"), Actor::System))
+            .expect("another product");
+        write(&mut conn, |c| contracts::put(c, other, &contract(1), Actor::System)).expect("contract");
+        write(&mut conn, |c| commitments::create(c, other, &a11y, Actor::System)).expect("theirs");
+        let journal: Vec<_> = audit::for_product(&mut conn, product).expect("journal")
+            .into_iter().map(|e| e.action).collect();
+        for action in ["contract.create", "objective.create", "objective.delete", "commitment.create", "commitment.delete"] {
+            assert!(journal.iter().any(|a| a == action), "{action} missing: {journal:?}");
+        }
+        assert_eq!(journal.iter().filter(|a| a.starts_with("commitment.")).count(), 3, "{journal:?}");
+        assert_eq!(journal.iter().filter(|a| *a == "contract.create").count(), 1, "{journal:?}");
     }
 
     fn spend_is_one_amount_per_month(db) {
@@ -232,6 +246,17 @@ both_backends! {
         let actions: Vec<_> = audit::for_entity(&mut conn, "review", &taken.id.to_string()).expect("audit")
             .into_iter().map(|e| e.action).collect();
         assert_eq!(actions, ["review.create", "review.update", "review.sign"]);
+
+        // The objective the signed review froze stays in the contract; a later one may go.
+        let frozen = objectives::list(&mut conn, product).expect("list")[0].id;
+        let err = write(&mut conn, |c| objectives::delete(c, product, frozen, Actor::System)).expect_err("frozen");
+        assert!(matches!(&err, StoreError::Domain(DomainError::Conflict(_))), "{err:?}");
+        assert!(err.to_string().contains("2026-06-10"), "{err}");
+        assert_eq!(objectives::list(&mut conn, product).expect("list").len(), 1);
+        let later = write(&mut conn, |c| objectives::create(c, product, &slug("demarches"), &objective(7_000.0), Actor::System))
+            .expect("a later objective");
+        write(&mut conn, |c| objectives::delete(c, product, later.id, Actor::System)).expect("not frozen");
+        assert_eq!(objectives::list(&mut conn, product).expect("list").len(), 1);
     }
 
     fn an_illegal_decision_leaves_the_review_unsigned(db) {
