@@ -80,10 +80,14 @@ pub fn npm_ci(dir: &Path) {
         .current_dir(dir)
         .output()
         .expect("run npm ci (Node.js 20+ and npm are needed)");
-    assert!(
-        out.status.success(),
-        "npm ci failed:\n{}\n{}",
+    assert!(out.status.success(), "npm ci failed:\n{}", shown(&out));
+}
+
+/// What a command wrote, its standard output then its standard error, for a failure message.
+pub fn shown(out: &Output) -> String {
+    format!(
+        "{}\n{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
-    );
+    )
 }

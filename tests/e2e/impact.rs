@@ -11,6 +11,7 @@ use pilote_store::Backend;
 use serde_json::{Value, json};
 
 use crate::{
+    commands::shown,
     helpers::{Request, pilote},
     world::{Who, World},
 };
@@ -396,9 +397,8 @@ fn open_data(w: &World) {
         .expect("frictionless runs");
     assert!(
         check.status.success(),
-        "frictionless validate: {}{}",
-        String::from_utf8_lossy(&check.stdout),
-        String::from_utf8_lossy(&check.stderr)
+        "frictionless validate: {}",
+        shown(&check)
     );
 }
 

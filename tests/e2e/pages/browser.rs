@@ -5,7 +5,7 @@
 
 use std::{
     path::{Path, PathBuf},
-    process::{Command, Output},
+    process::Command,
 };
 
 use chrono::Utc;
@@ -17,7 +17,7 @@ use pilote_store::{
 };
 
 use super::{CHROMIUM, PASSWORD, account::product_with_reviews, start};
-use crate::commands::npm_ci;
+use crate::commands::{npm_ci, shown};
 
 const ADMIN: &str = "admin-navigateur@test.gouv.fr";
 
@@ -79,14 +79,6 @@ fn flag_a_value_then_post_another(db: &Database, slug: &str) {
 
 fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("browser")
-}
-
-fn shown(out: &Output) -> String {
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 /// An invitation's page, for the suite to check: the server's SMTP relay is out of reach,
