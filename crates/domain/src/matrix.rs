@@ -344,13 +344,21 @@ impl MonthFigures {
 /// An indicator's figures per month (1st of the month): a weekly value goes to the month of
 /// its Monday; non-finite values are left out.
 pub fn monthly_figures(measures: &[(Period, f64)]) -> BTreeMap<NaiveDate, MonthFigures> {
+    monthly_figures_of(
+        measures
+            .iter()
+            .map(|&(period, value)| (period.start(), value)),
+    )
+}
+
+/// [`monthly_figures`] of values given by the start of their period, in any order.
+pub fn monthly_figures_of(
+    values: impl IntoIterator<Item = (NaiveDate, f64)>,
+) -> BTreeMap<NaiveDate, MonthFigures> {
     let mut by_month: BTreeMap<NaiveDate, Vec<(NaiveDate, f64)>> = BTreeMap::new();
-    for &(period, value) in measures.iter().filter(|(_, v)| v.is_finite()) {
-        let month = Period::containing(Periodicity::Month, period.start()).start();
-        by_month
-            .entry(month)
-            .or_default()
-            .push((period.start(), value));
+    for (start, value) in values.into_iter().filter(|(_, v)| v.is_finite()) {
+        let month = Period::containing(Periodicity::Month, start).start();
+        by_month.entry(month).or_default().push((start, value));
     }
     by_month
         .into_iter()
