@@ -1,5 +1,6 @@
 //! End-to-end tests: the real `pilote` binary, real databases, HTTP over loopback.
 
+mod aggregates;
 mod api;
 mod assets;
 mod auth;

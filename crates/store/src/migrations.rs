@@ -57,4 +57,14 @@ impl Database {
         let mut conn = self.get()?;
         run_pending(&mut conn)
     }
+
+    /// Recomputes the derived tables (`measure_latest`, `measure_months`) from `measures`, in
+    /// one write transaction: after rows were written around the store, or to check them.
+    pub fn rebuild_derived(&self) -> StoreResult<()> {
+        let mut conn = self.get()?;
+        transaction::write(&mut conn, |c| {
+            crate::repo::latest::rebuild(c)?;
+            aggregates::rebuild(c)
+        })
+    }
 }
