@@ -52,7 +52,7 @@ pub enum Command {
     #[command(
         after_help = "Exemple :\n  pilote migrate --database-url postgres://pilote@localhost/pilote"
     )]
-    Migrate(DatabaseArgs),
+    Migrate(MigrateArgs),
     /// Copy a whole database into an empty one (SQLite to PostgreSQL, or back).
     MigrateDb(migrate_db::MigrateDbArgs),
     /// Fill an empty database with a synthetic demo portfolio.
@@ -88,6 +88,17 @@ synthèse (cron, timer systemd, CronJob Kubernetes) : docs/digest.md.")]
     User(user::UserCommand),
 }
 
+/// `pilote migrate`: which database, and whether to rebuild the aggregates.
+#[derive(Debug, Clone, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Recompute the aggregates kept on write (latest values, monthly figures) from the
+    /// measures.
+    #[arg(long)]
+    pub rebuild_aggregates: bool,
+}
+
 /// Which database to use.
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
@@ -120,7 +131,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(&settings, args),
         Command::Migrate(args) => {
-            args.open(&settings)?;
+            let db = args.database.open(&settings)?;
+            if args.rebuild_aggregates {
+                db.rebuild_derived()
+                    .context("impossible de recalculer les agrégats")?;
+                println!("Agrégats recalculés depuis les valeurs.");
+            }
             println!("Base de données à jour.");
             Ok(())
         }

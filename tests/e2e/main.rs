@@ -26,6 +26,7 @@ macro_rules! both_backends {
     };
 }
 
+mod aggregates;
 mod api;
 mod assets;
 mod auth;

@@ -99,11 +99,20 @@ impl Aggregation {
     pub fn aggregate(self, values: &[f64]) -> Option<f64> {
         let last = *values.last()?;
         let sum: f64 = values.iter().sum();
-        Some(match self {
+        Some(self.roll(values.len() as f64, sum, last))
+    }
+
+    /// Rolls a month's figures into its value.
+    pub fn of_month(self, month: &crate::MonthFigures) -> f64 {
+        self.roll(f64::from(month.count), month.sum, month.last)
+    }
+
+    fn roll(self, count: f64, sum: f64, last: f64) -> f64 {
+        match self {
             Aggregation::Sum => sum,
-            Aggregation::Mean => sum / values.len() as f64,
+            Aggregation::Mean => sum / count,
             Aggregation::Last => last,
-        })
+        }
     }
 }
 

@@ -146,8 +146,89 @@ pub struct Matrix {
     pub efficiency: Efficiency,
 }
 
+/// What the matrix needs of one indicator, already reduced: its latest value, the value a
+/// year before it, and its monthly values. [`IndicatorFigures::of`] reduces an indicator's
+/// measures; the store reads the same figures from the aggregates it keeps on write
+/// (`measure_latest`, `measure_months`), whatever the length of the history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndicatorFigures {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// The latest finite value whose period starts on or before the matrix date.
+    pub latest: Option<(Period, f64)>,
+    /// The value of the period [`year_before`] the latest.
+    pub year_before: Option<(Period, f64)>,
+    /// Its value per month ([`monthly_values`]), at least over [`efficiency_months`]; empty
+    /// when the indicator feeds no efficiency figure ([`feeds_efficiency`]).
+    pub months: BTreeMap<NaiveDate, f64>,
+    /// The status of its contract objective at the matrix date, if it has one.
+    pub objective: Option<ObjectiveStatus>,
+}
+
+impl IndicatorFigures {
+    /// Reduces an indicator's measures for the matrix at `at`.
+    pub fn of(input: &MatrixIndicator, at: NaiveDate) -> IndicatorFigures {
+        let latest = latest(input, at);
+        let year_before = latest.and_then(|(period, _)| {
+            let start = year_before(period)?;
+            input
+                .measures
+                .iter()
+                .find(|(p, v)| p.start() == start && v.is_finite())
+                .copied()
+        });
+        let months = if feeds_efficiency(&input.indicator) {
+            monthly_values(&input.indicator, &input.measures)
+        } else {
+            BTreeMap::new()
+        };
+        IndicatorFigures {
+            indicator: input.indicator.clone(),
+            latest,
+            year_before,
+            months,
+            objective: input.objective,
+        }
+    }
+}
+
+/// The start of the period one year before `period`: 52 weeks for a weekly indicator (the
+/// same weekday, so a Monday), 12 months for a monthly one.
+pub fn year_before(period: Period) -> Option<NaiveDate> {
+    match period.periodicity() {
+        Periodicity::Week => period.start().checked_sub_days(Days::new(7 * 52)),
+        Periodicity::Month => period.start().checked_sub_months(Months::new(12)),
+    }
+}
+
+/// Whether the efficiency column reads the indicator's monthly values: the monthly active
+/// users and every `impactful` indicator.
+pub fn feeds_efficiency(indicator: &Indicator) -> bool {
+    indicator.matrix_role == Some(MatrixRole::MonthlyActiveUsers)
+        || indicator.principle == Principle::Impactful
+}
+
+/// The 1st of the first and of the last month the efficiency figures at `at` read: the 24
+/// complete calendar months before the month of `at`.
+pub fn efficiency_months(at: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (window(at, 1).0, window(at, 0).1)
+}
+
 /// Computes the matrix at `at` from the product's indicators and its monthly spend.
 pub fn matrix(indicators: &[MatrixIndicator], spend: &[Spend], at: NaiveDate) -> Matrix {
+    let figures: Vec<IndicatorFigures> = indicators
+        .iter()
+        .map(|i| IndicatorFigures::of(i, at))
+        .collect();
+    matrix_of_figures(&figures, spend, at)
+}
+
+/// Computes the matrix at `at` from the indicators' reduced figures and the monthly spend.
+pub fn matrix_of_figures(
+    indicators: &[IndicatorFigures],
+    spend: &[Spend],
+    at: NaiveDate,
+) -> Matrix {
     let principles = Principle::ALL
         .iter()
         .map(|&principle| PrincipleColumn {
@@ -155,7 +236,7 @@ pub fn matrix(indicators: &[MatrixIndicator], spend: &[Spend], at: NaiveDate) ->
             indicators: indicators
                 .iter()
                 .filter(|i| i.indicator.principle == principle)
-                .map(|i| cell(i, at))
+                .map(cell)
                 .collect(),
         })
         .collect();
@@ -189,10 +270,10 @@ pub fn evolution_pct(now: Option<f64>, before: Option<f64>) -> Option<f64> {
 
 /// Ok when the latest value's period is one of the last two complete periods before `at` or
 /// later (the rule objectives use for "no data"), stale otherwise.
-fn slot_state(input: &MatrixIndicator, at: NaiveDate) -> SlotState {
+fn slot_state(input: &IndicatorFigures, at: NaiveDate) -> SlotState {
     let periodicity = input.indicator.periodicity;
     let oldest_fresh = Period::last_complete(periodicity, at).prev();
-    match latest(input, at) {
+    match input.latest {
         Some((period, _)) if period.start() >= oldest_fresh.start() => SlotState::Ok,
         _ => SlotState::Stale,
     }
@@ -207,29 +288,16 @@ fn latest(input: &MatrixIndicator, at: NaiveDate) -> Option<(Period, f64)> {
         .copied()
 }
 
-fn cell(input: &MatrixIndicator, at: NaiveDate) -> IndicatorCell {
-    let latest = latest(input, at);
-    let year_before = latest.and_then(|(period, _)| {
-        // A year back is 52 weeks for a weekly indicator: the same weekday, so a Monday.
-        let start = match period.periodicity() {
-            Periodicity::Week => period.start().checked_sub_days(Days::new(7 * 52)),
-            Periodicity::Month => period.start().checked_sub_months(Months::new(12)),
-        }?;
-        input
-            .measures
-            .iter()
-            .find(|(p, v)| p.start() == start && v.is_finite())
-            .copied()
-    });
+fn cell(input: &IndicatorFigures) -> IndicatorCell {
     let as_value = |(p, value): (Period, f64)| PeriodValue {
         period: p.start(),
         value,
     };
     IndicatorCell {
         indicator: input.indicator.clone(),
-        latest: latest.map(as_value),
-        year_before: year_before.map(as_value),
-        evolution_pct: evolution_pct(latest.map(|l| l.1), year_before.map(|y| y.1)),
+        latest: input.latest.map(as_value),
+        year_before: input.year_before.map(as_value),
+        evolution_pct: evolution_pct(input.latest.map(|l| l.1), input.year_before.map(|y| y.1)),
         objective: input.objective,
     }
 }
@@ -245,28 +313,72 @@ fn window(at: NaiveDate, back: u32) -> (NaiveDate, NaiveDate) {
     (first, last)
 }
 
+/// What a month's values of an indicator sum up to: enough to roll them up by any
+/// [`Aggregation`](crate::Aggregation) without the values themselves (the store keeps one per
+/// indicator and month, `measure_months`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MonthFigures {
+    /// How many values.
+    pub count: u32,
+    /// Their sum, added in chronological order.
+    pub sum: f64,
+    /// The start of the last period.
+    pub last_period: NaiveDate,
+    /// The last value.
+    pub last: f64,
+}
+
+impl MonthFigures {
+    /// The figures of chronologically ordered values; `None` when there are none.
+    pub fn of(values: &[(NaiveDate, f64)]) -> Option<MonthFigures> {
+        let &(last_period, last) = values.last()?;
+        Some(MonthFigures {
+            count: u32::try_from(values.len()).unwrap_or(u32::MAX),
+            sum: values.iter().map(|(_, v)| v).sum(),
+            last_period,
+            last,
+        })
+    }
+}
+
+/// An indicator's figures per month (1st of the month): a weekly value goes to the month of
+/// its Monday; non-finite values are left out.
+pub fn monthly_figures(measures: &[(Period, f64)]) -> BTreeMap<NaiveDate, MonthFigures> {
+    monthly_figures_of(
+        measures
+            .iter()
+            .map(|&(period, value)| (period.start(), value)),
+    )
+}
+
+/// [`monthly_figures`] of values given by the start of their period, in any order.
+pub fn monthly_figures_of(
+    values: impl IntoIterator<Item = (NaiveDate, f64)>,
+) -> BTreeMap<NaiveDate, MonthFigures> {
+    let mut by_month: BTreeMap<NaiveDate, Vec<(NaiveDate, f64)>> = BTreeMap::new();
+    for (start, value) in values.into_iter().filter(|(_, v)| v.is_finite()) {
+        let month = Period::containing(Periodicity::Month, start).start();
+        by_month.entry(month).or_default().push((start, value));
+    }
+    by_month
+        .into_iter()
+        .filter_map(|(month, mut values)| {
+            // The sum's order and `Last` need them in order.
+            values.sort_by_key(|(start, _)| *start);
+            Some((month, MonthFigures::of(&values)?))
+        })
+        .collect()
+}
+
 /// An indicator's value per month: a weekly value goes to the month of its Monday, and the
 /// values of a month roll up by the indicator's aggregation.
 pub fn monthly_values(
     indicator: &Indicator,
     measures: &[(Period, f64)],
 ) -> BTreeMap<NaiveDate, f64> {
-    let mut by_month: BTreeMap<NaiveDate, Vec<(NaiveDate, f64)>> = BTreeMap::new();
-    for &(period, value) in measures.iter().filter(|(_, v)| v.is_finite()) {
-        let month = Period::containing(Periodicity::Month, period.start()).start();
-        by_month
-            .entry(month)
-            .or_default()
-            .push((period.start(), value));
-    }
-    by_month
+    monthly_figures(measures)
         .into_iter()
-        .filter_map(|(month, mut values)| {
-            // `Last` needs them in order.
-            values.sort_by_key(|(start, _)| *start);
-            let values: Vec<f64> = values.into_iter().map(|(_, v)| v).collect();
-            Some((month, indicator.aggregation.aggregate(&values)?))
-        })
+        .map(|(month, figures)| (month, indicator.aggregation.of_month(&figures)))
         .collect()
 }
 
@@ -308,22 +420,21 @@ fn year(
     }
 }
 
-fn efficiency(indicators: &[MatrixIndicator], spend: &[Spend], at: NaiveDate) -> Efficiency {
+fn efficiency(indicators: &[IndicatorFigures], spend: &[Spend], at: NaiveDate) -> Efficiency {
     let (now, before) = (window(at, 0), window(at, 1));
     let users = indicators
         .iter()
         .find(|i| i.indicator.matrix_role == Some(MatrixRole::MonthlyActiveUsers))
-        .map(|i| monthly_values(&i.indicator, &i.measures));
-    let current = year(spend, users.as_ref(), now);
-    let previous = year(spend, users.as_ref(), before);
+        .map(|i| &i.months);
+    let current = year(spend, users, now);
+    let previous = year(spend, users, before);
     let sum = |values: Vec<f64>| (!values.is_empty()).then(|| values.iter().sum::<f64>());
     let cost_per_impact = indicators
         .iter()
         .filter(|i| i.indicator.principle == Principle::Impactful)
         .map(|i| {
-            let months = monthly_values(&i.indicator, &i.measures);
-            let impact = sum(in_window(&months, now));
-            let previous_impact = sum(in_window(&months, before));
+            let impact = sum(in_window(&i.months, now));
+            let previous_impact = sum(in_window(&i.months, before));
             let cost_now = cost(current.budget, impact);
             let cost_before = cost(previous.budget, previous_impact);
             CostPerImpact {

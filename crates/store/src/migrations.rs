@@ -6,6 +6,8 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use crate::{
     connection::{Database, DbConnection},
     error::{StoreError, StoreResult},
+    repo::aggregates,
+    transaction,
 };
 
 const SQLITE: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
@@ -14,11 +16,24 @@ const POSTGRES: EmbeddedMigrations = embed_migrations!("../../migrations/postgre
 /// Arbitrary constant naming Pilote's migration lock on PostgreSQL.
 const MIGRATION_LOCK: i64 = 0x5049_4C4F_5445;
 
-/// Applies every pending migration and returns the versions applied.
+/// The migration that adds `measure_months`: derived data that `run_pending` fills from the
+/// measures, in Rust, once applied (`repo::aggregates::rebuild`).
+const MEASURE_MONTHS: &str = "20261206150001";
+
+/// Applies every pending migration and returns the versions applied; fills the derived tables
+/// a migration just created.
 ///
 /// On PostgreSQL a session advisory lock serialises replicas that start at the same time: the
 /// second waits, then finds nothing left to do.
 pub fn run_pending(conn: &mut DbConnection) -> StoreResult<Vec<String>> {
+    let applied = apply(conn)?;
+    if applied.iter().any(|v| v == MEASURE_MONTHS) {
+        transaction::write(conn, aggregates::rebuild)?;
+    }
+    Ok(applied)
+}
+
+fn apply(conn: &mut DbConnection) -> StoreResult<Vec<String>> {
     match conn {
         DbConnection::Sqlite(c) => c
             .run_pending_migrations(SQLITE)
@@ -41,5 +56,15 @@ impl Database {
     pub fn migrate(&self) -> StoreResult<Vec<String>> {
         let mut conn = self.get()?;
         run_pending(&mut conn)
+    }
+
+    /// Recomputes the derived tables (`measure_latest`, `measure_months`) from `measures`, in
+    /// one write transaction: after rows were written around the store, or to check them.
+    pub fn rebuild_derived(&self) -> StoreResult<()> {
+        let mut conn = self.get()?;
+        transaction::write(&mut conn, |c| {
+            crate::repo::latest::rebuild(c)?;
+            aggregates::rebuild(c)
+        })
     }
 }

@@ -177,6 +177,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Derived: each indicator's figures per month, kept by `repo::aggregates` (issue 23).
+    measure_months (indicator_id, month) {
+        indicator_id -> BigInt,
+        month -> Date,
+        value_count -> Integer,
+        value_sum -> Double,
+        last_period -> Date,
+        last_value -> Double,
+    }
+}
+
+diesel::table! {
     measure_history (id) {
         id -> BigInt,
         measure_id -> BigInt,
@@ -434,6 +446,7 @@ diesel::joinable!(indicators -> products (product_id));
 diesel::joinable!(measures -> indicators (indicator_id));
 diesel::joinable!(indicator_sources -> indicators (indicator_id));
 diesel::joinable!(measure_latest -> indicators (indicator_id));
+diesel::joinable!(measure_months -> indicators (indicator_id));
 diesel::joinable!(measure_history -> measures (measure_id));
 diesel::joinable!(api_tokens -> products (product_id));
 diesel::joinable!(user_roles -> users (user_id));
@@ -462,6 +475,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     indicators,
     measures,
     measure_latest,
+    measure_months,
     measure_history,
     contracts,
     contract_budgets,

@@ -20,6 +20,7 @@ mod databases;
 mod http;
 mod ingest;
 mod portfolio;
+mod reads;
 mod report;
 mod rng;
 mod server;
@@ -386,6 +387,7 @@ impl Run {
         self.http_load(backend, server.addr, &token, &products)?;
 
         step(backend, "reads on the big portfolio");
+        reads::spend(&mut conn, &products, self.today)?;
         settle(&mut conn)?;
         let before = self.reads(server.addr, &token)?;
         let rss_big = server.peak_rss_kib()?;
@@ -439,6 +441,11 @@ impl Run {
                 ),
             );
         }
+
+        self.figures
+            .extend(reads::ratios(name, &before, "before doubling"));
+        self.figures
+            .extend(reads::ratios(name, &after, "measures doubled"));
 
         let rss_end = server.peak_rss_kib()?;
         let mib = |kib: u64| kib as f64 / 1024.0;
@@ -579,6 +586,8 @@ impl Run {
                 "GET /charts/portfolio/timeline.svg",
                 "/charts/portfolio/timeline.svg",
             ),
+            reads::ROUTES[0],
+            reads::ROUTES[1],
         ] {
             let bytes = request("GET", path, Some(token), None);
             let mut times = Vec::with_capacity(self.plan.repeats);

@@ -18,13 +18,14 @@ use canonical::Canonical;
 use crate::{
     connection::{Database, DbConnection},
     error::{StoreError, StoreResult},
-    repo::latest,
+    repo::{aggregates, latest},
     transaction, with_backend,
 };
 
 /// Tables of derived data, neither copied nor dumped: they are rebuilt from the copied rows
-/// (`measure_latest`: each indicator's latest value, `repo::latest`).
-pub const DERIVED_TABLES: &[&str] = &["measure_latest"];
+/// (`measure_latest`: each indicator's latest value, `repo::latest`; `measure_months`: its
+/// figures per month, `repo::aggregates`).
+pub const DERIVED_TABLES: &[&str] = &["measure_latest", "measure_months"];
 
 /// Rows read and written per round trip: bounded memory on big tables, and well under both
 /// backends' limits on bound parameters (at most 16 columns × 500).
@@ -568,6 +569,7 @@ pub fn copy_database(from: &Database, to: &Database) -> StoreResult<Vec<TableChe
             copy_rows(source, target)?;
             reset_sequences(target)?;
             latest::rebuild(target)?;
+            aggregates::rebuild(target)?;
             let copied = checksums(target)?;
             if let Some((want, got)) = expected.iter().zip(&copied).find(|(a, b)| a != b) {
                 return Err(StoreError::Corrupt {
@@ -632,6 +634,7 @@ pub fn import_dump(
         load_rows(conn, dump, progress)?;
         reset_sequences(conn)?;
         latest::rebuild(conn)?;
+        aggregates::rebuild(conn)?;
         checksums(conn)
     })
 }

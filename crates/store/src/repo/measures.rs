@@ -342,6 +342,7 @@ pub fn post_to(
 
     write_rows(conn, &new_rows, &history)?;
     replace_values(conn, &replaced, source, actor, now)?;
+    crate::repo::aggregates::refresh(conn, &written)?;
     latest::record(conn, written)?;
 
     if counts.created + counts.updated > 0 {

@@ -1,6 +1,7 @@
 //! Repositories: one module per aggregate. Functions take `&mut DbConnection`, return domain
 //! types, and never commit: the caller opens the transaction (see [`crate::transaction`]).
 
+pub mod aggregates;
 pub mod applications;
 pub mod audit;
 pub mod campaigns;

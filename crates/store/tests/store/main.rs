@@ -4,6 +4,7 @@
 #[macro_use]
 mod common;
 
+mod aggregates;
 mod audit;
 mod campaigns;
 mod catalogue;
