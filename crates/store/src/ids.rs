@@ -39,6 +39,8 @@ id_type!(
     CommitmentId,
     /// A contract review's id.
     ReviewId,
+    /// An irritant's id.
+    IrritantId,
 );
 
 /// Who wrote something: recorded with measures and in the audit log.

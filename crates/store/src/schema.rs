@@ -360,6 +360,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Irritants submitted to an incubator (migration 2026-12-06-120001). The link to a
+    /// campaign's application goes beside `product_id`, as a nullable `application_id`.
+    irritants (id) {
+        id -> BigInt,
+        incubator_id -> BigInt,
+        author_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        status -> Text,
+        answer -> Nullable<Text>,
+        closed_by -> Nullable<BigInt>,
+        closed_at -> Nullable<Timestamp>,
+        product_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// One vote per person and irritant.
+    irritant_votes (irritant_id, user_id) {
+        irritant_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(indicators -> products (product_id));
 diesel::joinable!(measures -> indicators (indicator_id));
 diesel::joinable!(indicator_sources -> indicators (indicator_id));
@@ -374,6 +401,10 @@ diesel::joinable!(objectives -> indicators (indicator_id));
 diesel::joinable!(commitments -> contracts (contract_id));
 diesel::joinable!(spend -> products (product_id));
 diesel::joinable!(reviews -> contracts (contract_id));
+diesel::joinable!(irritants -> incubators (incubator_id));
+diesel::joinable!(irritants -> users (author_id));
+diesel::joinable!(irritants -> products (product_id));
+diesel::joinable!(irritant_votes -> irritants (irritant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -403,4 +434,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     matrix_certifications,
     indicator_sources,
     runner_jobs,
+    irritants,
+    irritant_votes,
 );

@@ -490,6 +490,24 @@ tables! {
         last_run_at: Option<NaiveDateTime>,
         last_error: Option<String>,
     }
+    irritants (id) {
+        id: i64,
+        incubator_id: i64,
+        author_id: i64,
+        title: String,
+        description: String,
+        status: String,
+        answer: Option<String>,
+        closed_by: Option<i64>,
+        closed_at: Option<NaiveDateTime>,
+        product_id: Option<i64>,
+        created_at: NaiveDateTime,
+    }
+    irritant_votes (irritant_id, user_id) {
+        irritant_id: i64,
+        user_id: i64,
+        created_at: NaiveDateTime,
+    }
 }
 
 /// Copies the whole of `from` into `to`: migrates `to`, refuses it unless every table is empty,
