@@ -57,6 +57,7 @@ pub const BEARER: &str = "bearer";
         (name = "tokens", description = "Product API tokens for scripts"),
         (name = "contract", description = "Contrat de réussite: contract, objectives, commitments, spend, status"),
         (name = "reviews", description = "Contract reviews: frozen snapshots, verdicts, decisions, signatures"),
+        (name = "irritants", description = "Irritants submitted to an incubator: votes, the product that answers, closing"),
         (name = "opendata", description = "Published products' measures as open data (Licence Ouverte 2.0, Etalab)"),
     )
 )]
