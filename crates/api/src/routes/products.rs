@@ -6,6 +6,7 @@ use pilote_domain::{ProductStatus, access::Action};
 use pilote_store::{
     Database,
     repo::{
+        irritants::{self, IrritantFilter},
         matrix_publication,
         products::{self, ProductFilter, ProductOverview},
         pulse::{self, NorthStar, Pulse},
@@ -61,6 +62,21 @@ pub struct ProductItem {
     /// `abandon`); `null` while it runs or when it was not imported.
     #[schema(value_type = Option<openapi::Outcome>)]
     pub outcome: Option<&'static str>,
+    /// The irritants the product answers, the most voted first: one product's answer only,
+    /// absent from lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub irritants: Option<Vec<AnsweredIrritant>>,
+}
+
+/// An irritant a product answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnsweredIrritant {
+    pub id: i64,
+    pub title: String,
+    /// `open` or `closed`.
+    pub status: String,
+    pub votes: i64,
 }
 
 /// The north star's latest value.
@@ -104,6 +120,7 @@ impl ProductItem {
                 period: n.period,
                 value: n.value,
             }),
+            irritants: None,
         }
     }
 }
@@ -217,17 +234,34 @@ async fn load_item(
     slug: pilote_domain::Slug,
 ) -> Result<ProductItem, ApiError> {
     let today = Utc::now().date_naive();
-    let (overview, pulse, publish) = db::read(db, move |c| {
+    let (overview, pulse, publish, answered) = db::read(db, move |c| {
         // One product's figures only, not the whole portfolio's.
         let id = products::id_of(c, &slug)?;
+        let answered = IrritantFilter {
+            product: Some(id),
+            ..IrritantFilter::default()
+        };
         Ok((
             products::overview(c, id, today)?,
             pulse::pulse(c, id, today)?,
             matrix_publication::publishes_efficiency(c, id)?,
+            irritants::list(c, answered, None)?,
         ))
     })
     .await?;
-    Ok(ProductItem::new(overview, Some(&pulse), publish))
+    let mut item = ProductItem::new(overview, Some(&pulse), publish);
+    item.irritants = Some(
+        answered
+            .into_iter()
+            .map(|i| AnsweredIrritant {
+                id: i.id.0,
+                title: i.title,
+                status: i.status.as_str().to_owned(),
+                votes: i.votes,
+            })
+            .collect(),
+    );
+    Ok(item)
 }
 
 /// The body of `POST /products`.
