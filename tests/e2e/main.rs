@@ -48,6 +48,7 @@ mod helpers;
 mod impact;
 mod import;
 mod import_awkward;
+mod irritants;
 mod legal_pages;
 mod mail;
 mod matrix;

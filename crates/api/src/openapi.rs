@@ -58,6 +58,7 @@ pub const BEARER: &str = "bearer";
         (name = "contract", description = "Contrat de réussite: contract, objectives, commitments, spend, status"),
         (name = "reviews", description = "Contract reviews: frozen snapshots, verdicts, decisions, signatures"),
         (name = "campaigns", description = "Appels à candidatures: campaigns, applications, the jury, launching an investigation"),
+        (name = "irritants", description = "Irritants submitted to an incubator: votes, the product that answers, closing"),
         (name = "opendata", description = "Published products' measures as open data (Licence Ouverte 2.0, Etalab)"),
     )
 )]

@@ -189,3 +189,12 @@ fn product_status_serializes_as_its_name() {
         ProductStatus::deserialize("paused".into_deserializer());
     assert!(bad.is_err());
 }
+
+#[test]
+fn irritants() {
+    check_enum!(
+        IrritantStatus,
+        "status",
+        ["open" / "Ouvert", "closed" / "Clos"]
+    );
+}

@@ -43,6 +43,8 @@ id_type!(
     CampaignId,
     /// An application's id.
     ApplicationId,
+    /// An irritant's id.
+    IrritantId,
 );
 
 /// Who wrote something: recorded with measures and in the audit log.

@@ -24,6 +24,7 @@ pub mod health;
 pub mod incubators;
 pub mod indicators;
 pub mod invitations;
+pub mod irritants;
 pub mod matrix;
 pub mod matrix_certification;
 pub mod matrix_portfolio;
@@ -72,6 +73,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(applications::status)
                 .service(applications::scores)
                 .service(applications::launch)
+                .service(irritants::create)
+                .service(irritants::list)
+                .service(irritants::get)
+                .service(irritants::vote)
+                .service(irritants::withdraw)
+                .service(irritants::link)
+                .service(irritants::close)
                 .service(portfolio::summary)
                 .service(matrix_portfolio::portfolio)
                 .service(bilan::get)

@@ -6,7 +6,9 @@ use pilote_domain::{ProductStatus, access::Action};
 use pilote_store::{
     ApplicationId, Database,
     repo::{
-        applications, matrix_publication,
+        applications,
+        irritants::{self, IrritantFilter},
+        matrix_publication,
         products::{self, ProductFilter, ProductOverview},
         pulse::{self, NorthStar, Pulse},
     },
@@ -64,6 +66,21 @@ pub struct ProductItem {
     /// The application (to an appel à candidatures) it was launched from, if any:
     /// `GET /api/v1/applications/{id}`.
     pub application: Option<i64>,
+    /// The irritants the product answers, the most voted first: one product's answer only,
+    /// absent from lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(required = false)]
+    pub irritants: Option<Vec<AnsweredIrritant>>,
+}
+
+/// An irritant a product answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnsweredIrritant {
+    pub id: i64,
+    pub title: String,
+    /// `open` or `closed`.
+    pub status: String,
+    pub votes: i64,
 }
 
 /// The north star's latest value.
@@ -113,6 +130,7 @@ impl ProductItem {
                 period: n.period,
                 value: n.value,
             }),
+            irritants: None,
         }
     }
 }
@@ -228,23 +246,35 @@ async fn load_item(
     slug: pilote_domain::Slug,
 ) -> Result<ProductItem, ApiError> {
     let today = Utc::now().date_naive();
-    let (overview, pulse, publish, application) = db::read(db, move |c| {
+    let (overview, pulse, publish, application, answered) = db::read(db, move |c| {
         // One product's figures only, not the whole portfolio's.
         let id = products::id_of(c, &slug)?;
+        let answered = IrritantFilter {
+            product: Some(id),
+            ..IrritantFilter::default()
+        };
         Ok((
             products::overview(c, id, today)?,
             pulse::pulse(c, id, today)?,
             matrix_publication::publishes_efficiency(c, id)?,
             applications::of_product(c, id)?,
+            irritants::list(c, answered, None)?,
         ))
     })
     .await?;
-    Ok(ProductItem::new(
-        overview,
-        Some(&pulse),
-        publish,
-        application,
-    ))
+    let mut item = ProductItem::new(overview, Some(&pulse), publish, application);
+    item.irritants = Some(
+        answered
+            .into_iter()
+            .map(|i| AnsweredIrritant {
+                id: i.id.0,
+                title: i.title,
+                status: i.status.as_str().to_owned(),
+                votes: i.votes,
+            })
+            .collect(),
+    );
+    Ok(item)
 }
 
 /// The body of `POST /products`.

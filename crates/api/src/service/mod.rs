@@ -17,6 +17,7 @@ pub mod contract;
 pub mod decisions;
 pub mod indicators;
 pub mod invitations;
+pub mod irritants;
 pub mod matrix;
 pub mod measures;
 pub mod opendata;

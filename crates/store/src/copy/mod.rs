@@ -544,6 +544,23 @@ tables! {
         conflict_of_interest: bool,
         scores: String,
         updated_at: NaiveDateTime,
+    irritants (id) {
+        id: i64,
+        incubator_id: i64,
+        author_id: i64,
+        title: String,
+        description: String,
+        status: String,
+        answer: Option<String>,
+        closed_by: Option<i64>,
+        closed_at: Option<NaiveDateTime>,
+        product_id: Option<i64>,
+        created_at: NaiveDateTime,
+    }
+    irritant_votes (irritant_id, user_id) {
+        irritant_id: i64,
+        user_id: i64,
+        created_at: NaiveDateTime,
     }
 }
 

@@ -14,6 +14,7 @@ pub mod identities;
 pub mod import;
 pub mod incubators;
 pub mod indicators;
+pub mod irritants;
 pub mod latest;
 pub mod login_attempts;
 pub mod matrix;

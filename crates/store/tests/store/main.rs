@@ -12,6 +12,7 @@ mod committees;
 mod contracts;
 mod copy;
 mod identities;
+mod irritants;
 mod login_attempts;
 mod matrix;
 mod measures;

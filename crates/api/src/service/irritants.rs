@@ -1,0 +1,203 @@
+//! Irritants: the JSON routes and the pages share these calls. Anyone signed in (a person, any
+//! role or none) submits, reads and votes; the incubator's managers and admins link an
+//! irritant to a product of the incubator and close it with an answer. API tokens never get
+//! here (the callers ask for a person).
+
+use actix_web::web;
+use pilote_domain::{DomainError, IrritantAnswer, IrritantStatus, NewIrritant, access::Action};
+use pilote_store::{
+    Database, IrritantId, ProductId, StoreError,
+    repo::{
+        incubators,
+        irritants::{self, Irritant, IrritantFilter},
+        products,
+    },
+};
+
+use crate::{
+    access,
+    auth::CurrentUser,
+    db,
+    error::ApiError,
+    service::scope::{self, slug},
+};
+
+/// Every problem of a new irritant, each on its field (422).
+pub fn refused(problems: Vec<DomainError>) -> ApiError {
+    ApiError::InvalidMany(
+        problems
+            .into_iter()
+            .filter_map(|e| match e {
+                DomainError::Invalid { field, problem } => Some((field, problem)),
+                DomainError::Conflict(_) => None,
+            })
+            .collect(),
+    )
+}
+
+/// Submits an irritant to the incubator `incubator` names (404 unknown); the author's vote
+/// comes with it.
+pub async fn submit(
+    db: &web::Data<Database>,
+    user: &CurrentUser,
+    incubator: &str,
+    new: NewIrritant,
+) -> Result<Irritant, ApiError> {
+    let incubator = slug(incubator, "incubator")?;
+    let author = user.id;
+    db::write(db, move |c| {
+        let (inc, _) = incubators::find(c, &incubator)?;
+        let id = irritants::create(c, inc, author, &new, pilote_store::Actor::User(author))?;
+        irritants::get(c, id, Some(author))
+    })
+    .await
+}
+
+/// The incubator's irritants, the most voted first; only those of `status` when given.
+pub async fn list(
+    db: &web::Data<Database>,
+    user: &CurrentUser,
+    incubator: &str,
+    status: Option<IrritantStatus>,
+) -> Result<Vec<Irritant>, ApiError> {
+    let incubator = slug(incubator, "incubator")?;
+    let reader = user.id;
+    db::read(db, move |c| {
+        let (inc, _) = incubators::find(c, &incubator)?;
+        let filter = IrritantFilter {
+            incubator: Some(inc),
+            status,
+            ..IrritantFilter::default()
+        };
+        irritants::list(c, filter, Some(reader))
+    })
+    .await
+}
+
+/// One irritant, as `user` sees it (404 unknown).
+pub async fn get(
+    db: &web::Data<Database>,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<Irritant, ApiError> {
+    let reader = user.id;
+    db::read(db, move |c| irritants::get(c, IrritantId(id), Some(reader))).await
+}
+
+/// The irritants a product answers, the most voted first.
+pub async fn of_product(
+    db: &web::Data<Database>,
+    product: ProductId,
+) -> Result<Vec<Irritant>, ApiError> {
+    db::read(db, move |c| {
+        let filter = IrritantFilter {
+            product: Some(product),
+            ..IrritantFilter::default()
+        };
+        irritants::list(c, filter, None)
+    })
+    .await
+}
+
+/// Gives (`true`) or withdraws `user`'s vote; doing it twice changes nothing (200 both
+/// times). 404 unknown, 409 closed. The irritant afterwards.
+pub async fn vote(
+    db: &web::Data<Database>,
+    user: &CurrentUser,
+    id: i64,
+    give: bool,
+) -> Result<Irritant, ApiError> {
+    let (id, voter) = (IrritantId(id), user.id);
+    let actor = pilote_store::Actor::User(voter);
+    db::write(db, move |c| {
+        if give {
+            irritants::vote(c, id, voter, actor)?;
+        } else {
+            irritants::withdraw_vote(c, id, voter, actor)?;
+        }
+        irritants::get(c, id, Some(voter))
+    })
+    .await
+}
+
+/// Whether `user` may link and close the irritants of `irritant`'s incubator.
+pub fn may_manage(user: &CurrentUser, irritant: &Irritant) -> bool {
+    pilote_domain::access::allows(
+        &user.grants,
+        Action::Manage {
+            incubator: &irritant.incubator,
+        },
+    )
+}
+
+/// 404 for an unknown irritant, then 403 unless `user` manages its incubator.
+async fn managed(
+    db: &web::Data<Database>,
+    user: &CurrentUser,
+    id: IrritantId,
+) -> Result<(), ApiError> {
+    let (incubator, _) = db::read(db, move |c| irritants::scope(c, id)).await?;
+    access::require(
+        user,
+        Action::Manage {
+            incubator: &incubator,
+        },
+    )
+}
+
+/// Links the irritant to a product of its incubator (the managers): an unknown product, or
+/// one of another incubator, is 422 on `product_slug`.
+pub async fn link(
+    db: &web::Data<Database>,
+    user: &CurrentUser,
+    id: i64,
+    product_slug: &str,
+) -> Result<Irritant, ApiError> {
+    let id = IrritantId(id);
+    managed(db, user, id).await?;
+    let unknown = || {
+        ApiError::from(DomainError::rule(
+            "product_slug",
+            "names no product of the irritant's incubator",
+            "Choisissez un produit de l'incubateur de cet irritant.",
+        ))
+    };
+    let product = scope::slug(product_slug.trim(), "product").map_err(|_| unknown())?;
+    let actor = pilote_store::Actor::User(user.id);
+    let reader = user.id;
+    let linked = db::write(db, move |c| {
+        let (incubator, _) = irritants::scope(c, id)?;
+        let found = match products::find(c, &product) {
+            Ok(found) => Some(found),
+            Err(StoreError::NotFound { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        let Some((product, _)) = found.filter(|(_, p)| p.incubator == incubator) else {
+            return Ok(None);
+        };
+        irritants::link(c, id, product, actor)?;
+        irritants::get(c, id, Some(reader)).map(Some)
+    })
+    .await?;
+    linked.ok_or_else(unknown)
+}
+
+/// Closes the irritant with an answer (the managers): 422 on `answer` when blank or too
+/// long, 409 when already closed.
+pub async fn close(
+    db: &web::Data<Database>,
+    user: &CurrentUser,
+    id: i64,
+    answer: &str,
+) -> Result<Irritant, ApiError> {
+    let id = IrritantId(id);
+    managed(db, user, id).await?;
+    let answer = IrritantAnswer::parse(answer)?;
+    let closer = user.id;
+    let actor = pilote_store::Actor::User(closer);
+    db::write(db, move |c| {
+        irritants::close(c, id, &answer, closer, actor)?;
+        irritants::get(c, id, Some(closer))
+    })
+    .await
+}

@@ -1,0 +1,2 @@
+DROP TABLE irritant_votes;
+DROP TABLE irritants;
