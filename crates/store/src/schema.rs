@@ -331,6 +331,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Irritants submitted to an incubator (migration 2026-12-06-120001). The link to a
+    /// campaign's application goes beside `product_id`, as a nullable `application_id`.
+    irritants (id) {
+        id -> BigInt,
+        incubator_id -> BigInt,
+        author_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        status -> Text,
+        answer -> Nullable<Text>,
+        closed_by -> Nullable<BigInt>,
+        closed_at -> Nullable<Timestamp>,
+        product_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// One vote per person and irritant.
+    irritant_votes (irritant_id, user_id) {
+        irritant_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(products -> incubators (incubator_id));
 diesel::joinable!(matrix_certifications -> products (product_id));
 diesel::joinable!(product_catalogue -> products (product_id));
@@ -384,19 +411,6 @@ diesel::table! {
         audience -> Text,
         description -> Text,
         created_by -> Nullable<BigInt>,
-    /// Irritants submitted to an incubator (migration 2026-12-06-120001). The link to a
-    /// campaign's application goes beside `product_id`, as a nullable `application_id`.
-    irritants (id) {
-        id -> BigInt,
-        incubator_id -> BigInt,
-        author_id -> BigInt,
-        title -> Text,
-        description -> Text,
-        status -> Text,
-        answer -> Nullable<Text>,
-        closed_by -> Nullable<BigInt>,
-        closed_at -> Nullable<Timestamp>,
-        product_id -> Nullable<BigInt>,
         created_at -> Timestamp,
     }
 }
@@ -452,11 +466,6 @@ diesel::table! {
         conflict_of_interest -> Bool,
         scores -> Text,
         updated_at -> Timestamp,
-    /// One vote per person and irritant.
-    irritant_votes (irritant_id, user_id) {
-        irritant_id -> BigInt,
-        user_id -> BigInt,
-        created_at -> Timestamp,
     }
 }
 
@@ -480,6 +489,7 @@ diesel::joinable!(campaign_criteria -> campaigns (campaign_id));
 diesel::joinable!(applications -> campaigns (campaign_id));
 diesel::joinable!(application_status_history -> applications (application_id));
 diesel::joinable!(application_scores -> applications (application_id));
+
 diesel::joinable!(irritants -> incubators (incubator_id));
 diesel::joinable!(irritants -> users (author_id));
 diesel::joinable!(irritants -> products (product_id));

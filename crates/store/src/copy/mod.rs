@@ -544,6 +544,7 @@ tables! {
         conflict_of_interest: bool,
         scores: String,
         updated_at: NaiveDateTime,
+    }
     irritants (id) {
         id: i64,
         incubator_id: i64,
