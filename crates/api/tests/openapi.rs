@@ -117,6 +117,18 @@ const CONTRACT: &[(&str, &str)] = &[
     ("GET", "/api/v1/reviews/{id}"),
     ("PATCH", "/api/v1/reviews/{id}"),
     ("POST", "/api/v1/reviews/{id}/sign"),
+    // Appels à candidatures (issue 24). Reading an open campaign and applying to a public
+    // one need no credentials, but both take a bearer token (a campaign not open, an
+    // `agents` campaign): documented with both security requirements, 401 included.
+    ("POST", "/api/v1/incubators/{slug}/campaigns"),
+    ("GET", "/api/v1/campaigns/{slug}"),
+    ("POST", "/api/v1/campaigns/{slug}/applications"),
+    ("GET", "/api/v1/campaigns/{slug}/applications"),
+    ("GET", "/api/v1/campaigns/{slug}/ranking"),
+    ("GET", "/api/v1/applications/{id}"),
+    ("POST", "/api/v1/applications/{id}/status"),
+    ("PUT", "/api/v1/applications/{id}/scores"),
+    ("POST", "/api/v1/applications/{id}/launch"),
 ];
 
 /// HTML pages: routed, and deliberately left out of the document, which describes the JSON
