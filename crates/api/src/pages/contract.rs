@@ -131,7 +131,7 @@ pub async fn contract_page(
     let result = async {
         let slug = Slug::parse(&path).map_err(|_| ApiError::NotFound("product"))?;
         let today = Utc::now().date_naive();
-        let (product, status, records, suspects, history) = db::read(&db, move |c| {
+        let (product, scope, status, records, suspects, history) = db::read(&db, move |c| {
             let (id, product) = products::find(c, &slug)?;
             let suspects: Vec<SuspectFlag> =
                 latest_suspects(c, id)?.into_iter().flatten().collect();
@@ -141,16 +141,14 @@ pub async fn contract_page(
                 Err(e) => return Err(e),
             };
             let history = phases::history(c, id)?;
-            Ok((product, status, reviews::list(c, id)?, suspects, history))
+            let scope = crate::service::scope::of(c, id, product.clone())?;
+            let records = reviews::list(c, id)?;
+            Ok((product, scope, status, records, suspects, history))
         })
         .await?;
         let allowed = |action| access::require(&user.user, action).is_ok();
-        let incubator = &product.incubator;
-        let can_manage = allowed(Action::Manage { incubator });
-        let can_spend = allowed(Action::Contribute {
-            product: &product.slug,
-            incubator,
-        });
+        let can_manage = allowed(scope.manage());
+        let can_spend = allowed(scope.contribute());
         let slug = product.slug.to_string();
         Ok::<_, ApiError>(ContractPage {
             can_manage,

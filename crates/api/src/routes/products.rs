@@ -108,7 +108,7 @@ impl ProductItem {
     }
 }
 
-/// `?incubator=&phase=&q=` and paging.
+/// `?incubator=&phase=&q=&thematique=` and paging; `incubator` matches co-incubation.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
@@ -119,6 +119,8 @@ pub struct ListQuery {
     pub phase: Option<String>,
     /// Words of the name or the pitch.
     pub q: Option<String>,
+    /// Only products with this thematique in their sheet (accents and case ignored).
+    pub thematique: Option<String>,
     /// The page, from 1 (default 1).
     #[param(minimum = 1)]
     pub page: Option<u32>,
@@ -171,6 +173,7 @@ pub async fn list(
             })
             .transpose()?,
         query: query.q,
+        thematique: query.thematique.filter(|t| !t.trim().is_empty()),
     };
     let today = Utc::now().date_naive();
     let (listing, pulses, efficiency) = db::read(&db, move |c| {
