@@ -159,7 +159,7 @@ impl ProductSheet {
     /// Trims labels, drops blank and repeated ones (first kept), checks their count and
     /// length (fields "thematiques", "user_types", "technos", with the index), checks every
     /// link is an http(s) URL (field "links.stats"…, "monservicesecurise.url"), and that no
-    /// co-incubator repeats or is the product's own `incubator` ("incubators").
+    /// co-incubator repeats or is the product's own `incubator` ("co_incubators").
     pub fn checked(mut self, incubator: &Slug) -> DomainResult<ProductSheet> {
         for (field, list) in [
             ("thematiques", &mut self.thematiques),
@@ -176,7 +176,7 @@ impl ProductSheet {
         for slug in &self.co_incubators {
             if seen.contains(slug) {
                 return Err(DomainError::rule(
-                    "incubators",
+                    "co_incubators",
                     "names an incubator twice",
                     "Un incubateur est nommé deux fois.",
                 ));
@@ -320,7 +320,7 @@ mod tests {
         };
         assert_eq!(
             own.checked(&dinum).expect_err("own").field(),
-            Some("incubators")
+            Some("co_incubators")
         );
         let long = ProductSheet {
             technos: vec!["x".repeat(101)],

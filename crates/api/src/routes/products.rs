@@ -2,13 +2,14 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{NaiveDate, Utc};
-use pilote_domain::{ProductStatus, access::Action};
+use pilote_domain::{ProductSheet, ProductStatus, access::Action};
 use pilote_store::{
     Database,
     repo::{
         matrix_publication,
         products::{self, ProductFilter, ProductOverview},
         pulse::{self, NorthStar, Pulse},
+        sheets,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,7 @@ use crate::{
     json::present,
     list::{List, PageQuery},
     openapi,
+    routes::product_sheet::SheetDto,
     service::{products as edit, scope},
 };
 
@@ -61,6 +63,11 @@ pub struct ProductItem {
     /// `abandon`); `null` while it runs or when it was not imported.
     #[schema(value_type = Option<openapi::Outcome>)]
     pub outcome: Option<&'static str>,
+    /// Every incubator running it (slugs): its own first, then its co-incubators.
+    pub incubators: Vec<String>,
+    /// The whole product sheet (`PUT /products/{slug}/sheet`).
+    #[serde(flatten)]
+    pub sheet: SheetDto,
 }
 
 /// The north star's latest value.
@@ -74,9 +81,16 @@ pub struct NorthStarItem {
 }
 
 impl ProductItem {
-    fn new(o: ProductOverview, pulse: Option<&Pulse>, publish_efficiency: bool) -> Self {
+    fn new(
+        o: ProductOverview,
+        pulse: Option<&Pulse>,
+        publish_efficiency: bool,
+        sheet: Option<&ProductSheet>,
+    ) -> Self {
         let pulse = pulse.cloned().unwrap_or_default();
         ProductItem {
+            incubators: o.incubators().iter().map(ToString::to_string).collect(),
+            sheet: SheetDto::of(sheet.unwrap_or(&ProductSheet::default())),
             slug: o.product.slug.to_string(),
             name: o.product.name,
             pitch: o.product.pitch,
@@ -176,18 +190,20 @@ pub async fn list(
         thematique: query.thematique.filter(|t| !t.trim().is_empty()),
     };
     let today = Utc::now().date_naive();
-    let (listing, pulses, efficiency) = db::read(&db, move |c| {
+    let (listing, pulses, efficiency, sheets) = db::read(&db, move |c| {
         Ok((
             products::list(c, &filter, page, today)?,
             pulse::pulses(c, today)?,
             matrix_publication::publishing_efficiency(c)?,
+            sheets::all(c)?,
         ))
     })
     .await?;
     Ok(web::Json(List::from_listing(listing, page, |o| {
         let p = pulses.get(&o.id);
         let publish = efficiency.contains(&o.id);
-        ProductItem::new(o, p, publish)
+        let sheet = sheets.get(&o.id);
+        ProductItem::new(o, p, publish, sheet)
     })))
 }
 
@@ -220,17 +236,23 @@ async fn load_item(
     slug: pilote_domain::Slug,
 ) -> Result<ProductItem, ApiError> {
     let today = Utc::now().date_naive();
-    let (overview, pulse, publish) = db::read(db, move |c| {
+    let (overview, pulse, publish, sheet) = db::read(db, move |c| {
         // One product's figures only, not the whole portfolio's.
         let id = products::id_of(c, &slug)?;
         Ok((
             products::overview(c, id, today)?,
             pulse::pulse(c, id, today)?,
             matrix_publication::publishes_efficiency(c, id)?,
+            sheets::get(c, id)?,
         ))
     })
     .await?;
-    Ok(ProductItem::new(overview, Some(&pulse), publish))
+    Ok(ProductItem::new(
+        overview,
+        Some(&pulse),
+        publish,
+        Some(&sheet),
+    ))
 }
 
 /// The body of `POST /products`.
