@@ -186,6 +186,72 @@ impl ProductSheet {
         Ok(self)
     }
 
+    /// Empties the part of the sheet a [`ProductSheet::checked`] error names (`links.budget`,
+    /// `monservicesecurise.url`, a list, `co_incubators`): how an import drops a bad value
+    /// and keeps the rest. `false` when the field names nothing that can be emptied.
+    pub fn clear(&mut self, field: &str) -> bool {
+        let list = field.split('[').next().unwrap_or(field);
+        match list {
+            "thematiques" => self.thematiques.clear(),
+            "user_types" => self.user_types.clear(),
+            "technos" => self.technos.clear(),
+            "co_incubators" => self.co_incubators.clear(),
+            "monservicesecurise.url" => self.monservicesecurise.url = None,
+            _ => {
+                let Some(name) = field.strip_prefix("links.") else {
+                    return false;
+                };
+                let Some((_, link)) = self.links.all_mut().into_iter().find(|(n, _)| *n == name)
+                else {
+                    return false;
+                };
+                *link = None;
+            }
+        }
+        true
+    }
+
+    /// This sheet (a catalogue's) over `stored`: every part this one leaves empty keeps the
+    /// stored value. The catalogue's two shapes do not carry the same fields (the API has no
+    /// `usertypes`), so what a source is silent about is never erased by an import.
+    pub fn over(self, stored: &ProductSheet) -> ProductSheet {
+        fn pick<T: Clone + Default + PartialEq>(ours: T, stored: &T) -> T {
+            if ours == T::default() {
+                stored.clone()
+            } else {
+                ours
+            }
+        }
+        let (c, l, m) = (self.contacts, self.links, self.monservicesecurise);
+        ProductSheet {
+            thematiques: pick(self.thematiques, &stored.thematiques),
+            user_types: pick(self.user_types, &stored.user_types),
+            technos: pick(self.technos, &stored.technos),
+            co_incubators: pick(self.co_incubators, &stored.co_incubators),
+            contacts: Contacts {
+                product: pick(c.product, &stored.contacts.product),
+                dinum: pick(c.dinum, &stored.contacts.dinum),
+                incubator: pick(c.incubator, &stored.contacts.incubator),
+            },
+            links: Links {
+                stats: pick(l.stats, &stored.links.stats),
+                budget: pick(l.budget, &stored.links.budget),
+                impact: pick(l.impact, &stored.links.impact),
+                roadmap: pick(l.roadmap, &stored.links.roadmap),
+                dashlord: pick(l.dashlord, &stored.links.dashlord),
+                ecodesign: pick(l.ecodesign, &stored.links.ecodesign),
+                risk_analysis: pick(l.risk_analysis, &stored.links.risk_analysis),
+            },
+            accessibility_status: pick(self.accessibility_status, &stored.accessibility_status),
+            dsfr_status: pick(self.dsfr_status, &stored.dsfr_status),
+            monservicesecurise: MonServiceSecurise {
+                registered: pick(m.registered, &stored.monservicesecurise.registered),
+                url: pick(m.url, &stored.monservicesecurise.url),
+            },
+            risk_analysis: pick(self.risk_analysis, &stored.risk_analysis),
+        }
+    }
+
     /// The incubators running the product: its own first, then the co-incubators.
     pub fn incubators(&self, incubator: &Slug) -> Vec<Slug> {
         std::iter::once(incubator.clone())
@@ -338,6 +404,43 @@ mod tests {
             many.checked(&dinum).expect_err("many").field(),
             Some("thematiques")
         );
+    }
+
+    #[test]
+    fn clearing_the_field_an_error_names() {
+        let mut sheet = ProductSheet {
+            technos: vec!["x".into()],
+            links: Links {
+                dashlord: Some("nope".into()),
+                stats: Some("https://a.org".into()),
+                ..Links::default()
+            },
+            ..ProductSheet::default()
+        };
+        assert!(sheet.clear("links.dashlord"));
+        assert!(sheet.clear("technos[0]"));
+        assert!(!sheet.clear("name"));
+        assert_eq!(sheet.links.dashlord, None);
+        assert_eq!(sheet.links.stats.as_deref(), Some("https://a.org"));
+        assert!(sheet.technos.is_empty());
+    }
+
+    #[test]
+    fn a_silent_source_erases_nothing() {
+        let stored = ProductSheet {
+            user_types: vec!["etat".into()],
+            thematiques: vec!["Mer".into()],
+            ..ProductSheet::default()
+        };
+        let catalogue = ProductSheet {
+            thematiques: vec!["Écologie".into()],
+            risk_analysis: Some(false),
+            ..ProductSheet::default()
+        };
+        let merged = catalogue.over(&stored);
+        assert_eq!(merged.user_types, ["etat"]);
+        assert_eq!(merged.thematiques, ["Écologie"]);
+        assert_eq!(merged.risk_analysis, Some(false));
     }
 
     #[test]
