@@ -140,10 +140,9 @@ fn build(mut catalogue: Catalogue, startups: Vec<RawStartup>, from_files: bool) 
         let mut co_incubators: Vec<Slug> = Vec::new();
         for id in &startup.incubators {
             let found = incubator_by_id(id, &startup.id, &mut catalogue, &mut known, from_files);
-            if let Some(slug) = found.filter(|s| Some(s) != incubator.as_ref()) {
-                if !co_incubators.contains(&slug) {
-                    co_incubators.push(slug);
-                }
+            let own = |s: &Slug| Some(s) == incubator.as_ref();
+            if let Some(slug) = found.filter(|s| !own(s) && !co_incubators.contains(s)) {
+                co_incubators.push(slug);
             }
         }
         convert(startup, incubator, co_incubators, &mut catalogue);

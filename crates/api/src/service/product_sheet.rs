@@ -36,10 +36,9 @@ pub async fn set(
         if let Err(refused) = access::require(&user, scope.contribute()) {
             return Ok(Err(refused));
         }
-        if scope.incubators[1..] != sheet.co_incubators[..] {
-            if let Err(refused) = access::require(&user, scope.manage()) {
-                return Ok(Err(refused));
-            }
+        let co_changed = scope.incubators[1..] != sheet.co_incubators[..];
+        if let (true, Err(refused)) = (co_changed, access::require(&user, scope.manage())) {
+            return Ok(Err(refused));
         }
         match sheets::set(c, scope.id, sheet, actor) {
             Err(StoreError::NotFound { what: "incubator" }) => Ok(Err(unknown_incubator())),
