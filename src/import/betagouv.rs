@@ -8,7 +8,7 @@ use pilote_domain::{RawPhase, Slug, parse_date, repair_phases};
 use pilote_store::repo::import::{EventInput, IncubatorInput, PHASE_REPEAT_EVENT, ProductInput};
 use serde::Deserialize;
 
-use super::{Catalogue, file_error, front_matter};
+use super::{Catalogue, betagouv_sheet::RawSheet, file_error, front_matter};
 
 #[derive(Debug, Default, Deserialize)]
 struct RawEvent {
@@ -42,6 +42,9 @@ struct RawStartup {
     repository: Option<String>,
     phases: Vec<RawPhaseDe>,
     events: Vec<RawEvent>,
+    sheet: RawSheet,
+    /// `relationships.incubators` (co-incubation), the main one included or not.
+    incubators: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -70,6 +73,8 @@ struct ApiAttributes {
     phases: Option<Vec<RawPhaseDe>>,
     #[serde(default)]
     events: Option<Vec<RawEvent>>,
+    #[serde(flatten)]
+    sheet: RawSheet,
 }
 
 #[derive(Default, Deserialize)]
@@ -82,6 +87,8 @@ struct StartupFrontMatter {
     repository: Option<String>,
     phases: Option<Vec<RawPhaseDe>>,
     events: Option<Vec<RawEvent>>,
+    #[serde(flatten)]
+    sheet: RawSheet,
 }
 
 #[derive(Default, Deserialize)]
@@ -130,7 +137,15 @@ fn build(mut catalogue: Catalogue, startups: Vec<RawStartup>, from_files: bool) 
             continue;
         }
         let incubator = resolve_incubator(&startup, &mut catalogue, &mut known, from_files);
-        convert(startup, incubator, &mut catalogue);
+        let mut co_incubators: Vec<Slug> = Vec::new();
+        for id in &startup.incubators {
+            let found = incubator_by_id(id, &startup.id, &mut catalogue, &mut known, from_files);
+            let own = |s: &Slug| Some(s) == incubator.as_ref();
+            if let Some(slug) = found.filter(|s| !own(s) && !co_incubators.contains(s)) {
+                co_incubators.push(slug);
+            }
+        }
+        convert(startup, incubator, co_incubators, &mut catalogue);
     }
     catalogue
 }
@@ -142,6 +157,17 @@ fn from_api(s: ApiStartup) -> RawStartup {
         .and_then(|r| r.pointer("/incubator/data/id"))
         .and_then(|v| v.as_str())
         .map(str::to_owned);
+    let incubators = s
+        .relationships
+        .as_ref()
+        .and_then(|r| r.pointer("/incubators/data"))
+        .and_then(|v| v.as_array())
+        .map(|all| {
+            all.iter()
+                .filter_map(|i| i.get("id")?.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
     let a = s.attributes;
     RawStartup {
         id: s.id,
@@ -153,6 +179,8 @@ fn from_api(s: ApiStartup) -> RawStartup {
         repository: a.repository,
         phases: a.phases.unwrap_or_default(),
         events: a.events.unwrap_or_default(),
+        sheet: a.sheet,
+        incubators,
     }
 }
 
@@ -195,6 +223,8 @@ fn read_startup_files(dir: &Path) -> anyhow::Result<Vec<RawStartup>> {
             repository: fm.repository,
             phases: fm.phases.unwrap_or_default(),
             events: fm.events.unwrap_or_default(),
+            sheet: fm.sheet,
+            incubators: Vec::new(),
         });
     }
     Ok(startups)
@@ -309,6 +339,17 @@ fn resolve_incubator(
         );
         return None;
     };
+    incubator_by_id(id, &startup.id, catalogue, known, from_files)
+}
+
+/// The slug of the incubator `id` a startup names, which becomes known (created if new).
+fn incubator_by_id(
+    id: &str,
+    startup: &str,
+    catalogue: &mut Catalogue,
+    known: &mut BTreeSet<String>,
+    from_files: bool,
+) -> Option<Slug> {
     let slug = if let Ok(slug) = Slug::parse(id) {
         slug
     } else {
@@ -327,7 +368,7 @@ fn resolve_incubator(
             catalogue.placeholders += 1;
             let problem =
                 format!("l’incubateur {id} n’a pas de fiche : incubateur provisoire créé");
-            catalogue.anomaly(&startup.id, "incubator", &problem);
+            catalogue.anomaly(startup, "incubator", &problem);
         }
         catalogue.incubators.push(IncubatorInput {
             slug: slug.clone(),
@@ -338,7 +379,12 @@ fn resolve_incubator(
     Some(slug)
 }
 
-fn convert(s: RawStartup, incubator: Option<Slug>, catalogue: &mut Catalogue) {
+fn convert(
+    s: RawStartup,
+    incubator: Option<Slug>,
+    co_incubators: Vec<Slug>,
+    catalogue: &mut Catalogue,
+) {
     let Some(incubator) = incubator else {
         catalogue.products.skip("pas d’incubateur");
         return;
@@ -454,7 +500,11 @@ fn convert(s: RawStartup, incubator: Option<Slug>, catalogue: &mut Catalogue) {
         }
     }
     catalogue.phase_returns += repaired.returns;
+    let sheet = s
+        .sheet
+        .into_sheet(&s.id, &product.incubator, co_incubators, catalogue);
     catalogue.products_out.push(ProductInput {
+        sheet,
         product,
         betagouv_id: s.id.clone(),
         outcome: repaired.outcome,

@@ -12,7 +12,6 @@ use std::path::Path;
 use chrono::NaiveDate;
 use pilote_api::{
     ApiError,
-    access::ProductScope,
     service::{
         measures::{MeasureRow, RawRow, check_rows, indicator_index},
         sheet::{Columns, Layout, Sheet},
@@ -358,11 +357,7 @@ pub fn import_measures(
                 }
                 Err(e) => return Err(e),
             };
-            let scope = ProductScope {
-                id,
-                slug: slug.clone(),
-                incubator: found.incubator,
-            };
+            let scope = pilote_api::service::scope::of(c, id, found)?;
             let index = indicator_index(c, &scope)?;
             match check_rows(group.rows, &index, today) {
                 Ok(inputs) => batches.push((slug, id, inputs)),

@@ -13,6 +13,7 @@ use pilote_store::{
 };
 
 pub mod betagouv;
+mod betagouv_sheet;
 pub mod file_error;
 pub mod measures;
 pub mod sync;

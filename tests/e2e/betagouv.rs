@@ -3,7 +3,7 @@
 //! return is in the phase list and on the product page. On SQLite and on PostgreSQL.
 
 use pilote_store::Backend;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::{
     commands::{DATA, ok, run},
@@ -61,6 +61,19 @@ fn scenario(backend: Backend) {
     assert_eq!(own["outcome"], Value::Null);
     assert!(items.iter().any(|p| p["outcome"] == "transfere"));
 
+    // The whole sheet, from the v2.7 attributes.
+    let agora = w.expect(200, "GET", "/api/v1/products/agora", viewer, None);
+    assert_eq!(agora["thematiques"], json!(["Démocratie"]));
+    assert_eq!(agora["accessibility_status"], "partially_compliant");
+    assert_eq!(agora["contacts"]["product"], "penelope.liot@beta.gouv.fr");
+    assert_eq!(agora["incubators"], json!(["dinum"]));
+    let mobilic = w.expect(200, "GET", "/api/v1/products/mobilic", viewer, None);
+    assert_eq!(mobilic["risk_analysis"], true);
+    assert_eq!(mobilic["technos"], json!(["python", "react", "flask"]));
+    assert_eq!(
+        mobilic["links"]["budget"],
+        "https://pad.numerique.gouv.fr/s/WYougVwWu#Mobilic"
+    );
     let phases = w.expect(
         200,
         "GET",

@@ -57,6 +57,7 @@ mod migrate_db;
 mod outage;
 mod pages;
 mod proconnect;
+mod product_sheet;
 mod relay;
 mod reliability;
 mod replicas;

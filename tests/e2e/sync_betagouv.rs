@@ -12,7 +12,7 @@ use std::{
 use pilote_domain::{Phase, Slug};
 use pilote_store::{
     Actor, Backend,
-    repo::{phases, products},
+    repo::{phases, products, sheets},
     testing::TestDb,
     transaction,
 };
@@ -113,11 +113,23 @@ fn scenario(backend: Backend) {
         products::update(c, id, &product, Actor::System)
     })
     .expect("edit in Pilote");
+    // And sets agora's thematiques in Pilote, which the catalogue changes too.
+    let agora = Slug::parse("agora").expect("slug");
+    transaction::write(&mut conn, |c| {
+        let (id, _) = products::find(c, &agora)?;
+        let mut sheet = sheets::get(c, id)?;
+        sheet.thematiques = vec!["Démocratie".into(), "Participation".into()];
+        sheets::set(c, id, sheet, Actor::System).map(|_| ())
+    })
+    .expect("sheet in Pilote");
 
     // The changed catalogue: a new product, agora renamed, dora's next phase, dialogue renamed.
     let mut json: Value = serde_json::from_slice(&sample).expect("json");
     attributes(&mut json, "agora")["name"] = "Agora 2".into();
     attributes(&mut json, "dialogue")["name"] = "Dialogue (catalogue)".into();
+    attributes(&mut json, "agora")["thematiques"] = json!(["Citoyenneté"]);
+    attributes(&mut json, "agora")["accessibility_status"] = "totalement conforme".into();
+    attributes(&mut json, "dora")["stats_url"] = "https://dora.example.org/stats".into();
     let dora = attributes(&mut json, "dora");
     let last = dora["phases"]
         .as_array()
@@ -141,8 +153,15 @@ fn scenario(backend: Backend) {
         "{changed}"
     );
     assert!(changed.contains("nouveau  nouveau-produit"), "{changed}");
-    assert!(changed.contains("modifié  agora: name"), "{changed}");
-    assert!(changed.contains("modifié  dora: phases"), "{changed}");
+    assert!(
+        changed.contains("modifié  agora: name, accessibility_status"),
+        "{changed}"
+    );
+    assert!(
+        changed.contains("modifié  dora: phases, links"),
+        "{changed}"
+    );
+    assert!(changed.contains("conflit  agora thematiques"), "{changed}");
     assert!(
         changed.contains(
             "conflit  dialogue name : Pilote « Dialogue (Pilote) », catalogue « Dialogue (catalogue) »"
@@ -169,6 +188,25 @@ fn scenario(backend: Backend) {
     assert_eq!(current.phase, Phase::Perennisation);
     assert_eq!(current.started_on.to_string(), "2026-09-01");
     assert_eq!(products::count(&mut conn).expect("count"), 81);
+    let sheet = |conn: &mut pilote_store::DbConnection, slug: &str| {
+        let (id, _) = products::find(conn, &Slug::parse(slug).expect("slug")).expect(slug);
+        sheets::get(conn, id).expect("sheet")
+    };
+    let dora_sheet = sheet(&mut conn, "dora");
+    assert_eq!(
+        dora_sheet.links.stats.as_deref(),
+        Some("https://dora.example.org/stats")
+    );
+    let agora_sheet = sheet(&mut conn, "agora");
+    assert_eq!(
+        agora_sheet.thematiques,
+        ["Démocratie", "Participation"],
+        "never overwritten"
+    );
+    assert_eq!(
+        agora_sheet.accessibility_status,
+        Some(pilote_domain::AccessibilityStatus::FullyCompliant)
+    );
 
     // The conflict was reported once: Pilote's value stays, and nothing is left to do.
     let last = sync(&catalogue.url, db.url());

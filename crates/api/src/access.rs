@@ -17,7 +17,8 @@ use crate::{
 pub struct ProductScope {
     pub id: ProductId,
     pub slug: Slug,
-    pub incubator: Slug,
+    /// The incubators running it: its own first, then its co-incubators.
+    pub incubators: Vec<Slug>,
 }
 
 impl ProductScope {
@@ -25,14 +26,15 @@ impl ProductScope {
     pub fn contribute(&self) -> Action<'_> {
         Action::Contribute {
             product: &self.slug,
-            incubator: &self.incubator,
+            incubators: &self.incubators,
         }
     }
 
-    /// The action of managing this product (decisions, contract).
+    /// The action of managing this product (decisions, contract): a manager of any incubator
+    /// running it.
     pub fn manage(&self) -> Action<'_> {
-        Action::Manage {
-            incubator: &self.incubator,
+        Action::ManageProduct {
+            incubators: &self.incubators,
         }
     }
 }

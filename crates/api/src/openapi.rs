@@ -9,9 +9,10 @@
 
 use actix_web::{App, HttpResponse, dev::ServiceRequest, get, http::header, web};
 use pilote_domain::{
-    Aggregation as DomainAggregation, CertificationLevel as DomainCertificationLevel,
-    CommitmentArea as DomainCommitmentArea, DecisionKind as DomainDecisionKind,
-    Direction as DomainDirection, MatomoMetric as DomainMatomoMetric,
+    AccessibilityStatus as DomainAccessibilityStatus, Aggregation as DomainAggregation,
+    CertificationLevel as DomainCertificationLevel, CommitmentArea as DomainCommitmentArea,
+    DecisionKind as DomainDecisionKind, Direction as DomainDirection,
+    DsfrStatus as DomainDsfrStatus, MatomoMetric as DomainMatomoMetric,
     MatrixRole as DomainMatrixRole, MeasureSource as DomainMeasureSource,
     ObjectiveStatus as DomainObjectiveStatus, Outcome as DomainOutcome,
     Periodicity as DomainPeriodicity, Phase as DomainPhase, Principle as DomainPrinciple,
@@ -229,6 +230,18 @@ string_enum_schema!(
     ProductStatus,
     "A product's current phase, or `stopped`.",
     DomainProductStatus::ALL.map(DomainProductStatus::as_str)
+);
+string_enum_schema!(
+    /// `pilote_domain::AccessibilityStatus` in the document.
+    AccessibilityStatus,
+    "The accessibility statement's conclusion: not, partially or fully compliant (RGAA).",
+    DomainAccessibilityStatus::ALL.map(DomainAccessibilityStatus::as_str)
+);
+string_enum_schema!(
+    /// `pilote_domain::DsfrStatus` in the document.
+    DsfrStatus,
+    "How far the product uses the State's design system (DSFR): none, partial, full.",
+    DomainDsfrStatus::ALL.map(DomainDsfrStatus::as_str)
 );
 string_enum_schema!(
     /// `pilote_domain::CertificationLevel` in the document.

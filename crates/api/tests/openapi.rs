@@ -65,6 +65,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("POST", "/api/v1/products"),
     ("GET", "/api/v1/products/{slug}"),
     ("PATCH", "/api/v1/products/{slug}"),
+    ("PUT", "/api/v1/products/{slug}/sheet"),
     ("GET", "/api/v1/products/{slug}/phases"),
     ("GET", "/api/v1/products/{slug}/decisions"),
     ("POST", "/api/v1/products/{slug}/decisions"),

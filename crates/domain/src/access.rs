@@ -18,13 +18,19 @@ pub enum Action<'a> {
         /// The incubator concerned.
         incubator: &'a Slug,
     },
+    /// Record a product's committee decisions, edit its contract and reviews: the managers of
+    /// any incubator running it (its own or a co-incubator), and admins.
+    ManageProduct {
+        /// The incubators running the product, its own first.
+        incubators: &'a [Slug],
+    },
     /// Edit a product's description and indicators, post its measures, manage its API tokens:
-    /// its members, its incubator's managers (and admins).
+    /// its members, the managers of any incubator running it (and admins).
     Contribute {
         /// The product concerned.
         product: &'a Slug,
-        /// The incubator that runs it.
-        incubator: &'a Slug,
+        /// The incubators running it, its own first (co-incubation).
+        incubators: &'a [Slug],
     },
 }
 
@@ -37,10 +43,22 @@ pub fn allows(grants: &[Grant], action: Action<'_>) -> bool {
         (Grant::Manager { incubator: managed }, Action::Manage { incubator }) => {
             managed == incubator
         }
-        (grant, Action::Contribute { product, incubator }) => {
-            grant.can_write_product(product, incubator)
+        (Grant::Manager { incubator: managed }, Action::ManageProduct { incubators }) => {
+            incubators.contains(managed)
         }
-        (Grant::Member { .. } | Grant::Viewer, Action::Manage { .. }) => false,
+        (
+            grant,
+            Action::Contribute {
+                product,
+                incubators,
+            },
+        ) => incubators
+            .iter()
+            .any(|incubator| grant.can_write_product(product, incubator)),
+        (
+            Grant::Member { .. } | Grant::Viewer,
+            Action::Manage { .. } | Action::ManageProduct { .. },
+        ) => false,
     })
 }
 
@@ -59,13 +77,15 @@ mod tests {
         let product = slug("mon-produit");
         let elsewhere = slug("autre-produit");
         let manage = Action::Manage { incubator: &dinum };
+        let runs = [dinum.clone()];
+        let runs_elsewhere = [other.clone()];
         let contribute = Action::Contribute {
             product: &product,
-            incubator: &dinum,
+            incubators: &runs,
         };
         let contribute_elsewhere = Action::Contribute {
             product: &elsewhere,
-            incubator: &other,
+            incubators: &runs_elsewhere,
         };
         let cases: [(Grant, [bool; 5]); 4] = [
             (Grant::Admin, [true, true, true, true, true]),
@@ -94,6 +114,28 @@ mod tests {
             ];
             assert_eq!(got, expected, "{grant:?}");
         }
+    }
+
+    #[test]
+    fn the_manager_of_either_incubator_may_act_on_a_co_incubated_product() {
+        let (dinum, anct, mtes) = (slug("dinum"), slug("anct"), slug("mtes"));
+        let product = slug("mon-produit");
+        let runs = [dinum.clone(), anct.clone()];
+        let manage = Action::ManageProduct { incubators: &runs };
+        let contribute = Action::Contribute {
+            product: &product,
+            incubators: &runs,
+        };
+        for (incubator, expected) in [(dinum, true), (anct, true), (mtes, false)] {
+            let grants = [Grant::Manager { incubator }];
+            assert_eq!(allows(&grants, manage), expected);
+            assert_eq!(allows(&grants, contribute), expected);
+        }
+        let member = [Grant::Member {
+            product: product.clone(),
+        }];
+        assert!(!allows(&member, manage));
+        assert!(allows(&member, contribute));
     }
 
     #[test]

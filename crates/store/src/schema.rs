@@ -358,6 +358,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The product sheet's single values (migration 2026-12-06-130001): contacts, links,
+    /// statuses. No row: an empty sheet.
+    product_sheets (product_id) {
+        product_id -> BigInt,
+        contact -> Nullable<Text>,
+        dinum_contact -> Nullable<Text>,
+        incubator_contact -> Nullable<Text>,
+        stats_url -> Nullable<Text>,
+        budget_url -> Nullable<Text>,
+        impact_url -> Nullable<Text>,
+        roadmap_url -> Nullable<Text>,
+        dashlord_url -> Nullable<Text>,
+        ecodesign_url -> Nullable<Text>,
+        risk_analysis_url -> Nullable<Text>,
+        accessibility_status -> Nullable<Text>,
+        dsfr_status -> Nullable<Text>,
+        monservicesecurise -> Nullable<Bool>,
+        monservicesecurise_url -> Nullable<Text>,
+        risk_analysis -> Nullable<Bool>,
+    }
+}
+
+diesel::table! {
+    /// The sheet's lists: thematiques, user types, technos (migration 2026-12-06-130001).
+    product_tags (product_id, kind, rank) {
+        product_id -> BigInt,
+        kind -> Text,
+        rank -> Integer,
+        label -> Text,
+    }
+}
+
+diesel::table! {
+    /// Co-incubation: incubators running a product besides its own (2026-12-06-130001).
+    product_incubators (product_id, incubator_id) {
+        product_id -> BigInt,
+        incubator_id -> BigInt,
+        rank -> Integer,
+    }
+}
+
 diesel::joinable!(products -> incubators (incubator_id));
 diesel::joinable!(matrix_certifications -> products (product_id));
 diesel::joinable!(product_catalogue -> products (product_id));
@@ -495,6 +537,11 @@ diesel::joinable!(irritants -> users (author_id));
 diesel::joinable!(irritants -> products (product_id));
 diesel::joinable!(irritant_votes -> irritants (irritant_id));
 
+diesel::joinable!(product_sheets -> products (product_id));
+diesel::joinable!(product_tags -> products (product_id));
+diesel::joinable!(product_incubators -> products (product_id));
+diesel::joinable!(product_incubators -> incubators (incubator_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     user_identities,
@@ -531,4 +578,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     application_scores,
     irritants,
     irritant_votes,
+    product_sheets,
+    product_tags,
+    product_incubators,
 );

@@ -130,7 +130,7 @@ async fn page(
                     &grants,
                     Action::Contribute {
                         product: &o.product.slug,
-                        incubator: &o.product.incubator,
+                        incubators: &o.incubators(),
                     },
                 )
             })

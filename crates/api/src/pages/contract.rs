@@ -20,8 +20,7 @@ use super::{
     product_nav::{ProductNav, Tab},
 };
 use crate::{
-    access::{self, ProductScope},
-    db,
+    access, db,
     error::ApiError,
     service::review_pack::{
         self, CommitmentRow, MilestoneRow, ObjectiveRow, commitment_row, euros, milestone_row,
@@ -123,7 +122,7 @@ pub async fn contract_page(
     access::require(&user.user, Action::Read)?;
     let slug = Slug::parse(&path).map_err(|_| ApiError::NotFound("product"))?;
     let today = Utc::now().date_naive();
-    let (id, product, status, records, suspects, history) = db::read(&db, move |c| {
+    let (product, scope, status, records, suspects, history) = db::read(&db, move |c| {
         let (id, product) = products::find(c, &slug)?;
         let suspects: Vec<SuspectFlag> = latest_suspects(c, id)?.into_iter().flatten().collect();
         let status = match contract_status::at(c, id, today) {
@@ -132,29 +131,15 @@ pub async fn contract_page(
             Err(e) => return Err(e),
         };
         let history = phases::history(c, id)?;
-        Ok((
-            id,
-            product,
-            status,
-            reviews::list(c, id)?,
-            suspects,
-            history,
-        ))
+        let scope = crate::service::scope::of(c, id, product.clone())?;
+        let records = reviews::list(c, id)?;
+        Ok((product, scope, status, records, suspects, history))
     })
     .await?;
     let allowed = |action| access::require(&user.user, action).is_ok();
-    let incubator = &product.incubator;
-    let can_manage = allowed(Action::Manage { incubator });
-    let can_spend = allowed(Action::Contribute {
-        product: &product.slug,
-        incubator,
-    });
+    let can_manage = allowed(scope.manage());
+    let can_spend = allowed(scope.contribute());
     let slug = product.slug.to_string();
-    let scope = ProductScope {
-        id,
-        slug: product.slug.clone(),
-        incubator: product.incubator.clone(),
-    };
     let page = ContractPage {
         product_nav: ProductNav::new(
             &user.user,

@@ -217,6 +217,8 @@ struct Loaded {
     suspects: Vec<Option<SuspectFlag>>,
     /// The indicators' keys, in the same order.
     keys: Vec<String>,
+    /// The whole product sheet.
+    sheet: pilote_domain::ProductSheet,
 }
 
 /// Each indicator's latest value, if flagged as suspect, in `indicators::list` order (the
@@ -254,6 +256,7 @@ async fn load(db: &web::Data<Database>, slug: &str, full: bool) -> Result<Loaded
         let dashboard = chart_data::dashboard(c, id, today)?;
         let history = phases::history(c, id)?;
         let catalogue = pilote_store::repo::import::catalogue_entry(c, id)?;
+        let sheet = pilote_store::repo::sheets::get(c, id)?;
         let suspects = latest_suspects(c, id)?;
         let keys = indicator_repo::list(c, id)?
             .into_iter()
@@ -292,6 +295,7 @@ async fn load(db: &web::Data<Database>, slug: &str, full: bool) -> Result<Loaded
             signals,
             suspects,
             keys,
+            sheet,
         })
     })
     .await
@@ -405,7 +409,7 @@ pub async fn product_page(
         let scope = access::ProductScope {
             id: l.id,
             slug: l.product.slug.clone(),
-            incubator: l.product.incubator.clone(),
+            incubators: l.sheet.incubators(&l.product.incubator),
         };
         let principal = crate::auth::Principal::User(user.user.clone());
         Ok::<_, ApiError>(ProductPage {

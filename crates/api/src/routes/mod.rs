@@ -34,6 +34,7 @@ pub mod measures_csv;
 pub mod objectives;
 pub mod opendata;
 pub mod portfolio;
+pub mod product_sheet;
 pub mod products;
 pub mod review_dto;
 pub mod reviews;
@@ -90,6 +91,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(measures_csv::download)
                 .service(products::get)
                 .service(products::update)
+                .service(product_sheet::put)
                 .service(decisions::phase_history)
                 .service(decisions::list)
                 .service(decisions::create)

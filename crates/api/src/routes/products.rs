@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{NaiveDate, Utc};
-use pilote_domain::{ProductStatus, access::Action};
+use pilote_domain::{ProductSheet, ProductStatus, access::Action};
 use pilote_store::{
     ApplicationId, Database,
     repo::{
@@ -11,6 +11,7 @@ use pilote_store::{
         matrix_publication,
         products::{self, ProductFilter, ProductOverview},
         pulse::{self, NorthStar, Pulse},
+        sheets,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,7 @@ use crate::{
     json::present,
     list::{List, PageQuery},
     openapi,
+    routes::product_sheet::SheetDto,
     service::{products as edit, scope},
 };
 
@@ -71,6 +73,11 @@ pub struct ProductItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(required = false)]
     pub irritants: Option<Vec<AnsweredIrritant>>,
+    /// Every incubator running it (slugs): its own first, then its co-incubators.
+    pub incubators: Vec<String>,
+    /// The whole product sheet (`PUT /products/{slug}/sheet`).
+    #[serde(flatten)]
+    pub sheet: SheetDto,
 }
 
 /// An irritant a product answers.
@@ -99,9 +106,12 @@ impl ProductItem {
         pulse: Option<&Pulse>,
         publish_efficiency: bool,
         application: Option<ApplicationId>,
+        sheet: Option<&ProductSheet>,
     ) -> Self {
         let pulse = pulse.cloned().unwrap_or_default();
         ProductItem {
+            incubators: o.incubators().iter().map(ToString::to_string).collect(),
+            sheet: SheetDto::of(sheet.unwrap_or(&ProductSheet::default())),
             slug: o.product.slug.to_string(),
             name: o.product.name,
             pitch: o.product.pitch,
@@ -135,7 +145,7 @@ impl ProductItem {
     }
 }
 
-/// `?incubator=&phase=&q=` and paging.
+/// `?incubator=&phase=&q=&thematique=` and paging; `incubator` matches co-incubation.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
@@ -146,6 +156,8 @@ pub struct ListQuery {
     pub phase: Option<String>,
     /// Words of the name or the pitch.
     pub q: Option<String>,
+    /// Only products with this thematique in their sheet (accents and case ignored).
+    pub thematique: Option<String>,
     /// The page, from 1 (default 1).
     #[param(minimum = 1)]
     pub page: Option<u32>,
@@ -198,14 +210,16 @@ pub async fn list(
             })
             .transpose()?,
         query: query.q,
+        thematique: query.thematique.filter(|t| !t.trim().is_empty()),
     };
     let today = Utc::now().date_naive();
-    let (listing, pulses, efficiency, launched) = db::read(&db, move |c| {
+    let (listing, pulses, efficiency, launched, sheets) = db::read(&db, move |c| {
         Ok((
             products::list(c, &filter, page, today)?,
             pulse::pulses(c, today)?,
             matrix_publication::publishing_efficiency(c)?,
             applications::by_product(c)?,
+            sheets::all(c)?,
         ))
     })
     .await?;
@@ -213,7 +227,8 @@ pub async fn list(
         let p = pulses.get(&o.id);
         let publish = efficiency.contains(&o.id);
         let application = launched.get(&o.id).copied();
-        ProductItem::new(o, p, publish, application)
+        let sheet = sheets.get(&o.id);
+        ProductItem::new(o, p, publish, application, sheet)
     })))
 }
 
@@ -246,7 +261,7 @@ async fn load_item(
     slug: pilote_domain::Slug,
 ) -> Result<ProductItem, ApiError> {
     let today = Utc::now().date_naive();
-    let (overview, pulse, publish, application, answered) = db::read(db, move |c| {
+    let (overview, pulse, publish, application, answered, sheet) = db::read(db, move |c| {
         // One product's figures only, not the whole portfolio's.
         let id = products::id_of(c, &slug)?;
         let answered = IrritantFilter {
@@ -259,10 +274,11 @@ async fn load_item(
             matrix_publication::publishes_efficiency(c, id)?,
             applications::of_product(c, id)?,
             irritants::list(c, answered, None)?,
+            sheets::get(c, id)?,
         ))
     })
     .await?;
-    let mut item = ProductItem::new(overview, Some(&pulse), publish, application);
+    let mut item = ProductItem::new(overview, Some(&pulse), publish, application, Some(&sheet));
     item.irritants = Some(
         answered
             .into_iter()

@@ -22,6 +22,7 @@ pub mod matrix;
 pub mod measures;
 pub mod opendata;
 pub mod people;
+pub mod product_sheet;
 pub mod products;
 pub mod review_pack;
 pub mod reviews;

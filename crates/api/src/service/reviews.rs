@@ -75,11 +75,7 @@ pub async fn scope_of(db: &web::Data<Database>, id: ReviewId) -> Result<ProductS
     db::read(db, move |c| {
         let product_id = reviews::get(c, id)?.product;
         let product = products::get(c, product_id)?;
-        Ok(ProductScope {
-            id: product_id,
-            slug: product.slug,
-            incubator: product.incubator,
-        })
+        super::scope::of(c, product_id, product)
     })
     .await
 }

@@ -2,8 +2,11 @@
 //! start here.
 
 use actix_web::web;
-use pilote_domain::Slug;
-use pilote_store::{Database, DbConnection, StoreResult, repo::products};
+use pilote_domain::{Product, Slug};
+use pilote_store::{
+    Database, DbConnection, ProductId, StoreResult,
+    repo::{products, sheets},
+};
 
 use crate::{access::ProductScope, db, error::ApiError};
 
@@ -23,10 +26,18 @@ pub fn period_date(text: &str) -> Result<chrono::NaiveDate, ApiError> {
 /// The product a path names, for permission checks.
 pub fn product(conn: &mut DbConnection, slug: &Slug) -> StoreResult<ProductScope> {
     let (id, product) = products::find(conn, slug)?;
+    of(conn, id, product)
+}
+
+/// The scope of a product already loaded: its co-incubators are read here.
+pub fn of(conn: &mut DbConnection, id: ProductId, product: Product) -> StoreResult<ProductScope> {
+    let co = sheets::co_incubators(conn, Some(id))?
+        .remove(&id)
+        .unwrap_or_default();
     Ok(ProductScope {
         id,
         slug: product.slug,
-        incubator: product.incubator,
+        incubators: std::iter::once(product.incubator).chain(co).collect(),
     })
 }
 

@@ -475,6 +475,35 @@ tables! {
         outcome: Option<String>,
         synced: Option<String>,
     }
+    product_sheets (product_id) {
+        product_id: i64,
+        contact: Option<String>,
+        dinum_contact: Option<String>,
+        incubator_contact: Option<String>,
+        stats_url: Option<String>,
+        budget_url: Option<String>,
+        impact_url: Option<String>,
+        roadmap_url: Option<String>,
+        dashlord_url: Option<String>,
+        ecodesign_url: Option<String>,
+        risk_analysis_url: Option<String>,
+        accessibility_status: Option<String>,
+        dsfr_status: Option<String>,
+        monservicesecurise: Option<bool>,
+        monservicesecurise_url: Option<String>,
+        risk_analysis: Option<bool>,
+    }
+    product_tags (product_id, kind, rank) {
+        product_id: i64,
+        kind: String,
+        rank: i32,
+        label: String,
+    }
+    product_incubators (product_id, incubator_id) {
+        product_id: i64,
+        incubator_id: i64,
+        rank: i32,
+    }
     matrix_certifications (product_id) {
         product_id: i64,
         level: String,

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use pilote_domain::{
-    DecisionKind, Incubator, Outcome, PhaseDurations, PhaseHistory, Product, Slug,
+    DecisionKind, Incubator, Outcome, PhaseDurations, PhaseHistory, Product, ProductSheet, Slug,
 };
 
 use crate::{
@@ -13,7 +13,7 @@ use crate::{
     connection::DbConnection,
     error::{StoreError, StoreResult},
     ids::{Actor, ProductId},
-    repo::{audit, incubators, phases, products},
+    repo::{audit, incubators, phases, products, sheets},
     schema::{
         decisions, incubators as inc, phases as phase_rows, product_catalogue as cat,
         product_events, products as prod,
@@ -52,6 +52,8 @@ pub struct ProductInput {
     pub perennisation_mode: Option<String>,
     pub history: PhaseHistory,
     pub events: Vec<EventInput>,
+    /// The whole product sheet as the catalogue gives it (checked).
+    pub sheet: ProductSheet,
 }
 
 /// How many rows of one kind were created, changed, left as they were, or removed.
@@ -187,6 +189,9 @@ pub(crate) fn upsert_product(
             set_mode(conn, id, input.perennisation_mode.as_deref())?;
             out.products.imported += 1;
             out.phases.imported += input.history.records().len();
+            if input.sheet != ProductSheet::default() {
+                sheets::write(conn, id, &input.sheet)?;
+            }
             sync_catalogue(conn, id, input)?;
             what.push("created".to_owned());
             id
@@ -218,6 +223,13 @@ pub(crate) fn upsert_product(
                 out.phases.removed += history.records().len();
                 out.phases.imported += input.history.records().len();
                 what.push("phases".to_owned());
+            }
+            // What the source is silent about (the API has no `usertypes`) stays.
+            let stored = sheets::get(conn, id)?;
+            let wanted = input.sheet.clone().over(&stored);
+            if stored != wanted {
+                sheets::write(conn, id, &wanted)?;
+                what.push("sheet".to_owned());
             }
             if let Some(field) = sync_catalogue(conn, id, input)? {
                 what.push(field.to_owned());

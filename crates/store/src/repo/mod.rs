@@ -29,6 +29,7 @@ pub mod phases;
 pub mod products;
 pub mod pulse;
 pub mod reviews;
+pub mod sheets;
 pub mod sources;
 pub mod spend;
 pub mod sync;

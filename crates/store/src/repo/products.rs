@@ -12,7 +12,7 @@ use crate::{
     error::{NotFoundExt, StoreError, StoreResult, corrupt},
     ids::{Actor, IncubatorId, ProductId},
     page::{Listing, Page},
-    repo::{audit, incubators, phases},
+    repo::{audit, incubators, phases, sheets},
     schema::{incubators as inc, product_catalogue as cat, products},
 };
 
@@ -67,6 +67,17 @@ pub struct ProductOverview {
     pub betagouv_id: Option<String>,
     /// How it ended, as the catalogue says (imported products only).
     pub outcome: Option<Outcome>,
+    /// The incubators co-incubating it, besides its own (`product.incubator`).
+    pub co_incubators: Vec<Slug>,
+}
+
+impl ProductOverview {
+    /// Every incubator running it, its own first.
+    pub fn incubators(&self) -> Vec<Slug> {
+        std::iter::once(self.product.incubator.clone())
+            .chain(self.co_incubators.iter().cloned())
+            .collect()
+    }
 }
 
 /// What a product list is narrowed to.
@@ -76,6 +87,8 @@ pub struct ProductFilter {
     pub status: Option<ProductStatus>,
     /// Words searched in the name, slug and pitch, ignoring case and accents.
     pub query: Option<String>,
+    /// A thematique of the product's sheet, accents and case ignored.
+    pub thematique: Option<String>,
 }
 
 /// Stores a new product, which starts in investigation on its creation date.
@@ -193,15 +206,21 @@ pub fn list(
         .as_deref()
         .map(pilote_domain::search_words)
         .unwrap_or_default();
+    let themed = match filter.thematique.as_deref() {
+        Some(wanted) => Some(sheets::with_thematique(conn, wanted)?),
+        None => None,
+    };
     let matching = all
         .into_iter()
+        .filter(|o| themed.as_ref().is_none_or(|ids| ids.contains(&o.id)))
         .filter(|o| filter.status.is_none_or(|s| o.status == s))
         .filter(|o| o.product.matches(&words))
         .collect();
     Ok(page.slice(matching))
 }
 
-/// Every product (of one incubator, if given) with its state at `today`, in French
+/// Every product (of one incubator, if given: the products it runs or co-incubates) with its
+/// state at `today`, in French
 /// alphabetical order of their names (`pilote_domain::french_cmp`).
 ///
 /// Loads the products and their phase records in two queries; lists are computed from them.
@@ -244,7 +263,15 @@ fn load_overviews(
         ))
         .into_boxed();
     if let Some(slug) = incubator {
-        query = query.filter(inc::slug.eq(slug.as_ref().to_owned()));
+        let co: Vec<i64> = sheets::co_incubated(conn, slug)?
+            .into_iter()
+            .map(|id| id.0)
+            .collect();
+        query = query.filter(
+            inc::slug
+                .eq(slug.as_ref().to_owned())
+                .or(products::id.eq_any(co)),
+        );
     }
     if let Some(id) = product {
         query = query.filter(products::id.eq(id.0));
@@ -259,6 +286,7 @@ fn load_overviews(
     );
     let rows: Vec<Row> = query.load(conn)?;
     let mut histories = phases::histories(conn, rows.iter().map(|r| ProductId(r.0.id)))?;
+    let mut co = sheets::co_incubators(conn, product)?;
     let mut durations = HashMap::new();
     let mut result = Vec::with_capacity(rows.len());
     for (row, incubator_id, incubator_slug, incubator_name, betagouv_id, outcome) in rows {
@@ -287,6 +315,7 @@ fn load_overviews(
             .transpose()
             .map_err(|e| corrupt("product_catalogue", id, e))?;
         result.push(ProductOverview {
+            co_incubators: co.remove(&id).unwrap_or_default(),
             betagouv_id,
             outcome,
             id,

@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use pilote_domain::{Merge, Phase, PhaseHistory, PhaseRecord, merge};
+use pilote_domain::{Merge, Phase, PhaseHistory, PhaseRecord, ProductSheet, merge};
 use serde_json::{Value, json};
 
 use crate::{
@@ -21,7 +21,7 @@ use crate::{
             insert_event, load_events, set_mode, sync_catalogue, upsert_incubator, upsert_product,
             write_history,
         },
-        phases, products,
+        phases, products, sheets,
     },
     schema::{product_catalogue as cat, products as prod},
 };
@@ -46,6 +46,9 @@ pub(crate) struct Synced {
     website: Option<String>,
     repository: Option<String>,
     phases: Vec<SyncedPhase>,
+    /// The sheet as last synced; `None` when written by a version without sheets (Pilote
+    /// then held none of it: the base is an empty sheet).
+    sheet: Option<ProductSheet>,
 }
 
 impl Synced {
@@ -59,6 +62,7 @@ impl Synced {
             website: p.website.clone(),
             repository: p.repository.clone(),
             phases: phases_of(&input.history),
+            sheet: Some(input.sheet.clone()),
         }
     }
 
@@ -83,6 +87,7 @@ impl Synced {
             "website": self.website,
             "repository": self.repository,
             "phases": phases,
+            "sheet": self.sheet.as_ref().and_then(|s| serde_json::to_value(s).ok()),
         })
         .to_string()
     }
@@ -113,6 +118,9 @@ impl Synced {
             website: opt("website")?,
             repository: opt("repository")?,
             phases,
+            sheet: v
+                .get("sheet")
+                .and_then(|s| serde_json::from_value(s.clone()).ok()),
         })
     }
 }
@@ -135,7 +143,8 @@ fn phases_of(history: &PhaseHistory) -> Vec<SyncedPhase> {
 pub struct Conflict {
     /// The product's slug in Pilote.
     pub product: String,
-    /// `name`, `pitch`, `sponsor`, `incubator`, `website`, `repository` or `phases`.
+    /// `name`, `pitch`, `sponsor`, `incubator`, `website`, `repository`, `phases`, or a part
+    /// of the sheet (`thematiques`, `links`, `accessibility_status`…).
     pub field: &'static str,
     /// Pilote's value, kept.
     pub pilote: String,
@@ -299,6 +308,20 @@ fn sync_product(
             catalogue: describe(&theirs.phases),
         }),
     }
+    let ours = sheets::get(conn, id)?;
+    let base_sheet = b.map(|b| b.sheet.clone().unwrap_or_default());
+    let mut merged = ours.clone();
+    merge_sheet(
+        &mut merged,
+        base_sheet.as_ref(),
+        &input.sheet,
+        &slug,
+        &mut what,
+        &mut out.conflicts,
+    );
+    if merged != ours {
+        sheets::write(conn, id, &merged)?;
+    }
     // What only the catalogue says (not entered in Pilote): taken as is.
     let mode: Option<String> = prod::table
         .find(id.0)
@@ -332,6 +355,48 @@ fn sync_product(
             after: Some(serde_json::json!({ "changed": what }).to_string()),
         },
     )
+}
+
+/// Merges each part of the sheet as the description's fields are: taken from the catalogue
+/// only where Pilote still holds the last synced value, else kept (and a conflict reported
+/// when both changed). Lists, contacts, links, MonServiceSécurisé go as a whole each.
+fn merge_sheet(
+    ours: &mut ProductSheet,
+    base: Option<&ProductSheet>,
+    theirs: &ProductSheet,
+    slug: &str,
+    what: &mut Vec<&'static str>,
+    conflicts: &mut Vec<Conflict>,
+) {
+    macro_rules! each {
+        ($($field:ident),+) => {$(
+            match merge(&ours.$field, base.map(|b| &b.$field), &theirs.$field) {
+                Merge::Keep => {}
+                Merge::Take => {
+                    ours.$field = theirs.$field.clone();
+                    what.push(stringify!($field));
+                }
+                Merge::Conflict => conflicts.push(Conflict {
+                    product: slug.to_owned(),
+                    field: stringify!($field),
+                    pilote: serde_json::to_string(&ours.$field).unwrap_or_default(),
+                    catalogue: serde_json::to_string(&theirs.$field).unwrap_or_default(),
+                }),
+            }
+        )+};
+    }
+    each!(
+        thematiques,
+        user_types,
+        technos,
+        co_incubators,
+        contacts,
+        links,
+        accessibility_status,
+        dsfr_status,
+        monservicesecurise,
+        risk_analysis
+    );
 }
 
 /// `investigation 2021-01-04 → 2021-06-01, construction 2021-06-01 → …`.

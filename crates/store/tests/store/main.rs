@@ -19,6 +19,7 @@ mod measures;
 mod one_time_tokens;
 mod phases;
 mod pulse;
+mod sheets;
 mod suspect;
 mod tokens;
 mod users;

@@ -1,0 +1,214 @@
+//! `PUT /api/v1/products/{slug}/sheet`: the whole product sheet (thematiques, user types,
+//! technos, co-incubators, contacts, links, statuses). Product answers carry it too.
+
+use actix_web::{put, web};
+use pilote_domain::{
+    AccessibilityStatus, Contacts, DomainError, DsfrStatus, Email, Links, MonServiceSecurise,
+    Problem, ProductSheet, Slug,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{
+    auth::Principal,
+    error::{ApiError, ErrorEnvelope, responses::*},
+    json::Json,
+    openapi,
+    service::product_sheet,
+};
+
+/// The sheet's contacts (e-mail addresses).
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContactsDto {
+    /// The product's own contact.
+    pub product: Option<String>,
+    /// The DINUM contact.
+    pub dinum: Option<String>,
+    /// The incubator's contact.
+    pub incubator: Option<String>,
+}
+
+/// The sheet's links (http(s) URLs).
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct LinksDto {
+    pub stats: Option<String>,
+    pub budget: Option<String>,
+    /// The impact matrix.
+    pub impact: Option<String>,
+    pub roadmap: Option<String>,
+    pub dashlord: Option<String>,
+    /// The eco-design statement.
+    pub ecodesign: Option<String>,
+    /// The risk analysis (never in the open data).
+    pub risk_analysis: Option<String>,
+}
+
+/// MonServiceSécurisé: registered there, and the record's link.
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct MonServiceSecuriseDto {
+    pub registered: Option<bool>,
+    pub url: Option<String>,
+}
+
+/// The whole product sheet, as `PUT /products/{slug}/sheet` takes it (every key optional: a
+/// key left out is emptied) and as product answers carry it.
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct SheetDto {
+    /// Thematiques (« Écologie »), at most 30.
+    pub thematiques: Vec<String>,
+    /// User types (`usertypes` in the catalogue: « etat », « particulier »…).
+    pub user_types: Vec<String>,
+    pub technos: Vec<String>,
+    /// Incubators running the product besides its own (slugs); changing them is for the
+    /// managers of an incubator running it.
+    pub co_incubators: Vec<String>,
+    pub contacts: ContactsDto,
+    pub links: LinksDto,
+    #[schema(value_type = Option<openapi::AccessibilityStatus>)]
+    pub accessibility_status: Option<String>,
+    #[schema(value_type = Option<openapi::DsfrStatus>)]
+    pub dsfr_status: Option<String>,
+    pub monservicesecurise: MonServiceSecuriseDto,
+    /// Whether a risk analysis was made.
+    pub risk_analysis: Option<bool>,
+}
+
+impl SheetDto {
+    /// The sheet as answers show it.
+    pub fn of(sheet: &ProductSheet) -> SheetDto {
+        let email = |e: &Option<Email>| e.as_ref().map(ToString::to_string);
+        let l = &sheet.links;
+        SheetDto {
+            thematiques: sheet.thematiques.clone(),
+            user_types: sheet.user_types.clone(),
+            technos: sheet.technos.clone(),
+            co_incubators: sheet
+                .co_incubators
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            contacts: ContactsDto {
+                product: email(&sheet.contacts.product),
+                dinum: email(&sheet.contacts.dinum),
+                incubator: email(&sheet.contacts.incubator),
+            },
+            links: LinksDto {
+                stats: l.stats.clone(),
+                budget: l.budget.clone(),
+                impact: l.impact.clone(),
+                roadmap: l.roadmap.clone(),
+                dashlord: l.dashlord.clone(),
+                ecodesign: l.ecodesign.clone(),
+                risk_analysis: l.risk_analysis.clone(),
+            },
+            accessibility_status: sheet.accessibility_status.map(|a| a.as_str().to_owned()),
+            dsfr_status: sheet.dsfr_status.map(|d| d.as_str().to_owned()),
+            monservicesecurise: MonServiceSecuriseDto {
+                registered: sheet.monservicesecurise.registered,
+                url: sheet.monservicesecurise.url.clone(),
+            },
+            risk_analysis: sheet.risk_analysis,
+        }
+    }
+
+    /// The domain's sheet; every field's problem at once (422), each with its path.
+    pub fn into_sheet(self) -> Result<ProductSheet, ApiError> {
+        let mut problems: Vec<(String, Problem)> = Vec::new();
+        let mut keep = |field: &str, e: DomainError| {
+            if let DomainError::Invalid { problem, .. } = e {
+                problems.push((field.to_owned(), problem));
+            }
+        };
+        let mut email = |field: &str, text: Option<String>| {
+            let text = text.filter(|t| !t.trim().is_empty())?;
+            Email::parse(&text).map_err(|e| keep(field, e)).ok()
+        };
+        let contacts = Contacts {
+            product: email("contacts.product", self.contacts.product),
+            dinum: email("contacts.dinum", self.contacts.dinum),
+            incubator: email("contacts.incubator", self.contacts.incubator),
+        };
+        let mut co_incubators = Vec::new();
+        for (i, text) in self.co_incubators.iter().enumerate() {
+            match Slug::parse(text) {
+                Ok(slug) => co_incubators.push(slug),
+                Err(e) => keep(&format!("co_incubators[{i}]"), e),
+            }
+        }
+        let accessibility_status = self
+            .accessibility_status
+            .as_deref()
+            .map(AccessibilityStatus::parse)
+            .transpose()
+            .map_err(|e| keep("accessibility_status", e))
+            .ok()
+            .flatten();
+        let dsfr_status = self
+            .dsfr_status
+            .as_deref()
+            .map(DsfrStatus::parse)
+            .transpose()
+            .map_err(|e| keep("dsfr_status", e))
+            .ok()
+            .flatten();
+        if !problems.is_empty() {
+            return Err(ApiError::InvalidMany(problems));
+        }
+        let l = self.links;
+        Ok(ProductSheet {
+            thematiques: self.thematiques,
+            user_types: self.user_types,
+            technos: self.technos,
+            co_incubators,
+            contacts,
+            links: Links {
+                stats: l.stats,
+                budget: l.budget,
+                impact: l.impact,
+                roadmap: l.roadmap,
+                dashlord: l.dashlord,
+                ecodesign: l.ecodesign,
+                risk_analysis: l.risk_analysis,
+            },
+            accessibility_status,
+            dsfr_status,
+            monservicesecurise: MonServiceSecurise {
+                registered: self.monservicesecurise.registered,
+                url: self.monservicesecurise.url,
+            },
+            risk_analysis: self.risk_analysis,
+        })
+    }
+}
+
+/// Replaces the whole product sheet (its team and the managers of any incubator running it;
+/// changing the co-incubators: those managers only). A key left out is emptied. Audited.
+#[utoipa::path(
+    operation_id = "products_sheet_put",
+    tag = "products",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The product's slug"),
+    ),
+    request_body = SheetDto,
+    responses(
+        (status = 200, description = "The sheet as stored (labels trimmed, repeats dropped)", body = SheetDto),
+        (status = 403, description = "Not in the team nor a manager of an incubator running it (co-incubators: not such a manager)", body = ErrorEnvelope),
+        JsonBody, Unauthorized, UnknownProduct, InvalidFields, DatabaseDown,
+    ),
+)]
+#[put("/products/{slug}/sheet")]
+pub async fn put(
+    principal: Principal,
+    db: web::Data<pilote_store::Database>,
+    path: web::Path<String>,
+    body: Json<SheetDto>,
+) -> Result<web::Json<SheetDto>, ApiError> {
+    let sheet = body.0.into_sheet()?;
+    let stored = product_sheet::set(&db, &principal, &path, sheet).await?;
+    Ok(web::Json(SheetDto::of(&stored)))
+}
