@@ -375,6 +375,15 @@ diesel::joinable!(commitments -> contracts (contract_id));
 diesel::joinable!(spend -> products (product_id));
 diesel::joinable!(reviews -> contracts (contract_id));
 
+diesel::table! {
+    /// One row (id 1): moved by triggers on every change to users, roles, tokens and the slugs
+    /// grants name (migration 2026-12-06-140001).
+    auth_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     user_identities,
@@ -403,4 +412,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     matrix_certifications,
     indicator_sources,
     runner_jobs,
+    auth_version,
 );

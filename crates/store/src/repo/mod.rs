@@ -2,6 +2,7 @@
 //! types, and never commit: the caller opens the transaction (see [`crate::transaction`]).
 
 pub mod audit;
+pub mod auth_version;
 pub mod commitments;
 pub mod committees;
 pub mod contract_status;

@@ -5,6 +5,7 @@
 mod common;
 
 mod audit;
+mod auth_version;
 mod catalogue;
 mod committees;
 mod contracts;
