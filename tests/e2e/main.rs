@@ -3,6 +3,7 @@
 mod api;
 mod assets;
 mod auth;
+mod auth_cache;
 mod bench;
 mod betagouv;
 mod bilan;
