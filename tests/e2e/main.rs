@@ -30,6 +30,7 @@ mod aggregates;
 mod api;
 mod assets;
 mod auth;
+mod auth_cache;
 mod bench;
 mod betagouv;
 mod bilan;

@@ -1,8 +1,10 @@
-//! Running store calls from async handlers: diesel is synchronous, so every call goes to
-//! actix's blocking thread pool with a pooled connection, inside a transaction.
+//! Running store calls from async handlers: diesel is synchronous, so every call that does
+//! I/O on its thread goes to actix's blocking thread pool with a pooled connection, inside a
+//! transaction. SQLite's writes run on the store's writer thread and are awaited without a
+//! thread of the blocking pool, which would only wait.
 
 use actix_web::web;
-use pilote_store::{Actor, Database, DbConnection, StoreResult};
+use pilote_store::{Actor, Backend, Database, DbConnection, StoreError, StoreResult, WriteReply};
 
 use crate::{access, auth::Principal, error::ApiError};
 
@@ -16,12 +18,37 @@ where
     Ok(web::block(move || db.read(f)).await??)
 }
 
+/// Runs `f` on a pooled connection without a transaction: one statement.
+pub async fn query<T, F>(db: &web::Data<Database>, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
+{
+    let db = db.clone();
+    Ok(web::block(move || db.query(f)).await??)
+}
+
 /// Runs `f` in a write transaction: all of it is committed, or none.
 pub async fn write<T, F>(db: &web::Data<Database>, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
 {
+    if db.backend() == Backend::Sqlite {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        db.queue_write(f, move |reply| {
+            // The handler may be gone (its client hung up): the write stands all the same.
+            let _ = tx.send(reply);
+        })?;
+        return match rx.await {
+            Ok(WriteReply::Done(result)) => Ok(result?),
+            Ok(WriteReply::Panicked(_)) => Err(ApiError::Internal("a write panicked".into())),
+            Err(_) => Err(StoreError::Unavailable(
+                "the SQLite writer stopped before answering".to_owned(),
+            )
+            .into()),
+        };
+    }
     let db = db.clone();
     Ok(web::block(move || db.write(f)).await??)
 }

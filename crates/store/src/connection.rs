@@ -228,6 +228,37 @@ impl Database {
         }
     }
 
+    /// SQLite only: queues `f` on the writer thread as [`Database::write`] would, and returns
+    /// at once; `reply` gets its result (or its panic) on that thread once its group has
+    /// committed. An async caller awaits it without holding a thread of its own: on SQLite
+    /// the blocking pool's thread would only wait on the writer. On PostgreSQL the write does
+    /// its I/O on the calling thread, so there is no writer: `Unavailable`, and `reply` is
+    /// never called.
+    pub fn queue_write<T, F>(
+        &self,
+        f: F,
+        reply: impl FnOnce(crate::writer::Reply<T>) + Send + 'static,
+    ) -> StoreResult<()>
+    where
+        F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        match &self.writer {
+            Some(writer) => writer.queue(f, reply),
+            None => Err(StoreError::Unavailable(
+                "no writer thread: PostgreSQL writes run on the caller's thread".to_owned(),
+            )),
+        }
+    }
+
+    /// Runs `f` on a pooled connection outside any transaction: for one statement, which is
+    /// atomic by itself (a transaction would add `BEGIN` and `COMMIT`, two round trips on
+    /// PostgreSQL).
+    pub fn query<T>(&self, f: impl FnOnce(&mut DbConnection) -> StoreResult<T>) -> StoreResult<T> {
+        let mut conn = self.get()?;
+        f(&mut conn)
+    }
+
     /// Runs `f` in a read transaction ([`crate::transaction::read`]) on a pooled connection.
     pub fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> StoreResult<T>) -> StoreResult<T> {
         let mut conn = self.get()?;

@@ -27,3 +27,4 @@ pub use connection::{Backend, Database, DatabaseUrl, DbConnection, PoolOptions};
 pub use error::{StoreError, StoreResult};
 pub use ids::*;
 pub use page::{Listing, Page};
+pub use writer::Reply as WriteReply;

@@ -400,6 +400,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// One row (id 1): moved by triggers on every change to users, roles, tokens and the slugs
+    /// grants name (migration 2026-12-06-140001).
+    auth_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(products -> incubators (incubator_id));
 diesel::joinable!(matrix_certifications -> products (product_id));
 diesel::joinable!(product_catalogue -> products (product_id));
@@ -581,4 +590,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     product_sheets,
     product_tags,
     product_incubators,
+    auth_version,
 );

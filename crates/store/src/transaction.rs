@@ -92,6 +92,42 @@ pub fn lock_product_slug(conn: &mut DbConnection, product: ProductId) -> StoreRe
     .not_found("product")
 }
 
+/// [`lock_product`] by slug, reading the product's id and its incubator's slug on the way:
+/// one statement on both backends. On PostgreSQL only the product's row is locked
+/// (`FOR UPDATE OF products`), not its incubator's, which every product of the incubator
+/// shares. NotFound ("product") for an unknown slug.
+pub fn lock_product_by_slug(
+    conn: &mut DbConnection,
+    slug: &str,
+) -> StoreResult<(ProductId, String)> {
+    use diesel::sql_types::{BigInt, Text};
+
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+        #[diesel(sql_type = Text)]
+        incubator: String,
+    }
+    let found = match conn {
+        DbConnection::Pg(pg) => diesel::sql_query(
+            "SELECT p.id, i.slug AS incubator FROM products p \
+             JOIN incubators i ON i.id = p.incubator_id \
+             WHERE p.slug = $1 FOR UPDATE OF p",
+        )
+        .bind::<Text, _>(slug)
+        .get_result::<Found>(pg),
+        DbConnection::Sqlite(lite) => products::table
+            .inner_join(crate::schema::incubators::table)
+            .filter(products::slug.eq(slug))
+            .select((products::id, crate::schema::incubators::slug))
+            .first::<(i64, String)>(lite)
+            .map(|(id, incubator)| Found { id, incubator }),
+    }
+    .not_found("product")?;
+    Ok((ProductId(found.id), found.incubator))
+}
+
 /// Runs `f` as [`write`] would, then rolls everything back: what `f` would have done, with
 /// nothing written (`--dry-run`).
 pub fn dry_run<T>(

@@ -58,15 +58,20 @@ trait Job: Send {
 }
 
 /// What a caller receives: its write's result, or the panic it raised.
-enum Reply<T> {
+pub enum Reply<T> {
     Done(StoreResult<T>),
     Panicked(Box<dyn Any + Send>),
 }
 
+/// Where a write's [`Reply`] goes, called on the writer thread once its group is over: a
+/// channel the caller blocks on ([`Writer::write`]), or one an async caller awaits
+/// ([`crate::Database::queue_write`]).
+type ReplyTo<T> = Box<dyn FnOnce(Reply<T>) + Send>;
+
 struct Queued<T, F> {
     write: Option<F>,
     outcome: Option<std::thread::Result<StoreResult<T>>>,
-    reply: mpsc::SyncSender<Reply<T>>,
+    reply: Option<ReplyTo<T>>,
 }
 
 impl<T, F> Job for Queued<T, F>
@@ -106,7 +111,9 @@ where
             ))),
         };
         // The caller waits for this; if it is gone there is no one left to tell.
-        let _ = self.reply.send(message);
+        if let Some(reply) = self.reply {
+            reply(message);
+        }
     }
 }
 
@@ -136,14 +143,9 @@ impl Writer {
         T: Send + 'static,
     {
         let (reply, answer) = mpsc::sync_channel::<Reply<T>>(1);
-        let job: Box<dyn Job> = Box::new(Queued {
-            write: Some(f),
-            outcome: None,
-            reply,
-        });
-        self.jobs
-            .send(job)
-            .map_err(|_| StoreError::Unavailable("the SQLite writer has stopped".to_owned()))?;
+        self.queue(f, move |message| {
+            let _ = reply.send(message);
+        })?;
         match answer.recv() {
             Ok(Reply::Done(result)) => result,
             Ok(Reply::Panicked(panic)) => resume_unwind(panic),
@@ -151,6 +153,30 @@ impl Writer {
                 "the SQLite writer stopped before answering".to_owned(),
             )),
         }
+    }
+}
+
+impl Writer {
+    /// Queues `f` as [`Writer::write`] does, and returns at once: `reply` is called on the
+    /// writer thread once `f`'s group has committed (or failed), with its result or its panic.
+    /// An async caller awaits a channel that `reply` fills, and no thread of its own waits.
+    pub(crate) fn queue<T, F>(
+        &self,
+        f: F,
+        reply: impl FnOnce(Reply<T>) + Send + 'static,
+    ) -> StoreResult<()>
+    where
+        F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let job: Box<dyn Job> = Box::new(Queued {
+            write: Some(f),
+            outcome: None,
+            reply: Some(Box::new(reply) as ReplyTo<T>),
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| StoreError::Unavailable("the SQLite writer has stopped".to_owned()))
     }
 }
 

@@ -10,13 +10,13 @@ use std::{future::Future, pin::Pin};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use pilote_domain::{Email, Grant};
-use pilote_store::{
-    Database, ProductId, StoreError, TokenId, UserId,
-    repo::{tokens, users},
-};
+use pilote_store::{Database, ProductId, TokenId, UserId, repo::tokens};
 
 use crate::{
-    auth::jwt::{Claims, JwtConfig},
+    auth::{
+        cache::IdentityCache,
+        jwt::{Claims, JwtConfig},
+    },
     error::ApiError,
 };
 
@@ -48,7 +48,7 @@ fn bearer(req: &HttpRequest) -> Option<String> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
 }
 
-fn app_data<T: 'static>(req: &HttpRequest) -> Result<web::Data<T>, ApiError> {
+pub(crate) fn app_data<T: 'static>(req: &HttpRequest) -> Result<web::Data<T>, ApiError> {
     req.app_data::<web::Data<T>>().cloned().ok_or_else(|| {
         // A wiring bug, not the client's fault: 500, logged by the error's renderer.
         ApiError::Internal(format!("{} missing from app data", std::any::type_name::<T>()).into())
@@ -58,16 +58,20 @@ fn app_data<T: 'static>(req: &HttpRequest) -> Result<web::Data<T>, ApiError> {
 /// Checks a login JWT and loads its user with their roles; disabled or deleted users fail.
 pub(crate) async fn user_from_jwt(
     db: web::Data<Database>,
+    cache: web::Data<IdentityCache>,
     jwt: &JwtConfig,
     token: &str,
 ) -> Result<CurrentUser, ApiError> {
-    Ok(session_from_jwt(db, jwt, token).await?.0)
+    Ok(session_from_jwt(db, cache, jwt, token).await?.0)
 }
 
 /// [`user_from_jwt`], with the token's claims (a session cookie's id and times). A session
-/// past its absolute maximum is refused even if its token has not expired.
+/// past its absolute maximum is refused even if its token has not expired. The user and
+/// their grants come from the [`IdentityCache`], as of the database's current authorisation
+/// version.
 pub(crate) async fn session_from_jwt(
     db: web::Data<Database>,
+    cache: web::Data<IdentityCache>,
     jwt: &JwtConfig,
     token: &str,
 ) -> Result<(CurrentUser, Claims), ApiError> {
@@ -79,43 +83,19 @@ pub(crate) async fn session_from_jwt(
         return Err(ApiError::Unauthorized(INVALID));
     }
     let id = claims.user_id().ok_or(ApiError::Unauthorized(INVALID))?;
-    let generation = claims.sgen;
-    let loaded = web::block(move || -> Result<_, StoreError> {
-        db.read(|c| {
-            let user = match users::get(c, id) {
-                Ok(user) => user,
-                Err(StoreError::NotFound { .. }) => return Ok(None),
-                Err(e) => return Err(e),
-            };
-            // A session cookie's token (wherever it is sent: cookie or Bearer) dies with its
-            // session: after a logout or a new password, the generation has moved on.
-            if let Some(generation) = generation
-                && users::session_generation(c, id)? != generation
-            {
-                return Ok(None);
-            }
-            let grants = users::grants(c, id)?;
-            Ok(Some((user, grants)))
-        })
-    })
-    .await??;
-    match loaded {
-        Some((user, grants)) if !user.disabled => Ok((
-            CurrentUser {
-                id: user.id,
-                email: user.email,
-                name: user.name,
-                grants,
-            },
-            claims,
-        )),
-        _ => Err(ApiError::Unauthorized(INVALID)),
+    match cache.user(&db, id, claims.sgen).await? {
+        Some(user) => Ok((user, claims)),
+        None => Err(ApiError::Unauthorized(INVALID)),
     }
 }
 
-/// Checks an API token, recording its use.
-async fn token_principal(db: web::Data<Database>, token: String) -> Result<Principal, ApiError> {
-    let found = web::block(move || db.write(move |c| tokens::authenticate(c, &token))).await??;
+/// Checks an API token (through the [`IdentityCache`], which records its use).
+async fn token_principal(
+    db: web::Data<Database>,
+    cache: web::Data<IdentityCache>,
+    token: String,
+) -> Result<Principal, ApiError> {
+    let found = cache.token(&db, token).await?;
     let (id, product) = found.ok_or(ApiError::Unauthorized(INVALID))?;
     Ok(Principal::Token { id, product })
 }
@@ -130,12 +110,13 @@ impl FromRequest for CurrentUser {
         let parts = (
             bearer(req),
             app_data::<Database>(req),
+            app_data::<IdentityCache>(req),
             app_data::<JwtConfig>(req),
         );
         Box::pin(async move {
-            let (token, db, jwt) = parts;
+            let (token, db, cache, jwt) = parts;
             let token = token.ok_or(ApiError::Unauthorized(INVALID))?;
-            user_from_jwt(db?, &*jwt?, &token).await
+            user_from_jwt(db?, cache?, &*jwt?, &token).await
         })
     }
 }
@@ -148,15 +129,18 @@ impl FromRequest for Principal {
         let parts = (
             bearer(req),
             app_data::<Database>(req),
+            app_data::<IdentityCache>(req),
             app_data::<JwtConfig>(req),
         );
         Box::pin(async move {
-            let (token, db, jwt) = parts;
+            let (token, db, cache, jwt) = parts;
             let token = token.ok_or(ApiError::Unauthorized(INVALID))?;
             if token.starts_with(tokens::TOKEN_PREFIX) {
-                token_principal(db?, token).await
+                token_principal(db?, cache?, token).await
             } else {
-                Ok(Principal::User(user_from_jwt(db?, &*jwt?, &token).await?))
+                Ok(Principal::User(
+                    user_from_jwt(db?, cache?, &*jwt?, &token).await?,
+                ))
             }
         })
     }

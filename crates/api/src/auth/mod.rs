@@ -5,6 +5,7 @@ use actix_web::web;
 
 use crate::settings::Settings;
 
+pub mod cache;
 pub mod extract;
 pub mod jwt;
 pub mod login;
@@ -13,6 +14,7 @@ pub mod password;
 pub mod proconnect;
 pub mod session;
 
+pub use cache::IdentityCache;
 pub use extract::{CurrentUser, MaybePrincipal, Principal};
 pub use jwt::JwtConfig;
 
@@ -37,8 +39,12 @@ pub fn configure(settings: &Settings) -> impl Fn(&mut web::ServiceConfig) + Clon
         proconnect: proconnect::ProConnect::from_settings(settings),
         password_reset: settings.password_login && !settings.smtp.host.trim().is_empty(),
     });
+    // One cache per process, shared by every worker (see `cache`).
+    let identities = web::Data::new(IdentityCache::default());
     login::warm_up();
     move |cfg: &mut web::ServiceConfig| {
-        cfg.app_data(jwt.clone()).app_data(options.clone());
+        cfg.app_data(jwt.clone())
+            .app_data(options.clone())
+            .app_data(identities.clone());
     }
 }

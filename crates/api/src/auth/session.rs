@@ -24,7 +24,7 @@ use pilote_store::Database;
 use sha2::{Digest, Sha256};
 
 use crate::{
-    auth::{CurrentUser, JwtConfig, extract},
+    auth::{CurrentUser, IdentityCache, JwtConfig, extract},
     error::ApiError,
     settings::{RunMode, Settings},
 };
@@ -282,13 +282,14 @@ impl FromRequest for MaybePageUser {
         let jwt = cookie(req, SESSION_COOKIE);
         let db = req.app_data::<web::Data<Database>>().cloned();
         let config = req.app_data::<web::Data<JwtConfig>>().cloned();
+        let cache = req.app_data::<web::Data<IdentityCache>>().cloned();
         let cookies = req.app_data::<web::Data<SessionConfig>>().cloned();
         let req = req.clone();
         Box::pin(async move {
-            let (Some(jwt), Some(db), Some(config)) = (jwt, db, config) else {
+            let (Some(jwt), Some(db), Some(config), Some(cache)) = (jwt, db, config, cache) else {
                 return Ok(MaybePageUser(None));
             };
-            let (user, claims) = match extract::session_from_jwt(db, &config, &jwt).await {
+            let (user, claims) = match extract::session_from_jwt(db, cache, &config, &jwt).await {
                 Ok(found) => found,
                 Err(ApiError::Unauthorized(_)) => return Ok(MaybePageUser(None)),
                 Err(other) => return Err(other),

@@ -25,7 +25,7 @@ use crate::{
     list::{List, PageQuery},
     openapi,
     service::{
-        measures::{BatchOutcome, MeasureRow, RawRow, post_rows},
+        measures::{BatchOutcome, MeasureRow, RawRow, post_rows_to},
         scope::{self, scope_of},
     },
 };
@@ -62,7 +62,6 @@ pub async fn create(
     path: web::Path<String>,
     body: Json<MeasureBatch>,
 ) -> Result<web::Json<BatchOutcome>, ApiError> {
-    let scope = scope_of(&db, &path).await?;
     let rows = body
         .0
         .measures
@@ -76,7 +75,7 @@ pub async fn create(
             comment: m.comment,
         })
         .collect();
-    let outcome = post_rows(&db, &principal, scope, rows, MeasureSource::Api).await?;
+    let outcome = post_rows_to(&db, &principal, &path, rows, MeasureSource::Api).await?;
     Ok(web::Json(outcome))
 }
 

@@ -158,6 +158,47 @@ pub async fn post_rows(
     Ok(BatchOutcome::of(posted, &fields))
 }
 
+/// [`post_rows`] for the product a path names, in one write transaction: the product is found
+/// by its slug and locked, the caller's permission checked against it, its indicators read
+/// and the batch stored, with no read before the write (the API's single-value post takes
+/// one trip to the database, not three). 404 for an unknown product, then 403, then 422 for
+/// rows at fault, as [`crate::service::scope::scope_of`] then [`post_rows`] would answer.
+pub async fn post_rows_to(
+    db: &web::Data<Database>,
+    principal: &Principal,
+    slug: &str,
+    rows: Vec<RawRow>,
+    source: MeasureSource,
+) -> Result<BatchOutcome, ApiError> {
+    let slug = crate::service::scope::slug(slug, "product")?;
+    let principal = principal.clone();
+    let today = Utc::now().date_naive();
+    let fields: Vec<String> = rows.iter().map(|r| r.field.clone()).collect();
+    let posted = db::write(db, move |c| {
+        let (id, incubator, target) = measures::Target::lock_slug(c, slug.as_ref())?;
+        let incubator = match pilote_domain::Slug::parse(&incubator) {
+            Ok(incubator) => incubator,
+            Err(e) => return Err(pilote_store::StoreError::from(e)),
+        };
+        // The co-incubators' managers may post too (co-incubation).
+        let co = pilote_store::repo::sheets::co_incubators(c, Some(id))?
+            .remove(&id)
+            .unwrap_or_default();
+        let scope = ProductScope {
+            id,
+            slug,
+            incubators: std::iter::once(incubator).chain(co).collect(),
+        };
+        let actor = match access::measures_writer(&principal, &scope) {
+            Ok(actor) => actor,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        post_checked(c, &target, rows, source, actor, today)
+    })
+    .await??;
+    Ok(BatchOutcome::of(posted, &fields))
+}
+
 /// The write path every batch takes, whoever sends it (a team, a file, a source fetched by
 /// the job runner): under the product's lock, checked against its indicators, stored with its
 /// history and suspect flags. Run it inside a write transaction. Rows at fault come out as the
@@ -171,8 +212,20 @@ pub fn post_in(
     today: NaiveDate,
 ) -> StoreResult<Result<Posted, ApiError>> {
     let target = measures::Target::lock(c, product)?;
+    post_checked(c, &target, rows, source, actor, today)
+}
+
+/// Checks the rows against the locked target's indicators and stores them.
+fn post_checked(
+    c: &mut DbConnection,
+    target: &measures::Target,
+    rows: Vec<RawRow>,
+    source: MeasureSource,
+    actor: Actor,
+    today: NaiveDate,
+) -> StoreResult<Result<Posted, ApiError>> {
     let posted = match check_rows(rows, &target.by_key(), today) {
-        Ok(batch) => measures::post_to(c, &target, &batch, source, actor)?,
+        Ok(batch) => measures::post_to(c, target, &batch, source, actor)?,
         Err(refused) => return Ok(Err(refused)),
     };
     let counts = posted.counts;

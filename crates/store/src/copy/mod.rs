@@ -24,8 +24,10 @@ use crate::{
 
 /// Tables of derived data, neither copied nor dumped: they are rebuilt from the copied rows
 /// (`measure_latest`: each indicator's latest value, `repo::latest`; `measure_months`: its
-/// figures per month, `repo::aggregates`).
-pub const DERIVED_TABLES: &[&str] = &["measure_latest", "measure_months"];
+/// figures per month, `repo::aggregates`), or are the database's own state (`auth_version`: a
+/// counter its triggers move, `repo::auth_version`; a copy starts from the target's, and the
+/// copy's own writes move it).
+pub const DERIVED_TABLES: &[&str] = &["measure_latest", "measure_months", "auth_version"];
 
 /// Rows read and written per round trip: bounded memory on big tables, and well under both
 /// backends' limits on bound parameters (at most 16 columns × 500).

@@ -51,6 +51,9 @@ macro_rules! insert_fixed_chunks {
     }};
 }
 
+/// Up to this many rows, PostgreSQL inserts by `INSERT` rather than `COPY` ([`write_rows`]).
+const SMALL_BATCH: usize = 16;
+
 /// One value to post: a row checked by `pilote_domain::check_batch`, for a stored indicator.
 pub type MeasureInput = pilote_domain::MeasureInput<IndicatorId>;
 
@@ -182,7 +185,32 @@ impl Target {
     /// indicators: two statements, the lock reading the slug.
     pub fn lock(conn: &mut DbConnection, product: ProductId) -> StoreResult<Self> {
         let slug = crate::transaction::lock_product_slug(conn, product)?;
-        let indicators = indicators::table
+        let indicators = Self::indicators(conn, product)?;
+        Ok(Self { slug, indicators })
+    }
+
+    /// The product a slug names, locked ([`crate::transaction::lock_product_by_slug`]), with
+    /// its incubator's slug (for permission checks) and its indicators: two statements, so
+    /// that a post finds, checks and locks its product inside its one write transaction.
+    /// NotFound ("product") for an unknown slug.
+    pub fn lock_slug(
+        conn: &mut DbConnection,
+        slug: &str,
+    ) -> StoreResult<(ProductId, String, Self)> {
+        let (product, incubator) = crate::transaction::lock_product_by_slug(conn, slug)?;
+        let indicators = Self::indicators(conn, product)?;
+        let target = Self {
+            slug: slug.to_owned(),
+            indicators,
+        };
+        Ok((product, incubator, target))
+    }
+
+    fn indicators(
+        conn: &mut DbConnection,
+        product: ProductId,
+    ) -> StoreResult<HashMap<IndicatorId, (String, Periodicity)>> {
+        indicators::table
             .filter(indicators::product_id.eq(product.0))
             .select((indicators::id, indicators::key, indicators::periodicity))
             .load::<(i64, String, String)>(conn)?
@@ -191,8 +219,7 @@ impl Target {
                 let p = Periodicity::parse(&p).map_err(|e| corrupt("indicators", id, e))?;
                 Ok((IndicatorId(id), (key, p)))
             })
-            .collect::<StoreResult<_>>()?;
-        Ok(Self { slug, indicators })
+            .collect()
     }
 
     /// The product's indicators' periodicities, by id.
@@ -271,15 +298,10 @@ pub fn post_to(
         .into());
     }
 
-    let existing = load_existing(conn, inputs)?;
     // History loaded in bulk (an import, the demo's synthetic years) is not a team's fresh
     // post: seasons and launches would flag hundreds of values nobody typed.
     let judged = !matches!(source, MeasureSource::Import | MeasureSource::Demo);
-    let series = if judged {
-        recent_series(conn, inputs)?
-    } else {
-        Series::new()
-    };
+    let (existing, series) = load_existing(conn, inputs, judged)?;
     let now = clock::now();
     let stamp = BulkStamp::new(now);
     let mut counts = UpsertCounts::default();
@@ -342,8 +364,7 @@ pub fn post_to(
 
     write_rows(conn, &new_rows, &history)?;
     replace_values(conn, &replaced, source, actor, now)?;
-    crate::repo::aggregates::refresh(conn, &written)?;
-    latest::record(conn, written)?;
+    after_rows_written(conn, written)?;
 
     if counts.created + counts.updated > 0 {
         let replaced: Vec<_> = history
@@ -383,6 +404,19 @@ pub fn post_to(
     Ok(Posted { counts, suspects })
 }
 
+/// What every batch keeps up to date once its rows are written, in its transaction and under
+/// its product's lock, from the values it created or replaced (`(indicator, period start,
+/// value)`; unchanged values are not in it). The one place for data derived from measures:
+/// its figures per month ([`crate::repo::aggregates::refresh`]) and each indicator's latest
+/// value ([`latest::record`]).
+fn after_rows_written(
+    conn: &mut DbConnection,
+    written: Vec<(IndicatorId, NaiveDate, f64)>,
+) -> StoreResult<()> {
+    crate::repo::aggregates::refresh(conn, &written)?;
+    latest::record(conn, written)
+}
+
 /// Inserts the batch's new values and the history of the values it replaces. On PostgreSQL
 /// a binary `COPY`: one round trip and no statement to parse whatever the batch's size (a
 /// multi-row `INSERT` of 1 000 rows binds 9 000 parameters the server parses and plans every
@@ -393,6 +427,20 @@ fn write_rows(
     history: &[HistoryRow],
 ) -> StoreResult<()> {
     match conn {
+        // A few rows (a single post): one `INSERT`, a single round trip, where `COPY` takes
+        // two (its start, then the data).
+        DbConnection::Pg(pg) if new_rows.len() + history.len() <= SMALL_BATCH => {
+            if !new_rows.is_empty() {
+                diesel::insert_into(measures::table)
+                    .values(new_rows)
+                    .execute(pg)?;
+            }
+            if !history.is_empty() {
+                diesel::insert_into(measure_history::table)
+                    .values(history)
+                    .execute(pg)?;
+            }
+        }
         DbConnection::Pg(pg) => {
             if !new_rows.is_empty() {
                 diesel::copy_from(measures::table)
@@ -480,35 +528,6 @@ fn replace_values(
 /// and the [`pilote_domain::SUSPECT_WINDOW`] periods before them: what suspicion is judged on.
 type Series = HashMap<IndicatorId, BTreeMap<NaiveDate, f64>>;
 
-fn recent_series(conn: &mut DbConnection, inputs: &[MeasureInput]) -> StoreResult<Series> {
-    let mut ranges: HashMap<IndicatorId, (Period, Period)> = HashMap::new();
-    for input in inputs {
-        ranges
-            .entry(input.indicator)
-            .and_modify(|(lo, hi)| {
-                *lo = (*lo).min(input.period);
-                *hi = (*hi).max(input.period);
-            })
-            .or_insert((input.period, input.period));
-    }
-    let mut series = Series::new();
-    for (indicator, (lo, hi)) in ranges {
-        let rows: Vec<(NaiveDate, f64)> = measures::table
-            .filter(measures::indicator_id.eq(indicator.0))
-            .filter(measures::period.between(window_start(lo).start(), hi.start()))
-            .select((measures::period, measures::value))
-            .load(conn)?;
-        series.insert(indicator, rows.into_iter().collect());
-    }
-    for input in inputs {
-        series
-            .entry(input.indicator)
-            .or_default()
-            .insert(input.period.start(), input.value.get());
-    }
-    Ok(series)
-}
-
 /// Whether `input` is suspect against the periods before it, by a range lookup so that a
 /// batch of years of values stays linear.
 fn judge(series: &Series, input: &MeasureInput) -> Option<Suspicion> {
@@ -526,8 +545,7 @@ fn judge(series: &Series, input: &MeasureInput) -> Option<Suspicion> {
 /// inputs must already be checked against the product's indicators.
 pub fn suspects(conn: &mut DbConnection, batch: &CheckedBatch) -> StoreResult<Vec<SuspectValue>> {
     let inputs: &[MeasureInput] = batch;
-    let existing = load_existing(conn, inputs)?;
-    let series = recent_series(conn, inputs)?;
+    let (existing, series) = load_existing(conn, inputs, true)?;
     Ok(inputs
         .iter()
         .enumerate()
@@ -596,41 +614,65 @@ pub fn clear_suspect(
     Ok(true)
 }
 
-/// The stored rows the batch touches, one range query per indicator.
+/// The stored rows a batch replaces, by indicator and period start.
+type Existing = HashMap<(i64, NaiveDate), MeasureRow>;
+
+/// The stored rows the batch touches and, when `judged`, each indicator's series as the batch
+/// leaves it (see [`Series`]): one range query per indicator, which reaches back over the
+/// suspicion window when judged, so that the rows replaced and the series judged against come
+/// from the same read.
 fn load_existing(
     conn: &mut DbConnection,
     inputs: &[MeasureInput],
-) -> StoreResult<HashMap<(i64, NaiveDate), MeasureRow>> {
-    let mut ranges: HashMap<IndicatorId, (NaiveDate, NaiveDate)> = HashMap::new();
+    judged: bool,
+) -> StoreResult<(Existing, Series)> {
+    let mut ranges: HashMap<IndicatorId, (Period, Period)> = HashMap::new();
     for input in inputs {
-        let start = input.period.start();
         ranges
             .entry(input.indicator)
             .and_modify(|(lo, hi)| {
-                *lo = (*lo).min(start);
-                *hi = (*hi).max(start);
+                *lo = (*lo).min(input.period);
+                *hi = (*hi).max(input.period);
             })
-            .or_insert((start, start));
+            .or_insert((input.period, input.period));
     }
     let wanted: HashSet<(i64, NaiveDate)> = inputs
         .iter()
         .map(|i| (i.indicator.0, i.period.start()))
         .collect();
     let mut existing = HashMap::new();
-    for (indicator, (from, to)) in ranges {
+    let mut series = Series::new();
+    for (indicator, (lo, hi)) in ranges {
+        let from = if judged {
+            window_start(lo).start()
+        } else {
+            lo.start()
+        };
         let rows: Vec<MeasureRow> = measures::table
             .filter(measures::indicator_id.eq(indicator.0))
-            .filter(measures::period.between(from, to))
+            .filter(measures::period.between(from, hi.start()))
             .select(MeasureRow::as_select())
             .load(conn)?;
+        let values = series.entry(indicator).or_default();
         for row in rows {
             let key = (row.indicator_id, row.period);
+            if judged {
+                values.insert(row.period, row.value);
+            }
             if wanted.contains(&key) {
                 existing.insert(key, row);
             }
         }
     }
-    Ok(existing)
+    if judged {
+        for input in inputs {
+            series
+                .entry(input.indicator)
+                .or_default()
+                .insert(input.period.start(), input.value.get());
+        }
+    }
+    Ok((existing, series))
 }
 
 /// An indicator's current values, oldest period first, within `range` if given.

@@ -4,6 +4,7 @@
 pub mod aggregates;
 pub mod applications;
 pub mod audit;
+pub mod auth_version;
 pub mod campaigns;
 pub mod commitments;
 pub mod committees;

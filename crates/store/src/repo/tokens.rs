@@ -85,6 +85,12 @@ fn hash(secret: &str) -> String {
     to_hex(&Sha256::digest(secret.as_bytes()))
 }
 
+/// The form a secret is stored in (its SHA-256 in hex): a key to remember a token by without
+/// keeping the secret itself.
+pub fn stored_hash(secret: &str) -> String {
+    hash(secret)
+}
+
 /// Creates a token for `product`; returns its id and the secret, which is never stored and
 /// cannot be shown again.
 pub fn create(

@@ -6,6 +6,7 @@ mod common;
 
 mod aggregates;
 mod audit;
+mod auth_version;
 mod campaigns;
 mod catalogue;
 mod committees;

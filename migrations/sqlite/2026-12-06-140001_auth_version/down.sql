@@ -1,0 +1,12 @@
+DROP TRIGGER auth_version_incubators_delete;
+DROP TRIGGER auth_version_incubators_slug;
+DROP TRIGGER auth_version_products_delete;
+DROP TRIGGER auth_version_products_slug;
+DROP TRIGGER auth_version_tokens_delete;
+DROP TRIGGER auth_version_tokens_revoke;
+DROP TRIGGER auth_version_roles_delete;
+DROP TRIGGER auth_version_roles_update;
+DROP TRIGGER auth_version_roles_insert;
+DROP TRIGGER auth_version_users_delete;
+DROP TRIGGER auth_version_users_update;
+DROP TABLE auth_version;
