@@ -247,7 +247,9 @@ async function suite(browser, opts) {
 
   await check('the contract page links to review packs', async () => {
     await visit(page, `${product}/contrat`);
-    const href = await page.locator('a[href*="/revues/"]').first().getAttribute('href');
+    // A pack's address ends with the review's number (the tabs also link to /revues/nouvelle).
+    const links = await page.locator('main a[href*="/revues/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const href = links.find((h) => /\/revues\/\d+$/.test(h));
     assert(href, 'no review pack link');
     pages.push(['dossier de revue', `${opts.base}${href}`, 200]);
   });

@@ -107,9 +107,18 @@ fn contract_account_and_sessions_that_end() {
     assert!(text(&product_page).contains(&format!("href=\"{contrat}\"")));
 
     // The review pack, from the contract page's link, with the cookie alone.
+    // A pack's address ends with the review's number (the tabs also link to /revues/nouvelle).
     let marker = format!("href=\"/produits/{slug}/revues/");
-    let start_at = html.find(&marker).expect("a link to a review pack") + 6;
-    let href = html[start_at..].split('"').next().expect("href").to_owned();
+    let href = html
+        .match_indices(&marker)
+        .map(|(at, _)| html[at + 6..].split('"').next().expect("href"))
+        .find(|h| {
+            h.rsplit('/')
+                .next()
+                .is_some_and(|id| id.parse::<u64>().is_ok())
+        })
+        .expect("a link to a review pack")
+        .to_owned();
     let pack = call(&server, "GET", &href, &admin, None);
     assert_eq!(pack.status, 200, "{:?}", pack.body);
     assert!(text(&pack).contains("Verdict et décision"));

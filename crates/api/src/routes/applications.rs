@@ -142,6 +142,7 @@ pub struct ApplicationItem {
     pub consents: ConsentsBody,
     /// Whether someone signed in submitted it.
     pub signed_in: bool,
+    #[serde(serialize_with = "crate::json::utc::serialize")]
     pub submitted_at: NaiveDateTime,
     /// The product launched from it.
     pub product: Option<String>,
@@ -183,6 +184,7 @@ pub struct StatusItem {
     pub reason: Option<String>,
     /// The user who set it (none for the submission of someone without an account).
     pub by: Option<i64>,
+    #[serde(serialize_with = "crate::json::utc::serialize")]
     pub at: NaiveDateTime,
 }
 

@@ -80,6 +80,7 @@ pub struct IrritantItem {
     pub status: String,
     /// The author's name.
     pub author: String,
+    #[serde(serialize_with = "crate::json::utc::serialize")]
     pub created_at: NaiveDateTime,
     /// One per person; the author's submission is their vote.
     pub votes: i64,
@@ -89,6 +90,7 @@ pub struct IrritantItem {
     pub answer: Option<String>,
     /// Who closed it.
     pub closed_by: Option<String>,
+    #[serde(serialize_with = "crate::json::utc::serialize_option")]
     pub closed_at: Option<NaiveDateTime>,
 }
 
