@@ -85,7 +85,16 @@ fn a_dump_round_trips_byte_for_byte_through_postgres_and_back() {
             .iter()
             .filter_map(|r| r[0].as_i64())
             .collect();
-        if name != "contract_budgets" && name != "contract_milestones" {
+        // Tables keyed by their owner and a rank or a second id come in key order, where the
+        // first column repeats.
+        let composite = [
+            "contract_budgets",
+            "contract_milestones",
+            "product_tags",
+            "product_incubators",
+            "irritant_votes",
+        ];
+        if !composite.contains(&name) {
             assert!(ids.windows(2).all(|w| w[0] < w[1]), "{name} sorted by id");
         }
     }

@@ -53,28 +53,52 @@ pub struct MonServiceSecuriseDto {
     pub url: Option<String>,
 }
 
-/// The whole product sheet, as `PUT /products/{slug}/sheet` takes it (every key optional: a
-/// key left out is emptied) and as product answers carry it.
-#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
-pub struct SheetDto {
+/// Declares the sheet twice from one field list: [`SheetDto`], the body `PUT` takes (unknown
+/// keys refused, so its schema closes the object), and [`SheetView`], the same fields as
+/// product answers carry them, flattened among the product's own keys (an open schema: a
+/// closed one would refuse those keys).
+macro_rules! sheet_structs {
+    ($($(#[$meta:meta])* $field:ident: $ty:ty,)*) => {
+        /// The whole product sheet, as `PUT /products/{slug}/sheet` takes it (every key
+        /// optional: a key left out is emptied) and answers it.
+        #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+        #[serde(default, deny_unknown_fields)]
+        pub struct SheetDto {
+            $($(#[$meta])* pub $field: $ty,)*
+        }
+
+        /// The whole product sheet as product answers carry it (`PUT /products/{slug}/sheet`).
+        #[derive(Debug, Default, Serialize, ToSchema)]
+        pub struct SheetView {
+            $($(#[$meta])* pub $field: $ty,)*
+        }
+
+        impl From<SheetDto> for SheetView {
+            fn from(dto: SheetDto) -> Self {
+                SheetView { $($field: dto.$field,)* }
+            }
+        }
+    };
+}
+
+sheet_structs! {
     /// Thematiques (« Écologie »), at most 30.
-    pub thematiques: Vec<String>,
+    thematiques: Vec<String>,
     /// User types (`usertypes` in the catalogue: « etat », « particulier »…).
-    pub user_types: Vec<String>,
-    pub technos: Vec<String>,
+    user_types: Vec<String>,
+    technos: Vec<String>,
     /// Incubators running the product besides its own (slugs); changing them is for the
     /// managers of an incubator running it.
-    pub co_incubators: Vec<String>,
-    pub contacts: ContactsDto,
-    pub links: LinksDto,
+    co_incubators: Vec<String>,
+    contacts: ContactsDto,
+    links: LinksDto,
     #[schema(value_type = Option<openapi::AccessibilityStatus>)]
-    pub accessibility_status: Option<String>,
+    accessibility_status: Option<String>,
     #[schema(value_type = Option<openapi::DsfrStatus>)]
-    pub dsfr_status: Option<String>,
-    pub monservicesecurise: MonServiceSecuriseDto,
+    dsfr_status: Option<String>,
+    monservicesecurise: MonServiceSecuriseDto,
     /// Whether a risk analysis was made.
-    pub risk_analysis: Option<bool>,
+    risk_analysis: Option<bool>,
 }
 
 impl SheetDto {

@@ -26,7 +26,7 @@ use crate::{
     json::present,
     list::{List, PageQuery},
     openapi,
-    routes::product_sheet::SheetDto,
+    routes::product_sheet::{SheetDto, SheetView},
     service::{products as edit, scope},
 };
 
@@ -77,7 +77,7 @@ pub struct ProductItem {
     pub incubators: Vec<String>,
     /// The whole product sheet (`PUT /products/{slug}/sheet`).
     #[serde(flatten)]
-    pub sheet: SheetDto,
+    pub sheet: SheetView,
 }
 
 /// An irritant a product answers.
@@ -111,7 +111,7 @@ impl ProductItem {
         let pulse = pulse.cloned().unwrap_or_default();
         ProductItem {
             incubators: o.incubators().iter().map(ToString::to_string).collect(),
-            sheet: SheetDto::of(sheet.unwrap_or(&ProductSheet::default())),
+            sheet: SheetDto::of(sheet.unwrap_or(&ProductSheet::default())).into(),
             slug: o.product.slug.to_string(),
             name: o.product.name,
             pitch: o.product.pitch,
