@@ -8,6 +8,10 @@ use serde_json::json;
 
 use crate::{
     helpers::must_add_user,
+    pages::{
+        client::{call, text},
+        forms::sign_in_as,
+    },
     world::{PASSWORD, PRODUCT, Who, World},
 };
 
@@ -119,6 +123,29 @@ fn scenario(backend: Backend) {
     assert_eq!(outcome["phase"], "construction");
     w.expect(200, "PUT", &path, anct_manager, Some(&co));
     w.expect(403, "PUT", &path, other, Some(&co));
+
+    // The product page shows the sheet: tags, co-incubators, links, French badges, contacts.
+    let viewer_page = sign_in_as(w.server(), "viewer@test.gouv.fr");
+    let page = call(
+        w.server(),
+        "GET",
+        "/produits/mon-produit",
+        &viewer_page,
+        None,
+    );
+    assert_eq!(page.status, 200);
+    let html = text(&page);
+    for shown in [
+        r#"<p class="fr-tag">Écologie</p>"#,
+        "<dt>Co-incubateurs</dt><dd>anct</dd>",
+        r#"<a href="https://produit.gouv.fr/stats" rel="noopener">"#,
+        r#"fr-badge--warning">Partiellement conforme<"#,
+        r#"fr-badge--success">Utilisé partout<"#,
+        r#"fr-badge--success">Inscrit<"#,
+        "mailto:julie.guyot@beta.gouv.fr",
+    ] {
+        assert!(html.contains(shown), "{shown} missing from {html}");
+    }
 
     // Filters: `incubator=` matches co-incubation, `thematique=` ignores accents and case.
     let slugs = |query: &str| {

@@ -198,6 +198,99 @@ struct ProductPage {
     can_edit: bool,
     /// The CSRF token of the « valeur vérifiée » forms (shown to those who may measure).
     csrf: String,
+    /// The product sheet, ready to show.
+    sheet: SheetView,
+}
+
+/// A DSFR badge: its French label and its colour modifier (`success`, `warning`, `error`).
+struct Badge {
+    label: &'static str,
+    tone: &'static str,
+}
+
+/// The product sheet as the signed-in page shows it (the page is never public, so the
+/// contacts are shown).
+struct SheetView {
+    thematiques: Vec<String>,
+    co_incubators: Vec<String>,
+    /// Each link's French label and address.
+    links: Vec<(&'static str, String)>,
+    accessibility: Option<Badge>,
+    dsfr: Option<Badge>,
+    monservicesecurise: Option<Badge>,
+    mss_url: Option<String>,
+    /// Each contact's French label and address.
+    contacts: Vec<(&'static str, String)>,
+}
+
+impl SheetView {
+    fn of(sheet: &pilote_domain::ProductSheet) -> SheetView {
+        use pilote_domain::{AccessibilityStatus as A, DsfrStatus as D};
+        let link_label = |field: &str| match field {
+            "stats" => "Statistiques",
+            "budget" => "Budget",
+            "impact" => "Mesure d’impact",
+            "roadmap" => "Feuille de route",
+            "dashlord" => "DashLord",
+            "ecodesign" => "Écoconception",
+            _ => "Analyse de risques",
+        };
+        let contact = |label: &'static str, e: &Option<pilote_domain::Email>| {
+            e.as_ref().map(|e| (label, e.to_string()))
+        };
+        SheetView {
+            thematiques: sheet.thematiques.clone(),
+            co_incubators: sheet
+                .co_incubators
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            links: sheet
+                .links
+                .all()
+                .into_iter()
+                .filter_map(|(field, url)| url.clone().map(|u| (link_label(field), u)))
+                .collect(),
+            accessibility: sheet.accessibility_status.map(|a| Badge {
+                label: a.label_fr(),
+                tone: match a {
+                    A::FullyCompliant => "success",
+                    A::PartiallyCompliant => "warning",
+                    A::NotCompliant => "error",
+                },
+            }),
+            dsfr: sheet.dsfr_status.map(|d| Badge {
+                label: d.label_fr(),
+                tone: match d {
+                    D::Full => "success",
+                    D::Partial => "warning",
+                    D::None => "error",
+                },
+            }),
+            monservicesecurise: sheet.monservicesecurise.registered.map(|r| {
+                if r {
+                    Badge {
+                        label: "Inscrit",
+                        tone: "success",
+                    }
+                } else {
+                    Badge {
+                        label: "Non inscrit",
+                        tone: "warning",
+                    }
+                }
+            }),
+            mss_url: sheet.monservicesecurise.url.clone(),
+            contacts: [
+                contact("Produit", &sheet.contacts.product),
+                contact("DINUM", &sheet.contacts.dinum),
+                contact("Incubateur", &sheet.contacts.incubator),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        }
+    }
 }
 
 /// What both pages read, in one transaction.
@@ -439,6 +532,7 @@ pub async fn product_page(
                     returned: l.history.is_return(r),
                 })
                 .collect(),
+            sheet: SheetView::of(&l.sheet),
             catalogue: l.catalogue.map(|(betagouv_id, outcome)| CatalogueRow {
                 betagouv_id,
                 outcome: outcome.map(pilote_domain::Outcome::label_fr),
