@@ -91,6 +91,12 @@ function assert(condition, message) {
 /** Runs axe-core in the page (evaluated through the DevTools protocol, so the page's strict
  *  CSP stays on) and fails with every violation, its rule, help and first targets. */
 async function axe(page) {
+  // The DSFR's script gives its modals (the header's menu) their dialog role once started, a
+  // moment after `load`: wait for it (a few seconds at most), else axe sees a bare `div` with
+  // `aria-labelledby`.
+  await page
+    .waitForFunction(() => !document.querySelector('.fr-modal:not([role])'), null, { timeout: 5_000 })
+    .catch(() => {});
   const violations = await page.evaluate(async (source) => {
     if (!window.axe) {
       // The library defines `axe` on the global object.
@@ -247,7 +253,11 @@ async function suite(browser, opts) {
 
   await check('the contract page links to review packs', async () => {
     await visit(page, `${product}/contrat`);
-    const href = await page.locator('a[href*="/revues/"]').first().getAttribute('href');
+    // A pack, not the product tabs' « Nouvelle revue » nor a draft's form or signing step.
+    const href = await page
+      .locator('main a[href*="/revues/"]:not([href$="/nouvelle"]):not([href$="/modifier"]):not([href$="/signer"])')
+      .first()
+      .getAttribute('href');
     assert(href, 'no review pack link');
     pages.push(['dossier de revue', `${opts.base}${href}`, 200]);
   });
