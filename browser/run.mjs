@@ -91,12 +91,6 @@ function assert(condition, message) {
 /** Runs axe-core in the page (evaluated through the DevTools protocol, so the page's strict
  *  CSP stays on) and fails with every violation, its rule, help and first targets. */
 async function axe(page) {
-  // The DSFR's script gives its modals (the header's menu) their dialog role once started, a
-  // moment after `load`: wait for it (a few seconds at most), else axe sees a bare `div` with
-  // `aria-labelledby`.
-  await page
-    .waitForFunction(() => !document.querySelector('.fr-modal:not([role])'), null, { timeout: 5_000 })
-    .catch(() => {});
   const violations = await page.evaluate(async (source) => {
     if (!window.axe) {
       // The library defines `axe` on the global object.
