@@ -28,6 +28,7 @@ mod error;
 mod forms;
 mod indicator_form;
 mod invitations;
+mod irritants;
 mod journal;
 mod legal;
 mod matrix;
@@ -188,6 +189,9 @@ pub fn configure(
             .service(review_pack::old_address)
             .service(decision::show)
             .service(decision::create)
+            .service(irritants::list)
+            .service(irritants::submit)
+            .service(irritants::vote)
             .service(account::show)
             .service(account::change_password)
             .service(account::create_token)
