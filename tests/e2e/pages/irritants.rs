@@ -5,9 +5,11 @@
 
 use super::{
     client::{call, csrf_field, encode, text},
+    forms::sign_in_as,
     sign_in, start,
 };
 
+const ADMIN: &str = "admin-irritants@test.gouv.fr";
 const LIST: &str = "/incubateurs/dinum/irritants";
 
 #[test]
@@ -75,4 +77,32 @@ fn a_person_submits_and_votes_for_an_irritant_through_the_pages() {
     // The filter: closed ones only shows none.
     let closed = call(s, "GET", &format!("{LIST}?statut=clos"), &viewer, None);
     assert!(!text(&closed).contains(title));
+
+    // The irritant's page: a non-manager sees no closing form, and posting it is refused.
+    let one = format!("/irritants/{id}");
+    let read = call(s, "GET", &one, &viewer, None);
+    assert_eq!(read.status, 200);
+    assert!(!text(&read).contains("Clore avec une réponse"));
+    let close = format!("{one}/cloture");
+    let answer = format!(
+        "answer={}&csrf={csrf}",
+        encode("Le formulaire est prérempli.")
+    );
+    assert_eq!(call(s, "POST", &close, &viewer, Some(&answer)).status, 403);
+
+    // A manager (here an admin) closes it with an answer; blank is refused on the field.
+    super::add_admin(dir.path(), ADMIN, "Alix");
+    let admin = sign_in_as(s, ADMIN);
+    let page = call(s, "GET", &one, &admin, None);
+    assert!(text(&page).contains("Clore avec une réponse"));
+    let token = csrf_field(text(&page));
+    let blank = format!("answer=+&csrf={token}");
+    assert_eq!(call(s, "POST", &close, &admin, Some(&blank)).status, 422);
+    let answer = format!(
+        "answer={}&csrf={token}",
+        encode("Le formulaire est prérempli.")
+    );
+    assert_eq!(call(s, "POST", &close, &admin, Some(&answer)).status, 303);
+    let done = call(s, "GET", &format!("{LIST}?statut=clos"), &viewer, None);
+    assert!(text(&done).contains("Le formulaire est prérempli."));
 }

@@ -141,3 +141,62 @@ pub async fn vote(
     };
     Ok(redirect(&back))
 }
+
+#[derive(Template)]
+#[template(path = "irritant.html")]
+struct IrritantPage {
+    nav: Nav,
+    irritant: Irritant,
+    manages: bool,
+    form: CloseForm,
+    errors: FieldErrors,
+}
+
+/// The closing form's field, as typed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CloseForm {
+    answer: String,
+}
+
+async fn one(
+    db: &web::Data<Database>,
+    user: SignedIn,
+    id: i64,
+    form: CloseForm,
+    errors: FieldErrors,
+) -> PageResult {
+    let irritant = irritants::get(db, &user.user.user, id).await?;
+    let manages = irritants::may_manage(&user.user.user, &irritant);
+    let page = IrritantPage {
+        nav: user.nav,
+        irritant,
+        manages,
+        form,
+        errors,
+    };
+    Ok(form_page(&page, &page.errors))
+}
+
+/// One irritant: its text, votes and answer; the closing form for its incubator's managers.
+#[get("/irritants/{id}")]
+pub async fn show(user: SignedIn, db: web::Data<Database>, id: web::Path<i64>) -> PageResult {
+    one(&db, user, *id, CloseForm::default(), FieldErrors::default()).await
+}
+
+/// Closes the irritant with an answer (its incubator's managers, 403 page otherwise), then
+/// back to it; the form again (422) with the reason otherwise.
+#[post("/irritants/{id}/cloture")]
+pub async fn close(
+    CsrfForm { user, fields: form }: CsrfForm<CloseForm>,
+    db: web::Data<Database>,
+    id: web::Path<i64>,
+) -> PageResult {
+    let id = *id;
+    let mut errors = FieldErrors::default();
+    match irritants::close(&db, &user.user.user, id, &form.answer).await {
+        Ok(_) => return Ok(redirect(&format!("/irritants/{id}"))),
+        Err(refused) => errors.refused(refused, &[("answer", "Réponse")])?,
+    }
+    one(&db, user, id, form, errors).await
+}

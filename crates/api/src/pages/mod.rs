@@ -192,6 +192,8 @@ pub fn configure(
             .service(irritants::list)
             .service(irritants::submit)
             .service(irritants::vote)
+            .service(irritants::show)
+            .service(irritants::close)
             .service(account::show)
             .service(account::change_password)
             .service(account::create_token)
