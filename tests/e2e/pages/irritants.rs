@@ -56,7 +56,7 @@ fn a_person_submits_and_votes_for_an_irritant_through_the_pages() {
     let id = html
         .split("/irritants/")
         .nth(1)
-        .and_then(|rest| rest.split('/').next())
+        .and_then(|rest| rest.split(['/', '"']).next())
         .expect("the vote form's address")
         .to_owned();
     let vote = format!("/irritants/{id}/vote");
