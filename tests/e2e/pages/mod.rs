@@ -24,6 +24,7 @@ mod contract_forms;
 pub(crate) mod forms;
 mod french;
 mod indicator_form;
+mod irritants;
 mod people;
 mod portfolio_table;
 mod product_form;

@@ -31,6 +31,7 @@ mod error;
 mod forms;
 mod indicator_form;
 mod invitations;
+mod irritants;
 mod journal;
 mod journal_words;
 mod legal;
@@ -215,6 +216,11 @@ pub fn configure(
             .service(review_pack::old_address)
             .service(decision::show)
             .service(decision::create)
+            .service(irritants::list)
+            .service(irritants::submit)
+            .service(irritants::vote)
+            .service(irritants::show)
+            .service(irritants::close)
             .service(account::show)
             .service(account::change_password)
             .service(account::create_token)
