@@ -180,14 +180,10 @@ pub async fn post_rows_to(
             Ok(incubator) => incubator,
             Err(e) => return Err(pilote_store::StoreError::from(e)),
         };
-        // The co-incubators' managers may post too (co-incubation).
-        let co = pilote_store::repo::sheets::co_incubators(c, Some(id))?
-            .remove(&id)
-            .unwrap_or_default();
         let scope = ProductScope {
             id,
             slug,
-            incubators: std::iter::once(incubator).chain(co).collect(),
+            incubators: crate::service::scope::incubators(c, id, incubator)?,
         };
         let actor = match access::measures_writer(&principal, &scope) {
             Ok(actor) => actor,
