@@ -7,7 +7,7 @@
 use actix_web::web;
 use pilote_domain::{Conflict, DomainError, Email, Grant, Incubator, Slug, access::Action};
 use pilote_store::{
-    Database, StoreError, UserId,
+    Actor, Database, DbConnection, StoreError, StoreResult, UserId,
     repo::{
         incubators,
         users::{self, User},
@@ -110,16 +110,12 @@ pub async fn revoke(
     user: UserId,
     grant: Grant,
 ) -> Result<(), ApiError> {
-    let me = access::person_allowed(principal, Action::Administer)?;
-    if me.id == user && grant == Grant::Admin {
-        return Err(DomainError::rule(
-            "role",
-            "an administrator cannot take back their own administrator role",
-            "Vous ne pouvez pas retirer votre propre rôle d'administrateur.",
-        )
-        .into());
-    }
-    db::write_as(db, principal, move |c, actor| {
+    let own = (grant == Grant::Admin).then_some(LocksOut {
+        field: "role",
+        english: "an administrator cannot take back their own administrator role",
+        french: "Vous ne pouvez pas retirer votre propre rôle d'administrateur.",
+    });
+    administer(db, principal, own.map(|o| (user, o)), move |c, actor| {
         users::revoke(c, user, &grant, actor)
     })
     .await
@@ -132,19 +128,49 @@ pub async fn set_disabled(
     user: UserId,
     disabled: bool,
 ) -> Result<(), ApiError> {
-    let me = access::person_allowed(principal, Action::Administer)?;
-    if me.id == user {
-        return Err(DomainError::rule(
-            "account",
-            "an administrator cannot disable their own account",
-            "Vous ne pouvez pas désactiver votre propre compte.",
-        )
-        .into());
-    }
-    db::write_as(db, principal, move |c, actor| {
+    let own = LocksOut {
+        field: "account",
+        english: "an administrator cannot disable their own account",
+        french: "Vous ne pouvez pas désactiver votre propre compte.",
+    };
+    administer(db, principal, Some((user, own)), move |c, actor| {
         users::set_disabled(c, user, disabled, actor)
     })
     .await
+}
+
+/// A change an administrator may not make to their own account, since it would lock them
+/// out: the field it is refused on, and why in English and French.
+struct LocksOut {
+    field: &'static str,
+    english: &'static str,
+    french: &'static str,
+}
+
+/// Runs `write` on behalf of `principal` once they are an administrator (403 otherwise) and,
+/// where `own` names an account and what would lock them out, that account is not theirs.
+async fn administer<T, F>(
+    db: &web::Data<Database>,
+    principal: &Principal,
+    own: Option<(UserId, LocksOut)>,
+    write: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection, Actor) -> StoreResult<T> + Send + 'static,
+{
+    let me = access::person_allowed(principal, Action::Administer)?;
+    if let Some((user, locks_out)) = own
+        && user == me.id
+    {
+        let LocksOut {
+            field,
+            english,
+            french,
+        } = locks_out;
+        return Err(DomainError::rule(field, english, french).into());
+    }
+    db::write_as(db, principal, write).await
 }
 
 /// Creates an incubator (admins), as `POST /api/v1/incubators` does.
@@ -153,8 +179,7 @@ pub async fn create_incubator(
     principal: &Principal,
     incubator: Incubator,
 ) -> Result<(), ApiError> {
-    access::person_allowed(principal, Action::Administer)?;
-    db::write_as(db, principal, move |c, actor| {
+    administer(db, principal, None, move |c, actor| {
         incubators::create(c, &incubator, actor).map(|_| ())
     })
     .await
@@ -166,8 +191,7 @@ pub async fn update_incubator(
     principal: &Principal,
     incubator: Incubator,
 ) -> Result<(), ApiError> {
-    access::person_allowed(principal, Action::Administer)?;
-    db::write_as(db, principal, move |c, actor| {
+    administer(db, principal, None, move |c, actor| {
         incubators::update(c, &incubator, actor)
     })
     .await
