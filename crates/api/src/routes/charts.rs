@@ -7,13 +7,13 @@ use actix_web::{
     http::header::{self, EntityTag, IfNoneMatch},
     web,
 };
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use pilote_charts::{ChartError, Format, Size};
 use pilote_domain::access::Action;
-use pilote_store::{Database, repo::products};
+use pilote_store::{Database, DbConnection, ProductId, StoreResult, repo::products};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use utoipa::IntoParams;
+use utoipa::{IntoParams, IntoResponses};
 
 use crate::{
     access::{self, ProductScope},
@@ -58,28 +58,44 @@ fn file(name: &str) -> Result<(&str, Format), ApiError> {
         .ok_or(ApiError::NotFound("chart"))
 }
 
-/// What a chart request asks for, once read: its size and format, and whether shared caches
-/// may keep the answer (a published product's charts).
+/// The rows every chart shares: 304 for the ETag the client has, 422 for a size out of bounds.
+#[derive(IntoResponses)]
+pub enum ChartRows {
+    #[response(status = 304, description = "Unchanged since the `If-None-Match` ETag")]
+    Unchanged,
+    #[response(status = 422, description = "Width or height out of 200–4000")]
+    BadSize(ErrorEnvelope),
+}
+
+/// The refusals of a product's chart: public once the product is published, otherwise for
+/// whoever may read its data.
+#[derive(IntoResponses)]
+pub enum ProductChartRefusals {
+    #[response(
+        status = 401,
+        description = "An unpublished product, without credentials"
+    )]
+    Anonymous(ErrorEnvelope),
+    #[response(status = 403, description = "Not allowed to read this product")]
+    Forbidden(ErrorEnvelope),
+}
+
+/// What a chart request asks for, once read: its size and format.
 struct Asked<'a> {
     req: &'a HttpRequest,
     size: Size,
     format: Format,
-    public: bool,
 }
 
 /// Renders with an ETag over the chart's input and parameters, answering 304 when the client
-/// already has it. `public` charts may be cached by shared caches.
+/// already has it. `public` charts (a published product's) may be cached by shared caches.
 fn respond<T: std::fmt::Debug>(
     asked: Asked<'_>,
+    public: bool,
     data: &T,
     render: impl FnOnce(&T, Size, Format) -> Result<Vec<u8>, ChartError>,
 ) -> Result<HttpResponse, ApiError> {
-    let Asked {
-        req,
-        size,
-        format,
-        public,
-    } = asked;
+    let Asked { req, size, format } = asked;
     // The input's Debug form is deterministic and holds every value drawn.
     let mut hasher = Sha256::new();
     hasher.update(format!(
@@ -139,6 +155,26 @@ async fn product_scope(
     Ok((scope, published))
 }
 
+/// A product's chart as of today, once the caller may see it: `load` reads its data, `draw`
+/// draws it.
+async fn product_chart<T, L>(
+    asked: Asked<'_>,
+    principal: &MaybePrincipal,
+    db: &web::Data<Database>,
+    slug: &str,
+    load: L,
+    draw: impl FnOnce(&T, Size, Format) -> Result<Vec<u8>, ChartError>,
+) -> Result<HttpResponse, ApiError>
+where
+    T: std::fmt::Debug + Send + 'static,
+    L: FnOnce(&mut DbConnection, ProductId, NaiveDate) -> StoreResult<T> + Send + 'static,
+{
+    let (scope, public) = product_scope(db, principal, slug).await?;
+    let today = Utc::now().date_naive();
+    let data = db::read(db, move |c| load(c, scope.id, today)).await?;
+    respond(asked, public, &data, draw)
+}
+
 /// An indicator's series with its phase changes: `{key}.svg` or `{key}.png`.
 #[utoipa::path(
     operation_id = "charts_indicator",
@@ -152,12 +188,8 @@ async fn product_scope(
     responses(
         (status = 200, description = "The chart", content((String = "image/svg+xml"), (Vec<u8> = "image/png")),
          headers(("ETag" = String, description = "Hash of the data and the parameters"))),
-        (status = 304, description = "Unchanged since the `If-None-Match` ETag"),
-        (status = 401, description = "An unpublished product, without credentials", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed to read this product", body = ErrorEnvelope),
         (status = 404, description = "Unknown product, indicator or extension", body = ErrorEnvelope),
-        (status = 422, description = "Width or height out of 200–4000", body = ErrorEnvelope),
-        DatabaseDown,
+        ChartRows, ProductChartRefusals, DatabaseDown,
     ),
 )]
 #[get("/charts/products/{slug}/indicators/{file}")]
@@ -172,22 +204,22 @@ pub async fn indicator(
     let (key, format) = file(&name)?;
     let key = scope::slug(key, "indicator")?;
     let size = query.into_inner().size((800, 400))?;
-    let (scope, public) = product_scope(&db, &principal, &slug).await?;
-    let today = Utc::now().date_naive();
-    let data = db::read(&db, move |c| {
-        chart_data::indicator(c, scope.id, &key, today)
-    })
-    .await?;
-    respond(
-        Asked {
-            req: &req,
-            size,
-            format,
-            public,
-        },
-        &data,
+    let asked = Asked {
+        req: &req,
+        size,
+        format,
+    };
+    let load =
+        move |c: &mut DbConnection, product, today| chart_data::indicator(c, product, &key, today);
+    product_chart(
+        asked,
+        &principal,
+        &db,
+        &slug,
+        load,
         pilote_charts::indicator_chart,
     )
+    .await
 }
 
 /// The product's indicators as small multiples: `dashboard.svg` or `dashboard.png`.
@@ -202,12 +234,8 @@ pub async fn indicator(
     ),
     responses(
         (status = 200, description = "The chart", content((String = "image/svg+xml"), (Vec<u8> = "image/png"))),
-        (status = 304, description = "Unchanged since the `If-None-Match` ETag"),
-        (status = 401, description = "An unpublished product, without credentials", body = ErrorEnvelope),
-        (status = 403, description = "Not allowed to read this product", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or chart", body = ErrorEnvelope),
-        (status = 422, description = "Width or height out of 200–4000", body = ErrorEnvelope),
-        DatabaseDown,
+        ChartRows, ProductChartRefusals, DatabaseDown,
     ),
 )]
 #[get("/charts/products/{slug}/{file}")]
@@ -223,19 +251,21 @@ pub async fn dashboard(
         return Err(ApiError::NotFound("chart"));
     };
     let size = query.into_inner().size((1200, 800))?;
-    let (scope, public) = product_scope(&db, &principal, &slug).await?;
-    let today = Utc::now().date_naive();
-    let data = db::read(&db, move |c| chart_data::dashboard(c, scope.id, today)).await?;
-    respond(
-        Asked {
-            req: &req,
-            size,
-            format,
-            public,
-        },
-        &data,
+    let asked = Asked {
+        req: &req,
+        size,
+        format,
+    };
+    let load = chart_data::dashboard;
+    product_chart(
+        asked,
+        &principal,
+        &db,
+        &slug,
+        load,
         pilote_charts::dashboard_chart,
     )
+    .await
 }
 
 /// `?incubator=` and the size.
@@ -260,10 +290,8 @@ pub struct PortfolioChartQuery {
     ),
     responses(
         (status = 200, description = "The chart", content((String = "image/svg+xml"), (Vec<u8> = "image/png"))),
-        (status = 304, description = "Unchanged since the `If-None-Match` ETag"),
         (status = 404, description = "Unknown chart or incubator", body = ErrorEnvelope),
-        (status = 422, description = "Width or height out of 200–4000", body = ErrorEnvelope),
-        Unauthorized, PersonsOnly, DatabaseDown,
+        ChartRows, Unauthorized, PersonsOnly, DatabaseDown,
     ),
 )]
 #[get("/charts/portfolio/{file}")]
@@ -289,13 +317,13 @@ pub async fn portfolio(
         .map(|s| scope::slug(s, "incubator"))
         .transpose()?;
     let today = Utc::now().date_naive();
-    // Anyone signed in sees the portfolio's charts: private caches only.
     let asked = |size, format| Asked {
         req: &req,
         size,
         format,
-        public: false,
     };
+    // Anyone signed in sees the portfolio's charts: private caches only.
+    let public = false;
     match file(&path)? {
         ("phases", format) => {
             let size = sizes.size((800, 400))?;
@@ -303,7 +331,12 @@ pub async fn portfolio(
                 chart_data::portfolio_phases(c, incubator.as_ref(), today)
             })
             .await?;
-            respond(asked(size, format), &data, pilote_charts::phases_chart)
+            respond(
+                asked(size, format),
+                public,
+                &data,
+                pilote_charts::phases_chart,
+            )
         }
         ("timeline", format) => {
             let data = db::read(&db, move |c| {
@@ -311,7 +344,12 @@ pub async fn portfolio(
             })
             .await?;
             let size = sizes.size((1200, data.natural_height()))?;
-            respond(asked(size, format), &data, pilote_charts::timeline_chart)
+            respond(
+                asked(size, format),
+                public,
+                &data,
+                pilote_charts::timeline_chart,
+            )
         }
         ("drift", format) => {
             let size = sizes.size((900, 600))?;
@@ -319,7 +357,12 @@ pub async fn portfolio(
                 chart_data::drift(c, incubator.as_ref(), today)
             })
             .await?;
-            respond(asked(size, format), &data, pilote_charts::drift_chart)
+            respond(
+                asked(size, format),
+                public,
+                &data,
+                pilote_charts::drift_chart,
+            )
         }
         ("efficiency", format) => {
             let size = sizes.size((900, 600))?;
@@ -327,7 +370,12 @@ pub async fn portfolio(
                 chart_data::efficiency(c, incubator.as_ref(), today)
             })
             .await?;
-            respond(asked(size, format), &data, pilote_charts::efficiency_chart)
+            respond(
+                asked(size, format),
+                public,
+                &data,
+                pilote_charts::efficiency_chart,
+            )
         }
         _ => Err(ApiError::NotFound("chart")),
     }
