@@ -4,10 +4,7 @@
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use pilote_store::{CommitmentId, Database, repo::commitments};
 
-use super::{
-    contract_dto::{CommitmentBody, CommitmentItem},
-    product_rows,
-};
+use super::contract_dto::{CommitmentBody, CommitmentItem};
 use crate::{
     access,
     auth::Principal,
@@ -20,30 +17,12 @@ use crate::{
     },
 };
 
-/// The commitments of the product's contract, oldest first.
-#[utoipa::path(
-    operation_id = "commitments_list",
-    tag = "contract",
-    security(("bearer" = [])),
-    params(("slug" = String, Path, description = "The product's slug"), PageQuery),
-    responses(
-        (status = 200, description = "A page of commitments", body = List<CommitmentItem>),
-        Unauthorized, PersonsOnly, UnknownProduct, InvalidPaging, DatabaseDown,
-    ),
-)]
-#[get("/products/{slug}/contract/commitments")]
-pub async fn list(
-    principal: Principal,
-    db: web::Data<Database>,
-    path: web::Path<String>,
-    page: web::Query<PageQuery>,
-) -> Result<web::Json<List<CommitmentItem>>, ApiError> {
-    let (all, page) = product_rows(&principal, &db, &path, page, commitments::list).await?;
-    let items = all
-        .into_iter()
-        .map(|(id, c)| CommitmentItem::new(id.0, c))
-        .collect();
-    Ok(web::Json(List::paginate(items, page)))
+product_list! {
+    /// The commitments of the product's contract, oldest first.
+    fn list = "commitments_list", tag "contract", get "/products/{slug}/contract/commitments",
+    200 "A page of commitments" CommitmentItem,
+    load commitments::list,
+    each |(id, c)| Ok(CommitmentItem::new(id.0, c)),
 }
 
 /// Adds a commitment to the contract (the incubator's managers).

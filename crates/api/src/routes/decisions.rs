@@ -11,7 +11,6 @@ use pilote_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::product_rows;
 use crate::{
     access,
     auth::Principal,
@@ -51,29 +50,12 @@ fn phase_items(history: &PhaseHistory) -> Vec<PhaseItem> {
         .collect()
 }
 
-/// The product's phases, oldest first.
-#[utoipa::path(
-    operation_id = "phases_list",
-    tag = "decisions",
-    security(("bearer" = [])),
-    params(
-        ("slug" = String, Path, description = "The product's slug"),
-        PageQuery,
-    ),
-    responses(
-        (status = 200, description = "A page of the phase history", body = List<PhaseItem>),
-        Unauthorized, PersonsOnly, UnknownProduct, InvalidPaging, DatabaseDown,
-    ),
-)]
-#[get("/products/{slug}/phases")]
-pub async fn phase_history(
-    principal: Principal,
-    db: web::Data<Database>,
-    path: web::Path<String>,
-    page: web::Query<PageQuery>,
-) -> Result<web::Json<List<PhaseItem>>, ApiError> {
-    let (history, page) = product_rows(&principal, &db, &path, page, phases::history).await?;
-    Ok(web::Json(List::paginate(phase_items(&history), page)))
+product_list! {
+    /// The product's phases, oldest first.
+    fn phase_history = "phases_list", tag "decisions", get "/products/{slug}/phases",
+    200 "A page of the phase history" PhaseItem,
+    load |c, product| Ok(phase_items(&phases::history(c, product)?)),
+    each Ok,
 }
 
 /// A recorded decision.
@@ -102,30 +84,12 @@ impl From<DecisionRecord> for DecisionItem {
     }
 }
 
-/// The product's decisions, oldest first.
-#[utoipa::path(
-    operation_id = "decisions_list",
-    tag = "decisions",
-    security(("bearer" = [])),
-    params(
-        ("slug" = String, Path, description = "The product's slug"),
-        PageQuery,
-    ),
-    responses(
-        (status = 200, description = "A page of decisions", body = List<DecisionItem>),
-        Unauthorized, PersonsOnly, UnknownProduct, InvalidPaging, DatabaseDown,
-    ),
-)]
-#[get("/products/{slug}/decisions")]
-pub async fn list(
-    principal: Principal,
-    db: web::Data<Database>,
-    path: web::Path<String>,
-    page: web::Query<PageQuery>,
-) -> Result<web::Json<List<DecisionItem>>, ApiError> {
-    let (records, page) = product_rows(&principal, &db, &path, page, phases::decisions).await?;
-    let items = records.into_iter().map(DecisionItem::from).collect();
-    Ok(web::Json(List::paginate(items, page)))
+product_list! {
+    /// The product's decisions, oldest first.
+    fn list = "decisions_list", tag "decisions", get "/products/{slug}/decisions",
+    200 "A page of decisions" DecisionItem,
+    load phases::decisions,
+    each |r| Ok(DecisionItem::from(r)),
 }
 
 /// The body of `POST /decisions`.

@@ -10,6 +10,48 @@ use crate::{
     service::scope::scope_of,
 };
 
+/// `GET` a page of a product's rows, the shape every such list shares: [`product_rows`]'s
+/// checks in its order, `load` reading the rows, `each` turning one into the page's item, and
+/// one documentation (its 200 row, then 401, 403 for an API token, 404, 422 for paging, 503).
+/// The module brings in what its other handlers use too: `get`, `web`, `Database`,
+/// `Principal`, `ApiError`, `List`, `PageQuery` and `responses::*`.
+macro_rules! product_list {
+    (
+        $(#[doc = $doc:tt])*
+        fn $name:ident = $operation_id:tt, tag $tag:tt, get $path:tt,
+        200 $description:tt $item:ident,
+        load $load:expr,
+        each $each:expr $(,)?
+    ) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            operation_id = $operation_id,
+            tag = $tag,
+            security(("bearer" = [])),
+            params(("slug" = String, Path, description = "The product's slug"), PageQuery),
+            responses(
+                (status = 200, description = $description, body = List<$item>),
+                Unauthorized, PersonsOnly, UnknownProduct, InvalidPaging, DatabaseDown,
+            ),
+        )]
+        #[get($path)]
+        pub async fn $name(
+            principal: Principal,
+            db: web::Data<Database>,
+            path: web::Path<String>,
+            page: web::Query<PageQuery>,
+        ) -> Result<web::Json<List<$item>>, ApiError> {
+            let (rows, page) =
+                crate::routes::product_rows(&principal, &db, &path, page, $load).await?;
+            let items = rows
+                .into_iter()
+                .map($each)
+                .collect::<Result<Vec<$item>, ApiError>>()?;
+            Ok(web::Json(List::paginate(items, page)))
+        }
+    };
+}
+
 pub mod applications;
 pub mod auth;
 pub mod bilan;

@@ -10,7 +10,6 @@ use pilote_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::product_rows;
 use crate::{
     access,
     auth::Principal,
@@ -110,27 +109,12 @@ fn objective(
     )
 }
 
-/// The objectives of the product's contract, oldest first.
-#[utoipa::path(
-    operation_id = "objectives_list",
-    tag = "contract",
-    security(("bearer" = [])),
-    params(("slug" = String, Path, description = "The product's slug"), PageQuery),
-    responses(
-        (status = 200, description = "A page of objectives", body = List<ObjectiveItem>),
-        Unauthorized, PersonsOnly, UnknownProduct, InvalidPaging, DatabaseDown,
-    ),
-)]
-#[get("/products/{slug}/contract/objectives")]
-pub async fn list(
-    principal: Principal,
-    db: web::Data<Database>,
-    path: web::Path<String>,
-    page: web::Query<PageQuery>,
-) -> Result<web::Json<List<ObjectiveItem>>, ApiError> {
-    let (all, page) = product_rows(&principal, &db, &path, page, objectives::list).await?;
-    let items = all.into_iter().map(ObjectiveItem::from).collect();
-    Ok(web::Json(List::paginate(items, page)))
+product_list! {
+    /// The objectives of the product's contract, oldest first.
+    fn list = "objectives_list", tag "contract", get "/products/{slug}/contract/objectives",
+    200 "A page of objectives" ObjectiveItem,
+    load objectives::list,
+    each |r| Ok(ObjectiveItem::from(r)),
 }
 
 /// Adds an objective on one of the product's indicators (the incubator's managers).

@@ -5,10 +5,7 @@ use actix_web::{HttpResponse, get, patch, post, web};
 use pilote_domain::access::Action;
 use pilote_store::{Database, ReviewId, repo::reviews};
 
-use super::{
-    product_rows,
-    review_dto::{ReviewBody, ReviewItem},
-};
+use super::review_dto::{ReviewBody, ReviewItem};
 use crate::{
     access,
     auth::Principal,
@@ -48,30 +45,12 @@ pub async fn create(
     Ok(HttpResponse::Created().json(ReviewItem::try_from(record)?))
 }
 
-/// The reviews of the product's contract, oldest first.
-#[utoipa::path(
-    operation_id = "reviews_list",
-    tag = "reviews",
-    security(("bearer" = [])),
-    params(("slug" = String, Path, description = "The product's slug"), PageQuery),
-    responses(
-        (status = 200, description = "A page of reviews", body = List<ReviewItem>),
-        Unauthorized, PersonsOnly, UnknownProduct, InvalidPaging, DatabaseDown,
-    ),
-)]
-#[get("/products/{slug}/reviews")]
-pub async fn list(
-    principal: Principal,
-    db: web::Data<Database>,
-    path: web::Path<String>,
-    page: web::Query<PageQuery>,
-) -> Result<web::Json<List<ReviewItem>>, ApiError> {
-    let (all, page) = product_rows(&principal, &db, &path, page, reviews::list).await?;
-    let items = all
-        .into_iter()
-        .map(ReviewItem::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(web::Json(List::paginate(items, page)))
+product_list! {
+    /// The reviews of the product's contract, oldest first.
+    fn list = "reviews_list", tag "reviews", get "/products/{slug}/reviews",
+    200 "A page of reviews" ReviewItem,
+    load reviews::list,
+    each ReviewItem::try_from,
 }
 
 /// One review, with its frozen snapshot.

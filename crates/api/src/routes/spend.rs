@@ -10,7 +10,6 @@ use pilote_store::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::product_rows;
 use crate::service::{self, scope::scope_of};
 use crate::{
     auth::Principal,
@@ -39,27 +38,12 @@ impl From<Spend> for SpendBody {
     }
 }
 
-/// The product's spend, oldest month first.
-#[utoipa::path(
-    operation_id = "spend_list",
-    tag = "contract",
-    security(("bearer" = [])),
-    params(("slug" = String, Path, description = "The product's slug"), PageQuery),
-    responses(
-        (status = 200, description = "A page of monthly spend", body = List<SpendBody>),
-        Unauthorized, PersonsOnly, UnknownProduct, InvalidPaging, DatabaseDown,
-    ),
-)]
-#[get("/products/{slug}/spend")]
-pub async fn list(
-    principal: Principal,
-    db: web::Data<Database>,
-    path: web::Path<String>,
-    page: web::Query<PageQuery>,
-) -> Result<web::Json<List<SpendBody>>, ApiError> {
-    let (all, page) = product_rows(&principal, &db, &path, page, spend::list).await?;
-    let items = all.into_iter().map(SpendBody::from).collect();
-    Ok(web::Json(List::paginate(items, page)))
+product_list! {
+    /// The product's spend, oldest month first.
+    fn list = "spend_list", tag "contract", get "/products/{slug}/spend",
+    200 "A page of monthly spend" SpendBody,
+    load spend::list,
+    each |s| Ok(SpendBody::from(s)),
 }
 
 /// Records a month's spend, replacing the amount it had (the product's team and its
