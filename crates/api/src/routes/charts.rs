@@ -9,7 +9,7 @@ use actix_web::{
 };
 use chrono::{NaiveDate, Utc};
 use pilote_charts::{ChartError, Format, Size};
-use pilote_domain::access::Action;
+use pilote_domain::{Slug, access::Action};
 use pilote_store::{Database, DbConnection, ProductId, StoreResult, repo::products};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -175,6 +175,16 @@ where
     respond(asked, public, &data, draw)
 }
 
+/// A portfolio chart's data as of `today`, for one incubator or all.
+async fn portfolio_data<T: Send + 'static>(
+    db: &web::Data<Database>,
+    incubator: Option<Slug>,
+    today: NaiveDate,
+    load: fn(&mut DbConnection, Option<&Slug>, NaiveDate) -> StoreResult<T>,
+) -> Result<T, ApiError> {
+    db::read(db, move |c| load(c, incubator.as_ref(), today)).await
+}
+
 /// An indicator's series with its phase changes: `{key}.svg` or `{key}.png`.
 #[utoipa::path(
     operation_id = "charts_indicator",
@@ -327,10 +337,7 @@ pub async fn portfolio(
     match file(&path)? {
         ("phases", format) => {
             let size = sizes.size((800, 400))?;
-            let data = db::read(&db, move |c| {
-                chart_data::portfolio_phases(c, incubator.as_ref(), today)
-            })
-            .await?;
+            let data = portfolio_data(&db, incubator, today, chart_data::portfolio_phases).await?;
             respond(
                 asked(size, format),
                 public,
@@ -339,10 +346,7 @@ pub async fn portfolio(
             )
         }
         ("timeline", format) => {
-            let data = db::read(&db, move |c| {
-                chart_data::timeline(c, incubator.as_ref(), today)
-            })
-            .await?;
+            let data = portfolio_data(&db, incubator, today, chart_data::timeline).await?;
             let size = sizes.size((1200, data.natural_height()))?;
             respond(
                 asked(size, format),
@@ -353,10 +357,7 @@ pub async fn portfolio(
         }
         ("drift", format) => {
             let size = sizes.size((900, 600))?;
-            let data = db::read(&db, move |c| {
-                chart_data::drift(c, incubator.as_ref(), today)
-            })
-            .await?;
+            let data = portfolio_data(&db, incubator, today, chart_data::drift).await?;
             respond(
                 asked(size, format),
                 public,
@@ -366,10 +367,7 @@ pub async fn portfolio(
         }
         ("efficiency", format) => {
             let size = sizes.size((900, 600))?;
-            let data = db::read(&db, move |c| {
-                chart_data::efficiency(c, incubator.as_ref(), today)
-            })
-            .await?;
+            let data = portfolio_data(&db, incubator, today, chart_data::efficiency).await?;
             respond(
                 asked(size, format),
                 public,

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, delete, get, post, put, web};
 use chrono::NaiveDate;
 use pilote_store::Database;
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, IntoResponses};
 
 use crate::{
     access,
@@ -18,6 +18,14 @@ use crate::{
         sources::{self, Runner, SourceBody, SourceView},
     },
 };
+
+/// 403 on every source route: only the product's team and its incubator's managers.
+#[derive(IntoResponses)]
+#[response(
+    status = 403,
+    description = "An API token, or not in the team nor a manager"
+)]
+pub struct TeamOnly(pub ErrorEnvelope);
 
 /// Who may see and change a product's sources.
 async fn allowed(
@@ -43,9 +51,8 @@ async fn allowed(
     ),
     responses(
         (status = 200, description = "The source and its last run", body = SourceView),
-        (status = 403, description = "An API token, or not in the team nor a manager", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or indicator, or no source", body = ErrorEnvelope),
-        Unauthorized, DatabaseDown,
+        TeamOnly, Unauthorized, DatabaseDown,
     ),
 )]
 #[get("/products/{slug}/indicators/{key}/source")]
@@ -73,9 +80,8 @@ pub async fn get(
     responses(
         (status = 200, description = "The source replaced", body = SourceView),
         (status = 201, description = "The source created", body = SourceView),
-        (status = 403, description = "An API token, or not in the team nor a manager", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or indicator", body = ErrorEnvelope),
-        JsonBody, Unauthorized, InvalidFields, DatabaseDown,
+        TeamOnly, JsonBody, Unauthorized, InvalidFields, DatabaseDown,
     ),
 )]
 #[put("/products/{slug}/indicators/{key}/source")]
@@ -107,9 +113,8 @@ pub async fn put(
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, description = "An API token, or not in the team nor a manager", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or indicator, or no source", body = ErrorEnvelope),
-        Unauthorized, DatabaseDown,
+        TeamOnly, Unauthorized, DatabaseDown,
     ),
 )]
 #[delete("/products/{slug}/indicators/{key}/source")]
@@ -147,11 +152,10 @@ pub struct RunQuery {
     ),
     responses(
         (status = 200, description = "The source after its run: `last_run` says what it wrote or why it failed", body = SourceView),
-        (status = 403, description = "An API token, or not in the team nor a manager", body = ErrorEnvelope),
         (status = 404, description = "Unknown product or indicator, or no source", body = ErrorEnvelope),
         (status = 409, description = "A run of this source is under way", body = ErrorEnvelope),
         (status = 422, description = "`from` is not a date", body = ErrorEnvelope),
-        Unauthorized, DatabaseDown,
+        TeamOnly, Unauthorized, DatabaseDown,
     ),
 )]
 #[post("/products/{slug}/indicators/{key}/source/run")]
