@@ -14,6 +14,42 @@ use crate::{
     schema::indicators,
 };
 
+/// An indicator's columns that creating and editing both write (all but its product, key
+/// and creation time), written once for both.
+#[derive(Insertable, AsChangeset)]
+#[diesel(
+    table_name = indicators,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
+struct Editable<'a> {
+    label: &'a str,
+    unit: &'a str,
+    direction: &'a str,
+    principle: &'a str,
+    periodicity: &'a str,
+    aggregation: &'a str,
+    matrix_role: Option<&'a str>,
+    north_star: bool,
+    description: Option<&'a str>,
+}
+
+impl<'a> Editable<'a> {
+    fn of(indicator: &'a Indicator) -> Self {
+        Editable {
+            label: &indicator.label,
+            unit: &indicator.unit,
+            direction: indicator.direction.as_str(),
+            principle: indicator.principle.as_str(),
+            periodicity: indicator.periodicity.as_str(),
+            aggregation: indicator.aggregation.as_str(),
+            matrix_role: indicator.matrix_role.map(MatrixRole::as_str),
+            north_star: indicator.north_star,
+            description: indicator.description.as_deref(),
+        }
+    }
+}
+
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = indicators)]
 struct IndicatorRow {
@@ -72,15 +108,7 @@ pub fn insert(
         .values((
             indicators::product_id.eq(product.0),
             indicators::key.eq(indicator.key.as_ref()),
-            indicators::label.eq(&indicator.label),
-            indicators::unit.eq(&indicator.unit),
-            indicators::direction.eq(indicator.direction.as_str()),
-            indicators::principle.eq(indicator.principle.as_str()),
-            indicators::periodicity.eq(indicator.periodicity.as_str()),
-            indicators::aggregation.eq(indicator.aggregation.as_str()),
-            indicators::matrix_role.eq(indicator.matrix_role.map(MatrixRole::as_str)),
-            indicators::north_star.eq(indicator.north_star),
-            indicators::description.eq(&indicator.description),
+            Editable::of(indicator),
             indicators::created_at.eq(clock::now()),
         ))
         .returning(indicators::id)
@@ -160,17 +188,7 @@ pub fn update(
         .collect();
     validate_indicator_set(&set)?;
     diesel::update(indicators::table.find(id.0))
-        .set((
-            indicators::label.eq(&indicator.label),
-            indicators::unit.eq(&indicator.unit),
-            indicators::direction.eq(indicator.direction.as_str()),
-            indicators::principle.eq(indicator.principle.as_str()),
-            indicators::periodicity.eq(indicator.periodicity.as_str()),
-            indicators::aggregation.eq(indicator.aggregation.as_str()),
-            indicators::matrix_role.eq(indicator.matrix_role.map(MatrixRole::as_str)),
-            indicators::north_star.eq(indicator.north_star),
-            indicators::description.eq(&indicator.description),
-        ))
+        .set(Editable::of(&indicator))
         .execute(conn)?;
     Ok(())
 }

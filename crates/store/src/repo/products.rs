@@ -16,6 +16,40 @@ use crate::{
     schema::{incubators as inc, product_catalogue as cat, products},
 };
 
+/// A product's columns that creating and editing both write (all but its slug, creation date
+/// and times), written once for both.
+#[derive(Insertable, AsChangeset)]
+#[diesel(
+    table_name = products,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
+struct Editable<'a> {
+    incubator_id: i64,
+    name: &'a str,
+    pitch: &'a str,
+    problem: Option<&'a str>,
+    sponsor: &'a str,
+    website: Option<&'a str>,
+    repository: Option<&'a str>,
+    published: bool,
+}
+
+impl<'a> Editable<'a> {
+    fn of(product: &'a Product, incubator: IncubatorId) -> Self {
+        Editable {
+            incubator_id: incubator.0,
+            name: &product.name,
+            pitch: &product.pitch,
+            problem: product.problem.as_deref(),
+            sponsor: &product.sponsor,
+            website: product.website.as_deref(),
+            repository: product.repository.as_deref(),
+            published: product.published,
+        }
+    }
+}
+
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = products)]
 struct ProductRow {
@@ -99,14 +133,7 @@ pub fn insert(conn: &mut DbConnection, product: &Product, actor: Actor) -> Store
     let id = diesel::insert_into(products::table)
         .values((
             products::slug.eq(product.slug.as_ref()),
-            products::incubator_id.eq(incubator_id.0),
-            products::name.eq(&product.name),
-            products::pitch.eq(&product.pitch),
-            products::problem.eq(&product.problem),
-            products::sponsor.eq(&product.sponsor),
-            products::website.eq(&product.website),
-            products::repository.eq(&product.repository),
-            products::published.eq(product.published),
+            Editable::of(product, incubator_id),
             products::created_on.eq(product.created_on),
             products::created_at.eq(now),
             products::updated_at.eq(now),
@@ -145,14 +172,7 @@ pub fn update(
     let (incubator_id, _) = incubators::find(conn, &product.incubator)?;
     diesel::update(products::table.find(id.0))
         .set((
-            products::incubator_id.eq(incubator_id.0),
-            products::name.eq(&product.name),
-            products::pitch.eq(&product.pitch),
-            products::problem.eq(&product.problem),
-            products::sponsor.eq(&product.sponsor),
-            products::website.eq(&product.website),
-            products::repository.eq(&product.repository),
-            products::published.eq(product.published),
+            Editable::of(product, incubator_id),
             products::updated_at.eq(clock::now()),
         ))
         .execute(conn)?;

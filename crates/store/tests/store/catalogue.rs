@@ -131,4 +131,35 @@ both_backends! {
         let (_, found) = indicators::find(&mut conn, product, &slug("delai")).expect("find");
         assert_eq!(found, indicator("delai", false));
     }
+
+    fn edits_write_and_clear_the_optional_columns(db) {
+        let mut conn = db.conn();
+        let (_, product_id) = seed(&mut conn);
+        let mut described = indicator("utilisateurs", false);
+        described.principle = Principle::Used;
+        described.matrix_role = Some(MatrixRole::MonthlyActiveUsers);
+        described.description = Some("Comptés chaque mois".to_owned());
+        let id = indicators::insert(&mut conn, product_id, &described).expect("insert");
+        let key = slug("utilisateurs");
+        let (_, found) = indicators::find(&mut conn, product_id, &key).expect("find");
+        assert_eq!(found, described);
+        let bare = Indicator {
+            matrix_role: None,
+            description: None,
+            ..described
+        };
+        indicators::update(&mut conn, product_id, id, &bare).expect("update");
+        let (_, found) = indicators::find(&mut conn, product_id, &key).expect("find");
+        assert_eq!(found, bare);
+
+        let mut linked = product("mon-produit", "dinum", "2025-01-06");
+        linked.website = Some("https://exemple.gouv.fr".to_owned());
+        products::update(&mut conn, product_id, &linked, Actor::System).expect("update");
+        let (_, found) = products::find(&mut conn, &slug("mon-produit")).expect("find");
+        assert_eq!(found, linked);
+        linked.website = None;
+        products::update(&mut conn, product_id, &linked, Actor::System).expect("update");
+        let (_, found) = products::find(&mut conn, &slug("mon-produit")).expect("find");
+        assert_eq!(found, linked);
+    }
 }
