@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use pilote_domain::{Incubator, PhaseDurations, Product, Slug};
 use pilote_store::{
-    Actor, DbConnection, IncubatorId, ProductId,
-    repo::{incubators, products},
+    Actor, DbConnection, IncubatorId, IndicatorId, ProductId,
+    repo::{incubators, indicators, products},
     transaction,
 };
 
@@ -74,4 +74,12 @@ pub fn seed(conn: &mut DbConnection) -> (IncubatorId, ProductId) {
         Ok((inc, prod))
     })
     .expect("seed")
+}
+
+/// [`seed`], and the product's weekly north star `demarches`: where measures are posted.
+pub fn seed_indicator(conn: &mut DbConnection) -> (ProductId, IndicatorId) {
+    let (_, product) = seed(conn);
+    let north_star = crate::catalogue::indicator("demarches", true);
+    let id = indicators::insert(conn, product, &north_star).expect("indicator");
+    (product, id)
 }

@@ -4,24 +4,15 @@ use pilote_domain::{DateRange, DomainError, MeasureSource, MeasureValue, Period,
 use pilote_store::{
     Actor, IndicatorId, ProductId, StoreError,
     repo::{
-        audit, indicators,
+        audit,
         measures::{self, MeasureInput, UpsertCounts},
     },
     transaction,
 };
 
-use crate::{
-    catalogue::indicator,
-    common::{date, seed},
-};
+use crate::common::{date, seed_indicator};
 
 const TODAY: &str = "2026-11-23";
-
-fn setup(conn: &mut pilote_store::DbConnection) -> (ProductId, IndicatorId) {
-    let (_, product) = seed(conn);
-    let id = indicators::insert(conn, product, &indicator("demarches", true)).expect("indicator");
-    (product, id)
-}
 
 fn input(indicator: IndicatorId, day: &str, value: f64, comment: Option<&str>) -> MeasureInput {
     MeasureInput {
@@ -52,7 +43,7 @@ fn post(
 both_backends! {
     fn a_batch_counts_created_updated_unchanged_and_keeps_history(db) {
         let mut conn = db.conn();
-        let (product, ind) = setup(&mut conn);
+        let (product, ind) = seed_indicator(&mut conn);
         let first = post(&mut conn, product, &[
             input(ind, "2026-11-02", 100.0, None),
             input(ind, "2026-11-11", 120.0, Some("semaine calme")),
@@ -91,7 +82,7 @@ both_backends! {
 
     fn reposting_the_same_batch_is_a_no_op(db) {
         let mut conn = db.conn();
-        let (product, ind) = setup(&mut conn);
+        let (product, ind) = seed_indicator(&mut conn);
         let batch = [input(ind, "2026-11-02", 1.5, Some("ok"))];
         post(&mut conn, product, &batch).expect("first");
         let again = post(&mut conn, product, &batch).expect("again");
@@ -102,7 +93,7 @@ both_backends! {
 
     fn a_bad_row_refuses_the_whole_batch(db) {
         let mut conn = db.conn();
-        let (product, ind) = setup(&mut conn);
+        let (product, ind) = seed_indicator(&mut conn);
         post(&mut conn, product, &[input(ind, "2026-11-02", 1.0, None)]).expect("seed value");
 
         let cases = [
@@ -125,7 +116,7 @@ both_backends! {
     fn a_token_cannot_post_to_another_products_indicator(db) {
         use pilote_store::repo::products;
         let mut conn = db.conn();
-        let (_, ind) = setup(&mut conn);
+        let (_, ind) = seed_indicator(&mut conn);
         let other = products::insert(&mut conn, &crate::common::product("autre", "dinum", "2025-01-06"), Actor::System)
             .expect("other product");
         let err = post(&mut conn, other, &[input(ind, "2026-11-02", 1.0, None)]).expect_err("foreign indicator");
@@ -134,7 +125,7 @@ both_backends! {
 
     fn large_batches_are_chunked(db) {
         let mut conn = db.conn();
-        let (product, ind) = setup(&mut conn);
+        let (product, ind) = seed_indicator(&mut conn);
         let start = date("2000-01-03");
         let batch: Vec<_> = (0..1_400)
             .map(|w| MeasureInput {
@@ -154,7 +145,7 @@ both_backends! {
 
     fn concurrent_corrections_of_one_period_keep_every_value(db) {
         let mut conn = db.conn();
-        let (product, ind) = setup(&mut conn);
+        let (product, ind) = seed_indicator(&mut conn);
         post(&mut conn, product, &[input(ind, "2026-11-02", 100.0, None)]).expect("first value");
         drop(conn);
         let writers: Vec<_> = [200.0, 300.0, 400.0]
@@ -181,7 +172,7 @@ both_backends! {
     fn a_writer_waits_for_another_writer_of_the_same_product(db) {
         use std::sync::{Arc, Barrier, atomic::{AtomicBool, Ordering}};
         let mut conn = db.conn();
-        let (product, ind) = setup(&mut conn);
+        let (product, ind) = seed_indicator(&mut conn);
         drop(conn);
         let barrier = Arc::new(Barrier::new(2));
         let committed = Arc::new(AtomicBool::new(false));
@@ -213,7 +204,7 @@ both_backends! {
         // 1 000 + 2 × 100 + 3 × 10 + 4 × 1); every replaced value, its comment (some NULL), the new author
         // and the suspect flag must land where they belong.
         let mut conn = db.conn();
-        let (product, ind) = setup(&mut conn);
+        let (product, ind) = seed_indicator(&mut conn);
         let monday = |week: u64| (date("2003-01-06") + chrono::Days::new(7 * week)).to_string();
         let first: Vec<_> = (0..1_234)
             .map(|w| input(ind, &monday(w), w as f64, (w % 2 == 0).then_some("premier envoi")))
@@ -255,7 +246,7 @@ both_backends! {
         // poll the database's lock: 16 threads posting at once must all commit, and each
         // (indicator, period) keep every accepted value in its history.
         let mut conn = db.conn();
-        let (product, ind) = setup(&mut conn);
+        let (product, ind) = seed_indicator(&mut conn);
         drop(conn);
         let threads: Vec<_> = (0..16)
             .map(|t| {

@@ -5,24 +5,15 @@ use pilote_domain::{MeasureSource, MeasureValue, Period, Periodicity, Suspicion}
 use pilote_store::{
     Actor, IndicatorId, ProductId, StoreError,
     repo::{
-        audit, indicators,
+        audit,
         measures::{self, MeasureInput, Posted},
     },
     transaction,
 };
 
-use crate::{
-    catalogue::indicator,
-    common::{date, seed},
-};
+use crate::common::{date, seed_indicator};
 
 const TODAY: &str = "2026-11-23";
-
-fn setup(conn: &mut pilote_store::DbConnection) -> (ProductId, IndicatorId) {
-    let (_, product) = seed(conn);
-    let id = indicators::insert(conn, product, &indicator("demarches", true)).expect("indicator");
-    (product, id)
-}
 
 /// The week `n` weeks after Monday 2026-06-01.
 fn week(n: u64) -> Period {
@@ -70,7 +61,7 @@ fn flags(conn: &mut pilote_store::DbConnection, ind: IndicatorId) -> Vec<bool> {
 both_backends! {
     fn an_outlier_is_stored_and_flagged(db) {
         let mut conn = db.conn();
-        let (product, ind) = setup(&mut conn);
+        let (product, ind) = seed_indicator(&mut conn);
         // Eight weeks around 100 (median 100, MAD 2), then a tenfold typo in the same batch:
         // it is judged against the batch's own earlier weeks.
         let mut batch: Vec<_> = [100.0, 98.0, 102.0, 99.0, 101.0, 97.0, 103.0, 100.0]
@@ -108,7 +99,7 @@ both_backends! {
 
     fn a_member_clears_the_flag_and_the_audit_log_says_so(db) {
         let mut conn = db.conn();
-        let (product, ind) = setup(&mut conn);
+        let (product, ind) = seed_indicator(&mut conn);
         let batch: Vec<_> = [-5.0, -4.0, 3.0].iter().enumerate().map(|(i, v)| input(ind, i as u64, *v)).collect();
         let posted = post(&mut conn, product, &batch);
         // Too few weeks for the distance rule; the sign changed.
