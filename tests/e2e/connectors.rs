@@ -213,6 +213,19 @@ fn set_and_run(w: &World, key: &str, source_body: &Value) -> Value {
     )
 }
 
+/// Sets `source_body` on `key` and runs it: two months created, October's value and source
+/// as `october`.
+fn two_months_read(w: &World, key: &str, source_body: &Value, october: (f64, &str)) {
+    let ran = set_and_run(w, key, source_body);
+    assert_eq!(counts(&ran), (2, 0, 0));
+    let got = series(w, key);
+    let (value, source) = october;
+    assert!(
+        got.contains(&("2026-10-01".to_owned(), value, source.to_owned())),
+        "{got:?}"
+    );
+}
+
 fn counts(run: &Value) -> (u64, u64, u64) {
     let last = &run["last_run"];
     assert_eq!(last["ok"], true, "{run}");
@@ -332,21 +345,9 @@ fn scenario(backend: Backend) {
     // JSON: a pointer to rows, French numbers; CSV: a French Excel file.
     let json_source = json!({"kind": "json", "url": format!("{}/series.json", origin.base),
                              "pointer": "/data"});
-    let ran = set_and_run(&w, "demarches", &json_source);
-    assert_eq!(counts(&ran), (2, 0, 0));
-    let got = series(&w, "demarches");
-    assert!(
-        got.contains(&("2026-10-01".to_owned(), 1234.5, "json".to_owned())),
-        "{got:?}"
-    );
+    two_months_read(&w, "demarches", &json_source, (1234.5, "json"));
     let csv_source = json!({"kind": "csv", "url": format!("{}/series.csv", origin.base)});
-    let ran = set_and_run(&w, "dossiers", &csv_source);
-    assert_eq!(counts(&ran), (2, 0, 0));
-    let got = series(&w, "dossiers");
-    assert!(
-        got.contains(&("2026-10-01".to_owned(), 12.5, "csv_url".to_owned())),
-        "{got:?}"
-    );
+    two_months_read(&w, "dossiers", &csv_source, (12.5, "csv_url"));
 
     // A failing source: its run says why in French, and so does its GET.
     let broken = json!({"kind": "json", "url": format!("{}/casse.json", origin.base)});

@@ -10,6 +10,7 @@ use std::{
     time::Duration,
 };
 
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use pilote_api::auth::jwt::Claims;
 use pilote_store::Backend;
@@ -19,20 +20,9 @@ use crate::helpers::Server;
 
 const SECRET: &str = "a-reliability-suite-secret-of-forty-bytes";
 
+/// Base64url without padding, as JWT segments are written.
 fn b64(bytes: &[u8]) -> String {
-    // Base64url without padding, by hand: no extra crate for it.
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
-        }
-    }
-    out
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 fn sign(alg: Algorithm, claims: &Claims, secret: &str) -> String {
