@@ -102,22 +102,38 @@ async fn token_principal(
 
 type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
 
+/// What a bearer extractor takes from the request before awaiting: the token and the app
+/// state it is checked against (a missing piece of state is a wiring bug, said once needed).
+struct Bearer {
+    token: Option<String>,
+    db: Result<web::Data<Database>, ApiError>,
+    cache: Result<web::Data<IdentityCache>, ApiError>,
+    jwt: Result<web::Data<JwtConfig>, ApiError>,
+}
+
+impl Bearer {
+    fn of(req: &HttpRequest) -> Self {
+        Bearer {
+            token: bearer(req),
+            db: app_data(req),
+            cache: app_data(req),
+            jwt: app_data(req),
+        }
+    }
+
+    /// The signed-in user a session token names (401 without a token or with a bad one).
+    async fn user(self) -> Result<CurrentUser, ApiError> {
+        let token = self.token.ok_or(ApiError::Unauthorized(INVALID))?;
+        user_from_jwt(self.db?, self.cache?, &*self.jwt?, &token).await
+    }
+}
+
 impl FromRequest for CurrentUser {
     type Error = ApiError;
     type Future = Extracted<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let parts = (
-            bearer(req),
-            app_data::<Database>(req),
-            app_data::<IdentityCache>(req),
-            app_data::<JwtConfig>(req),
-        );
-        Box::pin(async move {
-            let (token, db, cache, jwt) = parts;
-            let token = token.ok_or(ApiError::Unauthorized(INVALID))?;
-            user_from_jwt(db?, cache?, &*jwt?, &token).await
-        })
+        Box::pin(Bearer::of(req).user())
     }
 }
 
@@ -126,21 +142,13 @@ impl FromRequest for Principal {
     type Future = Extracted<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let parts = (
-            bearer(req),
-            app_data::<Database>(req),
-            app_data::<IdentityCache>(req),
-            app_data::<JwtConfig>(req),
-        );
+        let parts = Bearer::of(req);
         Box::pin(async move {
-            let (token, db, cache, jwt) = parts;
-            let token = token.ok_or(ApiError::Unauthorized(INVALID))?;
-            if token.starts_with(tokens::TOKEN_PREFIX) {
-                token_principal(db?, cache?, token).await
-            } else {
-                Ok(Principal::User(
-                    user_from_jwt(db?, cache?, &*jwt?, &token).await?,
-                ))
+            match parts.token {
+                Some(token) if token.starts_with(tokens::TOKEN_PREFIX) => {
+                    token_principal(parts.db?, parts.cache?, token).await
+                }
+                _ => Ok(Principal::User(parts.user().await?)),
             }
         })
     }
