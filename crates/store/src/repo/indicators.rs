@@ -188,7 +188,7 @@ pub fn update(
         .collect();
     validate_indicator_set(&set)?;
     diesel::update(indicators::table.find(id.0))
-        .set(Editable::of(&indicator))
+        .set(Editable::of(indicator))
         .execute(conn)?;
     Ok(())
 }
