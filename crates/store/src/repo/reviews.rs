@@ -97,13 +97,7 @@ pub fn create(
     let id = diesel::insert_into(reviews::table)
         .values((
             reviews::contract_id.eq(contract.0),
-            reviews::reviewed_on.eq(review.reviewed_on),
-            reviews::reviewers.eq(reviewers_json(review)?),
-            reviews::verdict.eq(review.verdict.as_str()),
-            reviews::decision_kind.eq(review.decision.kind.as_str()),
-            reviews::decision_rationale.eq(review.decision.rationale.as_ref()),
-            reviews::notes.eq(&review.notes),
-            reviews::snapshot.eq(&snapshot),
+            Written::of(review, &snapshot)?,
             reviews::created_by.eq(actor.user_id()),
             reviews::created_at.eq(clock::now()),
         ))
@@ -160,15 +154,7 @@ pub fn update(
     };
     let snapshot = snapshot(conn, before.product, review, kept)?;
     diesel::update(reviews::table.find(id.0))
-        .set((
-            reviews::reviewed_on.eq(review.reviewed_on),
-            reviews::reviewers.eq(reviewers_json(review)?),
-            reviews::verdict.eq(review.verdict.as_str()),
-            reviews::decision_kind.eq(review.decision.kind.as_str()),
-            reviews::decision_rationale.eq(review.decision.rationale.as_ref()),
-            reviews::notes.eq(&review.notes),
-            reviews::snapshot.eq(&snapshot),
-        ))
+        .set(Written::of(review, &snapshot)?)
         .execute(conn)?;
     let after = get(conn, id)?;
     log(conn, actor, "review.update", Some(&before), Some(&after))?;
@@ -238,6 +224,34 @@ fn snapshot(
         decision: review.decision.clone(),
     };
     serde_json::to_string(&snapshot).map_err(json_error)
+}
+
+/// A review's columns that taking and editing a draft both write (all but its contract,
+/// author, time and signature), written once for both.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = reviews)]
+struct Written<'a> {
+    reviewed_on: NaiveDate,
+    reviewers: String,
+    verdict: &'a str,
+    decision_kind: &'a str,
+    decision_rationale: &'a str,
+    notes: &'a str,
+    snapshot: &'a str,
+}
+
+impl<'a> Written<'a> {
+    fn of(review: &'a NewReview, snapshot: &'a str) -> StoreResult<Self> {
+        Ok(Written {
+            reviewed_on: review.reviewed_on,
+            reviewers: reviewers_json(review)?,
+            verdict: review.verdict.as_str(),
+            decision_kind: review.decision.kind.as_str(),
+            decision_rationale: review.decision.rationale.as_ref(),
+            notes: &review.notes,
+            snapshot,
+        })
+    }
 }
 
 fn reviewers_json(review: &NewReview) -> StoreResult<String> {
