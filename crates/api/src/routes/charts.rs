@@ -87,6 +87,12 @@ struct Asked<'a> {
     format: Format,
 }
 
+impl<'a> Asked<'a> {
+    fn new(req: &'a HttpRequest, size: Size, format: Format) -> Self {
+        Asked { req, size, format }
+    }
+}
+
 /// Renders with an ETag over the chart's input and parameters, answering 304 when the client
 /// already has it. `public` charts (a published product's) may be cached by shared caches.
 fn respond<T: std::fmt::Debug>(
@@ -214,22 +220,11 @@ pub async fn indicator(
     let (key, format) = file(&name)?;
     let key = scope::slug(key, "indicator")?;
     let size = query.into_inner().size((800, 400))?;
-    let asked = Asked {
-        req: &req,
-        size,
-        format,
-    };
+    let asked = Asked::new(&req, size, format);
     let load =
         move |c: &mut DbConnection, product, today| chart_data::indicator(c, product, &key, today);
-    product_chart(
-        asked,
-        &principal,
-        &db,
-        &slug,
-        load,
-        pilote_charts::indicator_chart,
-    )
-    .await
+    let draw = pilote_charts::indicator_chart;
+    product_chart(asked, &principal, &db, &slug, load, draw).await
 }
 
 /// The product's indicators as small multiples: `dashboard.svg` or `dashboard.png`.
@@ -261,21 +256,10 @@ pub async fn dashboard(
         return Err(ApiError::NotFound("chart"));
     };
     let size = query.into_inner().size((1200, 800))?;
-    let asked = Asked {
-        req: &req,
-        size,
-        format,
-    };
+    let asked = Asked::new(&req, size, format);
     let load = chart_data::dashboard;
-    product_chart(
-        asked,
-        &principal,
-        &db,
-        &slug,
-        load,
-        pilote_charts::dashboard_chart,
-    )
-    .await
+    let draw = pilote_charts::dashboard_chart;
+    product_chart(asked, &principal, &db, &slug, load, draw).await
 }
 
 /// `?incubator=` and the size.
@@ -327,11 +311,7 @@ pub async fn portfolio(
         .map(|s| scope::slug(s, "incubator"))
         .transpose()?;
     let today = Utc::now().date_naive();
-    let asked = |size, format| Asked {
-        req: &req,
-        size,
-        format,
-    };
+    let asked = |size, format| Asked::new(&req, size, format);
     // Anyone signed in sees the portfolio's charts: private caches only.
     let public = false;
     match file(&path)? {
