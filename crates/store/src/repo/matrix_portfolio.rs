@@ -253,7 +253,8 @@ fn spends_between(
         .filter(spend::product_id.eq_any(ids))
         .filter(spend::month.ge(from))
         .filter(spend::month.le(at))
-        .order(spend::month)
+        // The order of the (product, month) index: no sort, each product's months in order.
+        .order((spend::product_id, spend::month))
         .select((spend::product_id, spend::month, spend::amount))
         .load(conn)?;
     for (product, month, amount) in rows {
