@@ -323,8 +323,9 @@ pub async fn portfolio(
         }
         ("efficiency", format) => {
             let size = sizes.size((900, 600))?;
+            let cache = db.matrix_cache();
             let data = db::read(&db, move |c| {
-                chart_data::efficiency(c, incubator.as_ref(), today)
+                chart_data::efficiency(c, &cache, incubator.as_ref(), today)
             })
             .await?;
             respond(asked(size, format), &data, pilote_charts::efficiency_chart)
