@@ -8,7 +8,10 @@ use clap::{Args, ValueEnum};
 use pilote_api::{Settings, service::chart_data};
 use pilote_charts::{Format, Size};
 use pilote_domain::Slug;
-use pilote_store::{repo::indicators, repo::products, transaction};
+use pilote_store::{
+    repo::{indicators, matrix_portfolio::MatrixCache, products},
+    transaction,
+};
 
 use super::DatabaseArgs;
 
@@ -102,7 +105,8 @@ pub fn run(settings: &Settings, args: &RenderArgs) -> anyhow::Result<()> {
                 chart_data::portfolio_phases(c, incubator.as_ref(), today)?,
                 chart_data::timeline(c, incubator.as_ref(), today)?,
                 chart_data::drift(c, incubator.as_ref(), today)?,
-                chart_data::efficiency(c, incubator.as_ref(), today)?,
+                // One render: nothing to keep between calls.
+                chart_data::efficiency(c, &MatrixCache::default(), incubator.as_ref(), today)?,
             ))
         })?;
         let timeline_height = timeline.natural_height();

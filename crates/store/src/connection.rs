@@ -1,6 +1,6 @@
 //! Connections to either backend, chosen from the URL scheme, and the pool over them.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use diesel::{
     connection::SimpleConnection,
@@ -10,6 +10,7 @@ use diesel::{
 
 use crate::{
     error::{StoreError, StoreResult},
+    repo::matrix_portfolio::MatrixCache,
     writer::Writer,
 };
 
@@ -160,6 +161,8 @@ pub struct Database {
     /// SQLite only: the thread every write of this process goes through (see
     /// [`Database::write`] and [`crate::writer`]).
     writer: Option<Writer>,
+    /// The products' matrices computed so far (see [`MatrixCache`]).
+    matrices: Arc<MatrixCache>,
 }
 
 impl std::fmt::Debug for Database {
@@ -190,7 +193,18 @@ impl Database {
             Backend::Sqlite => Some(Writer::start(url.clone())?),
             Backend::Postgres => None,
         };
-        Ok(Database { url, pool, writer })
+        Ok(Database {
+            url,
+            pool,
+            writer,
+            matrices: Arc::default(),
+        })
+    }
+
+    /// The products' matrices this process computed, to be trusted while their version holds
+    /// (`repo::matrix_portfolio::of_products_cached`).
+    pub fn matrix_cache(&self) -> Arc<MatrixCache> {
+        Arc::clone(&self.matrices)
     }
 
     /// The backend behind this pool.

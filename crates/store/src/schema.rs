@@ -592,3 +592,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     product_incubators,
     auth_version,
 );
+
+diesel::table! {
+    matrix_versions (product_id) {
+        product_id -> BigInt,
+        version -> BigInt,
+    }
+}

@@ -452,6 +452,10 @@ impl Run {
             .extend(reads::ratios(name, &before, "before doubling"));
         self.figures
             .extend(reads::ratios(name, &after, "measures doubled"));
+        if let Some(baseline) = reads::baseline(&after) {
+            let cold = reads::cold(&mut conn, server.addr, &token, plan.repeats, name, baseline)?;
+            self.figures.extend(cold);
+        }
 
         let rss_end = server.peak_rss_kib()?;
         let mib = |kib: u64| kib as f64 / 1024.0;

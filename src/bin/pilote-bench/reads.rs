@@ -3,11 +3,19 @@
 //! summary read in the same run (target: at most twice its time). The products get two years
 //! of monthly spend first, so that the efficiency figures are computed, not skipped.
 
+use std::{net::SocketAddr, time::Instant};
+
+use anyhow::bail;
 use chrono::{Months, NaiveDate};
 use pilote_domain::{Period, Periodicity, Spend};
-use pilote_store::{Actor, DbConnection, StoreResult, repo::spend, transaction};
+use pilote_store::{
+    Actor, DbConnection, StoreResult,
+    repo::{matrix_versions, spend},
+    transaction,
+};
 
 use crate::{
+    http::{Client, request},
     portfolio::BenchProduct,
     report::{Figure, factor, millis},
 };
@@ -65,4 +73,54 @@ pub fn ratios(backend: &str, reads: &[(&'static str, f64)], when: &str) -> Vec<F
                 .target("≤ 2× the portfolio", ratio <= 2.0)
         })
         .collect()
+}
+
+/// The added reads when nothing they computed can be reused: before each request every
+/// product's matrix version is moved (as a change to every product would), so the server
+/// recomputes every matrix. The worst case of the cache the steady-state reads hit; medians
+/// of `repeats`, against the portfolio summary's median `baseline` from the warm reads.
+pub fn cold(
+    conn: &mut DbConnection,
+    addr: SocketAddr,
+    token: &str,
+    repeats: usize,
+    backend: &str,
+    baseline: f64,
+) -> anyhow::Result<Vec<Figure>> {
+    let mut client = Client::new(addr);
+    let mut figures = Vec::new();
+    for (what, path) in ROUTES {
+        let bytes = request("GET", path, Some(token), None);
+        let mut times = Vec::with_capacity(repeats);
+        for _ in 0..repeats.max(1) {
+            transaction::write(conn, matrix_versions::bump_all)?;
+            let started = Instant::now();
+            let reply = client.send(&bytes)?;
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            if reply.status != 200 {
+                bail!("{what}: HTTP {} {}", reply.status, reply.text());
+            }
+            times.push(ms);
+        }
+        times.sort_by(f64::total_cmp);
+        let ms = times[times.len() / 2];
+        figures.push(
+            Figure::new(
+                backend,
+                format!("{what}, every matrix recomputed (cold), against {BASELINE}"),
+            )
+            .value(millis(ms))
+            .baseline(millis(baseline) + " (" + BASELINE + ", warm)")
+            .ratio(factor(ms / baseline.max(1e-9))),
+        );
+    }
+    Ok(figures)
+}
+
+/// The summary's median among `reads`.
+pub fn baseline(reads: &[(&'static str, f64)]) -> Option<f64> {
+    reads
+        .iter()
+        .find(|(what, _)| *what == BASELINE)
+        .map(|&(_, ms)| ms)
 }

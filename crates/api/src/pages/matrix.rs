@@ -345,6 +345,7 @@ pub async fn portfolio_matrix(
     let today = Utc::now().date_naive();
     let found = matrix::portfolio(&db, &user.principal(), filters.query(), today).await?;
     let incubator = filters.query().incubator;
+    let cache = db.matrix_cache();
     let (all_incubators, scatter) = db::read(&db, move |c| {
         let incubator = incubator
             .map(|s| pilote_domain::Slug::parse(&s))
@@ -353,7 +354,7 @@ pub async fn portfolio_matrix(
             .flatten();
         Ok((
             incubators::list(c)?,
-            chart_data::efficiency(c, incubator.as_ref(), today)?,
+            chart_data::efficiency(c, &cache, incubator.as_ref(), today)?,
         ))
     })
     .await?;

@@ -347,7 +347,12 @@ pub async fn portfolio(
         }
         ("efficiency", format) => {
             let size = sizes.size((900, 600))?;
-            let data = portfolio_data(&db, incubator, today, chart_data::efficiency).await?;
+            // Not `portfolio_data`: the matrices come through the database's cache.
+            let cache = db.matrix_cache();
+            let data = db::read(&db, move |c| {
+                chart_data::efficiency(c, &cache, incubator.as_ref(), today)
+            })
+            .await?;
             respond(
                 asked(size, format),
                 public,

@@ -14,7 +14,11 @@ use pilote_domain::{
 };
 use pilote_store::{
     DbConnection, IncubatorId, IndicatorId, ProductId, StoreResult,
-    repo::{contract_status, incubators, indicators, measures, objectives, phases, products},
+    repo::{
+        contract_status, incubators, indicators,
+        matrix_portfolio::{self, MatrixCache},
+        measures, objectives, phases, products,
+    },
 };
 
 /// The phase changes of a history, as chart markers: each phase's start after the first, and
@@ -238,6 +242,7 @@ pub fn drift(
 /// has both figures (of one incubator, if given); the others are named apart.
 pub fn efficiency(
     conn: &mut DbConnection,
+    cache: &MatrixCache,
     incubator: Option<&Slug>,
     today: NaiveDate,
 ) -> StoreResult<pilote_charts::EfficiencyScatter> {
@@ -246,7 +251,7 @@ pub fn efficiency(
         .filter(|o| o.status != ProductStatus::Stopped)
         .collect();
     let ids: Vec<ProductId> = running.iter().map(|o| o.id).collect();
-    let mut matrices = pilote_store::repo::matrix_portfolio::of_products(conn, &ids, today)?;
+    let mut matrices = matrix_portfolio::of_products_cached(conn, cache, &ids, today)?;
     let mut points = Vec::new();
     let mut without_figures = Vec::new();
     for o in running {

@@ -123,6 +123,7 @@ pub async fn portfolio(
         .as_deref()
         .map(|s| scope::slug(s, "incubator"))
         .transpose()?;
+    let cache = db.matrix_cache();
     let (overviews, mut matrices, certifications) = db::read(db, move |c| {
         let overviews: Vec<_> = products::overviews(c, incubator.as_ref(), at)?
             .into_iter()
@@ -130,7 +131,7 @@ pub async fn portfolio(
             .filter(|o| phase.is_none_or(|p| o.status == ProductStatus::Active(p)))
             .collect();
         let ids: Vec<_> = overviews.iter().map(|o| o.id).collect();
-        let matrices = matrix_portfolio::of_products(c, &ids, at)?;
+        let matrices = matrix_portfolio::of_products_cached(c, &cache, &ids, at)?;
         Ok((overviews, matrices, matrix_certification::all(c)?))
     })
     .await?;

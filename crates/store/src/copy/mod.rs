@@ -25,9 +25,15 @@ use crate::{
 /// Tables of derived data, neither copied nor dumped: they are rebuilt from the copied rows
 /// (`measure_latest`: each indicator's latest value, `repo::latest`; `measure_months`: its
 /// figures per month, `repo::aggregates`), or are the database's own state (`auth_version`: a
-/// counter its triggers move, `repo::auth_version`; a copy starts from the target's, and the
-/// copy's own writes move it).
-pub const DERIVED_TABLES: &[&str] = &["measure_latest", "measure_months", "auth_version"];
+/// counter its triggers move, `repo::auth_version`; `matrix_versions`: each product's, moved
+/// by triggers and by `repo::aggregates`; a copy starts from the target's, and the copy's own
+/// writes and rebuild move them).
+pub const DERIVED_TABLES: &[&str] = &[
+    "measure_latest",
+    "measure_months",
+    "auth_version",
+    "matrix_versions",
+];
 
 /// Rows read and written per round trip: bounded memory on big tables, and well under both
 /// backends' limits on bound parameters (at most 16 columns × 500).

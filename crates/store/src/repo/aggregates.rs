@@ -19,6 +19,7 @@ use crate::{
     connection::DbConnection,
     error::{StoreResult, corrupt},
     ids::IndicatorId,
+    repo::matrix_versions,
     schema::{measure_months, measures},
 };
 
@@ -59,7 +60,9 @@ pub fn refresh(
     let indicators: BTreeSet<i64> = months.iter().map(|m| m.0).collect();
     let mut figures = figures_between(conn, &indicators, first, last)?;
     figures.retain(|key, _| months.contains(key));
-    store(conn, figures)
+    store(conn, figures)?;
+    // The products' cached matrices are computed from these figures and values.
+    matrix_versions::bump_for_indicators(conn, &indicators)
 }
 
 /// Recomputes every indicator's monthly figures from `measures`: after rows were copied or
@@ -76,7 +79,7 @@ pub fn rebuild(conn: &mut DbConnection) -> StoreResult<()> {
         let figures = figures_between(conn, &indicators, NaiveDate::MIN, NaiveDate::MAX)?;
         store(conn, figures)?;
     }
-    Ok(())
+    matrix_versions::bump_all(conn)
 }
 
 /// The stored figures of `indicators` for the months from `first` to `last` (1sts of the

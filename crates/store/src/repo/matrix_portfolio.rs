@@ -7,9 +7,14 @@
 //! (`measure_latest`), the one value a year before it, the monthly figures of the indicators
 //! the efficiency column reads over its 24 months (`measure_months`), and the spend (one row
 //! per month already). [`of_products_from_measures`] computes the same matrices from 37
-//! months of measures: the reference the tests compare with.
+//! months of measures: the reference the tests compare with. [`of_products_cached`] keeps
+//! what [`of_products`] computed and recomputes only the products whose matrix version
+//! (`repo::matrix_versions`) moved since.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::{
+    collections::{BTreeSet, HashMap, HashSet},
+    sync::Mutex,
+};
 
 use chrono::{Months, NaiveDate};
 use diesel::prelude::*;
@@ -22,7 +27,7 @@ use crate::{
     connection::DbConnection,
     error::{StoreResult, corrupt},
     ids::{IndicatorId, ProductId},
-    repo::{aggregates, indicators},
+    repo::{aggregates, indicators, matrix_versions},
     schema::{indicators as indicator_table, measure_latest, measures, spend},
 };
 
@@ -163,6 +168,65 @@ pub fn of_products(
         .collect())
 }
 
+/// The matrices this process computed, each with the product's matrix version and the date
+/// it was computed at (one per [`crate::Database`], shared by its connections). An entry is
+/// trusted only while its product's version in `matrix_versions` has not moved, so a change
+/// made anywhere — this process, another replica, the CLI — is seen by the next read.
+#[derive(Debug, Default)]
+pub struct MatrixCache {
+    entries: Mutex<HashMap<ProductId, (i64, NaiveDate, Matrix)>>,
+}
+
+impl MatrixCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<ProductId, (i64, NaiveDate, Matrix)>> {
+        // A panic while holding the lock leaves whole entries or none: still usable.
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// [`of_products`], computing only the products whose matrix at `at` is not in `cache` at
+/// their current version: the portfolio's matrix and efficiency chart, read far more often
+/// than a product's figures change, cost one read of the versions and the products that
+/// moved (issue 23).
+///
+/// The versions are read before the figures: a write between the two leaves an entry
+/// computed from newer figures under the older version, recomputed at the next read, never
+/// the other way round.
+pub fn of_products_cached(
+    conn: &mut DbConnection,
+    cache: &MatrixCache,
+    products: &[ProductId],
+    at: NaiveDate,
+) -> StoreResult<HashMap<ProductId, Matrix>> {
+    let versions = matrix_versions::all(conn)?;
+    let version_of = |id: &ProductId| versions.get(id).copied().unwrap_or(0);
+    let mut found = HashMap::new();
+    let mut missing = Vec::new();
+    {
+        let entries = cache.lock();
+        for id in products {
+            match entries.get(id) {
+                Some((version, on, matrix)) if *version == version_of(id) && *on == at => {
+                    found.insert(*id, matrix.clone());
+                }
+                _ => missing.push(*id),
+            }
+        }
+    }
+    if missing.is_empty() {
+        return Ok(found);
+    }
+    let computed = of_products(conn, &missing, at)?;
+    let mut entries = cache.lock();
+    for (id, matrix) in computed {
+        entries.insert(id, (version_of(&id), at, matrix.clone()));
+        found.insert(id, matrix);
+    }
+    Ok(found)
+}
+
 /// The 1st of the first month read.
 fn first_month(at: NaiveDate) -> NaiveDate {
     let this_month = Period::containing(Periodicity::Month, at).start();
@@ -253,7 +317,8 @@ fn spends_between(
         .filter(spend::product_id.eq_any(ids))
         .filter(spend::month.ge(from))
         .filter(spend::month.le(at))
-        .order(spend::month)
+        // The order of the (product, month) index: no sort, each product's months in order.
+        .order((spend::product_id, spend::month))
         .select((spend::product_id, spend::month, spend::amount))
         .load(conn)?;
     for (product, month, amount) in rows {

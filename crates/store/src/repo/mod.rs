@@ -22,6 +22,7 @@ pub mod matrix;
 pub mod matrix_certification;
 pub mod matrix_portfolio;
 pub mod matrix_publication;
+pub mod matrix_versions;
 pub mod measures;
 pub mod objectives;
 pub mod one_time_tokens;

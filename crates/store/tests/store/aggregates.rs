@@ -12,7 +12,9 @@ use pilote_domain::{
 use pilote_store::{
     Actor, DbConnection, IndicatorId, ProductId,
     repo::{
-        aggregates, indicators, matrix_portfolio,
+        aggregates, indicators,
+        matrix_portfolio::{self, MatrixCache},
+        matrix_versions,
         measures::{self, MeasureInput},
         spend,
     },
@@ -150,7 +152,7 @@ fn post_randomly(
     }
 }
 
-fn assert_matrices_match(conn: &mut DbConnection, product: ProductId) {
+fn assert_matrices_match(conn: &mut DbConnection, cache: &MatrixCache, product: ProductId) {
     for at in [
         "2026-11-23",
         "2026-11-01",
@@ -159,14 +161,16 @@ fn assert_matrices_match(conn: &mut DbConnection, product: ProductId) {
         "2024-03-04",
     ] {
         let at = date(at);
-        let (kept, reference) = transaction::read(conn, |c| {
+        let (kept, cached, reference) = transaction::read(conn, |c| {
             Ok((
                 matrix_portfolio::of_products(c, &[product], at)?,
+                matrix_portfolio::of_products_cached(c, cache, &[product], at)?,
                 matrix_portfolio::of_products_from_measures(c, &[product], at)?,
             ))
         })
         .expect("matrices");
         assert_eq!(kept, reference, "matrix at {at}");
+        assert_eq!(cached, reference, "cached matrix at {at}");
     }
 }
 
@@ -177,10 +181,12 @@ both_backends! {
         let only_ids: Vec<IndicatorId> = ids.iter().map(|(id, _)| *id).collect();
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         let mut model = Model::new();
+        // One cache for the whole run: every batch must be seen through it.
+        let cache = MatrixCache::default();
         for _ in 0..6 {
             post_randomly(&mut conn, product, &ids, &mut rng, &mut model, 8);
             assert_eq!(stored(&mut conn, &only_ids), recomputed(&model));
-            assert_matrices_match(&mut conn, product);
+            assert_matrices_match(&mut conn, &cache, product);
         }
         assert!(model.len() > 100, "{} values", model.len());
 
@@ -194,5 +200,84 @@ both_backends! {
         let target = pilote_store::testing::TestDb::new(db.db.backend());
         pilote_store::copy::copy_database(&db.db, &target.db).expect("copy");
         assert_eq!(stored(&mut target.conn(), &only_ids), kept);
+    }
+}
+
+/// The cached matrix and the one computed afresh, at `TODAY`, and the product's version.
+fn cached_and_fresh(
+    conn: &mut DbConnection,
+    cache: &MatrixCache,
+    product: ProductId,
+) -> (pilote_domain::Matrix, pilote_domain::Matrix, i64) {
+    let today = date(TODAY);
+    transaction::read(conn, |c| {
+        let mut cached = matrix_portfolio::of_products_cached(c, cache, &[product], today)?;
+        let mut fresh = matrix_portfolio::of_products(c, &[product], today)?;
+        let version = matrix_versions::all(c)?.get(&product).copied().unwrap_or(0);
+        Ok((
+            cached.remove(&product).expect("cached"),
+            fresh.remove(&product).expect("fresh"),
+            version,
+        ))
+    })
+    .expect("matrices")
+}
+
+both_backends! {
+    fn a_cached_matrix_is_recomputed_when_its_measures_indicators_or_spend_change(db) {
+        let mut conn = db.conn();
+        let (product, ids) = portfolio(&mut conn);
+        let today = date(TODAY);
+        let cache = MatrixCache::default();
+        let (first, fresh, v0) = cached_and_fresh(&mut conn, &cache, product);
+        assert_eq!(first, fresh);
+        assert!(v0 > 0, "creating indicators and spend moved the version");
+
+        // A measure: a new latest value of the users.
+        let (users, periodicity) = ids[0];
+        let input = MeasureInput {
+            indicator: users,
+            period: Period::containing(periodicity, today - Days::new(7)),
+            value: MeasureValue::new(4321.0).expect("finite"),
+            comment: None,
+        };
+        transaction::write(&mut conn, |c| {
+            measures::upsert(c, product, &[input], MeasureSource::Api, Actor::System, today)
+        })
+        .expect("post");
+        let (after_measure, fresh, v1) = cached_and_fresh(&mut conn, &cache, product);
+        assert!(v1 > v0);
+        assert_eq!(after_measure, fresh);
+        assert_ne!(after_measure, first, "the new value is in the matrix");
+
+        // Spend: last month's amount changes the efficiency figures' inputs.
+        let last_month = Period::containing(Periodicity::Month, today)
+            .start()
+            .checked_sub_months(chrono::Months::new(1))
+            .expect("month");
+        transaction::write(&mut conn, |c| {
+            spend::upsert(c, product, Spend { month: last_month, amount: 123_456 }, Actor::System, today)
+        })
+        .expect("spend");
+        let (after_spend, fresh, v2) = cached_and_fresh(&mut conn, &cache, product);
+        assert!(v2 > v1);
+        assert_eq!(after_spend, fresh);
+
+        // A new indicator: one more row in the matrix.
+        transaction::write(&mut conn, |c| {
+            let mut useful = indicator("demandes", false);
+            useful.principle = Principle::Useful;
+            indicators::insert(c, product, &useful)
+        })
+        .expect("indicator");
+        let (after_indicator, fresh, v3) = cached_and_fresh(&mut conn, &cache, product);
+        assert!(v3 > v2);
+        assert_eq!(after_indicator, fresh);
+        assert_ne!(after_indicator, after_spend);
+
+        // Nothing written: the version holds and the cached matrix is served as it was.
+        let (again, _, v4) = cached_and_fresh(&mut conn, &cache, product);
+        assert_eq!(v4, v3);
+        assert_eq!(again, after_indicator);
     }
 }

@@ -1,0 +1,1 @@
+DROP INDEX spend_product_month_amount_idx;

@@ -1,0 +1,7 @@
+DROP TRIGGER matrix_versions_spend_delete;
+DROP TRIGGER matrix_versions_spend_update;
+DROP TRIGGER matrix_versions_spend_insert;
+DROP TRIGGER matrix_versions_indicators_delete;
+DROP TRIGGER matrix_versions_indicators_update;
+DROP TRIGGER matrix_versions_indicators_insert;
+DROP TABLE matrix_versions;
