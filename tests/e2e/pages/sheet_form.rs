@@ -189,4 +189,27 @@ fn the_whole_sheet_is_edited_in_the_browser_with_roles_and_csrf() {
         None,
     );
     assert!(text(&journal).contains("Fiche complète modifiée"));
+
+    // The portfolio filters by thematique, the page and its sort links keep it, and the JSON
+    // portfolio takes the same filter (accents and case ignored).
+    let all = call(&server, "GET", "/", &admin, None);
+    assert!(text(&all).contains("<option value=\"Écologie\">Écologie</option>"));
+    assert!(text(&all).contains("/produits/confidentiel"));
+    let filtered = call(&server, "GET", "/?thematique=%C3%89cologie", &admin, None);
+    assert_eq!(filtered.status, 200);
+    let html = text(&filtered);
+    assert!(html.contains("/produits/balise-script"));
+    assert!(!html.contains("/produits/confidentiel"), "{html}");
+    assert!(
+        html.contains("href=\"/?thematique=%C3%89cologie&#38;tri=phase\""),
+        "{html}"
+    );
+    let summary = server
+        .get_as("/api/v1/portfolio?thematique=ecologie", &token)
+        .body;
+    assert_eq!(summary["products"], 1, "{summary}");
+    let none = server
+        .get_as("/api/v1/portfolio?thematique=inconnue", &token)
+        .body;
+    assert_eq!(none["products"], 0);
 }
