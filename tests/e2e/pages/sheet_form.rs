@@ -157,12 +157,22 @@ fn the_whole_sheet_is_edited_in_the_browser_with_roles_and_csrf() {
         "POST",
         PAGE,
         &admin,
-        Some(&body(
-            &csrf,
-            "dinum@beta.gouv.fr",
-            "https://stats.example.fr",
-            &format!("&co_incubator.{elsewhere}=oui"),
-        )),
+        Some(
+            &body(
+                &csrf,
+                "dinum@beta.gouv.fr",
+                "https://stats.example.fr",
+                &format!("&co_incubator.{elsewhere}=oui"),
+            )
+            .replace(
+                "links_risk_analysis=&",
+                "links_risk_analysis=https%3A%2F%2Frisques.example.fr&",
+            )
+            .replace(
+                "contacts_product=&",
+                "contacts_product=equipe%40balise.example.fr&",
+            ),
+        ),
     );
     assert_eq!(saved.status, 303, "{:?}", saved.body);
     assert_eq!(saved.header("location"), Some("/produits/balise-script"));
@@ -212,4 +222,27 @@ fn the_whole_sheet_is_edited_in_the_browser_with_roles_and_csrf() {
         .get_as("/api/v1/portfolio?thematique=inconnue", &token)
         .body;
     assert_eq!(none["products"], 0);
+
+    // The public stats page carries the public part of the sheet, never the contacts nor the
+    // risk analysis document.
+    let stats = call(&server, "GET", "/produits/balise-script/stats", "", None);
+    assert_eq!(stats.status, 200);
+    let html = text(&stats);
+    for shown in [
+        "Écologie, Santé",
+        "particulier",
+        "Partiellement conforme",
+        "Utilisé partout",
+        "https://stats.example.fr",
+        "Co-incubé par",
+    ] {
+        assert!(html.contains(shown), "{shown}: {html}");
+    }
+    for hidden in [
+        "dinum@beta.gouv.fr",
+        "equipe@balise.example.fr",
+        "risques.example.fr",
+    ] {
+        assert!(!html.contains(hidden), "{hidden}");
+    }
 }
