@@ -245,4 +245,25 @@ fn the_whole_sheet_is_edited_in_the_browser_with_roles_and_csrf() {
     ] {
         assert!(!html.contains(hidden), "{hidden}");
     }
+
+    // The open data's products.json: the same public part, anonymous, no contact at all.
+    let (status, open) = server.get("/api/v1/opendata/products.json");
+    assert_eq!(status, 200);
+    let products = open.as_array().expect("an array");
+    let balise = products
+        .iter()
+        .find(|p| p["product"] == "balise-script")
+        .expect("the published product");
+    assert_eq!(
+        balise["thematiques"],
+        serde_json::json!(["Écologie", "Santé"])
+    );
+    assert_eq!(balise["incubators"], serde_json::json!([home, elsewhere]));
+    assert_eq!(balise["accessibility_status"], "partially_compliant");
+    assert_eq!(balise["links"]["stats"], "https://stats.example.fr");
+    assert!(products.iter().all(|p| p["product"] != "confidentiel"));
+    let raw = open.to_string();
+    for hidden in ["@", "risques.example.fr", "contacts", "risk_analysis"] {
+        assert!(!raw.contains(hidden), "{hidden} in {raw}");
+    }
 }
