@@ -7,6 +7,7 @@ use super::{
     PASSWORD,
     client::{call, csrf_field, encode, text},
     forms::sign_in_as,
+    product_form::home_and_elsewhere,
     sign_in, start,
 };
 use crate::helpers::{Server, must_add_user};
@@ -59,19 +60,7 @@ fn the_whole_sheet_is_edited_in_the_browser_with_roles_and_csrf() {
         PASSWORD,
     );
     let token = server.login(ADMIN, PASSWORD);
-    let home = sheet(&server, &token)["incubator"]
-        .as_str()
-        .expect("incubator")
-        .to_owned();
-    let incubators = server.get_as("/api/v1/incubators", &token).body;
-    let elsewhere = incubators["items"]
-        .as_array()
-        .expect("incubators")
-        .iter()
-        .filter_map(|i| i["slug"].as_str())
-        .find(|s| *s != home)
-        .expect("a second incubator")
-        .to_owned();
+    let (home, elsewhere) = home_and_elsewhere(&server, &token, "balise-script");
     let admin = sign_in_as(&server, ADMIN);
     let viewer = sign_in(&server);
     let member = sign_in_as(&server, MEMBER);
