@@ -255,4 +255,29 @@ fn the_whole_sheet_is_edited_in_the_browser_with_roles_and_csrf() {
     for hidden in ["@", "risques.example.fr", "contacts", "risk_analysis"] {
         assert!(!raw.contains(hidden), "{hidden} in {raw}");
     }
+
+    // The portfolio's matrix filters the same way, page and API, the sort links keeping it.
+    let slugs = |path: &str| -> Vec<String> {
+        server.get_as(path, &token).body["products"]
+            .as_array()
+            .expect("products")
+            .iter()
+            .map(|p| p["slug"].as_str().expect("slug").to_owned())
+            .collect()
+    };
+    let every = slugs("/api/v1/portfolio/matrix");
+    let ecology = slugs("/api/v1/portfolio/matrix?thematique=ecologie");
+    assert_eq!(ecology, vec!["balise-script".to_owned()], "{every:?}");
+    assert!(every.len() > ecology.len());
+    let matrix = call(
+        &server,
+        "GET",
+        "/matrice?thematique=%C3%89cologie",
+        &admin,
+        None,
+    );
+    assert_eq!(matrix.status, 200);
+    let html = text(&matrix);
+    assert!(html.contains("<option value=\"Écologie\" selected>Écologie</option>"));
+    assert!(html.contains("thematique=%C3%89cologie\""), "{html}");
 }
