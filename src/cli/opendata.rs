@@ -16,7 +16,7 @@ use super::DatabaseArgs;
 pub struct OpendataArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,
-    /// The directory to write into (created if needed; the five files are replaced).
+    /// The directory to write into (created if needed; the six files are replaced).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
 }
@@ -29,7 +29,9 @@ pub fn run(settings: &Settings, args: &OpendataArgs) -> anyhow::Result<()> {
         .context("impossible de lire les mesures publiées")?;
     let funnels = transaction::read(&mut conn, |c| repo::campaigns::funnels(c, None))
         .context("impossible de lire l'entonnoir des appels à candidatures")?;
-    let files = opendata::files(&measures, &funnels)
+    let products = transaction::read(&mut conn, repo::opendata::published_products)
+        .context("impossible de lire les fiches des produits publiés")?;
+    let files = opendata::files(&measures, &funnels, &products)
         .context("impossible de produire les fichiers de données ouvertes")?;
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("impossible de créer {}", args.dir.display()))?;

@@ -31,6 +31,7 @@ mod product_form;
 mod product_pages;
 mod review_form;
 mod sessions;
+mod sheet_form;
 mod source_form;
 mod steering;
 mod suspect;

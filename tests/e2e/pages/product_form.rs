@@ -28,19 +28,14 @@ fn api_product(server: &Server, token: &str, slug: &str) -> (u16, serde_json::Va
     (reply.status, reply.body)
 }
 
-#[test]
-fn product_sheets_are_created_and_edited_in_the_browser_with_roles_and_csrf() {
-    let dir = tempfile::tempdir().expect("dir");
-    let (server, _) = start(dir.path());
-    let url = format!("sqlite://{}", dir.path().join("pages.db").display());
-    user(dir.path(), &url, ADMIN, &["--role", "admin"]);
-    let token = server.login(ADMIN, PASSWORD);
-    let (_, existing) = api_product(&server, &token, "balise-script");
+/// The incubator of the product `slug` and another one (the demo has several).
+pub(super) fn home_and_elsewhere(server: &Server, token: &str, slug: &str) -> (String, String) {
+    let (_, existing) = api_product(server, token, slug);
     let home = existing["incubator"]
         .as_str()
         .expect("incubator")
         .to_owned();
-    let incubators = server.get_as("/api/v1/incubators", &token).body;
+    let incubators = server.get_as("/api/v1/incubators", token).body;
     let elsewhere = incubators["items"]
         .as_array()
         .expect("incubators")
@@ -49,6 +44,18 @@ fn product_sheets_are_created_and_edited_in_the_browser_with_roles_and_csrf() {
         .find(|s| *s != home)
         .expect("a second incubator")
         .to_owned();
+    (home, elsewhere)
+}
+
+#[test]
+fn product_sheets_are_created_and_edited_in_the_browser_with_roles_and_csrf() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (server, _) = start(dir.path());
+    let url = format!("sqlite://{}", dir.path().join("pages.db").display());
+    user(dir.path(), &url, ADMIN, &["--role", "admin"]);
+    let token = server.login(ADMIN, PASSWORD);
+    let (_, existing) = api_product(&server, &token, "balise-script");
+    let (home, elsewhere) = home_and_elsewhere(&server, &token, "balise-script");
     user(
         dir.path(),
         &url,

@@ -15,6 +15,7 @@ pub fn what(action: &str) -> &str {
     match action {
         "product.create" => "Création du produit",
         "product.update" => "Fiche du produit modifiée",
+        "product.sheet" => "Fiche complète modifiée",
         "product.import" => "Import du catalogue beta.gouv.fr",
         "product.sync" => "Synchronisation avec beta.gouv.fr",
         "product.publish_efficiency" => "Publication de l'efficience modifiée",

@@ -13,7 +13,10 @@ use pilote_domain::{
     CertificationLevel, Efficiency, EfficiencyYear, IndicatorCell, MatrixSort, Period, Phase,
     SlotState, SortOrder,
 };
-use pilote_store::{Database, repo::incubators};
+use pilote_store::{
+    Database,
+    repo::{incubators, sheets},
+};
 use serde::Deserialize;
 
 use super::{
@@ -237,12 +240,13 @@ pub async fn product_matrix(
     Ok(render(&page))
 }
 
-/// `?incubateur=&phase=&tri=&ordre=`, as the filter form sends them (blank: all).
+/// `?incubateur=&phase=&thematique=&tri=&ordre=`, as the filter form sends them (blank: all).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct PortfolioFilters {
     incubateur: String,
     phase: String,
+    thematique: String,
     tri: String,
     ordre: String,
 }
@@ -253,6 +257,7 @@ impl PortfolioFilters {
         PortfolioQuery {
             incubator: given(&self.incubateur),
             phase: given(&self.phase),
+            thematique: given(&self.thematique),
             sort: given(&self.tri),
             order: given(&self.ordre),
         }
@@ -293,6 +298,7 @@ struct PortfolioMatrixPage {
     sorted_by: String,
     incubators: Vec<Choice>,
     phases: Vec<Choice>,
+    thematiques: Vec<Choice>,
     filters: PortfolioFilters,
     columns: Vec<SortLink>,
     rows: Vec<PortfolioRowView>,
@@ -319,8 +325,13 @@ fn sort_link(
     let wanted = filters.query();
     query.extend(wanted.incubator.map(|i| ("incubateur", i)));
     query.extend(wanted.phase.map(|p| ("phase", p)));
-    // Every value is a slug or a key of the domain's lists (the service refused anything
-    // else before the page is drawn): nothing to percent-encode.
+    // A thematique is free text: encoded. Every other value is a slug or a key of the
+    // domain's lists (the service refused anything else before the page is drawn).
+    query.extend(
+        wanted
+            .thematique
+            .map(|t| ("thematique", super::session::encode(&t))),
+    );
     let href: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let href = href.join("&");
     SortLink {
@@ -346,7 +357,7 @@ pub async fn portfolio_matrix(
     let found = matrix::portfolio(&db, &user.principal(), filters.query(), today).await?;
     let incubator = filters.query().incubator;
     let cache = db.matrix_cache();
-    let (all_incubators, scatter) = db::read(&db, move |c| {
+    let (all_incubators, scatter, all_thematiques) = db::read(&db, move |c| {
         let incubator = incubator
             .map(|s| pilote_domain::Slug::parse(&s))
             .transpose()
@@ -355,6 +366,7 @@ pub async fn portfolio_matrix(
         Ok((
             incubators::list(c)?,
             chart_data::efficiency(c, &cache, incubator.as_ref(), today)?,
+            sheets::thematiques(c)?,
         ))
     })
     .await?;
@@ -454,6 +466,10 @@ pub async fn portfolio_matrix(
         ),
         incubators,
         phases,
+        thematiques: Choice::list(
+            all_thematiques.iter().map(|t| (t.clone(), t.clone())),
+            filters.thematique.trim(),
+        ),
         filters,
         columns,
         rows,

@@ -50,6 +50,7 @@ mod product_nav;
 mod review_form;
 mod review_pack;
 mod session;
+mod sheet_form;
 mod source_form;
 mod spend;
 mod stats;
@@ -163,6 +164,8 @@ pub fn configure(
             .service(product_form::create)
             .service(product_form::edit_form)
             .service(product_form::update)
+            .service(sheet_form::edit_form)
+            .service(sheet_form::save)
             .service(indicator_form::new_form)
             .service(indicator_form::create)
             .service(indicator_form::edit_form)

@@ -15,7 +15,7 @@ use pilote_store::{
     repo::{
         digest, incubators,
         products::{self, ProductOverview},
-        pulse,
+        pulse, sheets,
     },
 };
 use serde::Deserialize;
@@ -27,13 +27,15 @@ use super::{
 };
 use crate::{access, db, error::ApiError, service::chart_data};
 
-/// `?incubateur=&phase=&sponsor=&q=`; empty values mean « all ». `tri` (`nom`, `incubateur`,
+/// `?incubateur=&phase=&sponsor=&thematique=&q=`; empty values mean « all ». `tri` (`nom`, `incubateur`,
 /// `phase`, `depuis`) and `ordre` (`desc`) sort the table, `page` pages it.
 #[derive(Debug, Default, Deserialize)]
 pub struct Filters {
     incubateur: Option<String>,
     phase: Option<String>,
     sponsor: Option<String>,
+    /// A thematique of the product sheet (accents and case ignored, as the API's filter).
+    thematique: Option<String>,
     q: Option<String>,
     tri: Option<String>,
     ordre: Option<String>,
@@ -67,11 +69,12 @@ struct PageLink {
 }
 
 /// The filters as the links of the page keep them: a query string ending in `&` (or empty).
-fn kept(incubator: &str, phase: &str, sponsor: &str, q: &str) -> String {
+fn kept(incubator: &str, phase: &str, sponsor: &str, thematique: &str, q: &str) -> String {
     [
         ("incubateur", incubator),
         ("phase", phase),
         ("sponsor", sponsor),
+        ("thematique", thematique),
         ("q", q),
     ]
     .iter()
@@ -107,6 +110,7 @@ struct PortfolioPage {
     incubators: Vec<Choice>,
     phases: Vec<Choice>,
     sponsors: Vec<Choice>,
+    thematiques: Vec<Choice>,
     q: String,
     /// Products the filters found, over every page.
     found: usize,
@@ -172,6 +176,7 @@ async fn build(
     let phase = non_empty(filters.phase)
         .filter(|p| ProductStatus::ALL.iter().any(|s| s.as_str() == p.as_str()));
     let sponsor = non_empty(filters.sponsor);
+    let thematique = non_empty(filters.thematique);
     let q = non_empty(filters.q).unwrap_or_default();
     let sort = non_empty(filters.tri)
         .filter(|t| SORTS.iter().any(|(k, _)| k == t))
@@ -207,6 +212,15 @@ async fn build(
             ))
         })
         .await?;
+    let wanted = thematique.clone();
+    let (all_thematiques, with_thematique) = db::read(db, move |c| {
+        let with = match wanted {
+            Some(t) => Some(sheets::with_thematique(c, &t)?),
+            None => None,
+        };
+        Ok((sheets::thematiques(c)?, with))
+    })
+    .await?;
     let funnel_years = db::read(db, |c| {
         let all = pilote_store::repo::campaigns::funnels(c, None)?;
         Ok(pilote_store::repo::campaigns::per_year(&all))
@@ -244,6 +258,11 @@ async fn build(
             sponsor
                 .as_deref()
                 .is_none_or(|s| o.product.sponsor.trim() == s)
+        })
+        .filter(|o| {
+            with_thematique
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&o.id))
         })
         .filter(|o| o.product.matches(&words))
         .collect();
@@ -284,10 +303,12 @@ async fn build(
     sponsors.sort_by(|a, b| pilote_domain::french_cmp(a, b));
     sponsors.dedup();
     let selected_sponsor = sponsor.unwrap_or_default();
+    let selected_thematique = thematique.unwrap_or_default();
     let filters_kept = kept(
         incubator.as_ref().map(|s| s.as_ref()).unwrap_or(""),
         phase.as_deref().unwrap_or(""),
         &selected_sponsor,
+        &selected_thematique,
         &q,
     );
     let sorted = |tri: &str, desc: bool| {
@@ -421,6 +442,10 @@ async fn build(
         sponsors: Choice::list(
             sponsors.iter().map(|s| (s.clone(), s.clone())),
             &selected_sponsor,
+        ),
+        thematiques: Choice::list(
+            all_thematiques.iter().map(|t| (t.clone(), t.clone())),
+            &selected_thematique,
         ),
         q,
         found: found_count,

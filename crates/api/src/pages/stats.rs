@@ -12,7 +12,9 @@ use pilote_domain::{
 };
 use pilote_store::{
     Database,
-    repo::{incubators, matrix, matrix_certification, matrix_publication, phases, products},
+    repo::{
+        incubators, matrix, matrix_certification, matrix_publication, phases, products, sheets,
+    },
 };
 
 use super::{
@@ -65,6 +67,46 @@ struct StatsPage {
     /// `None` when the product does not publish its efficiency figures.
     efficiency: Option<EfficiencyBlock>,
     chart: Option<ChartBlock>,
+    sheet: PublicSheet,
+}
+
+/// The public part of the product sheet: never its contacts nor its risk analysis.
+struct PublicSheet {
+    thematiques: Vec<String>,
+    user_types: Vec<String>,
+    /// The co-incubators' names.
+    co_incubators: Vec<String>,
+    accessibility: Option<&'static str>,
+    dsfr: Option<&'static str>,
+    /// `(label, url)` of the public links.
+    links: Vec<(&'static str, String)>,
+}
+
+impl PublicSheet {
+    fn of(sheet: &pilote_domain::ProductSheet, co_incubators: Vec<String>) -> PublicSheet {
+        let label = |name: &str| match name {
+            "stats" => "Statistiques",
+            "budget" => "Budget",
+            "impact" => "Matrice d'impact",
+            "roadmap" => "Feuille de route",
+            "dashlord" => "DashLord",
+            "ecodesign" => "Déclaration d'écoconception",
+            _ => "Lien",
+        };
+        let public = sheet.links.public();
+        PublicSheet {
+            thematiques: sheet.thematiques.clone(),
+            user_types: sheet.user_types.clone(),
+            co_incubators,
+            accessibility: sheet.accessibility_status.map(|a| a.label_fr()),
+            dsfr: sheet.dsfr_status.map(|d| d.label_fr()),
+            links: public
+                .all()
+                .into_iter()
+                .filter_map(|(name, url)| url.clone().map(|u| (label(name), u)))
+                .collect(),
+        }
+    }
 }
 
 /// A value with its unit, or the value alone; shared with the matrix page.
@@ -189,7 +231,7 @@ pub async fn stats(
     let nav = Nav::of_visitor(&visitor, &config);
     let slug = Slug::parse(&path).map_err(|_| ApiError::NotFound("product"))?;
     let today = Utc::now().date_naive();
-    let (product, incubator, status, matrix, publish, dashboard, certification) =
+    let (product, incubator, status, matrix, publish, dashboard, certification, sheet) =
         db::read(&db, move |c| {
             let (id, product) = products::find(c, &slug)?;
             if !product.published {
@@ -201,6 +243,12 @@ pub async fn stats(
             let matrix = matrix::public_at(c, id, today, publish)?;
             let dashboard = chart_data::dashboard(c, id, today)?;
             let certification = matrix_certification::get(c, id)?;
+            let stored = sheets::get(c, id)?;
+            let mut co_incubators = Vec::new();
+            for slug in &stored.co_incubators {
+                co_incubators.push(incubators::find(c, slug)?.1.name);
+            }
+            let sheet = PublicSheet::of(&stored, co_incubators);
             Ok(Some((
                 product,
                 incubator,
@@ -209,6 +257,7 @@ pub async fn stats(
                 publish,
                 dashboard,
                 certification,
+                sheet,
             )))
         })
         .await?
@@ -224,6 +273,7 @@ pub async fn stats(
         efficiency: publish.then(|| efficiency_block(&matrix.efficiency)),
         principles,
         chart,
+        sheet,
     };
     Ok(super::render(&page))
 }

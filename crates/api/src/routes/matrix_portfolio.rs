@@ -26,6 +26,8 @@ pub struct PortfolioMatrixQuery {
     /// Only products in this phase.
     #[param(value_type = Option<openapi::Phase>)]
     pub phase: Option<String>,
+    /// Only products with this thematique in their sheet (accents and case ignored).
+    pub thematique: Option<String>,
     /// `name`, `completeness` (default), `cost_per_active_user`,
     /// `cost_per_active_user_evolution`, `users_evolution` or `north_star_evolution`.
     pub sort: Option<String>,
@@ -119,7 +121,8 @@ fn row(r: PortfolioRow) -> PortfolioMatrixRow {
 
 /// Every running product's matrix in one row (completeness out of 4, cost per active user
 /// and its evolution, growth of use, the north star's evolution), sorted, with the counts of
-/// complete and incomplete matrices. Filtered like the portfolio by incubator and phase.
+/// complete and incomplete matrices. Filtered like the portfolio by incubator, phase and
+/// thematique.
 #[utoipa::path(
     operation_id = "portfolio_matrix",
     tag = "portfolio",
@@ -143,6 +146,7 @@ pub async fn portfolio(
     let wanted = PortfolioQuery {
         incubator: query.incubator,
         phase: query.phase,
+        thematique: query.thematique,
         sort: query.sort,
         order: query.order,
     };

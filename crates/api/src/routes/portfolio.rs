@@ -7,7 +7,7 @@ use chrono::{NaiveDate, Utc};
 use pilote_domain::{ContractSummary, GlanceEntry, access::Action, glance, summarize};
 use pilote_store::{
     Database,
-    repo::{committees, contract_status, products, pulse},
+    repo::{committees, contract_status, products, pulse, sheets},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -123,16 +123,20 @@ pub struct Teams {
     pub late_products: Vec<String>,
 }
 
-/// `?incubator=`.
+/// `?incubator=&thematique=`.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PortfolioQuery {
     /// Only this incubator's products (its slug).
     pub incubator: Option<String>,
+    /// Only products with this thematique in their sheet (accents and case ignored), as
+    /// `GET /products?thematique=`.
+    pub thematique: Option<String>,
 }
 
 /// Counts per phase, overdue products, teams up to date, and contract figures (mean and median
-/// drifts, objectives per status, reviews overdue), of one incubator if asked.
+/// drifts, objectives per status, reviews overdue), of one incubator and one thematique if
+/// asked.
 #[utoipa::path(
     operation_id = "portfolio_summary",
     tag = "portfolio",
@@ -152,22 +156,28 @@ pub async fn summary(
     query: web::Query<PortfolioQuery>,
 ) -> Result<web::Json<Portfolio>, ApiError> {
     access::person_allowed(&principal, Action::Read)?;
+    let query = query.into_inner();
+    let thematique = query.thematique.filter(|t| !t.trim().is_empty());
     let incubator = query
-        .into_inner()
         .incubator
         .as_deref()
         .map(|s| scope::slug(s, "incubator"))
         .transpose()?;
     let today = Utc::now().date_naive();
     let (overviews, pulses, statuses, committees) = db::read(&db, move |c| {
-        let overviews = products::overviews(c, incubator.as_ref(), today)?;
+        let mut overviews = products::overviews(c, incubator.as_ref(), today)?;
+        let mut committees = committees::due(c, incubator.as_ref(), today)?;
+        if let Some(thematique) = thematique {
+            let with = sheets::with_thematique(c, &thematique)?;
+            overviews.retain(|o| with.contains(&o.id));
+            committees.retain(|d| overviews.iter().any(|o| o.product.slug == d.slug));
+        }
         let running: Vec<_> = overviews
             .iter()
             .filter(|o| o.status != pilote_domain::ProductStatus::Stopped)
             .map(|o| o.id)
             .collect();
         let statuses = contract_status::of_products(c, &running, today)?;
-        let committees = committees::due(c, incubator.as_ref(), today)?;
         Ok((overviews, pulse::pulses(c, today)?, statuses, committees))
     })
     .await?;

@@ -2,10 +2,7 @@
 //! technos, co-incubators, contacts, links, statuses). Product answers carry it too.
 
 use actix_web::{put, web};
-use pilote_domain::{
-    AccessibilityStatus, Contacts, DomainError, DsfrStatus, Email, Links, MonServiceSecurise,
-    Problem, ProductSheet, Slug,
-};
+use pilote_domain::{Email, Links, MonServiceSecurise, ProductSheet};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -14,7 +11,7 @@ use crate::{
     error::{ApiError, ErrorEnvelope, responses::*},
     json::Json,
     openapi,
-    service::product_sheet,
+    service::product_sheet::{self, SheetInput},
 };
 
 /// The sheet's contacts (e-mail addresses).
@@ -141,54 +138,17 @@ impl SheetDto {
 
     /// The domain's sheet; every field's problem at once (422), each with its path.
     pub fn into_sheet(self) -> Result<ProductSheet, ApiError> {
-        let mut problems: Vec<(String, Problem)> = Vec::new();
-        let mut keep = |field: &str, e: DomainError| {
-            if let DomainError::Invalid { problem, .. } = e {
-                problems.push((field.to_owned(), problem));
-            }
-        };
-        let mut email = |field: &str, text: Option<String>| {
-            let text = text.filter(|t| !t.trim().is_empty())?;
-            Email::parse(&text).map_err(|e| keep(field, e)).ok()
-        };
-        let contacts = Contacts {
-            product: email("contacts.product", self.contacts.product),
-            dinum: email("contacts.dinum", self.contacts.dinum),
-            incubator: email("contacts.incubator", self.contacts.incubator),
-        };
-        let mut co_incubators = Vec::new();
-        for (i, text) in self.co_incubators.iter().enumerate() {
-            match Slug::parse(text) {
-                Ok(slug) => co_incubators.push(slug),
-                Err(e) => keep(&format!("co_incubators[{i}]"), e),
-            }
-        }
-        let accessibility_status = self
-            .accessibility_status
-            .as_deref()
-            .map(AccessibilityStatus::parse)
-            .transpose()
-            .map_err(|e| keep("accessibility_status", e))
-            .ok()
-            .flatten();
-        let dsfr_status = self
-            .dsfr_status
-            .as_deref()
-            .map(DsfrStatus::parse)
-            .transpose()
-            .map_err(|e| keep("dsfr_status", e))
-            .ok()
-            .flatten();
-        if !problems.is_empty() {
-            return Err(ApiError::InvalidMany(problems));
-        }
         let l = self.links;
-        Ok(ProductSheet {
+        product_sheet::parse(SheetInput {
             thematiques: self.thematiques,
             user_types: self.user_types,
             technos: self.technos,
-            co_incubators,
-            contacts,
+            co_incubators: self.co_incubators,
+            contacts: [
+                self.contacts.product,
+                self.contacts.dinum,
+                self.contacts.incubator,
+            ],
             links: Links {
                 stats: l.stats,
                 budget: l.budget,
@@ -198,8 +158,8 @@ impl SheetDto {
                 ecodesign: l.ecodesign,
                 risk_analysis: l.risk_analysis,
             },
-            accessibility_status,
-            dsfr_status,
+            accessibility_status: self.accessibility_status,
+            dsfr_status: self.dsfr_status,
             monservicesecurise: MonServiceSecurise {
                 registered: self.monservicesecurise.registered,
                 url: self.monservicesecurise.url,

@@ -13,6 +13,7 @@ use pilote_store::{
     repo::{
         matrix, matrix_certification, matrix_portfolio,
         products::{self, ProductOverview},
+        sheets,
     },
 };
 
@@ -50,6 +51,8 @@ pub async fn of_product(
 pub struct PortfolioQuery {
     pub incubator: Option<String>,
     pub phase: Option<String>,
+    /// A thematique of the product sheet (accents and case ignored).
+    pub thematique: Option<String>,
     pub sort: Option<String>,
     pub order: Option<String>,
 }
@@ -124,11 +127,17 @@ pub async fn portfolio(
         .map(|s| scope::slug(s, "incubator"))
         .transpose()?;
     let cache = db.matrix_cache();
+    let thematique = query.thematique.filter(|t| !t.trim().is_empty());
     let (overviews, mut matrices, certifications) = db::read(db, move |c| {
+        let with = match thematique {
+            Some(t) => Some(sheets::with_thematique(c, &t)?),
+            None => None,
+        };
         let overviews: Vec<_> = products::overviews(c, incubator.as_ref(), at)?
             .into_iter()
             .filter(|o| o.status != ProductStatus::Stopped)
             .filter(|o| phase.is_none_or(|p| o.status == ProductStatus::Active(p)))
+            .filter(|o| with.as_ref().is_none_or(|ids| ids.contains(&o.id)))
             .collect();
         let ids: Vec<_> = overviews.iter().map(|o| o.id).collect();
         let matrices = matrix_portfolio::of_products_cached(c, &cache, &ids, at)?;

@@ -2,7 +2,10 @@
 //! served by `/api/v1/opendata/...` and written by `pilote export opendata DIR`.
 
 use pilote_domain::{Funnel, MatrixRole, Periodicity, Principle};
-use pilote_store::repo::{campaigns::CampaignFunnel, opendata::OpenMeasure};
+use pilote_store::repo::{
+    campaigns::CampaignFunnel,
+    opendata::{OpenMeasure, OpenProduct},
+};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -16,12 +19,13 @@ pub const LICENCE_TITLE: &str = "Licence Ouverte / Open Licence version 2.0";
 pub const LICENCE_URL: &str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/";
 
 /// The open data files, by name, as written by `pilote export opendata` and served here.
-pub const FILE_NAMES: [&str; 5] = [
+pub const FILE_NAMES: [&str; 6] = [
     "measures.csv",
     "measures.json",
     "schema.json",
     "datapackage.json",
     "funnel.json",
+    "products.json",
 ];
 
 /// One row of `measures.csv` / `measures.json`, in the schema's field order.
@@ -124,6 +128,12 @@ pub fn datapackage() -> Value {
                              d'ouverture : candidatures reçues, présélectionnées, retenues, \
                              investigations lancées, passées en construction. Des nombres \
                              seulement, aucune donnée de personne."},
+            {"name": "products", "path": "products.json", "profile": "data-resource",
+             "format": "json", "mediatype": "application/json", "encoding": "utf-8",
+             "description": "Les produits publiés et la partie publique de leur fiche : \
+                             thématiques, types d'usagers, incubateurs, statuts d'accessibilité \
+                             et d'usage du DSFR, liens publics. Ni contact, ni analyse de \
+                             risques."},
         ],
     })
 }
@@ -191,11 +201,43 @@ pub fn funnel_json(
     }))
 }
 
-/// Every open data file, `(name, bytes)`, from the published measures and the campaigns'
-/// funnels.
+/// `products.json`: each published product and the public part of its sheet — never its
+/// contacts (people's addresses) nor its risk analysis (`Links::public`).
+pub fn products_json(products: &[OpenProduct]) -> Result<Vec<u8>, ApiError> {
+    let all: Vec<Value> = products
+        .iter()
+        .map(|p| {
+            let s = &p.sheet;
+            let mut incubators = vec![p.incubator.clone()];
+            incubators.extend(s.co_incubators.iter().map(ToString::to_string));
+            let links: serde_json::Map<String, Value> = s
+                .links
+                .public()
+                .all()
+                .into_iter()
+                .filter_map(|(name, url)| Some((name.to_owned(), Value::from(url.clone()?))))
+                .collect();
+            json!({
+                "product": p.product,
+                "product_name": p.product_name,
+                "incubators": incubators,
+                "thematiques": s.thematiques,
+                "user_types": s.user_types,
+                "accessibility_status": s.accessibility_status.map(|a| a.as_str()),
+                "dsfr_status": s.dsfr_status.map(|d| d.as_str()),
+                "links": links,
+            })
+        })
+        .collect();
+    pretty(&Value::Array(all))
+}
+
+/// Every open data file, `(name, bytes)`, from the published measures, the campaigns'
+/// funnels and the published products' sheets.
 pub fn files(
     measures: &[OpenMeasure],
     funnels: &[CampaignFunnel],
+    products: &[OpenProduct],
 ) -> Result<Vec<(&'static str, Vec<u8>)>, ApiError> {
     let years = pilote_store::repo::campaigns::per_year(funnels);
     Ok(vec![
@@ -204,5 +246,6 @@ pub fn files(
         ("schema.json", pretty(&schema())?),
         ("datapackage.json", pretty(&datapackage())?),
         ("funnel.json", funnel_json(funnels, &years)?),
+        ("products.json", products_json(products)?),
     ])
 }

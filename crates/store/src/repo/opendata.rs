@@ -4,10 +4,13 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+use pilote_domain::ProductSheet;
 
 use crate::{
     connection::DbConnection,
     error::StoreResult,
+    ids::ProductId,
+    repo::sheets,
     schema::{incubators, indicators, measures, products},
 };
 
@@ -56,4 +59,43 @@ pub fn published_measures(conn: &mut DbConnection) -> StoreResult<Vec<OpenMeasur
             .then(a.period.cmp(&b.period))
     });
     Ok(rows)
+}
+
+/// A published product and its sheet (the caller keeps only the sheet's public part).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenProduct {
+    pub product: String,
+    pub product_name: String,
+    pub incubator: String,
+    pub sheet: ProductSheet,
+}
+
+/// Every published product with its sheet, in French alphabetical order of their names, then
+/// slug (the same bytes from either backend).
+pub fn published_products(conn: &mut DbConnection) -> StoreResult<Vec<OpenProduct>> {
+    let rows: Vec<(i64, String, String, String)> = products::table
+        .inner_join(incubators::table)
+        .filter(products::published.eq(true))
+        .select((
+            products::id,
+            products::slug,
+            products::name,
+            incubators::slug,
+        ))
+        .load(conn)?;
+    let mut all = sheets::all(conn)?;
+    let mut out: Vec<OpenProduct> = rows
+        .into_iter()
+        .map(|(id, product, product_name, incubator)| OpenProduct {
+            sheet: all.remove(&ProductId(id)).unwrap_or_default(),
+            product,
+            product_name,
+            incubator,
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        pilote_domain::french_cmp(&a.product_name, &b.product_name)
+            .then_with(|| a.product.cmp(&b.product))
+    });
+    Ok(out)
 }
