@@ -29,6 +29,7 @@ mod people;
 mod portfolio_table;
 mod product_form;
 mod product_pages;
+mod refusals;
 mod review_form;
 mod sessions;
 mod sheet_form;

@@ -186,13 +186,11 @@ impl FromRequest for SignedIn {
     }
 }
 
-/// A form's fields and the `csrf` field every form of the pages carries.
+/// The `csrf` field every form of the pages carries (the others ignored).
 #[derive(Deserialize)]
-struct WithCsrf<T> {
+struct CsrfField {
     #[serde(default)]
     csrf: String,
-    #[serde(flatten)]
-    fields: T,
 }
 
 /// A form posted by the signed-in visitor, its CSRF token checked against the session (403
@@ -236,15 +234,19 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             // Never let a form through unchecked, even were the settings missing.
             let config =
                 config.ok_or_else(|| ApiError::Internal("SessionConfig missing".into()))?;
-            let form: WithCsrf<T> = serde_urlencoded::from_bytes(&body)
+            // The token before the fields: a forged post is 403 whatever it carries, and its
+            // fields are never read.
+            let token: CsrfField = serde_urlencoded::from_bytes(&body)
                 .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-            check_csrf(&config, &visitor, &form.csrf)?;
+            check_csrf(&config, &visitor, &token.csrf)?;
+            let fields: T = serde_urlencoded::from_bytes(&body)
+                .map_err(|e| ApiError::BadRequest(e.to_string()))?;
             Ok(CsrfForm {
                 user: SignedIn {
                     nav: Nav::of(&visitor, &config),
                     user: visitor,
                 },
-                fields: form.fields,
+                fields,
             })
         })
     }
