@@ -3,7 +3,7 @@
 //! (entity `irritant`, key the id).
 //!
 //! The link to a campaign's application goes beside the product's: a nullable
-//! `application_id` column, set by a `link_application` twin of [`link`].
+//! `application_id` column, set by [`link_application`], the twin of [`link`].
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -14,7 +14,7 @@ use crate::{
     clock,
     connection::DbConnection,
     error::{StoreError, StoreResult, corrupt},
-    ids::{Actor, IncubatorId, IrritantId, ProductId, UserId},
+    ids::{Actor, ApplicationId, IncubatorId, IrritantId, ProductId, UserId},
     repo::audit,
     schema::{incubators, irritant_votes as votes, irritants, products, users},
     with_backend,
@@ -43,6 +43,8 @@ pub struct Irritant {
     pub closed_by: Option<String>,
     pub closed_at: Option<NaiveDateTime>,
     pub product: Option<LinkedProduct>,
+    /// The campaign's application that answers it.
+    pub application_id: Option<ApplicationId>,
     pub created_at: NaiveDateTime,
     pub votes: i64,
     pub voted_by_me: bool,
@@ -54,12 +56,18 @@ pub struct IrritantFilter {
     pub id: Option<IrritantId>,
     pub incubator: Option<IncubatorId>,
     pub product: Option<ProductId>,
+    pub application: Option<ApplicationId>,
     pub status: Option<IrritantStatus>,
 }
 
 type Row = (
     (i64, i64, String, String, String, Option<String>),
-    (Option<i64>, Option<NaiveDateTime>, NaiveDateTime),
+    (
+        Option<i64>,
+        Option<NaiveDateTime>,
+        NaiveDateTime,
+        Option<i64>,
+    ),
     String,
     String,
     Option<(String, String)>,
@@ -115,6 +123,7 @@ pub fn list(
                 irritants::closed_by,
                 irritants::closed_at,
                 irritants::created_at,
+                irritants::application_id,
             ),
             incubators::slug,
             users::name,
@@ -130,6 +139,9 @@ pub fn list(
     }
     if let Some(product) = filter.product {
         query = query.filter(irritants::product_id.eq(product.0));
+    }
+    if let Some(application) = filter.application {
+        query = query.filter(irritants::application_id.eq(application.0));
     }
     if let Some(status) = filter.status {
         query = query.filter(irritants::status.eq(status.as_str()));
@@ -177,8 +189,10 @@ fn into_irritant(
     voted_by_me: bool,
     closed_by: Option<String>,
 ) -> StoreResult<Irritant> {
-    let ((id, author_id, title, description, status, answer), (_, closed_at, created_at)) =
-        (row.0, row.1);
+    let (
+        (id, author_id, title, description, status, answer),
+        (_, closed_at, created_at, application_id),
+    ) = (row.0, row.1);
     let bad = |e: pilote_domain::DomainError| corrupt("irritants", id, e);
     let product = row
         .4
@@ -201,6 +215,7 @@ fn into_irritant(
         closed_by,
         closed_at,
         product,
+        application_id: application_id.map(ApplicationId),
         created_at,
         votes,
         voted_by_me,
@@ -320,6 +335,34 @@ pub fn link(
         id,
         describe(before),
         describe(Some(product.0)),
+    )
+}
+
+/// Links the irritant to the campaign's application that answers it (replacing any earlier
+/// link). That the application belongs to the irritant's incubator is the service's check.
+pub fn link_application(
+    conn: &mut DbConnection,
+    id: IrritantId,
+    application: ApplicationId,
+    actor: Actor,
+) -> StoreResult<()> {
+    let before: Option<i64> = irritants::table
+        .find(id.0)
+        .select(irritants::application_id)
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound { what: "irritant" })?;
+    diesel::update(irritants::table.find(id.0))
+        .set(irritants::application_id.eq(application.0))
+        .execute(conn)?;
+    let describe = |a: Option<i64>| Some(json!({"application_id": a}));
+    log(
+        conn,
+        actor,
+        "irritant.link_application",
+        id,
+        describe(before),
+        describe(Some(application.0)),
     )
 }
 
