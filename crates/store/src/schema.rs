@@ -593,3 +593,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     product_incubators,
     auth_version,
 );
+
+// Issue 24: the campaign's application that answers an irritant (migration 2026-12-07-110001).
+diesel::joinable!(irritants -> applications (application_id));

@@ -7,7 +7,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use pilote_domain::{IrritantAnswer, IrritantStatus, NewIrritant, Slug};
+use pilote_domain::{ApplicationStatus, IrritantAnswer, IrritantStatus, NewIrritant, Slug};
 use serde_json::json;
 
 use crate::{
@@ -16,7 +16,7 @@ use crate::{
     error::{StoreError, StoreResult, corrupt},
     ids::{Actor, ApplicationId, IncubatorId, IrritantId, ProductId, UserId},
     repo::audit,
-    schema::{incubators, irritant_votes as votes, irritants, products, users},
+    schema::{applications, incubators, irritant_votes as votes, irritants, products, users},
     with_backend,
 };
 
@@ -25,6 +25,14 @@ use crate::{
 pub struct LinkedProduct {
     pub slug: Slug,
     pub name: String,
+}
+
+/// The campaign's application an irritant is linked to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkedApplication {
+    pub id: ApplicationId,
+    pub title: String,
+    pub status: ApplicationStatus,
 }
 
 /// An irritant as read: who wrote it, where it stands, its votes (and whether the reader gave
@@ -44,7 +52,7 @@ pub struct Irritant {
     pub closed_at: Option<NaiveDateTime>,
     pub product: Option<LinkedProduct>,
     /// The campaign's application that answers it.
-    pub application_id: Option<ApplicationId>,
+    pub application: Option<LinkedApplication>,
     pub created_at: NaiveDateTime,
     pub votes: i64,
     pub voted_by_me: bool,
@@ -62,15 +70,11 @@ pub struct IrritantFilter {
 
 type Row = (
     (i64, i64, String, String, String, Option<String>),
-    (
-        Option<i64>,
-        Option<NaiveDateTime>,
-        NaiveDateTime,
-        Option<i64>,
-    ),
+    (Option<i64>, Option<NaiveDateTime>, NaiveDateTime),
     String,
     String,
     Option<(String, String)>,
+    Option<(i64, String, String)>,
 );
 
 /// Stores a new irritant of the incubator, with its author's vote.
@@ -110,6 +114,7 @@ pub fn list(
         .inner_join(incubators::table)
         .inner_join(users::table)
         .left_join(products::table)
+        .left_join(applications::table)
         .select((
             (
                 irritants::id,
@@ -123,11 +128,11 @@ pub fn list(
                 irritants::closed_by,
                 irritants::closed_at,
                 irritants::created_at,
-                irritants::application_id,
             ),
             incubators::slug,
             users::name,
             (products::slug, products::name).nullable(),
+            (applications::id, applications::title, applications::status).nullable(),
         ))
         .order(irritants::id)
         .into_boxed();
@@ -189,10 +194,8 @@ fn into_irritant(
     voted_by_me: bool,
     closed_by: Option<String>,
 ) -> StoreResult<Irritant> {
-    let (
-        (id, author_id, title, description, status, answer),
-        (_, closed_at, created_at, application_id),
-    ) = (row.0, row.1);
+    let ((id, author_id, title, description, status, answer), (_, closed_at, created_at)) =
+        (row.0, row.1);
     let bad = |e: pilote_domain::DomainError| corrupt("irritants", id, e);
     let product = row
         .4
@@ -200,6 +203,16 @@ fn into_irritant(
             Ok::<_, StoreError>(LinkedProduct {
                 slug: Slug::parse(&slug).map_err(bad)?,
                 name,
+            })
+        })
+        .transpose()?;
+    let application = row
+        .5
+        .map(|(id, title, status)| {
+            Ok::<_, StoreError>(LinkedApplication {
+                id: ApplicationId(id),
+                title,
+                status: ApplicationStatus::parse(&status).map_err(bad)?,
             })
         })
         .transpose()?;
@@ -215,7 +228,7 @@ fn into_irritant(
         closed_by,
         closed_at,
         product,
-        application_id: application_id.map(ApplicationId),
+        application,
         created_at,
         votes,
         voted_by_me,

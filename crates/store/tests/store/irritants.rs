@@ -1,7 +1,7 @@
 //! Irritants: one vote per person (the author's submission counts), sorted by votes, linked to
 //! a product, closed with an answer; every write audited.
 
-use pilote_domain::{Email, IrritantAnswer, IrritantStatus, NewIrritant};
+use pilote_domain::{ApplicationStatus, Email, IrritantAnswer, IrritantStatus, NewIrritant};
 use pilote_store::{
     Actor, DbConnection, IrritantId, StoreError, UserId,
     repo::{
@@ -115,14 +115,16 @@ both_backends! {
             applications::submit(c, campaign, &application("Première"), Actor::Anonymous)
         })
         .expect("application");
-        assert_eq!(irritants::get(&mut conn, id, None).expect("get").application_id, None);
+        assert_eq!(irritants::get(&mut conn, id, None).expect("get").application, None);
 
         irritants::link_application(&mut conn, id, application, Actor::User(manager)).expect("link");
-        assert_eq!(irritants::get(&mut conn, id, None).expect("get").application_id, Some(application));
+        let linked = irritants::get(&mut conn, id, None).expect("get").application.expect("linked");
+        assert_eq!((linked.id, linked.title.as_str()), (application, "Première"));
+        assert_eq!(linked.status, ApplicationStatus::Received);
         let answered = IrritantFilter { application: Some(application), ..IrritantFilter::default() };
         let listed: Vec<_> = irritants::list(&mut conn, answered, None).expect("list").into_iter().map(|i| i.id).collect();
         assert_eq!(listed, [id]);
-        assert_eq!(irritants::get(&mut conn, other, None).expect("get").application_id, None);
+        assert_eq!(irritants::get(&mut conn, other, None).expect("get").application, None);
 
         let entries = audit::for_entity(&mut conn, "irritant", &id.to_string()).expect("audit");
         let last = entries.last().expect("entry");
