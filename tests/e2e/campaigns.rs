@@ -14,7 +14,7 @@ use crate::{
     world::{Who, World},
 };
 
-fn campaign(slug: &str, audience: &str, opens_in_days: i64) -> Value {
+pub(crate) fn campaign(slug: &str, audience: &str, opens_in_days: i64) -> Value {
     let today = Utc::now().date_naive();
     let shift = |days: i64| {
         if days >= 0 {
@@ -35,7 +35,7 @@ fn campaign(slug: &str, audience: &str, opens_in_days: i64) -> Value {
     })
 }
 
-fn application(title: &str, email: &str) -> Value {
+pub(crate) fn application(title: &str, email: &str) -> Value {
     json!({
         "title": title,
         "problem": "3 000 appels par mois restent sans réponse.\nLes usagers rappellent.",

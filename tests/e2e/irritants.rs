@@ -5,7 +5,10 @@
 use pilote_store::Backend;
 use serde_json::json;
 
-use crate::world::{Who, World};
+use crate::{
+    campaigns::{application, campaign},
+    world::{Who, World},
+};
 
 const LIST: &str = "/api/v1/incubators/dinum/irritants";
 
@@ -119,6 +122,56 @@ fn scenario(backend: Backend) {
     );
     let linked = w.expect(200, "POST", &link, manager, Some(&product));
     assert_eq!(linked["product"]["slug"], "mon-produit");
+
+    // Or to an application to one of the incubator's campaigns: one of the two fields, else 422.
+    w.expect(
+        201,
+        "POST",
+        "/api/v1/incubators/dinum/campaigns",
+        manager,
+        Some(&campaign("appel-irritants", "public", -1)),
+    );
+    let submitted = w.expect(
+        201,
+        "POST",
+        "/api/v1/campaigns/appel-irritants/applications",
+        None,
+        Some(&application("Accueil", "camille@example.gouv.fr")),
+    );
+    let app = submitted["id"].as_i64().expect("id");
+    let to_app = json!({"application_id": app});
+    w.expect(401, "POST", &link, None, Some(&to_app));
+    for who in [viewer, member, other, token] {
+        w.expect(403, "POST", &link, who, Some(&to_app));
+    }
+    let both = json!({"application_id": app, "product_slug": "mon-produit"});
+    for (body, field) in [
+        (json!({}), "product_slug"),
+        (both, "application_id"),
+        (json!({"application_id": 999_999}), "application_id"),
+    ] {
+        let refused = w.expect(422, "POST", &link, manager, Some(&body));
+        assert_eq!(w.fields(&refused), [field]);
+    }
+    let linked = w.expect(200, "POST", &link, manager, Some(&to_app));
+    assert_eq!(linked["application"]["id"], app);
+    assert_eq!(linked["application"]["title"], "Accueil");
+    assert_eq!(linked["application"]["status"], "received");
+    assert_eq!(linked["product"]["slug"], "mon-produit");
+    let read = w.expect(
+        200,
+        "GET",
+        &format!("/api/v1/applications/{app}"),
+        manager,
+        None,
+    );
+    let answered: Vec<_> = read["irritants"]
+        .as_array()
+        .expect("irritants")
+        .iter()
+        .map(|i| i["title"].clone())
+        .collect();
+    assert_eq!(answered, [linked["title"].clone()]);
 
     // Closing: an answer is needed; once.
     let close = format!("{one}/close");

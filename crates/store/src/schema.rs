@@ -332,8 +332,8 @@ diesel::table! {
 }
 
 diesel::table! {
-    /// Irritants submitted to an incubator (migration 2026-12-06-120001). The link to a
-    /// campaign's application goes beside `product_id`, as a nullable `application_id`.
+    /// Irritants submitted to an incubator (migration 2026-12-06-120001); `application_id`,
+    /// the campaign's application that answers it, from migration 2026-12-07-110001.
     irritants (id) {
         id -> BigInt,
         incubator_id -> BigInt,
@@ -346,6 +346,7 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         product_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        application_id -> Nullable<BigInt>,
     }
 }
 
@@ -599,3 +600,6 @@ diesel::table! {
         version -> BigInt,
     }
 }
+
+// Issue 24: the campaign's application that answers an irritant (migration 2026-12-07-110001).
+diesel::joinable!(irritants -> applications (application_id));

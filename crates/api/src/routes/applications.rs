@@ -240,6 +240,8 @@ pub struct ApplicationDetail {
     pub tally: TallyItem,
     /// The caller's own sheet, if they scored it.
     pub my_scores: Option<ScoresBody>,
+    /// The irritants it answers, the most voted first.
+    pub irritants: Vec<crate::routes::products::AnsweredIrritant>,
 }
 
 impl From<ApplicationView> for ApplicationDetail {
@@ -261,6 +263,7 @@ impl From<ApplicationView> for ApplicationDetail {
                 scores: s.scores.into_iter().map(|(k, v)| (k, v.into())).collect(),
                 conflict_of_interest: s.conflict_of_interest,
             }),
+            irritants: v.irritants.into_iter().map(Into::into).collect(),
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Irritants: `/api/v1/incubators/{slug}/irritants` (submit, list) and `/api/v1/irritants/{id}`
-//! (read, vote, withdraw, link to a product, close). Any person signed in submits, reads and
+//! (read, vote, withdraw, link to a product or to a campaign's application, close). Any person signed in submits, reads and
 //! votes (one vote per person, the author's submission counting as theirs; voting or
 //! withdrawing twice is harmless, 200); the incubator's managers and admins link and close.
 
@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use pilote_domain::{IrritantStatus, NewIrritant};
 use pilote_store::{
     Database,
-    repo::irritants::{Irritant, LinkedProduct},
+    repo::irritants::{Irritant, LinkedApplication, LinkedProduct},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -34,12 +34,14 @@ pub struct IrritantBody {
     pub description: String,
 }
 
-/// The product an irritant is linked to.
+/// What answers an irritant: exactly one of a product and an application.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinkBody {
     /// A product of the irritant's incubator.
-    pub product_slug: String,
+    pub product_slug: Option<String>,
+    /// An application to a campaign of the irritant's incubator.
+    pub application_id: Option<i64>,
 }
 
 /// The answer an irritant is closed with.
@@ -68,6 +70,15 @@ pub struct ProductLink {
     pub name: String,
 }
 
+/// A campaign's application linked to an irritant.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationLink {
+    pub id: i64,
+    pub title: String,
+    /// `received`, `preselected`, `auditioned`, `selected` or `rejected`.
+    pub status: String,
+}
+
 /// An irritant, its votes and where it stands.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IrritantItem {
@@ -87,6 +98,8 @@ pub struct IrritantItem {
     pub voted_by_me: bool,
     /// The product that answers it.
     pub product: Option<ProductLink>,
+    /// The campaign's application that answers it.
+    pub application: Option<ApplicationLink>,
     pub answer: Option<String>,
     /// Who closed it.
     pub closed_by: Option<String>,
@@ -110,6 +123,13 @@ impl From<Irritant> for IrritantItem {
                 slug: slug.to_string(),
                 name,
             }),
+            application: i
+                .application
+                .map(|LinkedApplication { id, title, status }| ApplicationLink {
+                    id: id.0,
+                    title,
+                    status: status.as_str().to_owned(),
+                }),
             answer: i.answer,
             closed_by: i.closed_by,
             closed_at: i.closed_at,
@@ -253,7 +273,9 @@ pub async fn withdraw(
     ))
 }
 
-/// Links the irritant to the product of its incubator that answers it (its managers).
+/// Links the irritant to what answers it (its managers): a product of its incubator
+/// (`product_slug`) or an application to one of its campaigns (`application_id`), one of the
+/// two. Audited.
 #[utoipa::path(
     operation_id = "irritants_link",
     tag = "irritants",
@@ -264,7 +286,7 @@ pub async fn withdraw(
         (status = 200, description = "The irritant, linked", body = IrritantItem),
         (status = 403, description = "Not a manager of the irritant's incubator; an API token", body = ErrorEnvelope),
         (status = 404, description = "Unknown irritant", body = ErrorEnvelope),
-        (status = 422, description = "`product_slug` names no product of the incubator", body = ErrorEnvelope),
+        (status = 422, description = "Neither or both of `product_slug` and `application_id`; `product_slug` names no product of the incubator; `application_id` no application to its campaigns", body = ErrorEnvelope),
         JsonBody, Unauthorized, DatabaseDown,
     ),
 )]
@@ -276,7 +298,29 @@ pub async fn link(
     body: Json<LinkBody>,
 ) -> Result<web::Json<IrritantItem>, ApiError> {
     let user = access::person(&principal)?;
-    let linked = service::link(&db, user, *path, &body.0.product_slug).await?;
+    let linked = match (body.0.product_slug, body.0.application_id) {
+        (Some(product), None) => service::link(&db, user, *path, &product).await?,
+        (None, Some(application)) => {
+            service::link_application(&db, user, *path, application).await?
+        }
+        (product, _) => {
+            // Neither or both: name the field to remove or to give.
+            let (field, fr) = if product.is_some() {
+                (
+                    "application_id",
+                    "Liez à un produit ou à une candidature, pas aux deux.",
+                )
+            } else {
+                ("product_slug", "Choisissez un produit ou une candidature.")
+            };
+            return Err(pilote_domain::DomainError::rule(
+                field,
+                "give exactly one of product_slug and application_id",
+                fr,
+            )
+            .into());
+        }
+    };
     Ok(web::Json(linked.into()))
 }
 

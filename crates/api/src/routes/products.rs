@@ -7,7 +7,7 @@ use pilote_store::{
     ApplicationId, Database,
     repo::{
         applications,
-        irritants::{self, IrritantFilter},
+        irritants::{self, Irritant, IrritantFilter},
         matrix_publication,
         products::{self, ProductFilter, ProductOverview},
         pulse::{self, NorthStar, Pulse},
@@ -80,7 +80,7 @@ pub struct ProductItem {
     pub sheet: SheetView,
 }
 
-/// An irritant a product answers.
+/// An irritant a product (or a campaign's application) answers.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AnsweredIrritant {
     pub id: i64,
@@ -88,6 +88,17 @@ pub struct AnsweredIrritant {
     /// `open` or `closed`.
     pub status: String,
     pub votes: i64,
+}
+
+impl From<Irritant> for AnsweredIrritant {
+    fn from(i: Irritant) -> Self {
+        AnsweredIrritant {
+            id: i.id.0,
+            title: i.title,
+            status: i.status.as_str().to_owned(),
+            votes: i.votes,
+        }
+    }
 }
 
 /// The north star's latest value.
@@ -279,17 +290,7 @@ async fn load_item(
     })
     .await?;
     let mut item = ProductItem::new(overview, Some(&pulse), publish, application, Some(&sheet));
-    item.irritants = Some(
-        answered
-            .into_iter()
-            .map(|i| AnsweredIrritant {
-                id: i.id.0,
-                title: i.title,
-                status: i.status.as_str().to_owned(),
-                votes: i.votes,
-            })
-            .collect(),
-    );
+    item.irritants = Some(answered.into_iter().map(Into::into).collect());
     Ok(item)
 }
 

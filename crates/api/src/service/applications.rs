@@ -14,7 +14,9 @@ use pilote_store::{
     Actor, ApplicationId, Database, UserId, clock,
     repo::{
         applications::{self, StatusChange, StoredApplication},
-        campaigns, products,
+        campaigns,
+        irritants::Irritant,
+        products,
     },
 };
 
@@ -142,6 +144,8 @@ pub struct ApplicationView {
     pub tally: Tally,
     /// The reader's own sheet, if they scored it.
     pub mine: Option<ScoreSheet>,
+    /// The irritants it answers, the most voted first.
+    pub irritants: Vec<Irritant>,
 }
 
 /// One application, for its incubator's managers (401, 403; 404 unknown).
@@ -151,14 +155,15 @@ pub async fn get(
     id: i64,
 ) -> Result<ApplicationView, ApiError> {
     let id = ApplicationId(id);
-    let (stored, campaign, history, sheets) = db::read(db, move |c| {
+    let (stored, campaign, history, sheets, irritants) = db::read(db, move |c| {
         let stored = applications::get(c, id)?;
         let campaign = campaigns::get(c, stored.campaign_id)?;
         let history = applications::history(c, id)?;
         let sheets = applications::sheets(c, stored.campaign_id)?
             .remove(&id)
             .unwrap_or_default();
-        Ok((stored, campaign, history, sheets))
+        let irritants = super::irritants::of_application(c, id)?;
+        Ok((stored, campaign, history, sheets, irritants))
     })
     .await?;
     require_manager(Some(principal), &campaign.incubator)?;
@@ -174,6 +179,7 @@ pub async fn get(
         campaign,
         history,
         mine,
+        irritants,
     })
 }
 

@@ -1,14 +1,15 @@
 //! Irritants: the JSON routes and the pages share these calls. Anyone signed in (a person, any
 //! role or none) submits, reads and votes; the incubator's managers and admins link an
-//! irritant to a product of the incubator and close it with an answer. API tokens never get
+//! irritant to a product of the incubator or to an application of one of its campaigns, and
+//! close it with an answer. API tokens never get
 //! here (the callers ask for a person).
 
 use actix_web::web;
 use pilote_domain::{DomainError, IrritantAnswer, IrritantStatus, NewIrritant, access::Action};
 use pilote_store::{
-    Database, IrritantId, ProductId, StoreError,
+    ApplicationId, Database, IrritantId, ProductId, StoreError,
     repo::{
-        incubators,
+        applications, campaigns, incubators,
         irritants::{self, Irritant, IrritantFilter},
         products,
     },
@@ -99,6 +100,18 @@ pub async fn of_product(
     .await
 }
 
+/// The irritants an application of a campaign answers, the most voted first.
+pub fn of_application(
+    c: &mut pilote_store::DbConnection,
+    application: ApplicationId,
+) -> Result<Vec<Irritant>, StoreError> {
+    let filter = IrritantFilter {
+        application: Some(application),
+        ..IrritantFilter::default()
+    };
+    irritants::list(c, filter, None)
+}
+
 /// Gives (`true`) or withdraws `user`'s vote; doing it twice changes nothing (200 both
 /// times). 404 unknown, 409 closed. The irritant afterwards.
 pub async fn vote(
@@ -176,6 +189,43 @@ pub async fn link(
             return Ok(None);
         };
         irritants::link(c, id, product, actor)?;
+        irritants::get(c, id, Some(reader)).map(Some)
+    })
+    .await?;
+    linked.ok_or_else(unknown)
+}
+
+/// Links the irritant to an application of one of its incubator's campaigns (the managers):
+/// an unknown application, or one of another incubator, is 422 on `application_id`.
+pub async fn link_application(
+    db: &web::Data<Database>,
+    user: &CurrentUser,
+    id: i64,
+    application: i64,
+) -> Result<Irritant, ApiError> {
+    let id = IrritantId(id);
+    managed(db, user, id).await?;
+    let unknown = || {
+        ApiError::from(DomainError::rule(
+            "application_id",
+            "names no application to a campaign of the irritant's incubator",
+            "Choisissez une candidature à un appel de l'incubateur de cet irritant.",
+        ))
+    };
+    let application = ApplicationId(application);
+    let actor = pilote_store::Actor::User(user.id);
+    let reader = user.id;
+    let linked = db::write(db, move |c| {
+        let (incubator, _) = irritants::scope(c, id)?;
+        let stored = match applications::get(c, application) {
+            Ok(stored) => stored,
+            Err(StoreError::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        if campaigns::get(c, stored.campaign_id)?.incubator != incubator {
+            return Ok(None);
+        }
+        irritants::link_application(c, id, application, actor)?;
         irritants::get(c, id, Some(reader)).map(Some)
     })
     .await?;

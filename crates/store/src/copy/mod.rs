@@ -594,6 +594,7 @@ tables! {
         closed_at: Option<NaiveDateTime>,
         product_id: Option<i64>,
         created_at: NaiveDateTime,
+        application_id: Option<i64>,
     }
     irritant_votes (irritant_id, user_id) {
         irritant_id: i64,

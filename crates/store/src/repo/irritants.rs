@@ -3,20 +3,20 @@
 //! (entity `irritant`, key the id).
 //!
 //! The link to a campaign's application goes beside the product's: a nullable
-//! `application_id` column, set by a `link_application` twin of [`link`].
+//! `application_id` column, set by [`link_application`], the twin of [`link`].
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use pilote_domain::{IrritantAnswer, IrritantStatus, NewIrritant, Slug};
+use pilote_domain::{ApplicationStatus, IrritantAnswer, IrritantStatus, NewIrritant, Slug};
 use serde_json::json;
 
 use crate::{
     clock,
     connection::DbConnection,
     error::{StoreError, StoreResult, corrupt},
-    ids::{Actor, IncubatorId, IrritantId, ProductId, UserId},
+    ids::{Actor, ApplicationId, IncubatorId, IrritantId, ProductId, UserId},
     repo::audit,
-    schema::{incubators, irritant_votes as votes, irritants, products, users},
+    schema::{applications, incubators, irritant_votes as votes, irritants, products, users},
     with_backend,
 };
 
@@ -25,6 +25,14 @@ use crate::{
 pub struct LinkedProduct {
     pub slug: Slug,
     pub name: String,
+}
+
+/// The campaign's application an irritant is linked to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkedApplication {
+    pub id: ApplicationId,
+    pub title: String,
+    pub status: ApplicationStatus,
 }
 
 /// An irritant as read: who wrote it, where it stands, its votes (and whether the reader gave
@@ -43,6 +51,8 @@ pub struct Irritant {
     pub closed_by: Option<String>,
     pub closed_at: Option<NaiveDateTime>,
     pub product: Option<LinkedProduct>,
+    /// The campaign's application that answers it.
+    pub application: Option<LinkedApplication>,
     pub created_at: NaiveDateTime,
     pub votes: i64,
     pub voted_by_me: bool,
@@ -54,6 +64,7 @@ pub struct IrritantFilter {
     pub id: Option<IrritantId>,
     pub incubator: Option<IncubatorId>,
     pub product: Option<ProductId>,
+    pub application: Option<ApplicationId>,
     pub status: Option<IrritantStatus>,
 }
 
@@ -63,6 +74,7 @@ type Row = (
     String,
     String,
     Option<(String, String)>,
+    Option<(i64, String, String)>,
 );
 
 /// Stores a new irritant of the incubator, with its author's vote.
@@ -102,6 +114,7 @@ pub fn list(
         .inner_join(incubators::table)
         .inner_join(users::table)
         .left_join(products::table)
+        .left_join(applications::table)
         .select((
             (
                 irritants::id,
@@ -119,6 +132,7 @@ pub fn list(
             incubators::slug,
             users::name,
             (products::slug, products::name).nullable(),
+            (applications::id, applications::title, applications::status).nullable(),
         ))
         .order(irritants::id)
         .into_boxed();
@@ -130,6 +144,9 @@ pub fn list(
     }
     if let Some(product) = filter.product {
         query = query.filter(irritants::product_id.eq(product.0));
+    }
+    if let Some(application) = filter.application {
+        query = query.filter(irritants::application_id.eq(application.0));
     }
     if let Some(status) = filter.status {
         query = query.filter(irritants::status.eq(status.as_str()));
@@ -189,6 +206,16 @@ fn into_irritant(
             })
         })
         .transpose()?;
+    let application = row
+        .5
+        .map(|(id, title, status)| {
+            Ok::<_, StoreError>(LinkedApplication {
+                id: ApplicationId(id),
+                title,
+                status: ApplicationStatus::parse(&status).map_err(bad)?,
+            })
+        })
+        .transpose()?;
     Ok(Irritant {
         id: IrritantId(id),
         incubator: Slug::parse(&row.2).map_err(bad)?,
@@ -201,6 +228,7 @@ fn into_irritant(
         closed_by,
         closed_at,
         product,
+        application,
         created_at,
         votes,
         voted_by_me,
@@ -320,6 +348,34 @@ pub fn link(
         id,
         describe(before),
         describe(Some(product.0)),
+    )
+}
+
+/// Links the irritant to the campaign's application that answers it (replacing any earlier
+/// link). That the application belongs to the irritant's incubator is the service's check.
+pub fn link_application(
+    conn: &mut DbConnection,
+    id: IrritantId,
+    application: ApplicationId,
+    actor: Actor,
+) -> StoreResult<()> {
+    let before: Option<i64> = irritants::table
+        .find(id.0)
+        .select(irritants::application_id)
+        .first(conn)
+        .optional()?
+        .ok_or(StoreError::NotFound { what: "irritant" })?;
+    diesel::update(irritants::table.find(id.0))
+        .set(irritants::application_id.eq(application.0))
+        .execute(conn)?;
+    let describe = |a: Option<i64>| Some(json!({"application_id": a}));
+    log(
+        conn,
+        actor,
+        "irritant.link_application",
+        id,
+        describe(before),
+        describe(Some(application.0)),
     )
 }
 

@@ -15,7 +15,8 @@ use pilote_store::{
 
 use crate::common::{date, product, seed, slug};
 
-fn campaign() -> Campaign {
+/// Also the campaign of the irritants' tests (an irritant linked to its application).
+pub(crate) fn campaign() -> Campaign {
     Campaign {
         slug: slug("appel-2026"),
         incubator: slug("dinum"),
@@ -39,7 +40,7 @@ fn campaign() -> Campaign {
     }
 }
 
-fn application(title: &str) -> Application {
+pub(crate) fn application(title: &str) -> Application {
     Application {
         title: title.to_owned(),
         problem: "2 000 dossiers par an ressaisis à la main.".into(),

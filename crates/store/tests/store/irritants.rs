@@ -1,17 +1,21 @@
 //! Irritants: one vote per person (the author's submission counts), sorted by votes, linked to
 //! a product, closed with an answer; every write audited.
 
-use pilote_domain::{Email, IrritantAnswer, IrritantStatus, NewIrritant};
+use pilote_domain::{ApplicationStatus, Email, IrritantAnswer, IrritantStatus, NewIrritant};
 use pilote_store::{
     Actor, DbConnection, IrritantId, StoreError, UserId,
     repo::{
-        audit,
+        applications, audit, campaigns,
         irritants::{self, IrritantFilter},
         users,
     },
+    transaction,
 };
 
-use crate::common::{seed, slug};
+use crate::{
+    campaigns::{application, campaign},
+    common::{seed, slug},
+};
 
 fn person(conn: &mut DbConnection, who: &str) -> UserId {
     let email = Email::parse(&format!("{who}@example.gouv.fr")).expect("email");
@@ -98,5 +102,37 @@ both_backends! {
             .map(|e| e.action)
             .collect();
         assert_eq!(actions, ["irritant.create", "irritant.link", "irritant.close"]);
+    }
+
+    fn linked_to_an_application_and_listed_under_it(db) {
+        let mut conn = db.conn();
+        seed(&mut conn);
+        let (ana, manager) = (person(&mut conn, "ana"), person(&mut conn, "manon"));
+        let id = submit(&mut conn, ana, "Trop de ressaisies");
+        let other = submit(&mut conn, ana, "Pas d'accusé de réception");
+        let application = transaction::write(&mut conn, |c| {
+            let campaign = campaigns::create(c, &campaign(), Actor::User(manager))?;
+            applications::submit(c, campaign, &application("Première"), Actor::Anonymous)
+        })
+        .expect("application");
+        assert_eq!(irritants::get(&mut conn, id, None).expect("get").application, None);
+
+        irritants::link_application(&mut conn, id, application, Actor::User(manager)).expect("link");
+        let linked = irritants::get(&mut conn, id, None).expect("get").application.expect("linked");
+        assert_eq!((linked.id, linked.title.as_str()), (application, "Première"));
+        assert_eq!(linked.status, ApplicationStatus::Received);
+        let answered = IrritantFilter { application: Some(application), ..IrritantFilter::default() };
+        let listed: Vec<_> = irritants::list(&mut conn, answered, None).expect("list").into_iter().map(|i| i.id).collect();
+        assert_eq!(listed, [id]);
+        assert_eq!(irritants::get(&mut conn, other, None).expect("get").application, None);
+
+        let entries = audit::for_entity(&mut conn, "irritant", &id.to_string()).expect("audit");
+        let last = entries.last().expect("entry");
+        assert_eq!(last.action, "irritant.link_application");
+        assert!(last.after.as_deref().is_some_and(|a| a.contains(&application.0.to_string())));
+        assert!(matches!(
+            irritants::link_application(&mut conn, IrritantId(9999), application, Actor::System),
+            Err(StoreError::NotFound { what: "irritant" })
+        ));
     }
 }
