@@ -89,13 +89,57 @@ fn a_person_submits_and_votes_for_an_irritant_through_the_pages() {
         encode("Le formulaire est prérempli.")
     );
     assert_eq!(call(s, "POST", &close, &viewer, Some(&answer)).status, 403);
+    // Nor the link form, which a non-manager does not see either.
+    assert!(!text(&read).contains("Lier à un produit"));
+    let link = format!("{one}/lien");
+    let to_nothing = format!("product_slug=&application_id=&csrf={csrf}");
+    assert_eq!(
+        call(s, "POST", &link, &viewer, Some(&to_nothing)).status,
+        403
+    );
 
-    // A manager (here an admin) closes it with an answer; blank is refused on the field.
+    // The menu's « Irritants » leads to the incubators' lists.
+    let menu = call(s, "GET", "/irritants", &viewer, None);
+    assert!(text(&call(s, "GET", "/", &viewer, None)).contains("href=\"/irritants\""));
+    assert!(
+        menu.status == 303 && menu.header("location") == Some(LIST)
+            || text(&menu).contains(&format!("href=\"{LIST}\"")),
+        "{:?}",
+        menu.body
+    );
+
+    // A manager (here an admin) links it to a product of the incubator: nothing chosen, or a
+    // forged form, is refused and writes nothing.
     super::add_admin(dir.path(), ADMIN, "Alix");
     let admin = sign_in_as(s, ADMIN);
     let page = call(s, "GET", &one, &admin, None);
-    assert!(text(&page).contains("Clore avec une réponse"));
+    assert!(text(&page).contains("Lier à un produit"));
     let token = csrf_field(text(&page));
+    let slug = text(&page)
+        .split("id=\"product_slug\"")
+        .nth(1)
+        .and_then(|rest| rest.split("<option value=\"").nth(2))
+        .and_then(|rest| rest.split('"').next())
+        .expect("a product to choose")
+        .to_owned();
+    let nothing = format!("product_slug=&application_id=&csrf={token}");
+    let refused = call(s, "POST", &link, &admin, Some(&nothing));
+    assert_eq!(refused.status, 422);
+    assert!(
+        text(&refused).contains("Choisissez un produit ou une candidature."),
+        "{}",
+        text(&refused).split("fr-error-text").nth(1).unwrap_or("")
+    );
+    let forged = format!("product_slug={slug}&application_id=&csrf=faux");
+    assert_eq!(call(s, "POST", &link, &admin, Some(&forged)).status, 403);
+    assert!(!text(&call(s, "GET", &one, &admin, None)).contains("Produit qui y répond"));
+    let chosen = format!("product_slug={slug}&application_id=&csrf={token}");
+    assert_eq!(call(s, "POST", &link, &admin, Some(&chosen)).status, 303);
+    assert!(text(&call(s, "GET", &one, &viewer, None)).contains("Produit qui y répond"));
+
+    // Then closes it with an answer; blank is refused on the field.
+    let page = call(s, "GET", &one, &admin, None);
+    assert!(text(&page).contains("Clore avec une réponse"));
     let blank = format!("answer=+&csrf={token}");
     assert_eq!(call(s, "POST", &close, &admin, Some(&blank)).status, 422);
     let answer = format!(

@@ -80,6 +80,11 @@ const FORMS: &[(&str, Viewer)] = &[
     ("/produits/{p}/equipe", Viewer::Refused),
     ("/produits/{p}/equipe/retirer", Viewer::Refused),
     ("/incubateurs/dinum/irritants", Viewer::Allowed),
+    // Anyone votes; the managers' forms refuse others on an irritant that exists
+    // (tests/e2e/pages/irritants.rs).
+    ("/irritants/1/vote", Viewer::Allowed),
+    ("/irritants/1/lien", Viewer::Allowed),
+    ("/irritants/1/cloture", Viewer::Allowed),
     ("/deconnexion", Viewer::Allowed),
 ];
 

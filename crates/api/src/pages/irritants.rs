@@ -10,10 +10,10 @@ use serde::Deserialize;
 
 use super::{
     Nav,
-    forms::{CsrfForm, FieldErrors, PageResult, SignedIn, form_page},
+    forms::{Choice, CsrfForm, FieldErrors, PageResult, SignedIn, form_page},
     redirect,
 };
-use crate::service::irritants;
+use crate::{error::ApiError, service::irritants};
 
 #[derive(Template)]
 #[template(path = "irritants.html")]
@@ -149,8 +149,23 @@ struct IrritantPage {
     irritant: Irritant,
     manages: bool,
     form: CloseForm,
+    products: Vec<Choice>,
+    applications: Vec<Choice>,
     errors: FieldErrors,
 }
+
+/// The link form's fields, as chosen: a product's slug or an application's id, one of them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LinkForm {
+    product_slug: String,
+    application_id: String,
+}
+
+const LINK_FIELDS: [(&str, &str); 2] = [
+    ("product_slug", "Produit"),
+    ("application_id", "Candidature"),
+];
 
 /// The closing form's field, as typed.
 #[derive(Debug, Default, Deserialize)]
@@ -164,24 +179,57 @@ async fn one(
     user: SignedIn,
     id: i64,
     form: CloseForm,
+    chosen: LinkForm,
     errors: FieldErrors,
 ) -> PageResult {
     let irritant = irritants::get(db, &user.user.user, id).await?;
     let manages = irritants::may_manage(&user.user.user, &irritant);
+    let (products, applications) = if manages {
+        let choices = irritants::link_choices(db, &irritant.incubator).await?;
+        (
+            Choice::list(choices.products, &chosen.product_slug),
+            Choice::list(choices.applications, &chosen.application_id),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let page = IrritantPage {
         nav: user.nav,
         irritant,
         manages,
         form,
+        products,
+        applications,
         errors,
     };
     Ok(form_page(&page, &page.errors))
 }
 
+#[derive(Template)]
+#[template(path = "irritants_index.html")]
+struct IndexPage {
+    nav: Nav,
+    incubators: Vec<(String, String)>,
+}
+
+/// `/irritants`, the menu's entry: the incubators to choose from, or straight to the only one.
+#[get("/irritants")]
+pub async fn index(user: SignedIn, db: web::Data<Database>) -> PageResult {
+    let incubators = irritants::incubators(&db).await?;
+    if let [(slug, _)] = incubators.as_slice() {
+        return Ok(redirect(&format!("/incubateurs/{slug}/irritants")));
+    }
+    Ok(super::render(&IndexPage {
+        nav: user.nav,
+        incubators,
+    }))
+}
+
 /// One irritant: its text, votes and answer; the closing form for its incubator's managers.
 #[get("/irritants/{id}")]
 pub async fn show(user: SignedIn, db: web::Data<Database>, id: web::Path<i64>) -> PageResult {
-    one(&db, user, *id, CloseForm::default(), FieldErrors::default()).await
+    let blank = (CloseForm::default(), LinkForm::default());
+    one(&db, user, *id, blank.0, blank.1, FieldErrors::default()).await
 }
 
 /// Closes the irritant with an answer (its incubator's managers, 403 page otherwise), then
@@ -198,5 +246,46 @@ pub async fn close(
         Ok(_) => return Ok(redirect(&format!("/irritants/{id}"))),
         Err(refused) => errors.refused(refused, &[("answer", "Réponse")])?,
     }
-    one(&db, user, id, form, errors).await
+    one(&db, user, id, form, LinkForm::default(), errors).await
+}
+
+/// Links the irritant to the product or the application chosen (its incubator's managers,
+/// 403 page otherwise), then back to it; the form again (422) with the reason otherwise.
+#[post("/irritants/{id}/lien")]
+pub async fn link_to(
+    CsrfForm { user, fields: form }: CsrfForm<LinkForm>,
+    db: web::Data<Database>,
+    id: web::Path<i64>,
+) -> PageResult {
+    let id = *id;
+    let person = &user.user.user;
+    // Refused before anything chosen is looked at, as the API's route.
+    irritants::require_manager(&db, person, id).await?;
+    let linked = match (form.product_slug.trim(), form.application_id.trim()) {
+        ("", "") => Err(ApiError::from(pilote_domain::DomainError::rule(
+            "product_slug",
+            "a product or an application is required",
+            "Choisissez un produit ou une candidature.",
+        ))),
+        (slug, "") => irritants::link(&db, person, id, slug).await,
+        ("", application) => match application.parse::<i64>() {
+            Ok(application) => irritants::link_application(&db, person, id, application).await,
+            Err(_) => Err(ApiError::from(pilote_domain::DomainError::rule(
+                "application_id",
+                "is not an application's id",
+                "Choisissez une candidature de la liste.",
+            ))),
+        },
+        _ => Err(ApiError::from(pilote_domain::DomainError::rule(
+            "application_id",
+            "choose a product or an application, not both",
+            "Choisissez un produit ou une candidature, pas les deux.",
+        ))),
+    };
+    let mut errors = FieldErrors::default();
+    match linked {
+        Ok(_) => return Ok(redirect(&format!("/irritants/{id}"))),
+        Err(refused) => errors.refused(refused, &LINK_FIELDS)?,
+    }
+    one(&db, user, id, CloseForm::default(), form, errors).await
 }

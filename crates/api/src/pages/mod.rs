@@ -66,6 +66,8 @@ pub struct Nav {
     pub csrf: String,
     /// Whether the menu offers the administrators' pages.
     pub admin: bool,
+    /// Whether the menu offers the campaigns (administrators and incubator managers).
+    pub manager: bool,
 }
 
 /// Whether pages show the « République Française » brand block (`web.state_brand`). A
@@ -106,6 +108,12 @@ impl Nav {
                 &user.user.grants,
                 pilote_domain::access::Action::Administer,
             ),
+            manager: user.user.grants.iter().any(|g| {
+                matches!(
+                    g,
+                    pilote_domain::Grant::Admin | pilote_domain::Grant::Manager { .. }
+                )
+            }),
         }
     }
 }
@@ -222,8 +230,10 @@ pub fn configure(
             .service(irritants::list)
             .service(irritants::submit)
             .service(irritants::vote)
+            .service(irritants::index)
             .service(irritants::show)
             .service(irritants::close)
+            .service(irritants::link_to)
             .service(account::show)
             .service(account::change_password)
             .service(account::create_token)

@@ -408,6 +408,7 @@ fn resume_page(
             // A step between two pages, not a place to go on from: the grants are not read
             // for it, and the administrators' menu links are left out.
             admin: false,
+            manager: false,
         },
         action: pending.action,
         shown: fields

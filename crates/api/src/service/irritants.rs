@@ -143,6 +143,66 @@ pub fn may_manage(user: &CurrentUser, irritant: &Irritant) -> bool {
     )
 }
 
+/// 404 for an unknown irritant, then 403 unless `user` manages its incubator: the pages' link
+/// form asks before it reads what was chosen.
+pub async fn require_manager(
+    db: &web::Data<Database>,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<(), ApiError> {
+    managed(db, user, IrritantId(id)).await
+}
+
+/// The incubators `(slug, name)` whose irritants anyone signed in reads, by name.
+pub async fn incubators(db: &web::Data<Database>) -> Result<Vec<(String, String)>, ApiError> {
+    db::read(db, |c| {
+        let mut all: Vec<(String, String)> = incubators::list(c)?
+            .into_iter()
+            .map(|(_, i)| (i.slug.as_ref().to_owned(), i.name))
+            .collect();
+        all.sort_by(|a, b| pilote_domain::french_cmp(&a.1, &b.1));
+        Ok(all)
+    })
+    .await
+}
+
+/// What an irritant of `incubator` may be linked to: the incubator's products `(slug, name)`,
+/// in name order, and its campaigns' applications `(id, "campaign — title")`, latest campaign
+/// first. For the managers' forms (the link itself checks again).
+pub struct LinkChoices {
+    pub products: Vec<(String, String)>,
+    pub applications: Vec<(String, String)>,
+}
+
+/// The choices of the managers' link forms for an irritant of `incubator`.
+pub async fn link_choices(
+    db: &web::Data<Database>,
+    incubator: &pilote_domain::Slug,
+) -> Result<LinkChoices, ApiError> {
+    let incubator = incubator.clone();
+    let today = chrono::Utc::now().date_naive();
+    db::read(db, move |c| {
+        let products = products::overviews(c, Some(&incubator), today)?
+            .into_iter()
+            .map(|o| (o.product.slug.as_ref().to_owned(), o.product.name))
+            .collect();
+        let mut choices = Vec::new();
+        for (id, campaign) in campaigns::list(c, Some(&incubator))? {
+            for stored in applications::list(c, id)? {
+                choices.push((
+                    stored.id.0.to_string(),
+                    format!("{} — {}", campaign.title, stored.application.title),
+                ));
+            }
+        }
+        Ok(LinkChoices {
+            products,
+            applications: choices,
+        })
+    })
+    .await
+}
+
 /// 404 for an unknown irritant, then 403 unless `user` manages its incubator.
 async fn managed(
     db: &web::Data<Database>,
