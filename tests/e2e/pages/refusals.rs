@@ -85,6 +85,10 @@ const FORMS: &[(&str, Viewer)] = &[
     ("/irritants/1/vote", Viewer::Allowed),
     ("/irritants/1/lien", Viewer::Allowed),
     ("/irritants/1/cloture", Viewer::Allowed),
+    // The jury's forms: their roles are the API's, tested in tests/e2e/campaigns.rs.
+    ("/candidatures/1/statut", Viewer::Allowed),
+    ("/candidatures/1/notes", Viewer::Allowed),
+    ("/candidatures/1/lancer", Viewer::Allowed),
     ("/deconnexion", Viewer::Allowed),
 ];
 
