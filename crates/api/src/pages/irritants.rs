@@ -259,28 +259,27 @@ pub async fn link_to(
 ) -> PageResult {
     let id = *id;
     let person = &user.user.user;
-    // Refused before anything chosen is looked at, as the API's route.
-    irritants::require_manager(&db, person, id).await?;
-    let linked = match (form.product_slug.trim(), form.application_id.trim()) {
-        ("", "") => Err(ApiError::from(pilote_domain::DomainError::rule(
-            "product_slug",
-            "a product or an application is required",
-            "Choisissez un produit ou une candidature.",
-        ))),
-        (slug, "") => irritants::link(&db, person, id, slug).await,
-        ("", application) => match application.parse::<i64>() {
-            Ok(application) => irritants::link_application(&db, person, id, application).await,
-            Err(_) => Err(ApiError::from(pilote_domain::DomainError::rule(
+    // An empty select is no choice; the rule (exactly one of the two) is the service's.
+    let chosen = |value: &str| {
+        Some(value.trim())
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let product = chosen(&form.product_slug);
+    let linked = match chosen(&form.application_id).map(|a| a.parse::<i64>()) {
+        Some(Err(_)) => match irritants::require_manager(&db, person, id).await {
+            // Only the list's values are sent: something else is refused on its field.
+            Ok(()) => Err(ApiError::from(pilote_domain::DomainError::rule(
                 "application_id",
                 "is not an application's id",
                 "Choisissez une candidature de la liste.",
             ))),
+            Err(refused) => Err(refused),
         },
-        _ => Err(ApiError::from(pilote_domain::DomainError::rule(
-            "application_id",
-            "choose a product or an application, not both",
-            "Choisissez un produit ou une candidature, pas les deux.",
-        ))),
+        application => {
+            let application = application.and_then(Result::ok);
+            irritants::link(&db, person, id, product.as_deref(), application).await
+        }
     };
     let mut errors = FieldErrors::default();
     match linked {

@@ -298,29 +298,11 @@ pub async fn link(
     body: Json<LinkBody>,
 ) -> Result<web::Json<IrritantItem>, ApiError> {
     let user = access::person(&principal)?;
-    let linked = match (body.0.product_slug, body.0.application_id) {
-        (Some(product), None) => service::link(&db, user, *path, &product).await?,
-        (None, Some(application)) => {
-            service::link_application(&db, user, *path, application).await?
-        }
-        (product, _) => {
-            // Neither or both: name the field to remove or to give.
-            let (field, fr) = if product.is_some() {
-                (
-                    "application_id",
-                    "Liez à un produit ou à une candidature, pas aux deux.",
-                )
-            } else {
-                ("product_slug", "Choisissez un produit ou une candidature.")
-            };
-            return Err(pilote_domain::DomainError::rule(
-                field,
-                "give exactly one of product_slug and application_id",
-                fr,
-            )
-            .into());
-        }
-    };
+    let LinkBody {
+        product_slug,
+        application_id,
+    } = body.0;
+    let linked = service::link(&db, user, *path, product_slug.as_deref(), application_id).await?;
     Ok(web::Json(linked.into()))
 }
 

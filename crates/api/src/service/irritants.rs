@@ -218,16 +218,49 @@ async fn managed(
     )
 }
 
-/// Links the irritant to a product of its incubator (the managers): an unknown product, or
-/// one of another incubator, is 422 on `product_slug`.
+/// Links the irritant to exactly one of a product of its incubator and an application to one
+/// of its campaigns (the managers; 403 before what was chosen is looked at). Neither or both is
+/// 422 naming the field to give or to remove; an unknown product or application, or one of
+/// another incubator, 422 on its field.
 pub async fn link(
     db: &web::Data<Database>,
     user: &CurrentUser,
     id: i64,
-    product_slug: &str,
+    product_slug: Option<&str>,
+    application_id: Option<i64>,
 ) -> Result<Irritant, ApiError> {
     let id = IrritantId(id);
     managed(db, user, id).await?;
+    match (product_slug, application_id) {
+        (Some(product), None) => link_product(db, user, id, product).await,
+        (None, Some(application)) => link_application(db, user, id, application).await,
+        (product, _) => {
+            let (field, fr) = if product.is_some() {
+                (
+                    "application_id",
+                    "Liez à un produit ou à une candidature, pas aux deux.",
+                )
+            } else {
+                ("product_slug", "Choisissez un produit ou une candidature.")
+            };
+            Err(DomainError::rule(
+                field,
+                "give exactly one of product_slug and application_id",
+                fr,
+            )
+            .into())
+        }
+    }
+}
+
+/// Links the irritant to a product of its incubator: an unknown product, or one of another
+/// incubator, is 422 on `product_slug`.
+async fn link_product(
+    db: &web::Data<Database>,
+    user: &CurrentUser,
+    id: IrritantId,
+    product_slug: &str,
+) -> Result<Irritant, ApiError> {
     let unknown = || {
         ApiError::from(DomainError::rule(
             "product_slug",
@@ -255,16 +288,14 @@ pub async fn link(
     linked.ok_or_else(unknown)
 }
 
-/// Links the irritant to an application of one of its incubator's campaigns (the managers):
-/// an unknown application, or one of another incubator, is 422 on `application_id`.
-pub async fn link_application(
+/// Links the irritant to an application of one of its incubator's campaigns: an unknown
+/// application, or one of another incubator, is 422 on `application_id`.
+async fn link_application(
     db: &web::Data<Database>,
     user: &CurrentUser,
-    id: i64,
+    id: IrritantId,
     application: i64,
 ) -> Result<Irritant, ApiError> {
-    let id = IrritantId(id);
-    managed(db, user, id).await?;
     let unknown = || {
         ApiError::from(DomainError::rule(
             "application_id",
