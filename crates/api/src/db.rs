@@ -28,6 +28,22 @@ where
     Ok(web::block(move || db.query(f)).await??)
 }
 
+/// [`query`] for a read of one row by its key, which every request makes (the authorisation
+/// version): on SQLite it runs at once on the calling thread when a pooled connection is idle.
+/// There it is an in-process B-tree lookup of a few microseconds, where the hop to the blocking
+/// pool and back cost the request thread and the pool's thread ten times that (issue 23's
+/// profile); a slow read cannot hide here, since the statement is one page or two.
+pub async fn query_row<T, F>(db: &web::Data<Database>, f: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> StoreResult<T> + Send + 'static,
+{
+    match db.query_if_idle(f) {
+        Ok(result) => Ok(result?),
+        Err(f) => query(db, f).await,
+    }
+}
+
 /// Runs `f` in a write transaction: all of it is committed, or none.
 pub async fn write<T, F>(db: &web::Data<Database>, f: F) -> Result<T, ApiError>
 where

@@ -273,6 +273,22 @@ impl Database {
         f(&mut conn)
     }
 
+    /// SQLite only: runs `f` at once on an idle pooled connection, without waiting for one
+    /// and without a transaction (one statement). Gives `f` back, unrun, on PostgreSQL (a
+    /// statement there is a network round trip) and when no connection is idle.
+    pub fn query_if_idle<T, F>(&self, f: F) -> Result<StoreResult<T>, F>
+    where
+        F: FnOnce(&mut DbConnection) -> StoreResult<T>,
+    {
+        if self.backend() != Backend::Sqlite {
+            return Err(f);
+        }
+        match self.pool.try_get() {
+            Some(mut conn) => Ok(f(&mut conn)),
+            None => Err(f),
+        }
+    }
+
     /// Runs `f` in a read transaction ([`crate::transaction::read`]) on a pooled connection.
     pub fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> StoreResult<T>) -> StoreResult<T> {
         let mut conn = self.get()?;

@@ -87,3 +87,31 @@ impl QueryFragment<Sqlite> for MoveLatest {
 }
 
 impl RunQueryDsl<SqliteConnection> for MoveLatest {}
+
+/// Moves the matrix version of the product an indicator belongs to
+/// ([`crate::repo::matrix_versions`]); the `WHERE` also keeps SQLite from reading `ON
+/// CONFLICT` as a join constraint.
+pub(crate) struct BumpMatrixVersion {
+    pub indicator_id: i64,
+}
+
+impl QueryId for BumpMatrixVersion {
+    type QueryId = BumpMatrixVersion;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl QueryFragment<Sqlite> for BumpMatrixVersion {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        out.push_sql(
+            "INSERT INTO matrix_versions (product_id, version) \
+             SELECT product_id, 1 FROM indicators WHERE id = ",
+        );
+        out.push_bind_param::<BigInt, _>(&self.indicator_id)?;
+        out.push_sql(
+            " ON CONFLICT (product_id) DO UPDATE SET version = matrix_versions.version + 1",
+        );
+        Ok(())
+    }
+}
+
+impl RunQueryDsl<SqliteConnection> for BumpMatrixVersion {}

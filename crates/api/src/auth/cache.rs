@@ -82,7 +82,7 @@ impl IdentityCache {
         id: UserId,
         generation: Option<i64>,
     ) -> Result<Option<CurrentUser>, ApiError> {
-        let version = db::query(db, auth_version::current).await?;
+        let version = db::query_row(db, auth_version::current).await?;
         if let Some(user) = self.cached_user(version, id, generation) {
             return Ok(Some(user));
         }
@@ -119,7 +119,7 @@ impl IdentityCache {
         secret: String,
     ) -> Result<Option<(TokenId, ProductId)>, ApiError> {
         let key = tokens::stored_hash(&secret);
-        let version = db::query(db, auth_version::current).await?;
+        let version = db::query_row(db, auth_version::current).await?;
         if let Some(found) = self.cached_token(version, &key) {
             return Ok(Some(found));
         }

@@ -75,8 +75,7 @@ pub fn rebuild(conn: &mut DbConnection) -> StoreResult<()> {
         .order(measures::indicator_id)
         .load(conn)?;
     for chunk in ids.chunks(REBUILD_CHUNK) {
-        let indicators: BTreeSet<i64> = chunk.iter().copied().collect();
-        let figures = figures_between(conn, &indicators, NaiveDate::MIN, NaiveDate::MAX)?;
+        let figures = figures_all(conn, chunk)?;
         store(conn, figures)?;
     }
     matrix_versions::bump_all(conn)
@@ -126,26 +125,42 @@ fn month_of(date: NaiveDate) -> NaiveDate {
     Period::containing(Periodicity::Month, date).start()
 }
 
-/// The figures of `indicators`' months from `first` to `last`, computed from `measures` by the
-/// domain's rule.
+/// The figures of `indicators`' months from `first` to `last` (1sts of the month), computed
+/// from `measures` by the domain's rule: one statement per indicator, the same text each time,
+/// so that SQLite keeps it prepared (a statement built for a list of ids is parsed and planned
+/// again on every write; issue 23's profile).
 fn figures_between(
     conn: &mut DbConnection,
     indicators: &BTreeSet<i64>,
     first: NaiveDate,
     last: NaiveDate,
 ) -> StoreResult<BTreeMap<(i64, NaiveDate), MonthFigures>> {
-    let ids: Vec<i64> = indicators.iter().copied().collect();
-    let mut query = measures::table
-        .filter(measures::indicator_id.eq_any(&ids))
+    let end = last
+        .checked_add_months(Months::new(1))
+        .unwrap_or(NaiveDate::MAX);
+    let mut out = BTreeMap::new();
+    for &indicator in indicators {
+        let values: Vec<(NaiveDate, f64)> = measures::table
+            .filter(measures::indicator_id.eq(indicator))
+            .filter(measures::period.ge(first))
+            .filter(measures::period.lt(end))
+            .select((measures::period, measures::value))
+            .load(conn)?;
+        figures_into(&mut out, indicator, values);
+    }
+    Ok(out)
+}
+
+/// Every month's figures of `indicators`, computed from all their values: one statement for
+/// the chunk (a rebuild).
+fn figures_all(
+    conn: &mut DbConnection,
+    indicators: &[i64],
+) -> StoreResult<BTreeMap<(i64, NaiveDate), MonthFigures>> {
+    let rows: Vec<(i64, NaiveDate, f64)> = measures::table
+        .filter(measures::indicator_id.eq_any(indicators))
         .select((measures::indicator_id, measures::period, measures::value))
-        .into_boxed();
-    if first > NaiveDate::MIN {
-        query = query.filter(measures::period.ge(first));
-    }
-    if let Some(end) = last.checked_add_months(Months::new(1)) {
-        query = query.filter(measures::period.lt(end));
-    }
-    let rows: Vec<(i64, NaiveDate, f64)> = query.load(conn)?;
+        .load(conn)?;
     let mut by_indicator: BTreeMap<i64, Vec<(NaiveDate, f64)>> = BTreeMap::new();
     for (indicator, period, value) in rows {
         by_indicator
@@ -153,14 +168,24 @@ fn figures_between(
             .or_default()
             .push((period, value));
     }
-    Ok(by_indicator
-        .into_iter()
-        .flat_map(|(indicator, values)| {
-            monthly_figures_of(values)
-                .into_iter()
-                .map(move |(month, figures)| ((indicator, month), figures))
-        })
-        .collect())
+    let mut out = BTreeMap::new();
+    for (indicator, values) in by_indicator {
+        figures_into(&mut out, indicator, values);
+    }
+    Ok(out)
+}
+
+/// Adds one indicator's months, computed from its values, to `out`.
+fn figures_into(
+    out: &mut BTreeMap<(i64, NaiveDate), MonthFigures>,
+    indicator: i64,
+    values: Vec<(NaiveDate, f64)>,
+) {
+    out.extend(
+        monthly_figures_of(values)
+            .into_iter()
+            .map(|(month, figures)| ((indicator, month), figures)),
+    );
 }
 
 /// Writes months' figures over the stored ones.

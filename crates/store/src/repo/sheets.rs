@@ -211,16 +211,18 @@ pub fn co_incubators(
     conn: &mut DbConnection,
     only: Option<ProductId>,
 ) -> StoreResult<HashMap<ProductId, Vec<Slug>>> {
-    let mut query = pi::table
+    let query = pi::table
         .inner_join(inc::table)
         .order((pi::product_id, pi::rank))
-        .select((pi::product_id, inc::slug))
-        .into_boxed();
-    if let Some(id) = only {
-        query = query.filter(pi::product_id.eq(id.0));
-    }
+        .select((pi::product_id, inc::slug));
+    let rows: Vec<(i64, String)> = match only {
+        // Not boxed: a statement of one text, which SQLite keeps prepared (every write of
+        // measures reads its product's co-incubators for the permission check).
+        Some(id) => query.filter(pi::product_id.eq(id.0)).load(conn)?,
+        None => query.load(conn)?,
+    };
     let mut out: HashMap<ProductId, Vec<Slug>> = HashMap::new();
-    for (id, slug) in query.load::<(i64, String)>(conn)? {
+    for (id, slug) in rows {
         let slug = Slug::parse(&slug).map_err(|e| corrupt("incubators", &slug, e))?;
         out.entry(ProductId(id)).or_default().push(slug);
     }
