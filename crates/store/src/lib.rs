@@ -15,6 +15,7 @@ pub mod error;
 pub mod ids;
 pub mod migrations;
 pub mod page;
+mod pg_statements;
 pub mod repo;
 pub mod schema;
 mod sqlite_statements;

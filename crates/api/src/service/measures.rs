@@ -175,15 +175,16 @@ pub async fn post_rows_to(
     let today = Utc::now().date_naive();
     let fields: Vec<String> = rows.iter().map(|r| r.field.clone()).collect();
     let posted = db::write(db, move |c| {
-        let (id, incubator, target) = measures::Target::lock_slug(c, slug.as_ref())?;
-        let incubator = match pilote_domain::Slug::parse(&incubator) {
-            Ok(incubator) => incubator,
-            Err(e) => return Err(pilote_store::StoreError::from(e)),
-        };
+        let (id, incubators, target) = measures::Target::lock_slug(c, slug.as_ref())?;
+        let incubators = incubators
+            .iter()
+            .map(|s| pilote_domain::Slug::parse(s))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(pilote_store::StoreError::from)?;
         let scope = ProductScope {
             id,
             slug,
-            incubators: crate::service::scope::incubators(c, id, incubator)?,
+            incubators,
         };
         let actor = match access::measures_writer(&principal, &scope) {
             Ok(actor) => actor,

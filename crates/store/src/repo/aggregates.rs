@@ -9,7 +9,7 @@
 //! changes a value in place, and a sum adjusted by differences would drift from the one the
 //! domain computes from the values (`pilote_domain::monthly_figures`), bit for bit.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Months, NaiveDate};
 use diesel::{prelude::*, upsert::excluded};
@@ -41,27 +41,39 @@ struct MonthRow {
 }
 
 /// Brings the months of values a batch created or replaced, as `(indicator, period start,
-/// value)`, up to date with `measures`. Run it in the batch's transaction, after its rows are
-/// written, under the product's lock.
+/// value)`, up to date. `values` holds, per indicator, every value of those months as the
+/// batch leaves them (stored and posted: the write path read them before writing, see
+/// `repo::measures`), so that nothing is read again. Run it in the batch's transaction, under
+/// the product's lock.
 pub fn refresh(
     conn: &mut DbConnection,
     written: &[(IndicatorId, NaiveDate, f64)],
+    values: &HashMap<IndicatorId, BTreeMap<NaiveDate, f64>>,
 ) -> StoreResult<()> {
-    let months: BTreeSet<(i64, NaiveDate)> = written
+    let months: BTreeSet<(IndicatorId, NaiveDate)> = written
         .iter()
-        .map(|&(indicator, start, _)| (indicator.0, month_of(start)))
+        .map(|&(indicator, start, _)| (indicator, month_of(start)))
         .collect();
-    let (Some(first), Some(last)) = (
-        months.iter().map(|m| m.1).min(),
-        months.iter().map(|m| m.1).max(),
-    ) else {
+    if months.is_empty() {
         return Ok(());
-    };
-    let indicators: BTreeSet<i64> = months.iter().map(|m| m.0).collect();
-    let mut figures = figures_between(conn, &indicators, first, last)?;
-    figures.retain(|key, _| months.contains(key));
+    }
+    let mut figures = BTreeMap::new();
+    for &(indicator, month) in &months {
+        let next = month
+            .checked_add_months(Months::new(1))
+            .unwrap_or(NaiveDate::MAX);
+        let of_month = values
+            .get(&indicator)
+            .into_iter()
+            .flat_map(|series| series.range(month..next))
+            .map(|(&start, &value)| (start, value));
+        if let Some(f) = monthly_figures_of(of_month).remove(&month) {
+            figures.insert((indicator.0, month), f);
+        }
+    }
     store(conn, figures)?;
     // The products' cached matrices are computed from these figures and values.
+    let indicators: BTreeSet<i64> = months.iter().map(|(indicator, _)| indicator.0).collect();
     matrix_versions::bump_for_indicators(conn, &indicators)
 }
 
@@ -123,32 +135,6 @@ pub fn between(
 
 fn month_of(date: NaiveDate) -> NaiveDate {
     Period::containing(Periodicity::Month, date).start()
-}
-
-/// The figures of `indicators`' months from `first` to `last` (1sts of the month), computed
-/// from `measures` by the domain's rule: one statement per indicator, the same text each time,
-/// so that SQLite keeps it prepared (a statement built for a list of ids is parsed and planned
-/// again on every write; issue 23's profile).
-fn figures_between(
-    conn: &mut DbConnection,
-    indicators: &BTreeSet<i64>,
-    first: NaiveDate,
-    last: NaiveDate,
-) -> StoreResult<BTreeMap<(i64, NaiveDate), MonthFigures>> {
-    let end = last
-        .checked_add_months(Months::new(1))
-        .unwrap_or(NaiveDate::MAX);
-    let mut out = BTreeMap::new();
-    for &indicator in indicators {
-        let values: Vec<(NaiveDate, f64)> = measures::table
-            .filter(measures::indicator_id.eq(indicator))
-            .filter(measures::period.ge(first))
-            .filter(measures::period.lt(end))
-            .select((measures::period, measures::value))
-            .load(conn)?;
-        figures_into(&mut out, indicator, values);
-    }
-    Ok(out)
 }
 
 /// Every month's figures of `indicators`, computed from all their values: one statement for
