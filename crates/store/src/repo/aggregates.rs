@@ -50,13 +50,25 @@ pub fn refresh(
     written: &[(IndicatorId, NaiveDate, f64)],
     values: &HashMap<IndicatorId, BTreeMap<NaiveDate, f64>>,
 ) -> StoreResult<()> {
+    let (figures, indicators) = figures_of(written, values);
+    if indicators.is_empty() {
+        return Ok(());
+    }
+    store(conn, figures)?;
+    // The products' cached matrices are computed from these figures and values.
+    matrix_versions::bump_for_indicators(conn, &indicators)
+}
+
+/// The figures of the months [`refresh`] writes, by indicator id and month, and the
+/// indicators whose products' matrix versions it moves.
+pub(crate) fn figures_of(
+    written: &[(IndicatorId, NaiveDate, f64)],
+    values: &HashMap<IndicatorId, BTreeMap<NaiveDate, f64>>,
+) -> (BTreeMap<(i64, NaiveDate), MonthFigures>, BTreeSet<i64>) {
     let months: BTreeSet<(IndicatorId, NaiveDate)> = written
         .iter()
         .map(|&(indicator, start, _)| (indicator, month_of(start)))
         .collect();
-    if months.is_empty() {
-        return Ok(());
-    }
     let mut figures = BTreeMap::new();
     for &(indicator, month) in &months {
         let next = month
@@ -71,10 +83,8 @@ pub fn refresh(
             figures.insert((indicator.0, month), f);
         }
     }
-    store(conn, figures)?;
-    // The products' cached matrices are computed from these figures and values.
-    let indicators: BTreeSet<i64> = months.iter().map(|(indicator, _)| indicator.0).collect();
-    matrix_versions::bump_for_indicators(conn, &indicators)
+    let indicators = months.iter().map(|(indicator, _)| indicator.0).collect();
+    (figures, indicators)
 }
 
 /// Recomputes every indicator's monthly figures from `measures`: after rows were copied or

@@ -21,24 +21,10 @@ pub fn record(
     conn: &mut DbConnection,
     written: impl IntoIterator<Item = (IndicatorId, NaiveDate, f64)>,
 ) -> StoreResult<()> {
-    let mut candidates: HashMap<i64, (NaiveDate, f64)> = HashMap::new();
-    for (indicator, period, value) in written {
-        candidates
-            .entry(indicator.0)
-            .and_modify(|last| {
-                if period > last.0 {
-                    *last = (period, value);
-                }
-            })
-            .or_insert((period, value));
-    }
-    if candidates.is_empty() {
+    let moved = candidates(written);
+    if moved.is_empty() {
         return Ok(());
     }
-    // A stable order: concurrent batches of one product are serialised anyway, but rows locked
-    // in the same order can never deadlock.
-    let mut moved: Vec<_> = candidates.into_iter().collect();
-    moved.sort_unstable_by_key(|(id, _)| *id);
     // The row moves only when the batch's period is at or after the stored one: one statement
     // for the batch on PostgreSQL; on SQLite, whose diesel builds no multi-row upsert with a
     // condition (and which has no round trip to save), one statement per indicator, written
@@ -81,6 +67,29 @@ pub fn record(
         }
     }
     Ok(())
+}
+
+/// Each indicator's last written period and its value, by indicator id: what [`record`] moves
+/// the stored latest value to, when that is at or after it.
+pub(crate) fn candidates(
+    written: impl IntoIterator<Item = (IndicatorId, NaiveDate, f64)>,
+) -> Vec<(i64, (NaiveDate, f64))> {
+    let mut candidates: HashMap<i64, (NaiveDate, f64)> = HashMap::new();
+    for (indicator, period, value) in written {
+        candidates
+            .entry(indicator.0)
+            .and_modify(|last| {
+                if period > last.0 {
+                    *last = (period, value);
+                }
+            })
+            .or_insert((period, value));
+    }
+    // A stable order: concurrent batches of one product are serialised anyway, but rows locked
+    // in the same order can never deadlock.
+    let mut moved: Vec<_> = candidates.into_iter().collect();
+    moved.sort_unstable_by_key(|(id, _)| *id);
+    moved
 }
 
 /// Recomputes every indicator's latest value from `measures`: after rows were copied or

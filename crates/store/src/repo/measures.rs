@@ -19,7 +19,10 @@ use crate::{
     connection::DbConnection,
     error::{NotFoundExt, StoreError, StoreResult, corrupt},
     ids::{Actor, IndicatorId, MeasureId, ProductId},
-    pg_statements::{LockSlug, ReplaceValues},
+    pg_statements::{
+        AuditRow, CreatedArrays, HistoryArrays, LatestArrays, LockSlug, MonthArrays, PostWrites,
+        ReplacedArrays,
+    },
     repo::{audit, latest},
     schema::{indicators, measure_history, measures},
     sqlite_statements::ReplaceMeasure,
@@ -405,11 +408,11 @@ pub fn post_to(
         }
     }
 
-    write_rows(conn, &new_rows, &history)?;
-    replace_values(conn, &replaced, source, actor, now)?;
-    after_rows_written(conn, written, &series)?;
-
-    if counts.created + counts.updated > 0 {
+    if counts.created + counts.updated == 0 {
+        // Nothing changed: nothing to write, not even an audit entry.
+        return Ok(Posted { counts, suspects });
+    }
+    let audit_after = {
         let replaced: Vec<_> = history
             .iter()
             .zip(&replaced)
@@ -422,29 +425,139 @@ pub fn post_to(
                 })
             })
             .collect();
-        audit::append(
-            conn,
-            audit::NewEntry {
-                actor,
-                action: "measures.post",
-                entity: "product",
-                entity_key: target.slug.clone(),
-                before: None,
-                after: Some(
-                    serde_json::json!({
-                        "source": source.as_str(),
-                        "created": counts.created,
-                        "updated": counts.updated,
-                        "unchanged": counts.unchanged,
-                        "suspect": suspects.len(),
-                        "replaced": replaced,
-                    })
-                    .to_string(),
-                ),
-            },
-        )?;
+        serde_json::json!({
+            "source": source.as_str(),
+            "created": counts.created,
+            "updated": counts.updated,
+            "unchanged": counts.unchanged,
+            "suspect": suspects.len(),
+            "replaced": replaced,
+        })
+        .to_string()
+    };
+    let written = Written {
+        new_rows: &new_rows,
+        history: &history,
+        replaced: &replaced,
+        values: written,
+        series: &series,
+    };
+    match conn {
+        DbConnection::Pg(pg) => write_pg(pg, target, written, source, actor, now, audit_after)?,
+        DbConnection::Sqlite(sqlite) => {
+            write_rows(sqlite, &new_rows, &history)?;
+            replace_values(sqlite, written.replaced, source, actor, now)?;
+            after_rows_written(conn, written.values, written.series)?;
+            audit::append(
+                conn,
+                audit::NewEntry {
+                    actor,
+                    action: "measures.post",
+                    entity: "product",
+                    entity_key: target.slug.clone(),
+                    before: None,
+                    after: Some(audit_after),
+                },
+            )?;
+        }
     }
     Ok(Posted { counts, suspects })
+}
+
+/// What a batch writes, once decided.
+struct Written<'a, 'i> {
+    new_rows: &'a [NewMeasureRow],
+    history: &'a [HistoryRow],
+    replaced: &'a [(MeasureId, &'i MeasureInput, bool)],
+    /// The values created or replaced, `(indicator, period start, value)`.
+    values: Vec<(IndicatorId, NaiveDate, f64)>,
+    /// Each indicator's values as the batch leaves them ([`load_existing`]).
+    series: &'a Series,
+}
+
+/// Writes a decided batch on PostgreSQL in one statement ([`PostWrites`]: history, new and
+/// replacing values, monthly figures, matrix versions, latest values, audit entry): one round
+/// trip where a single-value post took seven. A large batch sends its new rows and history by
+/// `COPY` first ([`write_rows`]), which no statement's parameters beat.
+fn write_pg(
+    pg: &mut diesel::PgConnection,
+    target: &Target,
+    written: Written<'_, '_>,
+    source: MeasureSource,
+    actor: Actor,
+    now: NaiveDateTime,
+    audit_after: String,
+) -> StoreResult<()> {
+    let mut history = HistoryArrays::default();
+    let mut created = CreatedArrays::default();
+    if written.new_rows.len() + written.history.len() <= SMALL_BATCH {
+        for row in written.history {
+            history.measure_id.push(row.measure_id);
+            history.value.push(row.value);
+            history.comment.push(row.comment.as_deref());
+            history.source.push(&row.source);
+            history.author_user_id.push(row.author_user_id);
+            history.author_token_id.push(row.author_token_id);
+            history.recorded_at.push(row.recorded_at);
+            history.replaced_at.push(row.replaced_at);
+            history.suspect.push(row.suspect);
+        }
+        for row in written.new_rows {
+            created.indicator_id.push(row.indicator_id);
+            created.period.push(row.period.0);
+            created.value.push(row.value);
+            created.comment.push(row.comment.as_deref());
+            created.suspect.push(row.suspect);
+        }
+    } else {
+        copy_rows(pg, written.new_rows, written.history)?;
+    }
+    let mut replaced = ReplacedArrays::default();
+    for (id, input, suspect) in written.replaced {
+        replaced.id.push(id.0);
+        replaced.value.push(input.value.get());
+        replaced.comment.push(input.comment.as_deref());
+        replaced.suspect.push(*suspect);
+    }
+    let (figures, indicators) =
+        crate::repo::aggregates::figures_of(&written.values, written.series);
+    let mut months = MonthArrays::default();
+    for ((indicator, month), f) in figures {
+        months.indicator_id.push(indicator);
+        months.month.push(month);
+        months
+            .value_count
+            .push(i32::try_from(f.count).unwrap_or(i32::MAX));
+        months.value_sum.push(f.sum);
+        months.last_period.push(f.last_period);
+        months.last_value.push(f.last);
+    }
+    let mut latest = LatestArrays::default();
+    for (indicator, (period, value)) in latest::candidates(written.values) {
+        latest.indicator_id.push(indicator);
+        latest.period.push(period);
+        latest.value.push(value);
+    }
+    PostWrites {
+        history,
+        created,
+        replaced,
+        source: source.as_str(),
+        author_user_id: actor.user_id(),
+        author_token_id: actor.token_id(),
+        recorded_at: now,
+        months,
+        indicators: indicators.into_iter().collect(),
+        latest,
+        audit: AuditRow {
+            at: clock::now(),
+            actor: actor.to_string(),
+            product: &target.slug,
+            after: audit_after,
+        },
+    }
+    .execute(pg)?;
+    Ok(())
 }
 
 /// What every batch keeps up to date once its rows are written, in its transaction and under
@@ -461,98 +574,61 @@ fn after_rows_written(
     latest::record(conn, written)
 }
 
-/// Inserts the batch's new values and the history of the values it replaces. On PostgreSQL
-/// a binary `COPY`: one round trip and no statement to parse whatever the batch's size (a
-/// multi-row `INSERT` of 1 000 rows binds 9 000 parameters the server parses and plans every
-/// time). SQLite runs in the process: multi-row `INSERT`s cost it no round trip.
+/// Inserts the batch's new values and the history of the values it replaces, on SQLite: in
+/// process, multi-row `INSERT`s cost no round trip.
 fn write_rows(
-    conn: &mut DbConnection,
+    sqlite: &mut diesel::SqliteConnection,
     new_rows: &[NewMeasureRow],
     history: &[HistoryRow],
 ) -> StoreResult<()> {
-    match conn {
-        // A few rows (a single post): one `INSERT`, a single round trip, where `COPY` takes
-        // two (its start, then the data).
-        DbConnection::Pg(pg) if new_rows.len() + history.len() <= SMALL_BATCH => {
-            if !new_rows.is_empty() {
-                diesel::insert_into(measures::table)
-                    .values(new_rows)
-                    .execute(pg)?;
-            }
-            if !history.is_empty() {
-                diesel::insert_into(measure_history::table)
-                    .values(history)
-                    .execute(pg)?;
-            }
-        }
-        DbConnection::Pg(pg) => {
-            if !new_rows.is_empty() {
-                diesel::copy_from(measures::table)
-                    .from_insertable(new_rows)
-                    .execute(pg)?;
-            }
-            if !history.is_empty() {
-                diesel::copy_from(measure_history::table)
-                    .from_insertable(history)
-                    .execute(pg)?;
-            }
-        }
-        DbConnection::Sqlite(sqlite) => {
-            insert_fixed_chunks!(sqlite, measures::table, new_rows);
-            insert_fixed_chunks!(sqlite, measure_history::table, history);
-        }
+    insert_fixed_chunks!(sqlite, measures::table, new_rows);
+    insert_fixed_chunks!(sqlite, measure_history::table, history);
+    Ok(())
+}
+
+/// Inserts a large batch's new values and history on PostgreSQL by binary `COPY`: no
+/// statement to parse whatever the batch's size (a multi-row `INSERT` of 1 000 rows binds
+/// 9 000 parameters the server parses and plans every time).
+fn copy_rows(
+    pg: &mut diesel::PgConnection,
+    new_rows: &[NewMeasureRow],
+    history: &[HistoryRow],
+) -> StoreResult<()> {
+    if !new_rows.is_empty() {
+        diesel::copy_from(measures::table)
+            .from_insertable(new_rows)
+            .execute(pg)?;
+    }
+    if !history.is_empty() {
+        diesel::copy_from(measure_history::table)
+            .from_insertable(history)
+            .execute(pg)?;
     }
     Ok(())
 }
 
-/// Writes the replacing values over the stored rows (their old versions are in history already).
-/// On PostgreSQL one `UPDATE … FROM unnest(…)` for the whole batch: one statement per row
-/// meant one round trip per row, and a 1 000-row correction held its connection (and the
-/// product's lock) long enough to starve the pool under concurrent batches. On SQLite a
-/// single-row statement per value, which costs no round trip, written out so that it stays
-/// prepared (`crate::sqlite_statements`).
+/// Writes the replacing values over the stored rows on SQLite (their old versions are in
+/// history already): a single-row statement per value, which costs no round trip in process,
+/// written out so that it stays prepared (`crate::sqlite_statements`).
 fn replace_values(
-    conn: &mut DbConnection,
+    sqlite: &mut diesel::SqliteConnection,
     replaced: &[(MeasureId, &MeasureInput, bool)],
     source: MeasureSource,
     actor: Actor,
     now: NaiveDateTime,
 ) -> StoreResult<()> {
-    if replaced.is_empty() {
-        return Ok(());
-    }
-    match conn {
-        DbConnection::Pg(pg) => {
-            ReplaceValues {
-                ids: replaced.iter().map(|(id, _, _)| id.0).collect(),
-                values: replaced.iter().map(|(_, i, _)| i.value.get()).collect(),
-                comments: replaced
-                    .iter()
-                    .map(|(_, i, _)| i.comment.as_deref())
-                    .collect(),
-                suspects: replaced.iter().map(|(_, _, s)| *s).collect(),
-                source: source.as_str(),
-                author_user_id: actor.user_id(),
-                author_token_id: actor.token_id(),
-                recorded_at: now,
-            }
-            .execute(pg)?;
+    for (id, input, suspect) in replaced {
+        ReplaceMeasure {
+            id: id.0,
+            value: input.value.get(),
+            comment: input.comment.as_deref(),
+            source: source.as_str(),
+            author_user_id: actor.user_id(),
+            author_token_id: actor.token_id(),
+            recorded_at: now,
+            suspect: *suspect,
         }
-        DbConnection::Sqlite(sqlite) => {
-            for (id, input, suspect) in replaced {
-                ReplaceMeasure {
-                    id: id.0,
-                    value: input.value.get(),
-                    comment: input.comment.as_deref(),
-                    source: source.as_str(),
-                    author_user_id: actor.user_id(),
-                    author_token_id: actor.token_id(),
-                    recorded_at: now,
-                    suspect: *suspect,
-                }
-                .execute(sqlite)?;
-            }
-        }
+        .execute(sqlite)?;
     }
     Ok(())
 }
