@@ -14,13 +14,6 @@
 //! so an acknowledged write has reached the database file (through a `kill -9`, see
 //! `docs/operations.md`).
 //!
-//! Checkpoints: SQLite copies the write-ahead log back into the database file every thousand
-//! pages, by default on the connection whose commit crossed the mark: here, the writer, a
-//! tenth of its time per post under load (issue 23's profile). The writer's connection turns
-//! that off and, after each group, nudges a thread of its own that runs a passive checkpoint
-//! on another connection (at most every [`CHECKPOINT_EVERY`]): the copy runs beside the
-//! writes instead of between them, and a passive checkpoint never blocks a writer or a reader.
-//!
 //! What a group cannot survive: a write that panics, one that fails with an unexpected
 //! database error (its savepoint's rollback may have failed too; by type the two look the
 //! same) or after which the transaction is gone (SQLite rolls it back on a full disk or an I/O
@@ -37,7 +30,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
 
 use crate::{
     connection::{DatabaseUrl, DbConnection},
@@ -48,10 +41,6 @@ use crate::{
 const GROUP_MAX_WRITES: usize = 64;
 /// A group stops taking writes after this long, for the same reason.
 const GROUP_MAX_TIME: Duration = Duration::from_millis(10);
-
-/// The checkpointing thread waits at least this long between two checkpoints: the log grows
-/// by a few hundred pages at most in between, and each checkpoint copies many groups' pages.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
 /// How a write's group ended, told to the write once the group is over.
 enum GroupEnd {
@@ -139,18 +128,9 @@ impl Writer {
     /// Starts the writer thread. It opens its connection on the first write, like the pool.
     pub(crate) fn start(url: DatabaseUrl) -> StoreResult<Writer> {
         let (jobs, queue) = mpsc::channel::<Box<dyn Job>>();
-        // One nudge waiting is enough: the checkpoint it asks for covers every group since.
-        let (nudge, nudged) = mpsc::sync_channel::<()>(1);
-        let checkpoint_url = url.clone();
-        std::thread::Builder::new()
-            .name("pilote-sqlite-checkpoint".to_owned())
-            .spawn(move || checkpoints(&checkpoint_url, &nudged))
-            .map_err(|e| {
-                StoreError::Unavailable(format!("cannot start the checkpoint thread: {e}"))
-            })?;
         std::thread::Builder::new()
             .name("pilote-sqlite-writer".to_owned())
-            .spawn(move || run(&url, &queue, &nudge))
+            .spawn(move || run(&url, &queue))
             .map_err(|e| StoreError::Unavailable(format!("cannot start the writer thread: {e}")))?;
         Ok(Writer { jobs })
     }
@@ -201,13 +181,12 @@ impl Writer {
 }
 
 /// The writer thread: one group per turn until every handle is dropped.
-/// The checkpoint thread ends with the writer's, when its nudges' sender is dropped.
-fn run(url: &DatabaseUrl, queue: &mpsc::Receiver<Box<dyn Job>>, nudge: &mpsc::SyncSender<()>) {
+fn run(url: &DatabaseUrl, queue: &mpsc::Receiver<Box<dyn Job>>) {
     let mut conn: Option<DbConnection> = None;
     while let Ok(first) = queue.recv() {
         let connection = match &mut conn {
             Some(connection) => connection,
-            empty => match establish_writer(url) {
+            empty => match url.establish() {
                 Ok(connection) => empty.insert(connection),
                 Err(error) => {
                     fail_waiting(first, queue, &error.to_string());
@@ -219,42 +198,6 @@ fn run(url: &DatabaseUrl, queue: &mpsc::Receiver<Box<dyn Job>>, nudge: &mpsc::Sy
             // Dropping the connection rolls back whatever it still holds.
             conn = None;
         }
-        // Full: a checkpoint is already asked for. Gone: the thread stopped (logged there).
-        let _ = nudge.try_send(());
-    }
-}
-
-/// The writer's connection: as every connection, without automatic checkpoints (the
-/// checkpoint thread runs them).
-fn establish_writer(url: &DatabaseUrl) -> StoreResult<DbConnection> {
-    let mut conn = url.establish()?;
-    conn.batch_execute("PRAGMA wal_autocheckpoint = 0;")?;
-    Ok(conn)
-}
-
-/// Runs a passive checkpoint after each nudge, at most every [`CHECKPOINT_EVERY`], until the
-/// writer thread is gone. A failed checkpoint is logged and tried again at the next nudge:
-/// the log only grows in the meantime, and SQLite also checkpoints when the last connection
-/// to the file closes.
-fn checkpoints(url: &DatabaseUrl, nudged: &mpsc::Receiver<()>) {
-    let mut conn: Option<DbConnection> = None;
-    while nudged.recv().is_ok() {
-        let connection = match &mut conn {
-            Some(connection) => connection,
-            empty => match url.establish() {
-                Ok(connection) => empty.insert(connection),
-                Err(error) => {
-                    log::error!("SQLite checkpoint: cannot connect: {error}");
-                    std::thread::sleep(CHECKPOINT_EVERY);
-                    continue;
-                }
-            },
-        };
-        if let Err(error) = connection.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
-            log::error!("SQLite checkpoint failed: {error}");
-            conn = None;
-        }
-        std::thread::sleep(CHECKPOINT_EVERY);
     }
 }
 
