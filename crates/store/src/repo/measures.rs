@@ -478,7 +478,7 @@ struct Written<'a, 'i> {
 /// Writes a decided batch on PostgreSQL in one statement ([`PostWrites`]: history, new and
 /// replacing values, monthly figures, matrix versions, latest values, audit entry): one round
 /// trip where a single-value post took seven. A large batch sends its new rows and history by
-/// `COPY` first ([`write_rows`]), which no statement's parameters beat.
+/// `COPY` first ([`copy_rows`]), which no statement's parameters beat.
 fn write_pg(
     pg: &mut diesel::PgConnection,
     target: &Target,
