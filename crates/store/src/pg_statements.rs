@@ -52,33 +52,6 @@ impl QueryFragment<Pg> for LockSlug<'_> {
 
 impl RunQueryDsl<PgConnection> for LockSlug<'_> {}
 
-/// Moves the matrix version of the products these indicators belong to
-/// ([`crate::repo::matrix_versions`]).
-pub(crate) struct BumpMatrixVersions {
-    pub indicator_ids: Vec<i64>,
-}
-
-impl QueryId for BumpMatrixVersions {
-    type QueryId = BumpMatrixVersions;
-    const HAS_STATIC_QUERY_ID: bool = true;
-}
-
-impl QueryFragment<Pg> for BumpMatrixVersions {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql(
-            "INSERT INTO matrix_versions (product_id, version) \
-             SELECT DISTINCT product_id, 1 FROM indicators WHERE id = ANY(",
-        );
-        out.push_bind_param::<Array<BigInt>, _>(&self.indicator_ids)?;
-        out.push_sql(
-            ") ON CONFLICT (product_id) DO UPDATE SET version = matrix_versions.version + 1",
-        );
-        Ok(())
-    }
-}
-
-impl RunQueryDsl<PgConnection> for BumpMatrixVersions {}
-
 /// Everything a batch of measures writes once its rows are decided, in one statement, one
 /// round trip (issue 23: a single-value post took seven): the history of the values it
 /// replaces, its new values, the replacing values, its months' figures, its products' matrix

@@ -176,11 +176,6 @@ pub async fn post_rows_to(
     let fields: Vec<String> = rows.iter().map(|r| r.field.clone()).collect();
     let posted = db::write(db, move |c| {
         let (id, incubators, target) = measures::Target::lock_slug(c, slug.as_ref())?;
-        let incubators = incubators
-            .iter()
-            .map(|s| pilote_domain::Slug::parse(s))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(pilote_store::StoreError::from)?;
         let scope = ProductScope {
             id,
             slug,

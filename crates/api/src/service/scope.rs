@@ -33,18 +33,9 @@ pub fn product(conn: &mut DbConnection, slug: &Slug) -> StoreResult<ProductScope
 pub fn of(conn: &mut DbConnection, id: ProductId, product: Product) -> StoreResult<ProductScope> {
     Ok(ProductScope {
         id,
-        incubators: incubators(conn, id, product.incubator)?,
+        incubators: sheets::running(conn, id, product.incubator)?,
         slug: product.slug,
     })
-}
-
-/// The incubators running a product: its own first, then its co-incubators (whose managers
-/// may act on it too).
-pub fn incubators(conn: &mut DbConnection, id: ProductId, own: Slug) -> StoreResult<Vec<Slug>> {
-    let co = sheets::co_incubators(conn, Some(id))?
-        .remove(&id)
-        .unwrap_or_default();
-    Ok(std::iter::once(own).chain(co).collect())
 }
 
 /// The scope of the product a path names (404 for a slug that cannot exist).

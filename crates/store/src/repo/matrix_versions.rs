@@ -12,8 +12,7 @@ use std::collections::{BTreeSet, HashMap};
 use diesel::prelude::*;
 
 use crate::{
-    connection::DbConnection, error::StoreResult, ids::ProductId,
-    pg_statements::BumpMatrixVersions, schema::matrix_versions,
+    connection::DbConnection, error::StoreResult, ids::ProductId, schema::matrix_versions,
     sqlite_statements::BumpMatrixVersion, with_backend,
 };
 
@@ -39,13 +38,6 @@ pub fn bump_for_indicators(conn: &mut DbConnection, ids: &BTreeSet<i64>) -> Stor
     if let (DbConnection::Sqlite(sqlite), [id]) = (&mut *conn, &ids.iter().collect::<Vec<_>>()[..])
     {
         BumpMatrixVersion { indicator_id: **id }.execute(sqlite)?;
-        return Ok(());
-    }
-    if let DbConnection::Pg(pg) = conn {
-        BumpMatrixVersions {
-            indicator_ids: ids.iter().copied().collect(),
-        }
-        .execute(pg)?;
         return Ok(());
     }
     // Integers written out: nothing to escape, and one statement whatever their number.

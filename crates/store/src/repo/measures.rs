@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use pilote_domain::{
-    Change, DateRange, DomainError, MeasureSource, Period, Periodicity, Suspicion, classify_change,
-    suspicion, window_start,
+    Change, DateRange, DomainError, MeasureSource, Period, Periodicity, Slug, Suspicion,
+    classify_change, suspicion, window_start,
 };
 
 use crate::{
@@ -202,17 +202,13 @@ impl Target {
     pub fn lock_slug(
         conn: &mut DbConnection,
         slug: &str,
-    ) -> StoreResult<(ProductId, Vec<String>, Self)> {
+    ) -> StoreResult<(ProductId, Vec<Slug>, Self)> {
         let (product, incubators, indicators) = match conn {
             DbConnection::Pg(pg) => lock_slug_pg(pg, slug)?,
             DbConnection::Sqlite(_) => {
                 let (product, own) = crate::transaction::lock_product_by_slug(conn, slug)?;
-                let co = crate::repo::sheets::co_incubators(conn, Some(product))?
-                    .remove(&product)
-                    .unwrap_or_default();
-                let incubators = std::iter::once(own)
-                    .chain(co.into_iter().map(|s| s.to_string()))
-                    .collect();
+                let own = Slug::parse(&own).map_err(|e| corrupt("incubators", &own, e))?;
+                let incubators = crate::repo::sheets::running(conn, product, own)?;
                 (product, incubators, Self::indicators(conn, product)?)
             }
         };
@@ -272,7 +268,7 @@ impl Target {
 /// A product found by its slug and locked: its id, its incubators' slugs, its indicators.
 type LockedSlug = (
     ProductId,
-    Vec<String>,
+    Vec<Slug>,
     HashMap<IndicatorId, (String, Periodicity)>,
 );
 
@@ -294,6 +290,10 @@ fn lock_slug_pg(pg: &mut diesel::PgConnection, slug: &str) -> StoreResult<Locked
                 Periodicity::parse(&periodicity).map_err(|e| corrupt("indicators", id, e))?;
             Ok((IndicatorId(id), (key, periodicity)))
         })
+        .collect::<StoreResult<_>>()?;
+    let incubators = incubators
+        .iter()
+        .map(|s| Slug::parse(s).map_err(|e| corrupt("incubators", s, e)))
         .collect::<StoreResult<_>>()?;
     Ok((ProductId(id), incubators, indicators))
 }

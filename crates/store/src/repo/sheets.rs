@@ -229,6 +229,15 @@ pub fn co_incubators(
     Ok(out)
 }
 
+/// The incubators running a product: its own first, then its co-incubators by rank (whose
+/// managers may act on it too).
+pub fn running(conn: &mut DbConnection, product: ProductId, own: Slug) -> StoreResult<Vec<Slug>> {
+    let co = co_incubators(conn, Some(product))?
+        .remove(&product)
+        .unwrap_or_default();
+    Ok(std::iter::once(own).chain(co).collect())
+}
+
 /// Writes the sheet as given (already checked), replacing the stored one; no audit entry
 /// (the import and the sync write their own). A co-incubator must exist.
 pub(crate) fn write(
