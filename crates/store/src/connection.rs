@@ -1,6 +1,12 @@
 //! Connections to either backend, chosen from the URL scheme, and the pool over them.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
 
 use diesel::{
     connection::SimpleConnection,
@@ -145,8 +151,48 @@ impl ManageConnection for ConnectionManager {
         // A connection given back mid-transaction (its user panicked) or with a failed
         // rollback must never serve again: the next "transaction" would be a savepoint that
         // nothing commits, and on SQLite it would hold the write lock. Lost connections are
-        // caught by `is_valid` on checkout.
+        // caught on checkout ([`Database::get`]), and marked so that they end here.
         std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
+    }
+}
+
+/// A PostgreSQL connection used this recently is trusted at checkout without a round trip
+/// (HikariCP's default "alive bypass window" is the same half-second). Under load a pooled
+/// connection comes back every few milliseconds, and testing it each time was two of the
+/// single post's eight statements (issue 23).
+const TRUSTED_FOR: Duration = Duration::from_millis(500);
+
+/// How many PostgreSQL connections this process has seen lost (a statement failed with the
+/// connection closed). When it moves, every pooled connection is tested at its next checkout,
+/// however recently it served: a server restart drops them all at once.
+static LOST_CONNECTIONS: AtomicU64 = AtomicU64::new(0);
+
+/// Called where a statement's error says its connection is gone.
+pub(crate) fn connection_lost() {
+    LOST_CONNECTIONS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Kept with each pooled PostgreSQL connection (r2d2's per-connection extensions): when it was
+/// last known good, and the count of lost connections then.
+#[derive(Clone, Copy, Debug)]
+struct LastChecked {
+    at: Instant,
+    lost: u64,
+}
+
+/// Whether a pooled PostgreSQL connection must be tested before it serves: one never tested
+/// (opened in the background, maybe long ago), one idle past [`TRUSTED_FOR`], and all of them
+/// once a connection has been seen lost.
+fn needs_test(last: Option<&LastChecked>, lost: u64) -> bool {
+    last.is_none_or(|last| last.lost != lost || last.at.elapsed() >= TRUSTED_FOR)
+}
+
+/// Makes a connection that failed its test end at check-in ([`ConnectionManager::has_broken`]
+/// sees its transaction manager in error) instead of going back to the pool.
+fn discard(conn: &mut DbConnection) {
+    if let DbConnection::Pg(pg) = conn {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager};
+        AnsiTransactionManager::transaction_manager_status_mut(pg).set_in_error();
     }
 }
 
@@ -183,10 +229,10 @@ impl Database {
             .max_size(options.max_size)
             .min_idle(Some(0))
             .connection_timeout(options.connection_timeout)
-            // A PostgreSQL connection can be lost (server restart, network); one that is gets
-            // replaced at checkout. A SQLite connection is a file handle in this process: the
-            // check would only cost a statement per request.
-            .test_on_check_out(url.backend() == Backend::Postgres)
+            // A PostgreSQL connection can be lost (server restart, network): `get` tests the
+            // ones that have been idle (or all, after a loss) and replaces those that fail. A
+            // SQLite connection is a file handle in this process: nothing to test.
+            .test_on_check_out(false)
             .error_handler(Box::new(r2d2::LoggingErrorHandler))
             .build_unchecked(ConnectionManager { url: url.clone() });
         let writer = match url.backend() {
@@ -212,9 +258,32 @@ impl Database {
         self.url.backend()
     }
 
-    /// Checks a connection out of the pool.
+    /// Checks a connection out of the pool. On PostgreSQL, one idle for a while, or any after
+    /// a connection was seen lost, is tested first (`SELECT 1`), and one that fails is
+    /// discarded and another taken: a server restart costs no request on an idle server and
+    /// at most one per connection that served in the last half-second.
     pub fn get(&self) -> StoreResult<PooledDbConnection> {
-        Ok(self.pool.get()?)
+        if self.backend() == Backend::Sqlite {
+            return Ok(self.pool.get()?);
+        }
+        // Each failed test discards a connection; past the pool's size, the server is down.
+        for _ in 0..=self.pool.max_size() {
+            let mut conn = self.pool.get()?;
+            let lost = LOST_CONNECTIONS.load(Ordering::Relaxed);
+            let last = PooledConnection::extensions(&conn).get::<LastChecked>();
+            if !needs_test(last, lost) || conn.batch_execute("SELECT 1").is_ok() {
+                PooledConnection::extensions_mut(&mut conn).insert(LastChecked {
+                    at: Instant::now(),
+                    lost,
+                });
+                return Ok(conn);
+            }
+            connection_lost();
+            discard(&mut conn);
+        }
+        Err(StoreError::Unavailable(
+            "every PostgreSQL connection failed its test".to_owned(),
+        ))
     }
 
     /// Runs `f` in a write transaction ([`crate::transaction::write`]): everything it wrote

@@ -56,6 +56,8 @@ impl From<DieselError> for StoreError {
                         .unwrap_or_else(|| info.message().to_owned()),
                 ),
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
+                    // Every pooled connection is tested at its next checkout.
+                    crate::connection::connection_lost();
                     StoreError::Unavailable(info.message().to_owned())
                 }
                 _ => StoreError::Database(DieselError::DatabaseError(kind, info)),

@@ -16,8 +16,9 @@ use diesel::{
 
 /// Locks the product a slug names (`FOR UPDATE OF p`: its row only, not its incubator's, which
 /// every product of the incubator shares) and reads its id, the slugs of the incubators
-/// running it (its own first, then its co-incubators by rank) and its indicators' ids, keys
-/// and periodicities, in id order.
+/// running it (its own first, then its co-incubators by rank), its indicators' ids, keys
+/// and periodicities, in id order, and the authorisation version (which lets a caller act on
+/// an identity it cached, and check it in the same round trip).
 pub(crate) struct LockSlug<'a> {
     pub slug: &'a str,
 }
@@ -28,7 +29,14 @@ impl QueryId for LockSlug<'_> {
 }
 
 impl Query for LockSlug<'_> {
-    type SqlType = (BigInt, Array<Text>, Array<BigInt>, Array<Text>, Array<Text>);
+    type SqlType = (
+        BigInt,
+        Array<Text>,
+        Array<BigInt>,
+        Array<Text>,
+        Array<Text>,
+        BigInt,
+    );
 }
 
 impl QueryFragment<Pg> for LockSlug<'_> {
@@ -40,7 +48,8 @@ impl QueryFragment<Pg> for LockSlug<'_> {
                      WHERE pi.product_id = p.id ORDER BY pi.rank), \
                  ARRAY(SELECT id FROM indicators WHERE product_id = p.id ORDER BY id), \
                  ARRAY(SELECT key FROM indicators WHERE product_id = p.id ORDER BY id), \
-                 ARRAY(SELECT periodicity FROM indicators WHERE product_id = p.id ORDER BY id) \
+                 ARRAY(SELECT periodicity FROM indicators WHERE product_id = p.id ORDER BY id), \
+                 (SELECT version FROM auth_version WHERE id = 1) \
              FROM products p JOIN incubators i ON i.id = p.incubator_id \
              WHERE p.slug = ",
         );

@@ -99,6 +99,33 @@ impl IdentityCache {
         Ok(user)
     }
 
+    /// The cached user, with the authorisation version it was read at, without reading the
+    /// current one: the caller must check that version inside its own transaction before it
+    /// acts on the identity ([`crate::auth::Provisional`]), and ask [`Self::user`] if it has
+    /// moved. `None` when nothing is cached.
+    pub fn provisional_user(
+        &self,
+        id: UserId,
+        generation: Option<i64>,
+    ) -> Option<(CurrentUser, i64)> {
+        let inner = self.lock();
+        let user = inner.users.get(&(id, generation))?.clone();
+        Some((user, inner.version))
+    }
+
+    /// [`Self::provisional_user`] for an API token's secret; `None` as well when the token's
+    /// use is due to be recorded again (that takes [`Self::token`]'s write).
+    pub fn provisional_token(&self, secret: &str) -> Option<((TokenId, ProductId), i64)> {
+        let key = tokens::stored_hash(secret);
+        let inner = self.lock();
+        match inner.tokens.get(&key) {
+            Some(&(token, product, recorded)) if recorded.elapsed() < TOKEN_RECORD_EVERY => {
+                Some(((token, product), inner.version))
+            }
+            _ => None,
+        }
+    }
+
     fn cached_user(
         &self,
         version: i64,

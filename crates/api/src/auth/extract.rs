@@ -10,7 +10,7 @@ use std::{future::Future, pin::Pin};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use pilote_domain::{Email, Grant};
-use pilote_store::{Database, ProductId, TokenId, UserId, repo::tokens};
+use pilote_store::{Backend, Database, ProductId, TokenId, UserId, repo::tokens};
 
 use crate::{
     auth::{
@@ -75,6 +75,17 @@ pub(crate) async fn session_from_jwt(
     jwt: &JwtConfig,
     token: &str,
 ) -> Result<(CurrentUser, Claims), ApiError> {
+    let claims = checked_claims(jwt, token)?;
+    let id = claims.user_id().ok_or(ApiError::Unauthorized(INVALID))?;
+    match cache.user(&db, id, claims.sgen).await? {
+        Some(user) => Ok((user, claims)),
+        None => Err(ApiError::Unauthorized(INVALID)),
+    }
+}
+
+/// A login JWT's claims, checked (signature, expiry, issuer, audience) and refused when the
+/// session is past its absolute maximum even if the token has not expired.
+fn checked_claims(jwt: &JwtConfig, token: &str) -> Result<Claims, ApiError> {
     let claims = jwt.verify(token).map_err(|e| {
         log::debug!("rejected login token: {e}");
         ApiError::Unauthorized(INVALID)
@@ -82,11 +93,7 @@ pub(crate) async fn session_from_jwt(
     if claims.auth_time.is_some_and(|t| jwt.session_over(t)) {
         return Err(ApiError::Unauthorized(INVALID));
     }
-    let id = claims.user_id().ok_or(ApiError::Unauthorized(INVALID))?;
-    match cache.user(&db, id, claims.sgen).await? {
-        Some(user) => Ok((user, claims)),
-        None => Err(ApiError::Unauthorized(INVALID)),
-    }
+    Ok(claims)
 }
 
 /// Checks an API token (through the [`IdentityCache`], which records its use).
@@ -126,6 +133,16 @@ impl Bearer {
         let token = self.token.ok_or(ApiError::Unauthorized(INVALID))?;
         user_from_jwt(self.db?, self.cache?, &*self.jwt?, &token).await
     }
+
+    /// A person (login JWT) or a product's API token (`pil_...`).
+    async fn principal(self) -> Result<Principal, ApiError> {
+        match self.token {
+            Some(token) if token.starts_with(tokens::TOKEN_PREFIX) => {
+                token_principal(self.db?, self.cache?, token).await
+            }
+            _ => Ok(Principal::User(self.user().await?)),
+        }
+    }
 }
 
 impl FromRequest for CurrentUser {
@@ -142,14 +159,80 @@ impl FromRequest for Principal {
     type Future = Extracted<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let parts = Bearer::of(req);
+        Box::pin(Bearer::of(req).principal())
+    }
+}
+
+/// The caller of a write that checks the identity itself, inside its own transaction: on
+/// PostgreSQL a cached identity is taken without reading the authorisation version (a round
+/// trip and a checkout), and the write reads that version in its first statement
+/// ([`pilote_store::repo::measures::Target::lock_slug`]); if it has moved, the write does
+/// nothing and [`Provisional::verify`] gives the identity as of now. The credentials' own
+/// checks (the JWT's signature, expiry, issuer and audience; the session's age) are made here
+/// as for [`Principal`]. On SQLite, and when nothing is cached, this is [`Principal`] itself,
+/// checked: there the version is read in place, at no cost to the one writer.
+pub struct Provisional {
+    pub principal: Principal,
+    /// The authorisation version the identity was cached at, when it has not been checked.
+    pub unchecked_at: Option<i64>,
+    /// The credentials, kept to check them again when the identity was not checked.
+    bearer: Option<Bearer>,
+}
+
+impl Provisional {
+    /// The identity as of the database's current authorisation version (as [`Principal`]).
+    pub async fn verify(self) -> Result<Principal, ApiError> {
+        match self.bearer {
+            Some(bearer) => bearer.principal().await,
+            None => Ok(self.principal),
+        }
+    }
+
+    /// A cached identity for these credentials, and the version it was read at.
+    fn cached(bearer: &Bearer) -> Result<Option<(Principal, i64)>, ApiError> {
+        let (Some(token), Ok(cache)) = (&bearer.token, &bearer.cache) else {
+            return Ok(None);
+        };
+        if token.starts_with(tokens::TOKEN_PREFIX) {
+            return Ok(cache
+                .provisional_token(token)
+                .map(|((id, product), version)| (Principal::Token { id, product }, version)));
+        }
+        // Missing app state is a wiring bug: the checked path says so.
+        let Ok(jwt) = &bearer.jwt else {
+            return Ok(None);
+        };
+        let claims = checked_claims(jwt, token)?;
+        let id = claims.user_id().ok_or(ApiError::Unauthorized(INVALID))?;
+        Ok(cache
+            .provisional_user(id, claims.sgen)
+            .map(|(user, version)| (Principal::User(user), version)))
+    }
+}
+
+impl FromRequest for Provisional {
+    type Error = ApiError;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let bearer = Bearer::of(req);
         Box::pin(async move {
-            match parts.token {
-                Some(token) if token.starts_with(tokens::TOKEN_PREFIX) => {
-                    token_principal(parts.db?, parts.cache?, token).await
-                }
-                _ => Ok(Principal::User(parts.user().await?)),
+            let postgres = bearer
+                .db
+                .as_ref()
+                .is_ok_and(|db| db.backend() == Backend::Postgres);
+            if postgres && let Some((principal, version)) = Provisional::cached(&bearer)? {
+                return Ok(Provisional {
+                    principal,
+                    unchecked_at: Some(version),
+                    bearer: Some(bearer),
+                });
             }
+            Ok(Provisional {
+                principal: bearer.principal().await?,
+                unchecked_at: None,
+                bearer: None,
+            })
         })
     }
 }

@@ -15,7 +15,7 @@ pub mod proconnect;
 pub mod session;
 
 pub use cache::IdentityCache;
-pub use extract::{CurrentUser, MaybePrincipal, Principal};
+pub use extract::{CurrentUser, MaybePrincipal, Principal, Provisional};
 pub use jwt::JwtConfig;
 
 /// The ways to sign in this deployment offers (app data).

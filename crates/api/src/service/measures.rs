@@ -6,11 +6,11 @@ use std::collections::HashMap;
 
 use actix_web::web;
 use chrono::{NaiveDate, Utc};
-use pilote_domain::{Indicator, MeasureSource, Periodicity, Suspicion, check_batch};
+use pilote_domain::{Indicator, MeasureSource, Periodicity, Slug, Suspicion, check_batch};
 use pilote_store::{
     Actor, Database, DbConnection, IndicatorId, ProductId, StoreResult,
     repo::{
-        indicators,
+        auth_version, indicators,
         measures::{self, CheckedBatch, Posted},
     },
 };
@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 
 use crate::{
     access::{self, ProductScope},
-    auth::Principal,
+    auth::{Principal, Provisional},
     db,
     error::ApiError,
 };
@@ -163,32 +163,97 @@ pub async fn post_rows(
 /// and the batch stored, with no read before the write (the API's single-value post takes
 /// one trip to the database, not three). 404 for an unknown product, then 403, then 422 for
 /// rows at fault, as [`crate::service::scope::scope_of`] then [`post_rows`] would answer.
+///
+/// A caller whose identity was taken from the cache unchecked ([`Provisional`]) is checked in
+/// the same transaction, against the authorisation version the lock reads: if it has moved,
+/// nothing is written, the identity is checked anew and the post made again.
 pub async fn post_rows_to(
     db: &web::Data<Database>,
-    principal: &Principal,
+    caller: Provisional,
     slug: &str,
     rows: Vec<RawRow>,
     source: MeasureSource,
 ) -> Result<BatchOutcome, ApiError> {
     let slug = crate::service::scope::slug(slug, "product")?;
-    let principal = principal.clone();
-    let today = Utc::now().date_naive();
     let fields: Vec<String> = rows.iter().map(|r| r.field.clone()).collect();
-    let posted = db::write(db, move |c| {
-        let (id, incubators, target) = measures::Target::lock_slug(c, slug.as_ref())?;
+    let attempt = Attempt {
+        slug,
+        principal: caller.principal.clone(),
+        unchecked_at: caller.unchecked_at,
+        source,
+        today: Utc::now().date_naive(),
+    };
+    let posted = match db::write(db, move |c| attempt.run(c, rows)).await?? {
+        Attempted::Posted(posted) => posted,
+        Attempted::Stale(attempt, rows) => {
+            let attempt = Attempt {
+                principal: caller.verify().await?,
+                unchecked_at: None,
+                ..attempt
+            };
+            match db::write(db, move |c| attempt.run(c, rows)).await?? {
+                Attempted::Posted(posted) => posted,
+                // Unreachable: a checked identity is never stale.
+                Attempted::Stale(..) => {
+                    return Err(ApiError::Internal("a checked identity was stale".into()));
+                }
+            }
+        }
+    };
+    Ok(BatchOutcome::of(posted, &fields))
+}
+
+/// One try of [`post_rows_to`], run in its write transaction.
+struct Attempt {
+    slug: Slug,
+    principal: Principal,
+    /// The version `principal` was cached at, if it has not been checked against the
+    /// database's.
+    unchecked_at: Option<i64>,
+    source: MeasureSource,
+    today: NaiveDate,
+}
+
+/// What a try did, when no row was at fault.
+enum Attempted {
+    Posted(Posted),
+    /// The caller's identity was older than the authorisation version: nothing written, the
+    /// try and its rows given back to be made again.
+    Stale(Attempt, Vec<RawRow>),
+}
+
+impl Attempt {
+    /// Rows at fault and refusals come out as the inner error (nothing written), store errors
+    /// as the outer one.
+    fn run(
+        self,
+        c: &mut DbConnection,
+        rows: Vec<RawRow>,
+    ) -> StoreResult<Result<Attempted, ApiError>> {
+        let locked = measures::Target::lock_slug(c, self.slug.as_ref())?;
+        if let Some(cached) = self.unchecked_at {
+            let current = match locked.auth_version {
+                Some(version) => version,
+                None => auth_version::current(c)?,
+            };
+            if current != cached {
+                return Ok(Ok(Attempted::Stale(self, rows)));
+            }
+        }
         let scope = ProductScope {
-            id,
-            slug,
-            incubators,
+            id: locked.product,
+            slug: self.slug,
+            incubators: locked.incubators,
         };
-        let actor = match access::measures_writer(&principal, &scope) {
+        let actor = match access::measures_writer(&self.principal, &scope) {
             Ok(actor) => actor,
             Err(refused) => return Ok(Err(refused)),
         };
-        post_checked(c, &target, rows, source, actor, today)
-    })
-    .await??;
-    Ok(BatchOutcome::of(posted, &fields))
+        Ok(
+            post_checked(c, &locked.target, rows, self.source, actor, self.today)?
+                .map(Attempted::Posted),
+        )
+    }
 }
 
 /// The write path every batch takes, whoever sends it (a team, a file, a source fetched by

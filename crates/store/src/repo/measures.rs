@@ -197,26 +197,27 @@ impl Target {
     /// the slugs of the incubators running it (its own first, then its co-incubators by rank:
     /// for permission checks) and its indicators, so that a post finds, checks and locks its
     /// product inside its one write transaction. On PostgreSQL one statement, one round trip
-    /// instead of three; on SQLite, in process, three prepared ones. NotFound ("product") for
-    /// an unknown slug.
-    pub fn lock_slug(
-        conn: &mut DbConnection,
-        slug: &str,
-    ) -> StoreResult<(ProductId, Vec<Slug>, Self)> {
-        let (product, incubators, indicators) = match conn {
-            DbConnection::Pg(pg) => lock_slug_pg(pg, slug)?,
+    /// instead of three, which also reads the authorisation version; on SQLite, in process,
+    /// three prepared ones. NotFound ("product") for an unknown slug.
+    pub fn lock_slug(conn: &mut DbConnection, slug: &str) -> StoreResult<LockedSlug> {
+        match conn {
+            DbConnection::Pg(pg) => lock_slug_pg(pg, slug),
             DbConnection::Sqlite(_) => {
                 let (product, own) = crate::transaction::lock_product_by_slug(conn, slug)?;
                 let own = Slug::parse(&own).map_err(|e| corrupt("incubators", &own, e))?;
                 let incubators = crate::repo::sheets::running(conn, product, own)?;
-                (product, incubators, Self::indicators(conn, product)?)
+                let indicators = Self::indicators(conn, product)?;
+                Ok(LockedSlug {
+                    product,
+                    incubators,
+                    target: Self {
+                        slug: slug.to_owned(),
+                        indicators,
+                    },
+                    auth_version: None,
+                })
             }
-        };
-        let target = Self {
-            slug: slug.to_owned(),
-            indicators,
-        };
-        Ok((product, incubators, target))
+        }
     }
 
     fn indicators(
@@ -265,26 +266,30 @@ impl Target {
     }
 }
 
-/// A product found by its slug and locked: its id, its incubators' slugs, its indicators.
-type LockedSlug = (
-    ProductId,
-    Vec<Slug>,
-    HashMap<IndicatorId, (String, Periodicity)>,
-);
+/// A product found by its slug and locked ([`Target::lock_slug`]).
+#[derive(Debug)]
+pub struct LockedSlug {
+    pub product: ProductId,
+    /// The incubators running it: its own first, then its co-incubators by rank.
+    pub incubators: Vec<Slug>,
+    pub target: Target,
+    /// The authorisation version ([`crate::repo::auth_version`]) as the lock read it, on
+    /// PostgreSQL, where it rides on the same statement; `None` on SQLite, where reading it
+    /// costs the one writer's time and only a caller that needs it should.
+    pub auth_version: Option<i64>,
+}
 
 /// [`Target::lock_slug`] on PostgreSQL: the product's row locked (`FOR UPDATE OF p`, not its
-/// incubator's, which every product of the incubator shares), its incubators and its
-/// indicators, in one statement.
+/// incubator's, which every product of the incubator shares), its incubators, its indicators
+/// and the authorisation version, in one statement.
 fn lock_slug_pg(pg: &mut diesel::PgConnection, slug: &str) -> StoreResult<LockedSlug> {
-    let (id, incubators, ids, keys, periodicities) = LockSlug { slug }
-        .get_result::<(i64, Vec<String>, Vec<i64>, Vec<String>, Vec<String>)>(pg)
+    let (id, incubators, ids, keys, periodicities, auth_version) = LockSlug { slug }
+        .get_result::<(i64, Vec<String>, Vec<i64>, Vec<String>, Vec<String>, i64)>(pg)
         .not_found("product")?;
-    let found = (ids, keys, periodicities);
-    let indicators = found
-        .0
+    let indicators = ids
         .into_iter()
-        .zip(found.1)
-        .zip(found.2)
+        .zip(keys)
+        .zip(periodicities)
         .map(|((id, key), periodicity): ((i64, String), String)| {
             let periodicity =
                 Periodicity::parse(&periodicity).map_err(|e| corrupt("indicators", id, e))?;
@@ -295,7 +300,15 @@ fn lock_slug_pg(pg: &mut diesel::PgConnection, slug: &str) -> StoreResult<Locked
         .iter()
         .map(|s| Slug::parse(s).map_err(|e| corrupt("incubators", s, e)))
         .collect::<StoreResult<_>>()?;
-    Ok((ProductId(id), incubators, indicators))
+    Ok(LockedSlug {
+        product: ProductId(id),
+        incubators,
+        target: Target {
+            slug: slug.to_owned(),
+            indicators,
+        },
+        auth_version: Some(auth_version),
+    })
 }
 
 /// Posts a batch of values for one product's indicators, all or nothing: [`post_to`] the

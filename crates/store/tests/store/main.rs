@@ -19,6 +19,7 @@ mod matrix;
 mod measures;
 mod one_time_tokens;
 mod phases;
+mod pool;
 mod pulse;
 mod sheets;
 mod suspect;
