@@ -59,6 +59,43 @@ fn flags(conn: &mut pilote_store::DbConnection, ind: IndicatorId) -> Vec<bool> {
 }
 
 both_backends! {
+    fn a_post_locked_by_slug_judges_and_keeps_history_as_one_locked_by_id(db) {
+        // The API's path: the product locked by its slug (PostgreSQL: one statement that also
+        // reads its incubators, indicators and the authorisation version), the rows checked
+        // against the indicators read with the lock, then stored.
+        let mut conn = db.conn();
+        let (product, ind) = seed_indicator(&mut conn);
+        let history: Vec<_> = [100.0, 98.0, 102.0, 99.0, 101.0, 97.0, 103.0, 100.0, 99.0]
+            .iter()
+            .enumerate()
+            .map(|(i, v)| input(ind, i as u64, *v))
+            .collect();
+        post(&mut conn, product, &history);
+        let write = |conn: &mut pilote_store::DbConnection| {
+            transaction::write(conn, move |c| {
+                let locked = measures::Target::lock_slug(c, "mon-produit")?;
+                assert_eq!(locked.product, product);
+                assert_eq!(locked.incubators.len(), 1);
+                assert_eq!(locked.auth_version.is_some(), matches!(c, pilote_store::DbConnection::Pg(_)));
+                let batch = locked.target.check(&[input(ind, 8, 1000.0), input(ind, 9, 101.0)], date(TODAY))?;
+                measures::post_to(c, &locked.target, &batch, MeasureSource::Api, Actor::System)
+            })
+            .expect("posted")
+        };
+        let posted = write(&mut conn);
+        assert_eq!((posted.counts.created, posted.counts.updated), (1, 1));
+        assert_eq!(posted.suspects.len(), 1, "the tenfold correction is judged");
+        assert_eq!(posted.suspects[0].index, 0);
+        let versions = measures::history(&mut conn, ind, week(8)).expect("history");
+        assert_eq!(versions.iter().map(|v| v.value).collect::<Vec<_>>(), [1000.0, 99.0]);
+        let again = write(&mut conn);
+        assert_eq!((again.counts.created, again.counts.updated, again.counts.unchanged), (0, 0, 2));
+        let unknown = transaction::write(&mut conn, |c| {
+            measures::Target::lock_slug(c, "pas-un-produit").map(|_| ())
+        });
+        assert!(matches!(unknown, Err(StoreError::NotFound { what: "product" })), "{unknown:?}");
+    }
+
     fn an_outlier_is_stored_and_flagged(db) {
         let mut conn = db.conn();
         let (product, ind) = seed_indicator(&mut conn);
