@@ -3,7 +3,7 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    pilote::memory::limit_malloc_arenas();
+    pilote::memory::tune_malloc();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     match pilote::cli::run(pilote::cli::Cli::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,

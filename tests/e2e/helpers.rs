@@ -291,6 +291,18 @@ impl Server {
             .expect("access_token")
             .to_owned()
     }
+
+    /// The server process's resident anonymous memory now (`RssAnon`: its heap, not the
+    /// pages of its binary), in KiB.
+    pub fn resident_anon_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("/proc/PID/status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("RssAnon:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("RssAnon")
+    }
 }
 
 impl Drop for Server {

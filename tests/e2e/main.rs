@@ -54,6 +54,7 @@ mod legal_pages;
 mod mail;
 mod matrix;
 mod measures_files;
+mod memory;
 mod migrate_db;
 mod outage;
 mod pages;
