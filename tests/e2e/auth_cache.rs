@@ -73,8 +73,18 @@ fn changes_made_elsewhere_apply_at_once(backend: Backend) {
         let mut c = db.get().expect("conn");
         tokens::list(&mut c, product).expect("tokens")[0].id
     };
+    // The token cached at the current version (the role changes above emptied the cache).
+    w.expect(200, "POST", &post, Some(w.token()), Some(&one_value()));
     db.write(move |c| tokens::revoke(c, product, token, Actor::System))
         .expect("revoke token");
+    // Even about a product that does not exist: the credential is refused first.
+    w.expect(
+        401,
+        "POST",
+        "/api/v1/products/pas-un-produit/measures",
+        Some(w.token()),
+        Some(&one_value()),
+    );
     w.expect(401, "POST", &post, Some(w.token()), Some(&one_value()));
 
     // An account disabled: its bearer token is a 401 at once.

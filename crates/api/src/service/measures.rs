@@ -8,7 +8,7 @@ use actix_web::web;
 use chrono::{NaiveDate, Utc};
 use pilote_domain::{Indicator, MeasureSource, Periodicity, Slug, Suspicion, check_batch};
 use pilote_store::{
-    Actor, Database, DbConnection, IndicatorId, ProductId, StoreResult,
+    Actor, Database, DbConnection, IndicatorId, ProductId, StoreError, StoreResult,
     repo::{
         auth_version, indicators,
         measures::{self, CheckedBatch, Posted},
@@ -230,7 +230,15 @@ impl Attempt {
         c: &mut DbConnection,
         rows: Vec<RawRow>,
     ) -> StoreResult<Result<Attempted, ApiError>> {
-        let locked = measures::Target::lock_slug(c, self.slug.as_ref())?;
+        let locked = match measures::Target::lock_slug(c, self.slug.as_ref()) {
+            Ok(locked) => locked,
+            // An unknown product is said only to a caller whose identity holds: one revoked
+            // meanwhile gets its 401 first, as on the checked path.
+            Err(StoreError::NotFound { .. }) if self.unchecked_at.is_some() => {
+                return Ok(Ok(Attempted::Stale(self, rows)));
+            }
+            Err(error) => return Err(error),
+        };
         if let Some(cached) = self.unchecked_at {
             let current = match locked.auth_version {
                 Some(version) => version,
